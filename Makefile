@@ -1,0 +1,43 @@
+# Two entry points, both self-contained on a fresh machine: they create .venv and install what they need.
+#   make demo   the gate end to end on examples/ (local build-hook receiver, local ledger)
+#   make test   linters, type checks and the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: demo test lint typecheck pytest lock-check clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The runtime comes from the pinned lock, then the package itself without re-resolving dependencies.
+$(STAMP_RUN): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(STAMP_TEST): $(STAMP_RUN) requirements-test.lock
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	touch $@
+
+demo: $(STAMP_RUN)
+	$(BIN)/vibe-gate demo --examples examples
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check vibe_action tests entrypoint.py scripts
+	$(BIN)/ruff format --check vibe_action tests entrypoint.py scripts
+
+typecheck: $(STAMP_TEST)
+	$(BIN)/mypy --strict vibe_action
+
+pytest: $(STAMP_TEST)
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

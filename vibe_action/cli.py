@@ -1,0 +1,208 @@
+"""`vibe-gate`: argument parsing, output and exit codes. The work is done in `gate`, `ledger`, `report`.
+
+Exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (hook, API).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TextIO
+
+import requests
+
+from . import __version__, gitinfo, report
+from .errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError
+from .gate import HOOK_URL_VARIABLE, RunRequest, load_inputs, run_gate
+from .ledger import DEFAULT_LEDGER, LocalLedger
+from .redact import Secrets
+
+COMMANDS = ("run", "validate", "history", "demo")
+LEDGER_VARIABLE = "VIBE_LEDGER"
+EXIT_CODES_HELP = "exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (hook, API)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", default=".", help="repository root (default: current directory)")
+    common.add_argument(
+        "--config",
+        default="config/deploy.yaml",
+        help="deploy policy, relative to the workspace (default: config/deploy.yaml)",
+    )
+    common.add_argument(
+        "--results",
+        action="append",
+        metavar="GLOB",
+        help="results file glob; repeatable; overrides 'results:' in the config",
+    )
+    common.add_argument(
+        "--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})"
+    )
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
+
+    parser = argparse.ArgumentParser(
+        prog="vibe-gate",
+        description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
+        epilog=f"With no command, 'run' is assumed. {EXIT_CODES_HELP}.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="decide, and deploy when the policy says so",
+        description="Validate, compare with the last deployed snapshot, decide, and fire the "
+        f"build hook on a deploy verdict. {EXIT_CODES_HELP}.",
+    )
+    run.add_argument("--sha", help="commit being evaluated (default: git HEAD)")
+    run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
+    run.add_argument(
+        "--event", default="push", help="triggering event; pull_request only previews (default: push)"
+    )
+    run.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
+    run.add_argument(
+        "--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed"
+    )
+    run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
+    run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
+
+    sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check deploy.yaml and the results files",
+        description="Validate the config and results against their schemas; errors are "
+        "file:line:col. Exit 0 when valid, 2 otherwise.",
+    )
+    sub.add_parser(
+        "history",
+        parents=[common],
+        help="list recorded snapshots, newest first",
+        description="Show the ledger: every snapshot with its status, scores and deploy URL.",
+    )
+    demo = sub.add_parser(
+        "demo",
+        help="run the gate on the bundled example history",
+        description="Build a temporary git repository from the examples and run the real gate "
+        "on each commit against a local build-hook receiver and a local ledger.",
+    )
+    demo.add_argument("--examples", default="examples", help="examples folder (default: ./examples)")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    env = os.environ if env is None else env
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "run")
+    args = build_parser().parse_args(args_list)
+    secrets = Secrets()
+    secrets.add_url(getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE))
+    try:
+        if args.command == "validate":
+            return _validate(args, out)
+        if args.command == "history":
+            return _history(args, env, out, err)
+        if args.command == "demo":
+            from .demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
+
+            return run_demo(Path(args.examples), out)
+        return _run(args, env, out, err, secrets)
+    except GateError as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(secrets.scrub(f"error: {line}"), file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so without a traceback, unless asked for one
+        if env.get("VIBE_DEBUG"):
+            print(secrets.scrub(traceback.format_exc()), file=err)
+        print(
+            secrets.scrub(
+                f"internal error: {type(exc).__name__}: {exc} (set VIBE_DEBUG=1 for details; "
+                "please report it)"
+            ),
+            file=err,
+        )
+        return EXIT_EXTERNAL_FAILURE
+
+
+def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
+    workspace = Path(args.workspace)
+    raw = args.ledger or env.get(LEDGER_VARIABLE) or DEFAULT_LEDGER
+    return LocalLedger(workspace / raw, display=raw)
+
+
+def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
+    workspace = Path(args.workspace)
+    request = RunRequest(
+        workspace=workspace,
+        config_path=args.config,
+        sha=args.sha or gitinfo.head_sha(workspace),
+        branch=args.branch or gitinfo.current_branch(workspace),
+        now=datetime.now(timezone.utc),
+        results=args.results,
+        event=args.event,
+        dry_run=args.dry_run,
+        hook_url=args.build_hook_url or env.get(HOOK_URL_VARIABLE),
+        environment=args.environment,
+    )
+    ledger = _ledger(args, env)
+    with requests.Session() as session:
+        decision = run_gate(request, ledger, session, secrets)
+    for warning in ledger.warnings:
+        print(secrets.scrub(f"warning: {warning}"), file=err)
+    text = json.dumps(decision.to_json(), indent=2) if args.json else report.text_report(decision)
+    print(secrets.scrub(text), file=out)
+    if args.decision_file:
+        Path(args.decision_file).write_text(secrets.scrub(json.dumps(decision.to_json(), indent=2)) + "\n")
+    if decision.outcome.get("hook_state") not in (None, "accepted"):
+        return EXIT_EXTERNAL_FAILURE
+    return EXIT_BLOCKED if decision.verdict == "block" else EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    inputs = load_inputs(Path(args.workspace), args.config, args.results)
+    summary = {
+        "valid": True,
+        "config": args.config,
+        "metrics": list(inputs.config.metrics),
+        "results": list(inputs.results.files),
+        "benchmarks": inputs.results.scores(),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2), file=out)
+    else:
+        print(
+            f"ok: {args.config} ({len(inputs.config.metrics)} metrics, primary {inputs.config.primary}); "
+            f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)} "
+            f"({len(inputs.results.benchmarks)} benchmarks)",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    ledger = _ledger(args, env)
+    records = ledger.records()
+    for warning in ledger.warnings:
+        print(f"warning: {warning}", file=err)
+    if args.json:
+        print(json.dumps([r.to_json() for r in records], indent=2), file=out)
+    else:
+        print(report.history_table(records), file=out)
+    return EXIT_OK

@@ -1,0 +1,287 @@
+"""deploy.yaml → a frozen, validated `Config`. All checks happen here so the policy can trust its input."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .errors import InputError, Problem
+from .sourcemap import SourceMap, load_yaml
+from .validation import load_schema, suggest, validate
+
+Direction = Literal["higher", "lower"]
+
+DEFAULT_RESULTS = ("results/*.json",)
+DEFAULT_TITLE = "{primary} {score} @ {short_sha}"
+DEFAULT_CREDITS_PER_DEPLOY = 15
+DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main": {"deploy": True}})
+TITLE_FIELDS = ("primary", "score", "short_sha", "sha", "branch", "model")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A threshold written either in points (`2`) or relative to the baseline (`"2%"`)."""
+
+    value: float
+    relative: bool
+
+    @classmethod
+    def parse(cls, raw: float | str) -> Amount:
+        if isinstance(raw, str):
+            return cls(float(raw.rstrip("%")), relative=True)
+        return cls(float(raw), relative=False)
+
+    def points(self, baseline: float) -> float:
+        """The threshold in points for this baseline (2% of 74.4 is 1.488 points)."""
+        return abs(baseline) * self.value / 100.0 if self.relative else self.value
+
+    def __str__(self) -> str:
+        number = f"{self.value:g}"
+        return f"{number}%" if self.relative else number
+
+    def as_json(self) -> float | str:
+        return str(self) if self.relative else self.value
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    """The rules for one benchmark; `configured` is False for benchmarks covered only by `defaults`."""
+
+    name: str
+    direction: Direction = "higher"
+    minimum: float | None = None
+    maximum: float | None = None
+    min_gain: Amount | None = None
+    max_drop: Amount | None = None
+    optional: bool = False
+    configured: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class BranchRule:
+    pattern: str
+    deploy: bool = False
+    gain_rule: bool = True
+    min_gain: Amount | None = None
+    use_reserve: bool = False
+    environment: str | None = None
+
+    def matches(self, branch: str) -> bool:
+        return branch_glob_regex(self.pattern).fullmatch(branch) is not None
+
+
+@dataclass(frozen=True)
+class Quota:
+    monthly_deploys: int | None = None
+    monthly_credits: int | None = None
+    credits_per_deploy: int = DEFAULT_CREDITS_PER_DEPLOY
+    reserve: int = 0
+
+    @property
+    def limit(self) -> int | None:
+        """Deploys allowed per calendar month, from deploys or from credits (300 credits / 15 = 20)."""
+        if self.monthly_deploys is not None:
+            return self.monthly_deploys
+        if self.monthly_credits is not None:
+            return self.monthly_credits // self.credits_per_deploy
+        return None
+
+
+@dataclass(frozen=True)
+class HookSettings:
+    title: str = DEFAULT_TITLE
+    branch: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    primary: str
+    metrics: Mapping[str, MetricRule]
+    results: tuple[str, ...] = DEFAULT_RESULTS
+    defaults: MetricRule = field(default_factory=lambda: MetricRule(name="*", configured=False))
+    branches: tuple[BranchRule, ...] = ()
+    quota: Quota = field(default_factory=Quota)
+    hook: HookSettings = field(default_factory=HookSettings)
+    environment: str | None = None
+    file: str = "config/deploy.yaml"
+    digest: str = ""
+
+    def rule_for(self, benchmark: str) -> MetricRule:
+        """The configured rule, or the `defaults` rule under that benchmark's name."""
+        if benchmark in self.metrics:
+            return self.metrics[benchmark]
+        return MetricRule(
+            name=benchmark,
+            direction=self.defaults.direction,
+            min_gain=self.defaults.min_gain,
+            max_drop=self.defaults.max_drop,
+            configured=False,
+        )
+
+    def branch_rule(self, branch: str) -> BranchRule | None:
+        """The first rule, in file order, whose glob matches the branch; None means report only."""
+        return next((rule for rule in self.branches if rule.matches(branch)), None)
+
+
+def branch_glob_regex(pattern: str) -> re.Pattern[str]:
+    """`release/**` matches any depth, `feature/*` one level, `?` one character — as in GitHub's filters."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def load_config(path: Path, display: str | None = None) -> Config:
+    """Read, validate and convert deploy.yaml; raises `InputError` listing every problem with its place."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "config file not found",
+                    hint="create it (see README: deploy.yaml reference) or pass --config",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, f"cannot read config: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, 1, 1, "config is not UTF-8 text")]) from None
+    return parse_config(text, name, digest=hashlib.sha256(raw).hexdigest())
+
+
+def parse_config(text: str, file: str, digest: str = "") -> Config:
+    data, source = load_yaml(text, file)
+    if data is None:
+        raise InputError([Problem(file, 1, 1, "config is empty", hint="start with 'version: 1'")])
+    problems = validate(data, load_schema("deploy"), source)
+    if problems:
+        raise InputError(problems)
+    problems = _semantic_problems(data, source)
+    if problems:
+        raise InputError(problems)
+    return _build(data, source, file, digest)
+
+
+def _semantic_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """What a schema cannot say: cross-references between keys."""
+    problems = []
+    metrics = data["metrics"]
+    if data["primary"] not in metrics:
+        problems.append(
+            source.problem(
+                ("primary",),
+                f"primary metric '{data['primary']}' is not under metrics",
+                suggest(data["primary"], list(metrics)),
+            )
+        )
+    quota = data.get("quota") or {}
+    if "monthly_deploys" in quota and "monthly_credits" in quota:
+        problems.append(
+            source.problem(("quota",), "set monthly_deploys or monthly_credits, not both", at_key=True)
+        )
+    title = (data.get("hook") or {}).get("title")
+    if title is not None:
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(title) if name is not None]
+        except ValueError as exc:
+            names = []
+            problems.append(source.problem(("hook", "title"), f"invalid title template: {exc}"))
+        for name in names:
+            if name not in TITLE_FIELDS:
+                problems.append(
+                    source.problem(
+                        ("hook", "title"),
+                        f"unknown placeholder '{{{name}}}'",
+                        suggest(name, list(TITLE_FIELDS)),
+                    )
+                )
+    return problems
+
+
+def _amount(raw: Any) -> Amount | None:
+    return None if raw is None else Amount.parse(raw)
+
+
+def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
+    metrics = {
+        name: MetricRule(
+            name=name,
+            direction=spec.get("direction", "higher"),
+            minimum=spec.get("min"),
+            maximum=spec.get("max"),
+            min_gain=_amount(spec.get("min_gain")),
+            max_drop=_amount(spec.get("max_drop")),
+            optional=spec.get("optional", False),
+            line=source.key_at(("metrics", name)).line,
+        )
+        for name, spec in ((n, s or {}) for n, s in data["metrics"].items())
+    }
+    defaults_raw = data.get("defaults") or {}
+    defaults = MetricRule(
+        name="*",
+        direction=defaults_raw.get("direction", "higher"),
+        min_gain=_amount(defaults_raw.get("min_gain")),
+        max_drop=_amount(defaults_raw.get("max_drop")),
+        configured=False,
+    )
+    branch_specs = data.get("branches")
+    if branch_specs is None:
+        branch_specs = DEFAULT_BRANCH_RULES
+    branches = tuple(
+        BranchRule(
+            pattern=pattern,
+            deploy=spec.get("deploy", False),
+            gain_rule=spec.get("min_gain") is not False,
+            min_gain=None if spec.get("min_gain") in (None, False) else Amount.parse(spec["min_gain"]),
+            use_reserve=spec.get("use_reserve", False),
+            environment=spec.get("environment"),
+        )
+        for pattern, spec in ((p, s or {}) for p, s in branch_specs.items())
+    )
+    results = data.get("results", list(DEFAULT_RESULTS))
+    quota = data.get("quota") or {}
+    hook = data.get("hook") or {}
+    return Config(
+        primary=data["primary"],
+        metrics=MappingProxyType(metrics),
+        results=(results,) if isinstance(results, str) else tuple(results),
+        defaults=defaults,
+        branches=branches,
+        quota=Quota(
+            monthly_deploys=quota.get("monthly_deploys"),
+            monthly_credits=quota.get("monthly_credits"),
+            credits_per_deploy=quota.get("credits_per_deploy", DEFAULT_CREDITS_PER_DEPLOY),
+            reserve=quota.get("reserve", 0),
+        ),
+        hook=HookSettings(title=hook.get("title", DEFAULT_TITLE), branch=hook.get("branch")),
+        environment=data.get("environment"),
+        file=file,
+        digest=digest,
+    )

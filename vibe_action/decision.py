@@ -1,0 +1,174 @@
+"""The decision as data: one immutable object that the report renders, the ledger stores and outputs expose.
+
+The JSON shape is a public interface (`vibe-gate run --json`, the action's outputs): fields may be added,
+never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Verdict = Literal["deploy", "skip", "block"]
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule applied to one metric: `threshold` as configured, `required` as a bound on the score."""
+
+    rule: str
+    threshold: float | str | None
+    passed: bool
+    detail: str
+    required: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "threshold": self.threshold,
+            "passed": self.passed,
+            "required": _round(self.required),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    current: float | None
+    baseline: float | None
+    direction: str = "higher"
+    primary: bool = False
+    rules: tuple[RuleCheck, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.baseline is None:
+            return None
+        return self.current - self.baseline
+
+    @property
+    def delta_pct(self) -> float | None:
+        delta = self.delta
+        if delta is None or self.baseline == 0:
+            return None
+        assert self.baseline is not None  # noqa: S101 — narrowed by delta above
+        return delta / abs(self.baseline) * 100.0
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.rules)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "current": self.current,
+            "baseline": self.baseline,
+            "delta": _round(self.delta),
+            "delta_pct": _round(self.delta_pct),
+            "direction": self.direction,
+            "primary": self.primary,
+            "rules": [check.to_json() for check in self.rules],
+            "passed": self.passed,
+        }
+
+
+@dataclass(frozen=True)
+class BaselineRef:
+    sha: str
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    """Deploys used this calendar month against the limit; `credits_*` when the quota is in credits."""
+
+    used: int
+    limit: int | None
+    reserve: int = 0
+    credits_per_deploy: int | None = None
+
+    def line(self) -> str:
+        if self.limit is None:
+            return f"{self.used} deploys this month (no quota set)"
+        text = f"{self.used}/{self.limit} deploys used this month"
+        if self.credits_per_deploy:
+            per = self.credits_per_deploy
+            text += f" ({self.used * per}/{self.limit * per} credits)"
+        if self.reserve:
+            text += f", {self.reserve} kept for hotfixes"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "used": self.used,
+            "limit": self.limit,
+            "reserve": self.reserve,
+            "credits_per_deploy": self.credits_per_deploy,
+            "line": self.line(),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    sha: str
+    branch: str
+    baseline: BaselineRef | None
+    metrics: tuple[MetricRow, ...]
+    primary: str
+    quota: QuotaState
+    event: str = "push"
+    report_only: bool = False
+    would: Verdict | None = None
+    preview: bool = False
+    dry_run: bool = False
+    deployed: bool = False
+    environment: str = "production"
+    outcome: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def should_fire(self) -> bool:
+        """Fire the build hook only for a real deploy verdict, never in a dry run or a PR preview."""
+        return self.verdict == "deploy" and not self.dry_run and not self.preview
+
+    def row(self, name: str) -> MetricRow | None:
+        return next((row for row in self.metrics if row.name == name), None)
+
+    @property
+    def headline(self) -> str:
+        """The one reason that matters most: the first one."""
+        return self.reasons[0] if self.reasons else self.verdict
+
+    def with_outcome(self, deployed: bool, **outcome: Any) -> Decision:
+        return replace(self, deployed=deployed, outcome={**self.outcome, **outcome})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.verdict,
+            "reasons": list(self.reasons),
+            "sha": self.sha,
+            "branch": self.branch,
+            "event": self.event,
+            "environment": self.environment,
+            "primary": self.primary,
+            "baseline": None
+            if self.baseline is None
+            else {"sha": self.baseline.sha, "scores": dict(self.baseline.scores)},
+            "metrics": [row.to_json() for row in self.metrics],
+            "quota": self.quota.to_json(),
+            "report_only": self.report_only,
+            "would": self.would,
+            "preview": self.preview,
+            "deployed": self.deployed,
+            "dry_run": self.dry_run,
+            **({"outcome": dict(self.outcome)} if self.outcome else {}),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    """Hide float noise (77.5 - 74.4 = 3.0999999999999943) in what people and scripts read."""
+    return None if value is None else round(value, 6)

@@ -1,0 +1,61 @@
+"""Typed errors, caught in one place (the CLI), each mapped to a documented exit code.
+
+Control flow by exception keeps the policy pure: parsing raises `InputError`, talking to the outside world
+raises `ExternalError`, and `cli.main` turns both into a message for the person reading the check plus an
+exit code. No traceback ever reaches that person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_BLOCKED = 1
+EXIT_INVALID_INPUT = 2
+EXIT_EXTERNAL_FAILURE = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file, at one place in it."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    json_path: str = ""
+    hint: str = ""
+
+    def render(self) -> str:
+        """`file:line:col: path: message (hint)` — the form editors and GitHub annotations understand."""
+        where = f"{self.file}:{self.line}:{self.column}"
+        path = f" {self.json_path}:" if self.json_path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{path} {self.message}{hint}"
+
+
+class GateError(Exception):
+    """Base class: every error the gate raises on purpose."""
+
+    exit_code = EXIT_EXTERNAL_FAILURE
+
+
+class InputError(GateError):
+    """The user's files or options are wrong; nothing was deployed or recorded."""
+
+    exit_code = EXIT_INVALID_INPUT
+
+    def __init__(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            self.problems: list[Problem] = []
+            text = problems
+        else:
+            self.problems = list(problems)
+            text = "\n".join(p.render() for p in self.problems)
+        super().__init__(text)
+
+
+class ExternalError(GateError):
+    """A service (build hook, GitHub API) failed; the message is already free of secrets."""
+
+    exit_code = EXIT_EXTERNAL_FAILURE

@@ -1,0 +1,141 @@
+"""One run of the gate: parse → decide → (fire → record). The I/O clients come in as arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from . import hook
+from .config import Config, load_config
+from .decision import Decision
+from .errors import InputError
+from .ledger import Ledger, Record, baseline, deployed_shas, deploys_in_month
+from .policy import Baseline, Context, decide, environment_for
+from .redact import Secrets
+from .results import Results, load_results
+
+HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
+RECORD_STATUS = {
+    "accepted": "success",
+    "rejected": "failure",
+    "unreachable": "failure",
+    "unknown": "unconfirmed",
+}
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything a run needs to know, already resolved from flags, environment and git."""
+
+    workspace: Path
+    config_path: str
+    sha: str
+    branch: str
+    now: datetime
+    results: Sequence[str] | None = None
+    event: str = "push"
+    dry_run: bool = False
+    hook_url: str | None = None
+    environment: str | None = None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    config: Config
+    results: Results
+
+
+def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None) -> Inputs:
+    """Config first (it names the result globs), then every results file; all problems at once."""
+    config = load_config(workspace / config_path, display=config_path)
+    patterns = list(results) if results else list(config.results)
+    origin = "--results" if results else f"'results:' in {config_path}"
+    return Inputs(config, load_results(patterns, workspace, origin))
+
+
+def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, secrets: Secrets) -> Decision:
+    inputs = load_inputs(request.workspace, request.config_path, request.results)
+    config = inputs.config
+    records = ledger.records()
+    environment = environment_for(config, request.branch, request.environment)
+    last = baseline(records, environment)
+    context = Context(
+        sha=request.sha,
+        branch=request.branch,
+        event=request.event,
+        deploys_this_month=deploys_in_month(records, request.now),
+        deployed_shas=deployed_shas(records, environment),
+        dry_run=request.dry_run,
+        environment=environment,
+    )
+    decision = decide(
+        config, inputs.results, None if last is None else Baseline(last.sha, last.scores), context
+    )
+    if not decision.should_fire:
+        return decision
+    if not request.hook_url:
+        raise InputError(
+            f"the decision is deploy but no build hook URL is set: put it in {HOOK_URL_VARIABLE} "
+            "(from a secret) or pass --build-hook-url; use --dry-run to decide without deploying"
+        )
+    result = hook.fire(
+        session,
+        request.hook_url,
+        hook_title(config, inputs.results, request),
+        secrets,
+        branch=config.hook.branch,
+        body=hook_body(inputs.results, request),
+    )
+    ledger.append(snapshot_record(decision, inputs, request, RECORD_STATUS[result.state], result.message))
+    return decision.with_outcome(
+        deployed=result.state == "accepted",
+        message=result.message,
+        hook_state=result.state,
+        hook_status=result.status_code,
+    )
+
+
+def hook_title(config: Config, results: Results, request: RunRequest) -> str:
+    """The build's title in Netlify's deploy list, from the config template."""
+    score = results.benchmarks.get(config.primary)
+    fields = {
+        "primary": config.primary,
+        "score": "?" if score is None else f"{round(score.score, 4):g}",
+        "short_sha": request.sha[:7],
+        "sha": request.sha,
+        "branch": request.branch,
+        "model": results.model.name if results.model else "",
+    }
+    return config.hook.title.format(**fields)
+
+
+def hook_body(results: Results, request: RunRequest) -> dict[str, Any]:
+    """What the build sees as INCOMING_HOOK_BODY: the evaluated commit and its scores."""
+    body: dict[str, Any] = {"sha": request.sha, "branch": request.branch, "scores": results.scores()}
+    if results.model:
+        body["model"] = {"name": results.model.name, "revision": results.model.revision}
+    return body
+
+
+def snapshot_record(
+    decision: Decision, inputs: Inputs, request: RunRequest, status: str, message: str
+) -> Record:
+    model = inputs.results.model
+    return Record(
+        sha=request.sha,
+        branch=request.branch,
+        time=request.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        status=status,
+        scores=inputs.results.scores(),
+        environment=decision.environment,
+        decision=decision.verdict,
+        reasons=(*decision.reasons, message),
+        results_digest=inputs.results.digest,
+        config_digest=inputs.config.digest,
+        model=None if model is None else {"name": model.name, "revision": model.revision},
+    )

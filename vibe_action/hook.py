@@ -1,0 +1,114 @@
+"""Fire the Netlify build hook: one POST, never repeated blindly, its URL never shown.
+
+A build hook is a secret URL; a POST starts a build of the site's branch. The answer carries no deploy id.
+Outcomes are told apart because they lead to different records:
+- `accepted` (2xx): the build was started; the snapshot is recorded as deployed;
+- `rejected` (any other status): the build was not started; recorded as failed, exit 3;
+- `unreachable`: the request never reached the server (connection refused, DNS, connect timeout); safe to
+  run again;
+- `unknown`: the request was sent but no answer came (read timeout, dropped connection). The build may have
+  started, so it is recorded as `unconfirmed` (it counts against the quota and is not fired again).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import requests
+
+from .redact import Secrets
+
+HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class HookResult:
+    state: HookState
+    message: str
+    status_code: int | None = None
+
+
+def fire(
+    session: requests.Session,
+    url: str,
+    title: str,
+    secrets: Secrets,
+    *,
+    branch: str | None = None,
+    body: dict[str, Any] | None = None,
+    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+) -> HookResult:
+    """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
+    secrets.add_url(url)
+    params = {"trigger_title": title}
+    if branch:
+        params["trigger_branch"] = branch
+    try:
+        response = session.post(
+            url,
+            params=params,
+            timeout=timeout,
+            data=json.dumps(body) if body is not None else None,
+            headers={"Content-Type": "application/json"} if body is not None else None,
+        )
+    except requests.exceptions.ConnectTimeout:
+        return HookResult("unreachable", "build hook: connection timed out; nothing was sent")
+    except requests.exceptions.ConnectionError as exc:
+        if _never_sent(exc):
+            return HookResult(
+                "unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent"
+            )
+        return HookResult(
+            "unknown",
+            "build hook: the connection dropped after the request was sent; "
+            "the build may have started — not fired again",
+        )
+    except requests.exceptions.Timeout:
+        return HookResult(
+            "unknown",
+            f"build hook: no answer within {timeout[1]:g} s after the request was "
+            "sent; the build may have started — not fired again",
+        )
+    except requests.exceptions.RequestException as exc:
+        return HookResult("unreachable", f"build hook: {_short(exc, secrets)}")
+    code = response.status_code
+    if 200 <= code < 300:
+        return HookResult("accepted", f"build hook accepted (HTTP {code})", code)
+    return HookResult("rejected", f"build hook answered HTTP {code}: {_explain(code)}", code)
+
+
+def _explain(code: int) -> str:
+    if code == 404:
+        return (
+            "build hook not found — was it deleted or rotated? Create a new one in Site settings → "
+            "Build hooks and update the secret"
+        )
+    if code in (401, 403):
+        return "the hook refused the request; check the hook URL secret"
+    if code >= 500:
+        return "Netlify failed to start the build; try again later"
+    return "the build was not started"
+
+
+def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the failure happened while connecting (refused, DNS), before any byte of the request."""
+    text = repr(exc)
+    markers = (
+        "NewConnectionError",
+        "NameResolutionError",
+        "Connection refused",
+        "Failed to resolve",
+        "Failed to establish a new connection",
+    )
+    return any(marker in text for marker in markers)
+
+
+def _short(exc: BaseException, secrets: Secrets) -> str:
+    """Name the failure without the URL that urllib3 embeds in its messages."""
+    text = secrets.scrub(str(exc))
+    reason = text.rsplit(": ", 1)[-1].rstrip(")'\"]")
+    return f"{type(exc).__name__}: {reason}"[:200]

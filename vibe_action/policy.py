@@ -1,0 +1,303 @@
+"""The deploy policy: pure functions from (config, results, baseline, context) to a `Decision`.
+
+No I/O, no environment, no clock: everything the decision depends on is an argument, so every rule can be
+tested with a table and the same inputs always give the same decision.
+
+Order of precedence, strongest first:
+1. the same commit is already deployed → skip;
+2. a required metric is missing, under its floor, or dropped past its guard → block (fail closed);
+3. the primary metric did not gain enough over the deployed baseline → skip;
+4. the branch has no deploying rule → report only (verdict skip, `would` says what it would have been);
+5. the monthly quota is used up → block, with the count;
+6. otherwise → deploy (a pull request only previews it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .config import Amount, BranchRule, Config, MetricRule
+from .decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
+from .results import Results
+
+# Scores are decimals written in JSON; 76.4 - 74.4 is 2.0000000000000057 in binary floating point. Anything
+# within this tolerance of a threshold counts as exactly at it.
+TOLERANCE = 1e-9
+
+PREVIEW_EVENTS = frozenset({"pull_request"})
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The last deployed snapshot: its commit and scores."""
+
+    sha: str
+    scores: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts about this run that the caller gathers (git, ledger, event); the policy only reads them."""
+
+    sha: str
+    branch: str
+    event: str = "push"
+    deploys_this_month: int = 0
+    deployed_shas: frozenset[str] = field(default_factory=frozenset)
+    dry_run: bool = False
+    environment: str | None = None
+
+
+def decide(config: Config, results: Results, baseline: Baseline | None, context: Context) -> Decision:
+    branch_rule = config.branch_rule(context.branch)
+    rows = tuple(_metric_rows(config, results, baseline, branch_rule))
+    quota = _quota_state(config, context)
+    reasons: list[str] = []
+    verdict = _verdict(config, rows, baseline, branch_rule, quota, context, reasons)
+
+    report_only = branch_rule is None or not branch_rule.deploy
+    would: Verdict | None = None
+    if report_only and not _already_deployed(context):
+        would = verdict
+        where = (
+            "matches no rule under branches:" if branch_rule is None else f"matches '{branch_rule.pattern}'"
+        )
+        reasons.insert(0, f"branch '{context.branch}' {where}, which only reports (would {verdict})")
+        verdict = "skip"
+    preview = context.event in PREVIEW_EVENTS
+    if preview:
+        reasons.append("pull request: shows what a push would do; nothing is deployed from a pull request")
+    environment = environment_for(config, context.branch, context.environment)
+    return Decision(
+        verdict=verdict,
+        reasons=tuple(reasons),
+        sha=context.sha,
+        branch=context.branch,
+        baseline=None if baseline is None else BaselineRef(baseline.sha, dict(baseline.scores)),
+        metrics=rows,
+        primary=config.primary,
+        quota=quota,
+        event=context.event,
+        report_only=report_only,
+        would=would,
+        preview=preview,
+        dry_run=context.dry_run,
+        environment=environment,
+    )
+
+
+def environment_for(config: Config, branch: str, override: str | None = None) -> str:
+    """The ledger environment: an explicit override, the branch rule's, the config's, else production."""
+    rule = config.branch_rule(branch)
+    return override or (rule.environment if rule else None) or config.environment or "production"
+
+
+def _already_deployed(context: Context) -> bool:
+    return context.sha in context.deployed_shas
+
+
+def _verdict(
+    config: Config,
+    rows: tuple[MetricRow, ...],
+    baseline: Baseline | None,
+    branch_rule: BranchRule | None,
+    quota: QuotaState,
+    context: Context,
+    reasons: list[str],
+) -> Verdict:
+    if _already_deployed(context):
+        reasons.append(f"commit {context.sha[:7]} is already deployed")
+        return "skip"
+    failures = [
+        f"{row.name}: {check.detail}"
+        for row in rows
+        for check in row.rules
+        if not check.passed and check.rule != "gain"
+    ]
+    if failures:
+        reasons.extend(failures)
+        return "block"
+    primary = next(row for row in rows if row.primary)
+    gain = next((check for check in primary.rules if check.rule == "gain"), None)
+    if gain is not None and not gain.passed:
+        reasons.append(f"{primary.name}: {gain.detail}")
+        return "skip"
+    if baseline is None:
+        reasons.append("first deploy: no deployed baseline; floors and guards pass")
+    elif gain is not None:
+        reasons.append(f"{primary.name}: {gain.detail}")
+    deploys_here = branch_rule is not None and branch_rule.deploy
+    if deploys_here and quota.limit is not None:
+        assert branch_rule is not None  # noqa: S101 — narrowed by deploys_here
+        allowed = quota.limit if branch_rule.use_reserve else quota.limit - quota.reserve
+        if quota.used >= allowed:
+            kept = (
+                ""
+                if branch_rule.use_reserve or not quota.reserve
+                else f"; the last {quota.reserve} are kept for branches with use_reserve"
+            )
+            reasons.insert(0, f"quota used up: {quota.line()}{kept}")
+            return "block"
+    return "deploy"
+
+
+def _quota_state(config: Config, context: Context) -> QuotaState:
+    per = config.quota.credits_per_deploy if config.quota.monthly_credits is not None else None
+    return QuotaState(
+        used=context.deploys_this_month,
+        limit=config.quota.limit,
+        reserve=config.quota.reserve,
+        credits_per_deploy=per,
+    )
+
+
+def _metric_rows(
+    config: Config, results: Results, baseline: Baseline | None, branch_rule: BranchRule | None
+) -> list[MetricRow]:
+    names = list(config.metrics) + [name for name in results.benchmarks if name not in config.metrics]
+    rows = []
+    for name in names:
+        rule = config.rule_for(name)
+        bench = results.benchmarks.get(name)
+        current = None if bench is None else bench.score
+        base = None if baseline is None else baseline.scores.get(name)
+        primary = name == config.primary
+        checks = _checks(rule, current, base, primary, branch_rule, results)
+        rows.append(
+            MetricRow(
+                name=name,
+                current=current,
+                baseline=base,
+                direction=rule.direction,
+                primary=primary,
+                rules=tuple(checks),
+                file=bench.file if bench else config.file,
+                line=bench.line if bench else rule.line,
+            )
+        )
+    return rows
+
+
+def _checks(
+    rule: MetricRule,
+    current: float | None,
+    base: float | None,
+    primary: bool,
+    branch_rule: BranchRule | None,
+    results: Results,
+) -> list[RuleCheck]:
+    if current is None:
+        have = ", ".join(sorted(results.benchmarks)) or "nothing"
+        if rule.optional:
+            return [RuleCheck("present", None, True, "missing, optional: not checked")]
+        return [
+            RuleCheck(
+                "present",
+                None,
+                False,
+                f"missing from the results (they have: {have}); add it or mark it optional",
+            )
+        ]
+    checks = []
+    if rule.minimum is not None:
+        ok = current >= rule.minimum - TOLERANCE
+        checks.append(
+            RuleCheck(
+                "floor",
+                rule.minimum,
+                ok,
+                f"{_num(current)} {'≥' if ok else '<'} floor {_num(rule.minimum)}",
+                rule.minimum,
+            )
+        )
+    if rule.maximum is not None:
+        ok = current <= rule.maximum + TOLERANCE
+        checks.append(
+            RuleCheck(
+                "ceiling",
+                rule.maximum,
+                ok,
+                f"{_num(current)} {'≤' if ok else '>'} ceiling {_num(rule.maximum)}",
+                rule.maximum,
+            )
+        )
+    if primary:
+        checks.append(_gain_check(rule, current, base, branch_rule))
+    if rule.max_drop is not None:
+        checks.append(_guard_check(rule, rule.max_drop, current, base))
+    return checks
+
+
+def _improvement(direction: str, current: float, base: float) -> float:
+    """Change in the good direction: positive is better for both higher- and lower-is-better metrics."""
+    return current - base if direction == "higher" else base - current
+
+
+def _bound(direction: str, base: float, points: float) -> float:
+    """The score that an improvement of `points` (negative: a drop) reaches from `base`."""
+    return base + points if direction == "higher" else base - points
+
+
+def _gain_check(
+    rule: MetricRule, current: float, base: float | None, branch_rule: BranchRule | None
+) -> RuleCheck:
+    if branch_rule is not None and not branch_rule.gain_rule:
+        return RuleCheck("gain", "off", True, f"gain rule off on '{branch_rule.pattern}'")
+    amount = branch_rule.min_gain if branch_rule and branch_rule.min_gain else rule.min_gain
+    threshold = None if amount is None else amount.as_json()
+    if base is None:
+        return RuleCheck("gain", threshold, True, "no deployed baseline to gain over")
+    change = _improvement(rule.direction, current, base)
+    shown = _signed(current - base) + _pct(current - base, base)
+    if amount is None:
+        ok = change > TOLERANCE
+        return RuleCheck(
+            "gain", None, ok, f"{shown} over deployed {_num(base)} ({'an' if ok else 'no'} improvement)", base
+        )
+    need = amount.points(base)
+    ok = change >= need - TOLERANCE
+    return RuleCheck(
+        "gain",
+        threshold,
+        ok,
+        f"{shown} over deployed {_num(base)} {'meets' if ok else 'is below'} min_gain "
+        f"{_describe(amount, need)}",
+        _bound(rule.direction, base, need),
+    )
+
+
+def _guard_check(rule: MetricRule, max_drop: Amount, current: float, base: float | None) -> RuleCheck:
+    if base is None:
+        return RuleCheck("guard", max_drop.as_json(), True, "no deployed baseline to compare")
+    drop = -_improvement(rule.direction, current, base)
+    allowed = max_drop.points(base)
+    ok = drop <= allowed + TOLERANCE
+    shown = _signed(current - base) + _pct(current - base, base)
+    verb = "within" if ok else "exceeds"
+    return RuleCheck(
+        "guard",
+        max_drop.as_json(),
+        ok,
+        f"{shown} vs deployed {_num(base)} {verb} max_drop {_describe(max_drop, allowed)}",
+        _bound(rule.direction, base, -allowed),
+    )
+
+
+def _describe(amount: Amount, points: float) -> str:
+    return f"{amount} ({_num(points)} points)" if amount.relative else f"{_num(points)} points"
+
+
+def _num(value: float) -> str:
+    return f"{round(value, 4):g}"
+
+
+def _signed(value: float) -> str:
+    return f"{'+' if value >= 0 else '-'}{_num(abs(value))}"
+
+
+def _pct(delta: float, base: float) -> str:
+    if base == 0:
+        return ""
+    pct = delta / abs(base) * 100
+    return f" ({'+' if pct >= 0 else '-'}{abs(pct):.2f}%)"

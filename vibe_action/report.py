@@ -1,0 +1,133 @@
+"""Render a `Decision` for people: a compact terminal table, and markdown for summaries and PR comments."""
+
+from __future__ import annotations
+
+from .decision import Decision, MetricRow, RuleCheck
+from .ledger import Record
+
+VERDICT_WORDS = {"deploy": "DEPLOY", "skip": "SKIP", "block": "BLOCK"}
+PREVIEW_WORDS = {"deploy": "WOULD DEPLOY", "skip": "WOULD SKIP", "block": "BLOCKED"}
+
+
+def verdict_label(decision: Decision) -> str:
+    if decision.report_only:
+        return f"REPORT ONLY (would {decision.would})"
+    if decision.preview:
+        return PREVIEW_WORDS[decision.verdict]
+    if decision.verdict == "deploy" and decision.dry_run:
+        return "DEPLOY (dry run: nothing fired)"
+    return VERDICT_WORDS[decision.verdict]
+
+
+def decision_line(decision: Decision) -> str:
+    """`DEPLOY: <first reason> — <what happened>`: the line a person reads first."""
+    line = f"{verdict_label(decision)}: {decision.headline}"
+    happened = decision.outcome.get("message")
+    return f"{line} — {happened}" if happened else line
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{round(value, 4):g}"
+
+
+def _delta(row: MetricRow) -> str:
+    if row.delta is None:
+        return "—"
+    sign = "+" if row.delta >= 0 else "-"
+    text = f"{sign}{_num(abs(row.delta))}"
+    if row.delta_pct is not None:
+        text += f" ({'+' if row.delta_pct >= 0 else '-'}{abs(row.delta_pct):.2f}%)"
+    return text
+
+
+def rule_label(check: RuleCheck) -> str:
+    mark = "✓" if check.passed else "✗"
+    threshold = check.threshold
+    if check.rule == "floor":
+        return f"floor ≥{_num(float(threshold or 0))} {mark}"
+    if check.rule == "ceiling":
+        return f"ceiling ≤{_num(float(threshold or 0))} {mark}"
+    if check.rule == "gain":
+        if threshold == "off":
+            return f"gain off {mark}"
+        return f"gain {'>0' if threshold is None else f'≥+{threshold}'} {mark}"
+    if check.rule == "guard":
+        shown = _num(threshold) if isinstance(threshold, (int, float)) else threshold
+        return f"guard drop ≤{shown} {mark}"
+    return f"{check.rule} {mark}"
+
+
+def _name(decision: Decision, row: MetricRow) -> str:
+    return row.name + (" *" if row.primary else "") + (" ↓" if row.direction == "lower" else "")
+
+
+def text_report(decision: Decision) -> str:
+    """Header, one line per metric, the quota, and the decision line."""
+    base = decision.baseline
+    header = f"vibe-deploy-gate · {decision.branch} @ {decision.sha[:7]} · "
+    header += f"baseline {base.sha[:7]} (last deployed)" if base else "no deployed baseline"
+    table = [("metric", "baseline", "current", "Δ", "rules")]
+    for row in decision.metrics:
+        rules = " · ".join(rule_label(c) for c in row.rules) or "(reported only)"
+        table.append((_name(decision, row), _num(row.baseline), _num(row.current), _delta(row), rules))
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    lines = [header]
+    lines += [
+        "  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(r)).rstrip()
+        for r in table
+    ]
+    lines.append(f"quota: {decision.quota.line()}")
+    for reason in decision.reasons[1:]:
+        lines.append(f"  · {reason}")
+    lines.append(decision_line(decision))
+    return "\n".join(lines)
+
+
+def markdown_report(decision: Decision) -> str:
+    """The same content as a markdown table, for the job summary and the PR comment."""
+    base = decision.baseline
+    base_head = f"deployed baseline ({base.sha[:7]})" if base else "deployed baseline (none)"
+    out = [f"### vibe-deploy-gate: {verdict_label(decision)}", "", f"**{_md(decision.headline)}**", ""]
+    out.append(f"| metric | {base_head} | current | Δ | rule | verdict |")
+    out.append("|---|---:|---:|---:|---|:---:|")
+    for row in decision.metrics:
+        rules = "<br>".join(_md(c.detail) for c in row.rules) or "reported only"
+        out.append(
+            f"| {_md(_name(decision, row))} | {_num(row.baseline)} | {_num(row.current)} | "
+            f"{_delta(row)} | {rules} | {'✅' if row.passed else '❌'} |"
+        )
+    out += ["", f"Quota: {decision.quota.line()}. Commit `{decision.sha[:7]}` on `{_md(decision.branch)}`."]
+    if len(decision.reasons) > 1:
+        out += [""] + [f"- {_md(r)}" for r in decision.reasons[1:]]
+    if decision.outcome.get("message"):
+        out += ["", _md(str(decision.outcome["message"]))]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def history_table(records: list[Record], primary: str | None = None) -> str:
+    """Snapshots newest first: when, commit, branch, status, primary score, deploy URL."""
+    if not records:
+        return "no snapshots recorded yet"
+    rows = [("time (UTC)", "sha", "branch", "env", "status", primary or "scores", "deploy")]
+    for record in reversed(records):
+        if primary:
+            score = _num(record.scores.get(primary))
+        else:
+            score = ", ".join(f"{k} {_num(v)}" for k, v in record.scores.items())
+        rows.append(
+            (
+                record.time[:19].replace("T", " "),
+                record.sha[:7],
+                record.branch,
+                record.environment,
+                record.status,
+                score,
+                record.deploy_url or record.deploy_id or "—",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows)

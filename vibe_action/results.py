@@ -1,0 +1,173 @@
+"""Result files → one merged, validated `Results`.
+
+Two formats are read: the native one (`{"model": {...}, "benchmarks": {"aime25": {"score": 74.4, ...}}}`)
+and the flat one that existing deploy scripts read with `jq '.aime25'` (`{"aime25": 74.4}`). Several files are
+merged; a benchmark reported by two files is an error, because which score counts would otherwise be a guess.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import InputError, Problem
+from .sourcemap import SourceMap, load_json
+from .validation import load_schema, validate
+
+FORMAT_HINT = 'a results file is {"benchmarks": {"aime25": {"score": 74.4}}} or flat {"aime25": 74.4}'
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark's score on a 0-100 scale, with where it was read from."""
+
+    name: str
+    score: float
+    n: int | None = None
+    samples_per_problem: int | None = None
+    stderr: float | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    revision: str | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    benchmarks: Mapping[str, Benchmark]
+    files: tuple[str, ...] = ()
+    model: Model | None = None
+    digest: str = ""
+
+    def scores(self) -> dict[str, float]:
+        return {name: bench.score for name, bench in self.benchmarks.items()}
+
+
+def find_result_files(patterns: Iterable[str], root: Path) -> list[Path]:
+    """Files matching any glob (relative to `root`), sorted, without duplicates."""
+    found: dict[str, Path] = {}
+    for pattern in patterns:
+        for match in sorted(glob.glob(pattern, root_dir=root, recursive=True)):
+            path = root / match
+            if path.is_file():
+                found.setdefault(Path(match).as_posix(), path)
+    return [found[key] for key in sorted(found)]
+
+
+def load_results(patterns: Iterable[str], root: Path, origin: str = "") -> Results:
+    """Read every file matched by `patterns`; `origin` says where the globs came from, for the error."""
+    patterns = list(patterns)
+    paths = find_result_files(patterns, root)
+    if not paths:
+        where = f" (from {origin})" if origin else ""
+        raise InputError(
+            f"no results files match {', '.join(repr(p) for p in patterns)}{where} under {root}; "
+            "write your evaluation results there or change 'results:' in deploy.yaml / --results"
+        )
+    parts: list[Results] = []
+    problems: list[Problem] = []
+    for path in paths:  # read every file, so one run reports every broken file at once
+        try:
+            parts.append(read_results_file(path, path.relative_to(root).as_posix()))
+        except InputError as exc:
+            problems.extend(exc.problems or [Problem(path.name, 1, 1, str(exc))])
+    if problems:
+        raise InputError(problems)
+    return merge(parts)
+
+
+def read_results_file(path: Path, display: str) -> Results:
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise InputError([Problem(display, 1, 1, f"cannot read results file: {exc.strerror}")]) from None
+    data, source = load_json(text, display)
+    return parse_results(data, source, hashlib.sha256(raw).hexdigest())
+
+
+def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
+    """Validate one parsed file against the shipped schema and convert it."""
+    schema = load_schema("results")
+    native = isinstance(data, dict) and "benchmarks" in data
+    definition = "native" if native else "flat"
+    problems = validate(data, {**schema, "$ref": f"#/$defs/{definition}"}, source)
+    if problems:
+        if not native:
+            problems = [
+                Problem(p.file, p.line, p.column, p.message, p.json_path, p.hint or FORMAT_HINT)
+                for p in problems
+            ]
+        raise InputError(problems)
+    file = source.file
+    benchmarks: dict[str, Benchmark] = {}
+    model = None
+    if native:
+        if "model" in data:
+            model = Model(data["model"]["name"], data["model"].get("revision"))
+        for name, entry in data["benchmarks"].items():
+            benchmarks[name] = Benchmark(
+                name=name,
+                score=float(entry["score"]),
+                n=entry.get("n"),
+                samples_per_problem=entry.get("samples_per_problem"),
+                stderr=entry.get("stderr"),
+                file=file,
+                line=source.key_at(("benchmarks", name)).line,
+            )
+    else:
+        for name, score in data.items():
+            benchmarks[name] = Benchmark(name, float(score), file=file, line=source.key_at((name,)).line)
+    return Results(MappingProxyType(benchmarks), (file,), model, digest)
+
+
+def merge(parts: list[Results]) -> Results:
+    """One `Results` from several files; duplicates and conflicting model names are errors."""
+    benchmarks: dict[str, Benchmark] = {}
+    problems: list[Problem] = []
+    model: Model | None = None
+    model_file = ""
+    for part in parts:
+        for name, bench in part.benchmarks.items():
+            if name in benchmarks:
+                first = benchmarks[name]
+                problems.append(
+                    Problem(
+                        bench.file,
+                        bench.line,
+                        1,
+                        f"benchmark '{name}' is also in {first.file}:{first.line}",
+                        hint="keep each benchmark in one results file",
+                    )
+                )
+                continue
+            benchmarks[name] = bench
+        if part.model is not None:
+            if model is not None and part.model.name != model.name:
+                problems.append(
+                    Problem(
+                        part.files[0],
+                        1,
+                        1,
+                        f"model '{part.model.name}' differs from '{model.name}' in {model_file}",
+                        hint="evaluate one model per commit",
+                    )
+                )
+            elif model is None:
+                model, model_file = part.model, part.files[0]
+    if problems:
+        raise InputError(problems)
+    digest = hashlib.sha256("\n".join(f"{p.files[0]} {p.digest}" for p in parts).encode()).hexdigest()
+    files = tuple(f for p in parts for f in p.files)
+    return Results(MappingProxyType(benchmarks), files, model, digest)

@@ -1,0 +1,252 @@
+"""Where each value of a JSON or YAML document stands in its file, so errors can say `file:line:col`.
+
+`json` and `yaml.safe_load` throw positions away. For YAML we keep PyYAML's node marks; for JSON we scan the
+(already validated) text once with the decoder's own string scanner. Both give the same `SourceMap`: a JSON
+path (tuple of keys and indexes) → 1-based line and column of the value, and of the key that names it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass
+class SourceMap:
+    """Positions of values and keys by JSON path; the nearest ancestor answers for a missing path."""
+
+    file: str
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def value_at(self, path: PathKey) -> Position:
+        return self._nearest(self.values, path)
+
+    def key_at(self, path: PathKey) -> Position:
+        """Position of the key that names `path` (the value's position for list items and the root)."""
+        if path in self.keys:
+            return self.keys[path]
+        return self.value_at(path)
+
+    def problem(self, path: PathKey, message: str, hint: str = "", at_key: bool = False) -> Problem:
+        pos = self.key_at(path) if at_key else self.value_at(path)
+        return Problem(self.file, pos.line, pos.column, message, format_path(path), hint)
+
+    @staticmethod
+    def _nearest(table: dict[PathKey, Position], path: PathKey) -> Position:
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in table:
+                return table[path[:cut]]
+        return Position(1, 1)
+
+
+def format_path(path: PathKey) -> str:
+    """`('benchmarks', 'aime25', 'score')` → `benchmarks.aime25.score`; list items as `[i]`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Parse YAML safely; duplicate keys and syntax errors become `InputError`s with positions."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, SourceMap(file)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line,
+                    col,
+                    f"invalid YAML: {exc.problem or exc}",
+                    hint="check indentation and quoting",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, 1, 1, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    source = SourceMap(file)
+    problems: list[Problem] = []
+    _walk_yaml(node, (), source, problems)
+    if problems:
+        raise InputError(problems)
+    return data, source
+
+
+def _mark(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _walk_yaml(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[Problem]) -> None:
+    source.values[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                pos = _mark(key_node)
+                problems.append(
+                    Problem(
+                        source.file,
+                        pos.line,
+                        pos.column,
+                        f"duplicate key '{key}'",
+                        format_path(path),
+                        "keep one of them",
+                    )
+                )
+            seen.add(key)
+            child = (*path, key)
+            source.keys[child] = _mark(key_node)
+            _walk_yaml(value_node, child, source, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk_yaml(item, (*path, index), source, problems)
+
+
+# ---------------------------------------------------------------- JSON
+
+_NUMBER_OR_LITERAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def load_json(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Parse JSON strictly (no NaN, no duplicate keys) and map every value to its line and column."""
+
+    def reject_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _DuplicateKeyError(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    exc.lineno,
+                    exc.colno,
+                    f"invalid JSON: {exc.msg}",
+                    hint="fix the syntax; a JSON linter shows the same place",
+                )
+            ]
+        ) from None
+    except _DuplicateKeyError as exc:
+        scanner = _JsonScanner(text, SourceMap(file))
+        scanner.scan()  # the text is valid apart from the duplicate: locate it
+        pos = scanner.duplicates[0] if scanner.duplicates else Position(1, 1)
+        raise InputError(
+            [Problem(file, pos.line, pos.column, f"duplicate key '{exc.key}'", hint="keep one of them")]
+        ) from None
+    except ValueError as exc:
+        raise InputError([Problem(file, 1, 1, f"invalid JSON: {exc}")]) from None
+    source = SourceMap(file)
+    _JsonScanner(text, source).scan()
+    return data, source
+
+
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class _JsonScanner:
+    """Walks syntactically valid JSON text and records where each value and key starts."""
+
+    def __init__(self, text: str, source: SourceMap) -> None:
+        self.text = text
+        self.source = source
+        self.duplicates: list[Position] = []
+        # Offsets of line starts, to turn a character offset into (line, column) by bisection.
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return Position(line, offset - self.line_starts[line - 1] + 1)
+
+    def skip(self, offset: int) -> int:
+        match = _WHITESPACE.match(self.text, offset)
+        return match.end() if match else offset
+
+    def scan(self) -> None:
+        self.value(self.skip(0), ())
+
+    def value(self, offset: int, path: PathKey) -> int:
+        self.source.values[path] = self.position(offset)
+        char = self.text[offset]
+        if char == "{":
+            return self.obj(offset + 1, path)
+        if char == "[":
+            return self.array(offset + 1, path)
+        if char == '"':
+            return json.decoder.scanstring(self.text, offset + 1)[1]  # type: ignore[attr-defined, no-any-return]
+        match = _NUMBER_OR_LITERAL.match(self.text, offset)
+        if match is None:  # cannot happen for text json.loads accepted
+            raise ValueError(f"unexpected character at offset {offset}")
+        return match.end()
+
+    def obj(self, offset: int, path: PathKey) -> int:
+        seen: set[str] = set()
+        offset = self.skip(offset)
+        if self.text[offset] == "}":
+            return offset + 1
+        while True:
+            key_pos = self.position(offset)
+            key, offset = json.decoder.scanstring(self.text, offset + 1)  # type: ignore[attr-defined]
+            if key in seen:
+                self.duplicates.append(key_pos)
+            seen.add(key)
+            child = (*path, key)
+            self.source.keys[child] = key_pos
+            offset = self.skip(self.skip(offset) + 1)  # past ':'
+            offset = self.skip(self.value(offset, child))
+            if self.text[offset] == "}":
+                return offset + 1
+            offset = self.skip(offset + 1)  # past ','
+
+    def array(self, offset: int, path: PathKey) -> int:
+        offset = self.skip(offset)
+        if self.text[offset] == "]":
+            return offset + 1
+        index = 0
+        while True:
+            offset = self.skip(self.value(offset, (*path, index)))
+            index += 1
+            if self.text[offset] == "]":
+                return offset + 1
+            offset = self.skip(offset + 1)
