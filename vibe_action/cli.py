@@ -26,6 +26,14 @@ from .redact import Secrets
 COMMANDS = ("run", "validate", "history", "demo")
 LEDGER_VARIABLE = "VIBE_LEDGER"
 EXIT_CODES_HELP = "exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (hook, API)"
+EPILOG = """With no command, 'run' is assumed.
+
+exit codes:
+  0  deploy or skip (including report-only branches and dry runs)
+  1  blocked by a floor, a guard, a missing metric or the quota
+  2  invalid input: config, results, ledger or options (nothing deployed, nothing recorded)
+  3  external failure: the build hook or an API failed
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vibe-gate",
         description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
-        epilog=f"With no command, 'run' is assumed. {EXIT_CODES_HELP}.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -56,6 +56,7 @@ def validate(data: Any, schema: dict[str, Any], source: SourceMap) -> list[Probl
 def suggest(word: str, choices: list[str]) -> str:
     """`did you mean 'primary'?` or, when nothing is close, the list of valid choices."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = close or [c for c in sorted(choices) if c.startswith(word) or word.startswith(c)][:1]
     if close:
         return f"did you mean '{close[0]}'?"
     return "allowed: " + ", ".join(sorted(choices)) if choices else ""

@@ -1,0 +1,148 @@
+"""Shared helpers: temporary git repositories as workspaces, results files, and running the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+version: 1
+primary: aime25
+metrics:
+  aime25:
+    min: 70
+    min_gain: "2%"
+    max_drop: 1
+  hmmt25:
+    min: 45
+    max_drop: 2
+  livecodebench_v6:
+    max_drop: "3%"
+branches:
+  main: {deploy: true}
+  "release/**": {deploy: true}
+  "hotfix/**": {deploy: true, min_gain: false, use_reserve: true}
+  "experiment/**": {deploy: false}
+quota:
+  monthly_deploys: 20
+  reserve: 2
+"""
+
+
+def native(
+    aime25: float = 74.4, hmmt25: float = 50.4, lcb: float = 51.1, revision: str = "r1"
+) -> dict[str, Any]:
+    return {
+        "model": {"name": "VibeThinker-1.5B", "revision": revision},
+        "benchmarks": {
+            "aime25": {"score": aime25, "n": 30},
+            "hmmt25": {"score": hmmt25, "n": 30},
+            "livecodebench_v6": {"score": lcb},
+        },
+    }
+
+
+@dataclass
+class Done:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+class Workspace:
+    """A temporary git repository with config/deploy.yaml and results/, driven like a user would."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True)
+        self.git("init", "-q")
+        self.git("symbolic-ref", "HEAD", "refs/heads/main")
+
+    def git(self, *args: str) -> str:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.invalid",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        }
+        done = subprocess.run(
+            ["git", "-c", "commit.gpgsign=false", *args],
+            cwd=self.path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    def write(self, relative: str, content: str | dict[str, Any]) -> Path:
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else json.dumps(content, indent=2) + "\n"
+        path.write_text(text)
+        return path
+
+    def commit(self, message: str = "change", branch: str | None = None) -> str:
+        if branch is not None:
+            has_head = subprocess.run(
+                ["git", "rev-parse", "--verify", "-q", "HEAD"],
+                cwd=self.path,
+                capture_output=True,
+                check=False,
+            )
+            if has_head.returncode != 0:
+                self.git("symbolic-ref", "HEAD", f"refs/heads/{branch}")
+            else:
+                self.git("checkout", "-q", "-B", branch)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Done:
+        """The real CLI in a child process (`python entrypoint.py …`), as a workflow step would run it."""
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "GITHUB_"))}
+        full_env.update(env or {})
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "entrypoint.py"), *args],
+            cwd=self.path,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        return Done(done.returncode, done.stdout, done.stderr)
+
+    def ledger_lines(self) -> list[dict[str, Any]]:
+        path = self.path / ".vibe-deploy-gate" / "ledger.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    ws = Workspace(tmp_path / "repo")
+    ws.write("config/deploy.yaml", CONFIG)
+    return ws
+
+
+@pytest.fixture
+def dedent() -> Callable[[str], str]:
+    return textwrap.dedent

@@ -1,0 +1,50 @@
+"""`vibe-gate demo` is the README's first command: it must show every verdict and exactly two POSTs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_demo_replays_the_example_history() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", "demo", "--examples", str(ROOT / "examples")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    verdicts = re.findall(r"expected (\S+): ✓", out)
+    assert verdicts == ["deploy", "skip", "deploy", "block", "report-only"]
+    assert re.findall(r"^(DEPLOY|SKIP|BLOCK|REPORT ONLY)", out, flags=re.MULTILINE) == [
+        "DEPLOY",
+        "SKIP",
+        "DEPLOY",
+        "BLOCK",
+        "REPORT ONLY",
+    ]
+    assert "the build-hook receiver got 2 POST(s):" in out
+    assert (
+        len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='aime25 ", out, flags=re.MULTILINE)) == 2
+    )
+    assert "quota: 2/20 deploys used this month (30/300 credits)" in out
+    assert "demo0000000000000000hook" not in out
+    assert "demo OK" in out
+
+
+def test_demo_without_examples_is_a_clear_error(tmp_path: object) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", "demo", "--examples", "/nonexistent"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "scenario.yaml: not found" in done.stderr

@@ -1,0 +1,129 @@
+"""The build-hook POST against a real local HTTP server: outcomes, messages, and no secret in any of them."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import requests
+from pytest_httpserver import HTTPServer as FakeServer
+
+from vibe_action.hook import fire
+from vibe_action.redact import Secrets
+
+HOOK_ID = "5f3c1a2b9d8e7f6a5b4c3d2e"
+
+
+def test_accepted_post_carries_title_branch_and_body(httpserver: FakeServer) -> None:
+    httpserver.expect_oneshot_request(f"/build_hooks/{HOOK_ID}", method="POST").respond_with_data(
+        "", status=200
+    )
+    with requests.Session() as session:
+        result = fire(
+            session,
+            httpserver.url_for(f"/build_hooks/{HOOK_ID}"),
+            "aime25 77.5 @ abc1234",
+            Secrets(),
+            branch="main",
+            body={"sha": "abc", "scores": {"aime25": 77.5}},
+        )
+    assert (result.state, result.status_code) == ("accepted", 200)
+    ((request, _),) = httpserver.log
+    assert request.args["trigger_title"] == "aime25 77.5 @ abc1234"
+    assert request.args["trigger_branch"] == "main"
+    assert json.loads(request.get_data()) == {"sha": "abc", "scores": {"aime25": 77.5}}
+    assert request.headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (404, "build hook not found — was it deleted or rotated?"),
+        (500, "Netlify failed to start the build"),
+        (422, "the build was not started"),
+    ],
+)
+def test_non_2xx_is_rejected_once_with_a_useful_message(
+    httpserver: FakeServer, status: int, phrase: str
+) -> None:
+    httpserver.expect_request(f"/build_hooks/{HOOK_ID}").respond_with_data("nope", status=status)
+    url = httpserver.url_for(f"/build_hooks/{HOOK_ID}")
+    secrets = Secrets()
+    with requests.Session() as session:
+        result = fire(session, url, "t", secrets)
+    assert result.state == "rejected"
+    assert phrase in result.message
+    assert len(httpserver.log) == 1  # never repeated
+    assert HOOK_ID not in result.message
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_connection_refused_is_unreachable_and_scrubbed() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/build_hooks/{HOOK_ID}"
+    secrets = Secrets()
+    with requests.Session() as session:
+        result = fire(session, url, "t", secrets)
+    assert result.state == "unreachable"
+    assert "nothing was sent" in result.message
+    assert HOOK_ID not in result.message
+    assert "build_hooks" not in secrets.scrub(url)
+
+
+@pytest.fixture
+def slow_server() -> Iterator[tuple[str, list[str]]]:
+    """Reads the request, then answers only after the client's read timeout has passed."""
+    seen: list[str] = []
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(self.path)
+            time.sleep(1.0)
+            try:
+                self.send_response(200)
+                self.end_headers()
+            except OSError:
+                pass
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Slow)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/build_hooks/{HOOK_ID}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_read_timeout_after_sending_is_unknown_and_not_retried(slow_server: tuple[str, list[str]]) -> None:
+    url, seen = slow_server
+    with requests.Session() as session:
+        result = fire(session, url, "t", Secrets(), timeout=(2.0, 0.2))
+    assert result.state == "unknown"
+    assert "may have started" in result.message
+    time.sleep(1.2)  # let the server finish: it must have seen exactly one request
+    assert len(seen) == 1
+
+
+def test_secrets_cover_the_forms_urls_are_quoted_in() -> None:
+    secrets = Secrets()
+    url = f"https://api.netlify.com/build_hooks/{HOOK_ID}?trigger_title=x"
+    secrets.add_url(url)
+    text = (
+        f"HTTPSConnectionPool(host='api.netlify.com', port=443): Max retries exceeded with url: "
+        f"/build_hooks/{HOOK_ID}?trigger_title=x; also {url} and {HOOK_ID}"
+    )
+    scrubbed = secrets.scrub(text)
+    assert HOOK_ID not in scrubbed
+    assert "api.netlify.com" in scrubbed  # the host alone identifies nothing

@@ -1,0 +1,136 @@
+"""The local ledger: baseline selection, quota counting, and durability against crashes and concurrency."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from vibe_action.errors import InputError
+from vibe_action.ledger import LocalLedger, Record, baseline, deployed_shas, deploys_in_month
+
+
+def record(
+    sha: str, status: str = "success", time: str = "2026-11-02T10:00:00Z", env: str = "production"
+) -> Record:
+    return Record(sha=sha, branch="main", time=time, status=status, scores={"aime25": 74.4}, environment=env)
+
+
+def test_round_trip_and_order(tmp_path: Path) -> None:
+    ledger = LocalLedger(tmp_path / "l" / "ledger.jsonl")
+    assert ledger.records() == []
+    first = record("a" * 40)
+    second = Record(
+        sha="b" * 40,
+        branch="main",
+        time="2026-11-03T00:00:00Z",
+        status="success",
+        scores={"aime25": 77.5},
+        reasons=("gain",),
+        model={"name": "m", "revision": "r"},
+        deploy_url="https://x--site.netlify.app",
+    )
+    ledger.append(first)
+    ledger.append(second)
+    assert ledger.records() == [first, second]
+    lines = (tmp_path / "l" / "ledger.jsonl").read_text().splitlines()
+    assert json.loads(lines[1])["deploy_url"] == "https://x--site.netlify.app"
+
+
+def test_baseline_is_newest_success_in_the_environment() -> None:
+    records = [
+        record("a"),
+        record("b", status="failure"),
+        record("c", env="staging"),
+        record("d", status="unconfirmed"),
+    ]
+    found = baseline(records, "production")
+    assert found is not None
+    assert found.sha == "a"
+    staging = baseline(records, "staging")
+    assert staging is not None
+    assert staging.sha == "c"
+    assert baseline(records, "preview") is None
+
+
+def test_month_count_and_deployed_shas_include_unconfirmed() -> None:
+    records = [
+        record("a", time="2026-10-31T23:59:59Z"),
+        record("b", time="2026-11-01T00:00:00Z"),
+        record("c", status="failure", time="2026-11-05T00:00:00Z"),
+        record("d", status="unconfirmed", time="2026-11-06T00:00:00Z"),
+    ]
+    now = datetime(2026, 11, 26, tzinfo=timezone.utc)
+    assert deploys_in_month(records, now) == 2
+    assert deployed_shas(records, "production") == frozenset({"a", "b", "d"})
+
+
+def test_a_torn_last_line_is_reported_then_cut_before_the_next_append(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.jsonl"
+    ledger = LocalLedger(path)
+    ledger.append(record("a"))
+    with path.open("ab") as handle:  # a crash in the middle of writing the second record
+        handle.write(b'{"sha": "bbbb", "branch": "ma')
+    assert [r.sha for r in ledger.records()] == ["a"]
+    assert ledger.warnings == [
+        f"{path}:2: ignoring an incomplete last record (a write was interrupted); "
+        "it will be cut off at the next append"
+    ]
+    ledger.append(record("c"))
+    assert [r.sha for r in LocalLedger(path).records()] == ["a", "c"]
+    assert path.read_bytes().count(b"\n") == 2
+
+
+def test_a_corrupt_complete_line_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.jsonl"
+    ledger = LocalLedger(path, display=".vibe-deploy-gate/ledger.jsonl")
+    ledger.append(record("a"))
+    with path.open("a") as handle:
+        handle.write("not json\n")
+    ledger.append(record("c"))
+    with pytest.raises(InputError) as caught:
+        ledger.records()
+    assert (
+        caught.value.problems[0]
+        .render()
+        .startswith(".vibe-deploy-gate/ledger.jsonl:2:1: corrupt ledger record")
+    )
+
+
+def test_a_record_missing_fields_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.jsonl"
+    path.write_text('{"sha": "a"}\n')
+    with pytest.raises(InputError, match="missing branch, time, status, scores"):
+        LocalLedger(path).records()
+
+
+def _append_many(path: str, worker: int, count: int) -> None:
+    ledger = LocalLedger(Path(path))
+    for index in range(count):
+        ledger.append(
+            Record(
+                sha=f"{worker}-{index}",
+                branch="main",
+                time="2026-11-01T00:00:00Z",
+                status="success",
+                scores={"aime25": float(index)},
+                reasons=("x" * 5000,),
+            )
+        )
+
+
+def test_concurrent_appends_from_several_processes_never_interleave(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.jsonl"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_append_many, args=(str(path), w, 25)) for w in range(4)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(60)
+        assert process.exitcode == 0
+    records = LocalLedger(path).records()
+    assert len(records) == 100
+    assert {r.sha for r in records} == {f"{w}-{i}" for w in range(4) for i in range(25)}

@@ -1,0 +1,83 @@
+"""The surfaces stay in step: pyproject vs the pinned lock, the shipped schemas, the thin entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import tomllib
+from jsonschema import Draft202012Validator
+from packaging.requirements import Requirement
+
+from tests.conftest import ROOT
+
+DESIGN_CARD_RUNTIME = {"pygithub", "requests", "jsonschema", "pyyaml"}
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock(path: Path) -> dict[str, str]:
+    pins = {}
+    for raw in path.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, sep, version = line.partition("==")
+        assert sep, f"{path.name}: '{line}' is not pinned with =="
+        pins[normalise(name)] = version
+    return pins
+
+
+def pyproject() -> dict[str, object]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_runtime_dependencies_are_the_design_cards_four() -> None:
+    deps = [Requirement(d) for d in pyproject()["project"]["dependencies"]]  # type: ignore[index]
+    assert {normalise(d.name) for d in deps} == DESIGN_CARD_RUNTIME
+
+
+def test_runtime_lock_pins_every_dependency_within_its_range() -> None:
+    pins = lock(ROOT / "requirements.lock")
+    for raw in pyproject()["project"]["dependencies"]:  # type: ignore[index]
+        req = Requirement(raw)
+        name = normalise(req.name)
+        assert name in pins, f"{req.name} is in pyproject.toml but not in requirements.lock"
+        assert req.specifier.contains(pins[name]), (
+            f"{req.name}=={pins[name]} does not satisfy {req.specifier}"
+        )
+
+
+def test_test_lock_pins_the_test_extra_and_does_not_repeat_runtime_pins() -> None:
+    runtime = lock(ROOT / "requirements.lock")
+    test = lock(ROOT / "requirements-test.lock")
+    for raw in pyproject()["project"]["optional-dependencies"]["test"]:  # type: ignore[index]
+        req = Requirement(raw)
+        assert normalise(req.name) in test, f"{req.name} (test extra) is not pinned in requirements-test.lock"
+        assert req.specifier.contains(test[normalise(req.name)])
+    assert not set(runtime) & set(test)
+
+
+def test_shipped_schemas_are_valid_draft_2020_12_and_packaged() -> None:
+    for name in ("deploy", "results"):
+        schema = json.loads((ROOT / "vibe_action" / "schemas" / f"{name}.schema.json").read_text())
+        Draft202012Validator.check_schema(schema)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    data = pyproject()["tool"]["setuptools"]["package-data"]["vibe_action"]  # type: ignore[index]
+    assert "schemas/*.json" in data
+
+
+def test_entrypoint_is_thin() -> None:
+    text = (ROOT / "entrypoint.py").read_text()
+    assert "from vibe_action.cli import main" in text
+    assert len([line for line in text.splitlines() if line.strip() and not line.startswith("#")]) < 12
+
+
+def test_example_config_is_valid() -> None:
+    from vibe_action.config import load_config  # noqa: PLC0415
+
+    config = load_config(ROOT / "examples" / "config" / "deploy.yaml")
+    assert config.quota.limit == 20
