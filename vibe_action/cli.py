@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a temporary git repository from the examples and run the real gate "
         "on each commit against a local build-hook receiver and a local ledger.",
     )
-    demo.add_argument("--examples", default="examples", help="examples folder (default: ./examples)")
+    demo.add_argument(
+        "--examples", help="examples folder (default: ./examples, else the one beside the package)"
+    )
     return parser
 
 
@@ -129,7 +131,7 @@ def main(
         if args.command == "demo":
             from .demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
 
-            return run_demo(Path(args.examples), out)
+            return run_demo(_examples_folder(args.examples), out)
         return _run(args, env, out, err, secrets)
     except GateError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
@@ -148,6 +150,14 @@ def main(
             file=err,
         )
         return EXIT_EXTERNAL_FAILURE
+
+
+def _examples_folder(given: str | None) -> Path:
+    """`./examples` when it exists, else the checkout's examples beside the package (editable installs)."""
+    if given:
+        return Path(given)
+    here = Path("examples")
+    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "examples"
 
 
 def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
