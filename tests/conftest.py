@@ -129,11 +129,19 @@ class Workspace:
         )
         return Done(done.returncode, done.stdout, done.stderr)
 
-    def ledger_lines(self) -> list[dict[str, Any]]:
+    def raw_ledger(self) -> list[dict[str, Any]]:
+        """Every line of the local ledger as written (a deploy writes `in_progress`, then its outcome)."""
         path = self.path / ".vibe-deploy-gate" / "ledger.jsonl"
         if not path.exists():
             return []
         return [json.loads(line) for line in path.read_text().splitlines()]
+
+    def ledger_lines(self) -> list[dict[str, Any]]:
+        """The ledger's records in their latest state, read independently of the package's reader."""
+        latest: dict[str, dict[str, Any]] = {}
+        for record in self.raw_ledger():
+            latest[record["id"]] = record
+        return list(latest.values())
 
 
 @pytest.fixture

@@ -75,6 +75,15 @@ def test_the_whole_story_deploy_skip_deploy_block_report(workspace: Workspace, h
 
     ledger = workspace.ledger_lines()
     assert [(r["sha"], r["status"]) for r in ledger] == [(first, "success"), (third, "success")]
+    # The in-progress record is written before the hook fires; the outcome follows under the same id.
+    raw = workspace.raw_ledger()
+    assert [(r["sha"], r["status"]) for r in raw] == [
+        (first, "in_progress"),
+        (first, "success"),
+        (third, "in_progress"),
+        (third, "success"),
+    ]
+    assert raw[0]["id"] == raw[1]["id"] != raw[2]["id"]
     assert ledger[1]["scores"]["aime25"] == 77.5
     assert len(ledger[1]["results_digest"]) == 64
     assert len(ledger[1]["config_digest"]) == 64
@@ -228,7 +237,7 @@ def test_explicit_sha_branch_and_ledger_path(workspace: Workspace, hook: HTTPSer
         "--sha", "f" * 40, "--branch", "release/1.0", "--ledger", str(ledger), env=hook_env(hook)
     )
     assert done.code == 0, done.stderr
-    assert json.loads(ledger.read_text())["branch"] == "release/1.0"
+    assert json.loads(ledger.read_text().splitlines()[-1])["branch"] == "release/1.0"
     history = workspace.run("history", "--ledger", str(ledger))
     assert "fffffff  release/1.0" in history.stdout
 

@@ -134,3 +134,18 @@ def test_concurrent_appends_from_several_processes_never_interleave(tmp_path: Pa
     records = LocalLedger(path).records()
     assert len(records) == 100
     assert {r.sha for r in records} == {f"{w}-{i}" for w in range(4) for i in range(25)}
+
+
+def test_start_then_finish_is_one_record_in_its_latest_state(tmp_path: Path) -> None:
+    ledger = LocalLedger(tmp_path / "ledger.jsonl")
+    started = ledger.start(record("a", status="ignored"))
+    assert started.status == "in_progress"
+    assert len(started.id) == 16
+    # While in progress, the commit counts as deployed: a concurrent run does not fire it again.
+    assert deployed_shas(ledger.records(), "production") == frozenset({"a"})
+    assert baseline(ledger.records(), "production") is None
+    final = ledger.finish(started, "success", "build hook accepted (HTTP 200)", deploy_url="https://x")
+    assert ledger.records() == [final]
+    assert final.reasons[-1] == "build hook accepted (HTTP 200)"
+    assert final.deploy_url == "https://x"
+    assert (tmp_path / "ledger.jsonl").read_text().count("\n") == 2

@@ -83,6 +83,7 @@ def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, sec
             f"the decision is deploy but no build hook URL is set: put it in {HOOK_URL_VARIABLE} "
             "(from a secret) or pass --build-hook-url; use --dry-run to decide without deploying"
         )
+    started = ledger.start(snapshot_record(decision, inputs, request))
     result = hook.fire(
         session,
         request.hook_url,
@@ -91,12 +92,14 @@ def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, sec
         branch=config.hook.branch,
         body=hook_body(inputs.results, request),
     )
-    ledger.append(snapshot_record(decision, inputs, request, RECORD_STATUS[result.state], result.message))
+    final = ledger.finish(started, RECORD_STATUS[result.state], result.message)
     return decision.with_outcome(
         deployed=result.state == "accepted",
         message=result.message,
         hook_state=result.state,
         hook_status=result.status_code,
+        record_id=final.id,
+        deploy_url=final.deploy_url,
     )
 
 
@@ -122,19 +125,18 @@ def hook_body(results: Results, request: RunRequest) -> dict[str, Any]:
     return body
 
 
-def snapshot_record(
-    decision: Decision, inputs: Inputs, request: RunRequest, status: str, message: str
-) -> Record:
+def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest) -> Record:
+    """The record of a deploy about to start; the ledger gives it its id and, later, its outcome."""
     model = inputs.results.model
     return Record(
         sha=request.sha,
         branch=request.branch,
         time=request.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        status=status,
+        status="in_progress",
         scores=inputs.results.scores(),
         environment=decision.environment,
         decision=decision.verdict,
-        reasons=(*decision.reasons, message),
+        reasons=decision.reasons,
         results_digest=inputs.results.digest,
         config_digest=inputs.config.digest,
         model=None if model is None else {"name": model.name, "revision": model.revision},

@@ -1,8 +1,10 @@
 """The ledger: which snapshots were deployed, with their scores. The baseline of every decision comes from it.
 
 `Ledger` is the interface; `LocalLedger` keeps one JSON object per line in a file (outside Actions), and the
-GitHub Deployments ledger implements the same two methods. The helper functions below are pure and work on
-any list of records.
+GitHub Deployments ledger (`github_ledger.py`) implements the same three methods. A deploy is recorded in two
+steps: `start` writes an `in_progress` record before the hook fires (it is what a concurrent run sees, so the
+same commit is never fired twice), `finish` gives it its outcome. The helper functions below are pure and work
+on any list of records.
 
 Durability of the local file: each record is one `write()` of a complete line on a descriptor opened with
 O_APPEND, under an exclusive `flock`, followed by `fsync`. The newline is the commit marker: a line without
@@ -16,8 +18,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,8 +28,9 @@ from typing import Any, Protocol
 from .errors import InputError, Problem
 
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"
-# Statuses that mean "a build was (or may have been) started": they count against the quota.
-SPENT_STATUSES = frozenset({"success", "unconfirmed"})
+# Statuses that mean "a build was (or may have been) started": they count against the quota and the same
+# commit is not fired again. `superseded` is a success that a newer deploy replaced (GitHub: inactive).
+SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Record:
     time: str
     status: str
     scores: Mapping[str, float]
+    id: str = ""
     environment: str = "production"
     decision: str = "deploy"
     reasons: tuple[str, ...] = ()
@@ -76,12 +81,36 @@ class Ledger(Protocol):
     """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
 
     def records(self) -> list[Record]:
-        """Every record, oldest first."""
+        """The records a decision needs, oldest first, each in its latest state."""
         ...
 
-    def append(self, record: Record) -> None:
-        """Store one record durably."""
+    def start(self, record: Record) -> Record:
+        """Durably record a deploy that is about to start (status `in_progress`); returns it with its id."""
         ...
+
+    def finish(
+        self,
+        started: Record,
+        status: str,
+        message: str,
+        deploy_url: str | None = None,
+        deploy_id: str | None = None,
+    ) -> Record:
+        """Give a started deploy its outcome; returns the final record."""
+        ...
+
+
+def finished(
+    started: Record, status: str, message: str, deploy_url: str | None, deploy_id: str | None
+) -> Record:
+    """The final form of a started record (shared by the ledgers)."""
+    return replace(
+        started,
+        status=status,
+        reasons=(*started.reasons, message),
+        deploy_url=deploy_url or started.deploy_url,
+        deploy_id=deploy_id or started.deploy_id,
+    )
 
 
 def baseline(records: Iterable[Record], environment: str) -> Record | None:
@@ -125,12 +154,13 @@ class LocalLedger:
                 f"{self.display}:{len(lines) + 1}: ignoring an incomplete last record "
                 "(a write was interrupted); it will be cut off at the next append"
             )
-        records = []
+        latest: dict[str, Record] = {}  # a later line for the same id is a newer state of that record
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
             try:
-                records.append(Record.from_json(json.loads(raw)))
+                record = Record.from_json(json.loads(raw))
+                latest[record.id or f"line-{number}"] = record
             except (ValueError, TypeError) as exc:
                 raise InputError(
                     [
@@ -143,9 +173,27 @@ class LocalLedger:
                         )
                     ]
                 ) from None
-        return records
+        return list(latest.values())
+
+    def start(self, record: Record) -> Record:
+        started = replace(record, id=record.id or uuid.uuid4().hex[:16], status="in_progress")
+        self.append(started)
+        return started
+
+    def finish(
+        self,
+        started: Record,
+        status: str,
+        message: str,
+        deploy_url: str | None = None,
+        deploy_id: str | None = None,
+    ) -> Record:
+        final = finished(started, status, message, deploy_url, deploy_id)
+        self.append(final)
+        return final
 
     def append(self, record: Record) -> None:
+        """Write one line: a new record, or a newer state of one with the same id."""
         line = json.dumps(record.to_json(), sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
