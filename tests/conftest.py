@@ -40,9 +40,7 @@ quota:
 """
 
 
-def native(
-    aime25: float = 74.4, hmmt25: float = 50.4, lcb: float = 51.1, revision: str = "r1"
-) -> dict[str, Any]:
+def native(aime25: float = 74.4, hmmt25: float = 50.4, lcb: float = 51.1, revision: str = "r1") -> dict[str, Any]:
     return {
         "model": {"name": "VibeThinker-1.5B", "revision": revision},
         "benchmarks": {

@@ -130,9 +130,7 @@ def test_dry_run_fires_nothing_and_records_nothing(workspace: Workspace, hook: H
     assert workspace.ledger_lines() == []
 
 
-def test_hook_404_exits_3_records_failure_and_leaks_nothing(
-    workspace: Workspace, httpserver: HTTPServer
-) -> None:
+def test_hook_404_exits_3_records_failure_and_leaks_nothing(workspace: Workspace, httpserver: HTTPServer) -> None:
     httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("Not Found", status=404)
     workspace.write(RESULTS, native(74.4))
     workspace.commit("first", branch="main")
@@ -168,18 +166,14 @@ def test_deploy_without_a_hook_url_is_invalid_input(workspace: Workspace) -> Non
     assert workspace.ledger_lines() == []
 
 
-def test_invalid_results_exit_2_without_traceback_or_side_effects(
-    workspace: Workspace, hook: HTTPServer
-) -> None:
+def test_invalid_results_exit_2_without_traceback_or_side_effects(workspace: Workspace, hook: HTTPServer) -> None:
     text = json.dumps(native(), indent=2).replace('"score": 74.4', '"score": "high"')
     workspace.write(RESULTS, text)
     workspace.commit("bad", branch="main")
     for command in ("validate", "run"):
         done = workspace.run(command, env=hook_env(hook))
         assert done.code == 2
-        assert (
-            done.stderr.strip() == f"error: {RESULTS}:8:16: benchmarks.aime25.score: 'high' is not a number"
-        )
+        assert done.stderr.strip() == f"error: {RESULTS}:8:16: benchmarks.aime25.score: 'high' is not a number"
         assert "Traceback" not in done.stderr
     assert posts(hook) == []
     assert workspace.ledger_lines() == []
@@ -191,9 +185,8 @@ def test_bad_config_key_gets_did_you_mean(workspace: Workspace) -> None:
     workspace.write("config/deploy.yaml", config)
     done = workspace.run("validate")
     assert done.code == 2
-    assert (
-        "config/deploy.yaml:10:5: metrics.hmmt25.max_dorp: unknown key 'max_dorp' (did you mean 'max_drop'?)"
-        in (done.stderr)
+    assert "config/deploy.yaml:10:5: metrics.hmmt25.max_dorp: unknown key 'max_dorp' (did you mean 'max_drop'?)" in (
+        done.stderr
     )
 
 
@@ -233,9 +226,7 @@ def test_explicit_sha_branch_and_ledger_path(workspace: Workspace, hook: HTTPSer
     assert detached.code == 2
     assert "HEAD is detached" in detached.stderr
     ledger = tmp_path / "elsewhere.jsonl"
-    done = workspace.run(
-        "--sha", "f" * 40, "--branch", "release/1.0", "--ledger", str(ledger), env=hook_env(hook)
-    )
+    done = workspace.run("--sha", "f" * 40, "--branch", "release/1.0", "--ledger", str(ledger), env=hook_env(hook))
     assert done.code == 0, done.stderr
     assert json.loads(ledger.read_text().splitlines()[-1])["branch"] == "release/1.0"
     history = workspace.run("history", "--ledger", str(ledger))

@@ -46,8 +46,7 @@ def test_unknown_nested_key_and_several_errors_at_once() -> None:
     rendered = [p.render() for p in found]
     assert rendered == [
         "config/deploy.yaml:5:5: metrics.aime25.minimum: unknown key 'minimum' (did you mean 'min'?)",
-        "config/deploy.yaml:19:3: quota.monthly_deploy: unknown key 'monthly_deploy' "
-        "(did you mean 'monthly_deploys'?)",
+        "config/deploy.yaml:19:3: quota.monthly_deploy: unknown key 'monthly_deploy' (did you mean 'monthly_deploys'?)",
     ]
 
 
@@ -78,8 +77,7 @@ def test_value_errors_point_at_the_value(replace: str, by: str, line: int, colum
 def test_primary_must_be_a_listed_metric() -> None:
     found = problems(CONFIG.replace("primary: aime25", "primary: aime24"))
     assert found[0].render() == (
-        "config/deploy.yaml:2:10: primary: primary metric 'aime24' is not under metrics "
-        "(did you mean 'aime25'?)"
+        "config/deploy.yaml:2:10: primary: primary metric 'aime24' is not under metrics (did you mean 'aime25'?)"
     )
 
 

@@ -30,9 +30,7 @@ def test_demo_replays_the_example_history() -> None:
         "REPORT ONLY",
     ]
     assert "the build-hook receiver got 2 POST(s):" in out
-    assert (
-        len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='aime25 ", out, flags=re.MULTILINE)) == 2
-    )
+    assert len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='aime25 ", out, flags=re.MULTILINE)) == 2
     assert "quota: 2/20 deploys used this month (30/300 credits)" in out
     assert "demo0000000000000000hook" not in out
     assert "demo OK" in out

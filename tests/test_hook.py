@@ -20,9 +20,7 @@ HOOK_ID = "5f3c1a2b9d8e7f6a5b4c3d2e"
 
 
 def test_accepted_post_carries_title_branch_and_body(httpserver: FakeServer) -> None:
-    httpserver.expect_oneshot_request(f"/build_hooks/{HOOK_ID}", method="POST").respond_with_data(
-        "", status=200
-    )
+    httpserver.expect_oneshot_request(f"/build_hooks/{HOOK_ID}", method="POST").respond_with_data("", status=200)
     with requests.Session() as session:
         result = fire(
             session,
@@ -48,9 +46,7 @@ def test_accepted_post_carries_title_branch_and_body(httpserver: FakeServer) -> 
         (422, "the build was not started"),
     ],
 )
-def test_non_2xx_is_rejected_once_with_a_useful_message(
-    httpserver: FakeServer, status: int, phrase: str
-) -> None:
+def test_non_2xx_is_rejected_once_with_a_useful_message(httpserver: FakeServer, status: int, phrase: str) -> None:
     httpserver.expect_request(f"/build_hooks/{HOOK_ID}").respond_with_data("nope", status=status)
     url = httpserver.url_for(f"/build_hooks/{HOOK_ID}")
     secrets = Secrets()

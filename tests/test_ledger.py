@@ -13,9 +13,7 @@ from vibe_action.errors import InputError
 from vibe_action.ledger import LocalLedger, Record, baseline, deployed_shas, deploys_in_month
 
 
-def record(
-    sha: str, status: str = "success", time: str = "2026-11-02T10:00:00Z", env: str = "production"
-) -> Record:
+def record(sha: str, status: str = "success", time: str = "2026-11-02T10:00:00Z", env: str = "production") -> Record:
     return Record(sha=sha, branch="main", time=time, status=status, scores={"aime25": 74.4}, environment=env)
 
 
@@ -76,8 +74,7 @@ def test_a_torn_last_line_is_reported_then_cut_before_the_next_append(tmp_path: 
         handle.write(b'{"sha": "bbbb", "branch": "ma')
     assert [r.sha for r in ledger.records()] == ["a"]
     assert ledger.warnings == [
-        f"{path}:2: ignoring an incomplete last record (a write was interrupted); "
-        "it will be cut off at the next append"
+        f"{path}:2: ignoring an incomplete last record (a write was interrupted); it will be cut off at the next append"
     ]
     ledger.append(record("c"))
     assert [r.sha for r in LocalLedger(path).records()] == ["a", "c"]
@@ -93,11 +90,7 @@ def test_a_corrupt_complete_line_is_an_error_with_its_line(tmp_path: Path) -> No
     ledger.append(record("c"))
     with pytest.raises(InputError) as caught:
         ledger.records()
-    assert (
-        caught.value.problems[0]
-        .render()
-        .startswith(".vibe-deploy-gate/ledger.jsonl:2:1: corrupt ledger record")
-    )
+    assert caught.value.problems[0].render().startswith(".vibe-deploy-gate/ledger.jsonl:2:1: corrupt ledger record")
 
 
 def test_a_record_missing_fields_is_corrupt(tmp_path: Path) -> None:

@@ -46,9 +46,7 @@ def test_runtime_lock_pins_every_dependency_within_its_range() -> None:
         req = Requirement(raw)
         name = normalise(req.name)
         assert name in pins, f"{req.name} is in pyproject.toml but not in requirements.lock"
-        assert req.specifier.contains(pins[name]), (
-            f"{req.name}=={pins[name]} does not satisfy {req.specifier}"
-        )
+        assert req.specifier.contains(pins[name]), f"{req.name}=={pins[name]} does not satisfy {req.specifier}"
 
 
 def test_test_lock_pins_the_test_extra_and_does_not_repeat_runtime_pins() -> None:

@@ -17,9 +17,7 @@ BASE = {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1}
 
 
 def results(**scores: float) -> Results:
-    return Results(
-        MappingProxyType({k: Benchmark(k, v, file="results/r.json", line=3) for k, v in scores.items()})
-    )
+    return Results(MappingProxyType({k: Benchmark(k, v, file="results/r.json", line=3) for k, v in scores.items()}))
 
 
 def config(text: str = CONFIG) -> Config:
@@ -111,9 +109,7 @@ def test_lower_is_better_metric() -> None:
     verdict, reasons, _ = run(with_(aime25=77.5, latency_ms=851.0), base=base, cfg=cfg)
     assert verdict == "block"
     assert "latency_ms: +51" in reasons[0]
-    verdict, reasons, _ = run(
-        with_(aime25=77.5, latency_ms=901.0), base={**base, "latency_ms": 890.0}, cfg=cfg
-    )
+    verdict, reasons, _ = run(with_(aime25=77.5, latency_ms=901.0), base={**base, "latency_ms": 890.0}, cfg=cfg)
     assert verdict == "block"
     assert "901 > ceiling 900" in reasons[0]
 

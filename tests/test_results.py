@@ -54,8 +54,7 @@ def test_same_benchmark_in_two_files_names_both(tmp_path: Path) -> None:
     write(tmp_path, "results/b.json", '{\n  "hmmt25": 1,\n  "aime25": 75.0\n}')
     found = problems(tmp_path)
     assert [p.render() for p in found] == [
-        "results/b.json:3:1: benchmark 'aime25' is also in results/a.json:2 "
-        "(keep each benchmark in one results file)"
+        "results/b.json:3:1: benchmark 'aime25' is also in results/a.json:2 (keep each benchmark in one results file)"
     ]
 
 
@@ -63,19 +62,13 @@ def test_string_score_points_at_file_line_col_and_path(tmp_path: Path) -> None:
     text = json.dumps(native(), indent=2).replace('"score": 50.4', '"score": "high"')
     write(tmp_path, "results/math.json", text)
     found = problems(tmp_path)
-    assert [p.render() for p in found] == [
-        "results/math.json:12:16: benchmarks.hmmt25.score: 'high' is not a number"
-    ]
+    assert [p.render() for p in found] == ["results/math.json:12:16: benchmarks.hmmt25.score: 'high' is not a number"]
 
 
 def test_flat_errors_explain_both_forms(tmp_path: Path) -> None:
     write(tmp_path, "results/r.json", '{"aime25": 74.4,\n "hmmt25": 150}')
     found = problems(tmp_path)
-    assert (
-        found[0]
-        .render()
-        .startswith("results/r.json:2:12: hmmt25: 150 is above the maximum 100 (a results file is")
-    )
+    assert found[0].render().startswith("results/r.json:2:12: hmmt25: 150 is above the maximum 100 (a results file is")
 
 
 def test_errors_from_every_file_at_once(tmp_path: Path) -> None:

@@ -50,9 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GLOB",
         help="results file glob; repeatable; overrides 'results:' in the config",
     )
-    common.add_argument(
-        "--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})"
-    )
+    common.add_argument("--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})")
     common.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
 
     parser = argparse.ArgumentParser(
@@ -73,13 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--sha", help="commit being evaluated (default: git HEAD)")
     run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
-    run.add_argument(
-        "--event", default="push", help="triggering event; pull_request only previews (default: push)"
-    )
+    run.add_argument("--event", default="push", help="triggering event; pull_request only previews (default: push)")
     run.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
-    run.add_argument(
-        "--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed"
-    )
+    run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
 
@@ -102,9 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a temporary git repository from the examples and run the real gate "
         "on each commit against a local build-hook receiver and a local ledger.",
     )
-    demo.add_argument(
-        "--examples", help="examples folder (default: ./examples, else the one beside the package)"
-    )
+    demo.add_argument("--examples", help="examples folder (default: ./examples, else the one beside the package)")
     return parser
 
 
@@ -144,8 +136,7 @@ def main(
             print(secrets.scrub(traceback.format_exc()), file=err)
         print(
             secrets.scrub(
-                f"internal error: {type(exc).__name__}: {exc} (set VIBE_DEBUG=1 for details; "
-                "please report it)"
+                f"internal error: {type(exc).__name__}: {exc} (set VIBE_DEBUG=1 for details; please report it)"
             ),
             file=err,
         )

@@ -203,9 +203,7 @@ def _semantic_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]
         )
     quota = data.get("quota") or {}
     if "monthly_deploys" in quota and "monthly_credits" in quota:
-        problems.append(
-            source.problem(("quota",), "set monthly_deploys or monthly_credits, not both", at_key=True)
-        )
+        problems.append(source.problem(("quota",), "set monthly_deploys or monthly_credits, not both", at_key=True))
     title = (data.get("hook") or {}).get("title")
     if title is not None:
         try:

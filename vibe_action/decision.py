@@ -42,6 +42,7 @@ class MetricRow:
     rules: tuple[RuleCheck, ...] = ()
     file: str = ""
     line: int = 0
+    config_line: int = 0  # the metric's key in deploy.yaml; 0 when it is not listed there
 
     @property
     def delta(self) -> float | None:
@@ -121,6 +122,7 @@ class Decision:
     metrics: tuple[MetricRow, ...]
     primary: str
     quota: QuotaState
+    config_file: str = "config/deploy.yaml"
     event: str = "push"
     report_only: bool = False
     would: Verdict | None = None

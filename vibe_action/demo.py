@@ -39,9 +39,7 @@ def load_scenario(examples: Path) -> tuple[Path, list[Step]]:
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise InputError(
-            f"{path}: not found; run the demo from the repository root or pass --examples"
-        ) from None
+        raise InputError(f"{path}: not found; run the demo from the repository root or pass --examples") from None
     steps = []
     for index, raw in enumerate(data["steps"], start=1):
         if raw["expect"] not in EXPECTED_LABELS:

@@ -61,8 +61,8 @@ def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None
 def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, secrets: Secrets) -> Decision:
     inputs = load_inputs(request.workspace, request.config_path, request.results)
     config = inputs.config
-    records = ledger.records()
     environment = environment_for(config, request.branch, request.environment)
+    records = ledger.records(environment, request.sha)
     last = baseline(records, environment)
     context = Context(
         sha=request.sha,
@@ -73,9 +73,7 @@ def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, sec
         dry_run=request.dry_run,
         environment=environment,
     )
-    decision = decide(
-        config, inputs.results, None if last is None else Baseline(last.sha, last.scores), context
-    )
+    decision = decide(config, inputs.results, None if last is None else Baseline(last.sha, last.scores), context)
     if not decision.should_fire:
         return decision
     if not request.hook_url:

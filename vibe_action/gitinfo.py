@@ -10,9 +10,7 @@ from .errors import InputError
 
 def _git(workspace: Path, *args: str) -> str:
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=30
-        )
+        done = subprocess.run(["git", *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=30)
     except FileNotFoundError:
         raise InputError("git is not installed; pass --sha and --branch") from None
     if done.returncode != 0:

@@ -59,9 +59,7 @@ def fire(
         return HookResult("unreachable", "build hook: connection timed out; nothing was sent")
     except requests.exceptions.ConnectionError as exc:
         if _never_sent(exc):
-            return HookResult(
-                "unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent"
-            )
+            return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
         return HookResult(
             "unknown",
             "build hook: the connection dropped after the request was sent; "

@@ -80,8 +80,12 @@ class Record:
 class Ledger(Protocol):
     """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
 
-    def records(self) -> list[Record]:
-        """The records a decision needs, oldest first, each in its latest state."""
+    def records(self, environment: str | None = None, sha: str | None = None) -> list[Record]:
+        """The records a decision needs, oldest first, each in its latest state.
+
+        `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
+        they must return at least the environment's newest success, this month's deploys, and any record of `sha`.
+        """
         ...
 
     def start(self, record: Record) -> Record:
@@ -100,9 +104,7 @@ class Ledger(Protocol):
         ...
 
 
-def finished(
-    started: Record, status: str, message: str, deploy_url: str | None, deploy_id: str | None
-) -> Record:
+def finished(started: Record, status: str, message: str, deploy_url: str | None, deploy_id: str | None) -> Record:
     """The final form of a started record (shared by the ledgers)."""
     return replace(
         started,
@@ -137,7 +139,8 @@ class LocalLedger:
         self.display = display or str(path)
         self.warnings: list[str] = []
 
-    def records(self) -> list[Record]:
+    def records(self, environment: str | None = None, sha: str | None = None) -> list[Record]:
+        """Every record (a local file is cheap to read whole); the hints are not needed."""
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:

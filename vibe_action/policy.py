@@ -60,9 +60,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
     would: Verdict | None = None
     if report_only and not _already_deployed(context):
         would = verdict
-        where = (
-            "matches no rule under branches:" if branch_rule is None else f"matches '{branch_rule.pattern}'"
-        )
+        where = "matches no rule under branches:" if branch_rule is None else f"matches '{branch_rule.pattern}'"
         reasons.insert(0, f"branch '{context.branch}' {where}, which only reports (would {verdict})")
         verdict = "skip"
     preview = context.event in PREVIEW_EVENTS
@@ -78,6 +76,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
         metrics=rows,
         primary=config.primary,
         quota=quota,
+        config_file=config.file,
         event=context.event,
         report_only=report_only,
         would=would,
@@ -174,6 +173,7 @@ def _metric_rows(
                 rules=tuple(checks),
                 file=bench.file if bench else config.file,
                 line=bench.line if bench else rule.line,
+                config_line=rule.line,
             )
         )
     return rows
@@ -239,9 +239,7 @@ def _bound(direction: str, base: float, points: float) -> float:
     return base + points if direction == "higher" else base - points
 
 
-def _gain_check(
-    rule: MetricRule, current: float, base: float | None, branch_rule: BranchRule | None
-) -> RuleCheck:
+def _gain_check(rule: MetricRule, current: float, base: float | None, branch_rule: BranchRule | None) -> RuleCheck:
     if branch_rule is not None and not branch_rule.gain_rule:
         return RuleCheck("gain", "off", True, f"gain rule off on '{branch_rule.pattern}'")
     amount = branch_rule.min_gain if branch_rule and branch_rule.min_gain else rule.min_gain
@@ -261,8 +259,7 @@ def _gain_check(
         "gain",
         threshold,
         ok,
-        f"{shown} over deployed {_num(base)} {'meets' if ok else 'is below'} min_gain "
-        f"{_describe(amount, need)}",
+        f"{shown} over deployed {_num(base)} {'meets' if ok else 'is below'} min_gain {_describe(amount, need)}",
         _bound(rule.direction, base, need),
     )
 

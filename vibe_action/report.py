@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .decision import Decision, MetricRow, RuleCheck
+from .errors import Problem
 from .ledger import Record
+from .workflow import Annotation
 
 VERDICT_WORDS = {"deploy": "DEPLOY", "skip": "SKIP", "block": "BLOCK"}
 PREVIEW_WORDS = {"deploy": "WOULD DEPLOY", "skip": "WOULD SKIP", "block": "BLOCKED"}
@@ -72,10 +76,7 @@ def text_report(decision: Decision) -> str:
         table.append((_name(decision, row), _num(row.baseline), _num(row.current), _delta(row), rules))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     lines = [header]
-    lines += [
-        "  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(r)).rstrip()
-        for r in table
-    ]
+    lines += ["  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(r)).rstrip() for r in table]
     lines.append(f"quota: {decision.quota.line()}")
     for reason in decision.reasons[1:]:
         lines.append(f"  · {reason}")
@@ -131,3 +132,107 @@ def history_table(records: list[Record], primary: str | None = None) -> str:
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows)
+
+
+# ---------------------------------------------------------------- GitHub: check run, status, annotations
+
+CHECK_TITLE_LIMIT = 255
+CHECK_TEXT_LIMIT = 65535
+STATUS_DESCRIPTION_LIMIT = 140
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything the GitHub surfaces show for one run, computed once from a decision or from input errors."""
+
+    conclusion: str  # check run: success | neutral | failure
+    title: str
+    markdown: str
+    annotations: tuple[Annotation, ...]
+    status_state: str  # commit status: success | failure | error
+    status_description: str
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_conclusion(decision: Decision) -> str:
+    """success for deploy / would deploy, neutral for skip (and report-only), failure for block."""
+    if decision.report_only:
+        return "neutral"
+    return {"deploy": "success", "skip": "neutral", "block": "failure"}[decision.verdict]
+
+
+def decision_annotations(decision: Decision) -> list[Annotation]:
+    """One annotation per failed rule: at the metric's line in the results, and at its rule in deploy.yaml."""
+    found: list[Annotation] = []
+    for row in decision.metrics:
+        for check in row.rules:
+            if check.passed:
+                continue
+            level = "warning" if check.rule == "gain" or decision.report_only else "failure"
+            title = f"{row.name}: {check.rule} rule"
+            if row.file and row.line:
+                found.append(Annotation(row.file, row.line, level, check.detail, title))
+            if row.config_line and row.file != decision.config_file:
+                found.append(
+                    Annotation(
+                        decision.config_file,
+                        row.config_line,
+                        "notice",
+                        f"{row.name}: {check.detail}",
+                        f"{row.name}: rule that failed",
+                    )
+                )
+    return found
+
+
+def decision_publication(decision: Decision, run_url: str = "") -> Publication:
+    label = verdict_label(decision)
+    markdown = markdown_report(decision)
+    if run_url:
+        markdown += f"\n[Workflow run]({run_url})\n"
+    state = "failure" if decision.verdict == "block" and not decision.report_only else "success"
+    return Publication(
+        conclusion=check_conclusion(decision),
+        title=clip(f"{label}: {decision.headline}", CHECK_TITLE_LIMIT),
+        markdown=markdown,
+        annotations=tuple(decision_annotations(decision)),
+        status_state=state,
+        status_description=clip(f"{label.lower()}: {decision.headline}", STATUS_DESCRIPTION_LIMIT),
+    )
+
+
+def problems_publication(problems: list[Problem], message: str, run_url: str = "") -> Publication:
+    """Invalid input: a failed check with an annotation at each problem's place."""
+    lines = ["### vibe-deploy-gate: invalid input", "", "Nothing was deployed and nothing was recorded.", ""]
+    lines += [
+        f"- `{_md(p.file)}:{p.line}:{p.column}` {_md(p.json_path + ': ' if p.json_path else '')}"
+        f"{_md(p.message)}{' — ' + _md(p.hint) if p.hint else ''}"
+        for p in problems
+    ]
+    if not problems:
+        lines.append(f"- {_md(message)}")
+    if run_url:
+        lines += ["", f"[Workflow run]({run_url})"]
+    annotations = tuple(
+        Annotation(
+            p.file,
+            p.line,
+            "failure",
+            p.message + (f" ({p.hint})" if p.hint else ""),
+            f"invalid {p.json_path or 'input'}",
+            p.column,
+        )
+        for p in problems
+    )
+    first = problems[0].render() if problems else message
+    return Publication(
+        conclusion="failure",
+        title=clip(f"Invalid input: {first}", CHECK_TITLE_LIMIT),
+        markdown="\n".join(lines) + "\n",
+        annotations=annotations,
+        status_state="failure",
+        status_description=clip(f"invalid input: {first}", STATUS_DESCRIPTION_LIMIT),
+    )

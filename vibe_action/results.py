@@ -106,8 +106,7 @@ def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
     if problems:
         if not native:
             problems = [
-                Problem(p.file, p.line, p.column, p.message, p.json_path, p.hint or FORMAT_HINT)
-                for p in problems
+                Problem(p.file, p.line, p.column, p.message, p.json_path, p.hint or FORMAT_HINT) for p in problems
             ]
         raise InputError(problems)
     file = source.file

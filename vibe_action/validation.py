@@ -35,9 +35,7 @@ _TYPE_NAMES = {
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """A schema shipped inside the package (`vibe_action/schemas/<name>.schema.json`)."""
-    text = (
-        resources.files("vibe_action").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    )
+    text = resources.files("vibe_action").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return schema
@@ -77,8 +75,7 @@ def _explain(error: ValidationError, source: SourceMap) -> list[Problem]:
         patterns = list(_schema_of(error).get("patternProperties", {}))
         unknown = [k for k in instance if k not in allowed and not any(re.search(p, k) for p in patterns)]
         return [
-            source.problem((*path, key), f"unknown key '{key}'", suggest(key, allowed), at_key=True)
-            for key in unknown
+            source.problem((*path, key), f"unknown key '{key}'", suggest(key, allowed), at_key=True) for key in unknown
         ]
     if kind == "required" and isinstance(instance, dict):
         missing = ", ".join(f"'{key}'" for key in value if key not in instance)

@@ -1,0 +1,49 @@
+"""The PyGithub client, configured once: retries that never repeat a POST, timeouts, lazy objects.
+
+PyGithub's default `GithubRetry` retries POST on 5xx, which could create a deployment (or a comment) twice.
+Here only GET and HEAD are retried (on 5xx and on rate limits, honouring `Retry-After`); a failed write is
+reported, not repeated. `lazy=True` builds repository, issue and commit objects without a request.
+"""
+
+from __future__ import annotations
+
+from github import Auth, Github, GithubException, GithubRetry
+
+DEFAULT_TIMEOUT = 30
+RETRIED_METHODS = frozenset({"GET", "HEAD"})
+WRITE_PERMISSION_HINTS = {
+    "check": "add `checks: write` to the job's permissions",
+    "status": "add `statuses: write` to the job's permissions",
+    "comment": "add `pull-requests: write` to the job's permissions",
+    "deployment": "add `deployments: write` to the job's permissions",
+}
+
+
+def make_github(token: str, api_url: str, timeout: int = DEFAULT_TIMEOUT) -> Github:
+    retry = GithubRetry(
+        total=3,
+        backoff_factor=1.0,
+        allowed_methods=RETRIED_METHODS,
+        secondary_rate_wait=60,
+        max_rate_limit_wait=120,
+    )
+    return Github(
+        auth=Auth.Token(token) if token else None,
+        base_url=api_url.rstrip("/"),
+        timeout=timeout,
+        retry=retry,
+        per_page=100,
+        lazy=True,
+    )
+
+
+def status_of(exc: BaseException) -> int | None:
+    return exc.status if isinstance(exc, GithubException) else None
+
+
+def describe(exc: BaseException) -> str:
+    """`HTTP 403: Resource not accessible by integration` — the part of a PyGithub error worth showing."""
+    if isinstance(exc, GithubException):
+        message = exc.message or (exc.data.get("message") if isinstance(exc.data, dict) else None)
+        return f"HTTP {exc.status}: {message or 'no message'}"
+    return f"{type(exc).__name__}: {exc}"

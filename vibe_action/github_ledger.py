@@ -1,0 +1,214 @@
+"""GitHub Deployments as the ledger, behind the same interface as the local file.
+
+A snapshot is a deployment that this action created (task `deploy:vibe-gate`, payload key `vibe_deploy_gate`)
+in the environment; its state is the deployment's latest status. The listing is bounded: one page of 100
+deployments (a second only when the first is full and still needed), and one status request per deployment
+the decision needs — newest first until the live one is found, every one of this month (quota), and any of
+the commit being evaluated (never deploy it twice). Deployments whose status was not needed come back with
+status `unknown`, which neither counts nor serves as a baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from github import GithubException
+from github.Deployment import Deployment
+from github.Repository import Repository
+
+from .errors import ExternalError
+from .github_api import WRITE_PERMISSION_HINTS, describe
+from .ledger import Record, finished
+
+TASK = "deploy:vibe-gate"
+PAYLOAD_KEY = "vibe_deploy_gate"
+PAGE_SIZE = 100
+DESCRIPTION_LIMIT = 140
+# GitHub deployment status state -> ledger status. `inactive` is a success that a newer one replaced.
+STATE_TO_STATUS = {
+    "success": "success",
+    "inactive": "superseded",
+    "failure": "failure",
+    "error": "failure",
+    "in_progress": "in_progress",
+    "queued": "in_progress",
+    "pending": "in_progress",
+}
+STATUS_TO_STATE = {
+    "success": "success",
+    "failure": "failure",
+    "unconfirmed": "error",
+    "in_progress": "in_progress",
+}
+UNCONFIRMED_PREFIX = "unconfirmed: "
+
+
+def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class GitHubLedger:
+    def __init__(self, repo: Repository, run_url: str, now: datetime) -> None:
+        self.repo = repo
+        self.run_url = run_url
+        self.now = now
+        self.requests = 0  # reads made, for the benchmark and tests
+
+    # ------------------------------------------------------------------ reading
+
+    def records(self, environment: str | None = None, sha: str | None = None) -> list[Record]:
+        env = environment or "production"
+        deployments = self._listing(env, sha)
+        month = self.now.strftime("%Y-%m")
+        records: list[Record] = []
+        found_live = False
+        for deployment in deployments:  # newest first
+            needed = (
+                not found_live
+                or deployment.created_at.strftime("%Y-%m") == month
+                or (sha is not None and deployment.sha == sha)
+            )
+            record = self._record(deployment, with_status=needed)
+            found_live = found_live or record.status == "success"
+            records.append(record)
+        return list(reversed(records))
+
+    def _listing(self, environment: str, sha: str | None) -> list[Deployment]:
+        listing = self.repo.get_deployments(task=TASK, environment=environment)
+        page = self._page(listing, 0)
+        if len(page) >= PAGE_SIZE:
+            oldest = min(page, key=lambda d: d.id)
+            if oldest.created_at.strftime("%Y-%m") == self.now.strftime("%Y-%m"):
+                page += self._page(listing, 1)  # a busy month: the quota needs the second page
+        if sha is not None and len(page) >= PAGE_SIZE and all(d.sha != sha for d in page):
+            page += self._page(self.repo.get_deployments(sha=sha, task=TASK, environment=environment), 0)
+        unique = {d.id: d for d in page if self._ours(d)}
+        return sorted(unique.values(), key=lambda d: d.id, reverse=True)
+
+    def _page(self, listing: Any, number: int) -> list[Deployment]:
+        self.requests += 1
+        try:
+            return list(listing.get_page(number))
+        except GithubException as exc:
+            raise ExternalError(
+                f"cannot list deployments ({describe(exc)}); the job needs `deployments: read`"
+            ) from None
+
+    @staticmethod
+    def _payload(deployment: Deployment) -> dict[str, Any]:
+        payload = deployment.payload
+        if isinstance(payload, str):
+            try:
+                payload = json.loads(payload)
+            except ValueError:
+                return {}
+        return payload if isinstance(payload, dict) else {}
+
+    def _ours(self, deployment: Deployment) -> bool:
+        return isinstance(self._payload(deployment).get(PAYLOAD_KEY), dict)
+
+    def _record(self, deployment: Deployment, with_status: bool) -> Record:
+        data = self._payload(deployment)[PAYLOAD_KEY]
+        status, url, description = "unknown", None, ""
+        if with_status:
+            self.requests += 1
+            try:
+                statuses = list(deployment.get_statuses().get_page(0))
+            except GithubException as exc:
+                raise ExternalError(f"cannot read deployment statuses ({describe(exc)})") from None
+            if statuses:
+                latest = max(statuses, key=lambda s: s.id)
+                description = latest.description or ""
+                status = STATE_TO_STATUS.get(latest.state, "unknown")
+                if latest.state == "error" and description.startswith(UNCONFIRMED_PREFIX):
+                    status = "unconfirmed"
+                url = latest.environment_url or None
+            else:
+                status = "in_progress"  # created, no status yet: a run is (or was) deploying it
+        scores = data.get("scores") if isinstance(data.get("scores"), dict) else {}
+        return Record(
+            sha=deployment.sha,
+            branch=str(data.get("branch") or deployment.ref),
+            time=deployment.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            status=status,
+            scores={k: float(v) for k, v in scores.items() if isinstance(v, (int, float))},
+            id=str(deployment.id),
+            environment=deployment.environment,
+            decision=str(data.get("decision", "deploy")),
+            reasons=tuple(str(r) for r in data.get("reasons", ()) if isinstance(r, str)),
+            results_digest=str(data.get("results_digest", "")),
+            config_digest=str(data.get("config_digest", "")),
+            deploy_id=data.get("deploy_id"),
+            deploy_url=url,
+            model=data.get("model") if isinstance(data.get("model"), dict) else None,
+            extra={"github_deployment_url": deployment.url, "description": description},
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def start(self, record: Record) -> Record:
+        payload = {
+            PAYLOAD_KEY: {
+                "version": 1,
+                "branch": record.branch,
+                "scores": dict(record.scores),
+                "results_digest": record.results_digest,
+                "config_digest": record.config_digest,
+                "decision": record.decision,
+                "reasons": list(record.reasons)[:10],
+                "model": None if record.model is None else dict(record.model),
+                "run_url": self.run_url,
+            }
+        }
+        try:
+            deployment = self.repo.create_deployment(
+                ref=record.sha,
+                task=TASK,
+                auto_merge=False,
+                required_contexts=[],
+                payload=payload,
+                environment=record.environment,
+                description=clip(f"vibe-deploy-gate: {', '.join(f'{k} {v:g}' for k, v in record.scores.items())}"),
+            )
+        except GithubException as exc:
+            hint = WRITE_PERMISSION_HINTS["deployment"] if exc.status in (403, 404) else "try again later"
+            raise ExternalError(
+                f"cannot create the GitHub deployment that records this deploy ({describe(exc)}); "
+                f"nothing was deployed — {hint}"
+            ) from None
+        started = replace(
+            record,
+            id=str(deployment.id),
+            status="in_progress",
+            extra={**record.extra, "github_deployment_url": deployment.url},
+        )
+        self._status(started, "in_progress", "deploying: firing the build hook")
+        return started
+
+    def finish(
+        self,
+        started: Record,
+        status: str,
+        message: str,
+        deploy_url: str | None = None,
+        deploy_id: str | None = None,
+    ) -> Record:
+        final = finished(started, status, message, deploy_url, deploy_id)
+        text = (UNCONFIRMED_PREFIX + message) if status == "unconfirmed" else message
+        self._status(final, STATUS_TO_STATE.get(status, "error"), text)
+        return final
+
+    def _status(self, record: Record, state: str, description: str) -> None:
+        """POST a deployment status with `log_url` (PyGithub's helper only knows the older target_url)."""
+        body: dict[str, Any] = {"state": state, "log_url": self.run_url, "description": clip(description)}
+        if record.deploy_url:
+            body["environment_url"] = record.deploy_url
+        try:
+            self.repo.requester.requestJsonAndCheck(
+                "POST", f"{record.extra['github_deployment_url']}/statuses", input=body
+            )
+        except GithubException as exc:
+            raise ExternalError(f"cannot update the GitHub deployment status to '{state}' ({describe(exc)})") from None
