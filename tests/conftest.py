@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,3 +152,33 @@ def workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def dedent() -> Callable[[str], str]:
     return textwrap.dedent
+
+
+@pytest.fixture
+def fake_github(httpserver: Any) -> Iterator[Any]:
+    """The fake GitHub API on the pytest-httpserver port; every request validated against the contract."""
+    import re
+
+    from tests.fake_github import FakeGitHub
+
+    fake = FakeGitHub()
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(fake)
+    fake.url = httpserver.url_for("/").rstrip("/")  # type: ignore[attr-defined]
+    yield fake
+    assert fake.violations == [], "requests that do not conform to GitHub's OpenAPI description"
+
+
+@pytest.fixture
+def hook_server() -> Iterator[Any]:
+    """A second local HTTP server playing the Netlify build hook."""
+    from pytest_httpserver import HTTPServer
+
+    from tests.actions_env import HOOK_PATH
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    server.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CONFIG
-from vibe_action.config import Amount, branch_glob_regex, load_config, parse_config
+from vibe_action.config import Amount, glob_regex, load_config, parse_config
 from vibe_action.errors import InputError, Problem
 
 
@@ -137,4 +137,4 @@ def test_default_branch_rules_deploy_main_only() -> None:
     ],
 )
 def test_branch_globs(pattern: str, branch: str, matches: bool) -> None:
-    assert (branch_glob_regex(pattern).fullmatch(branch) is not None) is matches
+    assert (glob_regex(pattern).fullmatch(branch) is not None) is matches

@@ -23,7 +23,7 @@ from .gate import HOOK_URL_VARIABLE, RunRequest, load_inputs, run_gate
 from .ledger import DEFAULT_LEDGER, LocalLedger
 from .redact import Secrets
 
-COMMANDS = ("run", "validate", "history", "demo")
+COMMANDS = ("run", "validate", "history", "demo", "action")
 LEDGER_VARIABLE = "VIBE_LEDGER"
 EXIT_CODES_HELP = "exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (hook, API)"
 EPILOG = """With no command, 'run' is assumed.
@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a temporary git repository from the examples and run the real gate "
         "on each commit against a local build-hook receiver and a local ledger.",
     )
+    sub.add_parser(
+        "action",
+        help="run as the GitHub Action (what action.yml calls)",
+        description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables, decide, and "
+        "report through check run, commit status, PR comment, job summary and step outputs.",
+    )
     demo.add_argument("--examples", help="examples folder (default: ./examples, else the one beside the package)")
     return parser
 
@@ -120,6 +126,10 @@ def main(
             return _validate(args, out)
         if args.command == "history":
             return _history(args, env, out, err)
+        if args.command == "action":
+            from .action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
+
+            return run_action(env, out)
         if args.command == "demo":
             from .demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
 

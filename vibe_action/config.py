@@ -74,7 +74,7 @@ class BranchRule:
     environment: str | None = None
 
     def matches(self, branch: str) -> bool:
-        return branch_glob_regex(self.pattern).fullmatch(branch) is not None
+        return glob_regex(self.pattern).fullmatch(branch) is not None
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,8 @@ class Config:
         return next((rule for rule in self.branches if rule.matches(branch)), None)
 
 
-def branch_glob_regex(pattern: str) -> re.Pattern[str]:
-    """`release/**` matches any depth, `feature/*` one level, `?` one character — as in GitHub's filters."""
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Branch and path globs as in GitHub's filters: `**` any depth, `*` within one segment, `?` one character."""
     out = []
     i = 0
     while i < len(pattern):

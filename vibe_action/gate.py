@@ -13,7 +13,7 @@ import requests
 from . import hook
 from .config import Config, load_config
 from .decision import Decision
-from .errors import InputError
+from .errors import ExternalError, InputError
 from .ledger import Ledger, Record, baseline, deployed_shas, deploys_in_month
 from .policy import Baseline, Context, decide, environment_for
 from .redact import Secrets
@@ -90,7 +90,17 @@ def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, sec
         branch=config.hook.branch,
         body=hook_body(inputs.results, request),
     )
-    final = ledger.finish(started, RECORD_STATUS[result.state], result.message)
+    try:
+        final = ledger.finish(started, RECORD_STATUS[result.state], result.message)
+    except ExternalError as exc:  # the build was (maybe) started: say so, do not pretend nothing happened
+        return decision.with_outcome(
+            deployed=result.state == "accepted",
+            message=f"{result.message}; but the ledger could not record the outcome: {exc}",
+            hook_state=result.state,
+            hook_status=result.status_code,
+            record_id=started.id,
+            ledger_error=str(exc),
+        )
     return decision.with_outcome(
         deployed=result.state == "accepted",
         message=result.message,

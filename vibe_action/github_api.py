@@ -10,6 +10,9 @@ from __future__ import annotations
 from github import Auth, Github, GithubException, GithubRetry
 
 DEFAULT_TIMEOUT = 30
+# GitHub asks integrations to space writes by at least a second (secondary rate limits); PyGithub does it.
+# VIBE_GITHUB_WRITE_SPACING=0 turns the spacing off against a local test server.
+DEFAULT_WRITE_SPACING = 1.0
 RETRIED_METHODS = frozenset({"GET", "HEAD"})
 WRITE_PERMISSION_HINTS = {
     "check": "add `checks: write` to the job's permissions",
@@ -19,7 +22,9 @@ WRITE_PERMISSION_HINTS = {
 }
 
 
-def make_github(token: str, api_url: str, timeout: int = DEFAULT_TIMEOUT) -> Github:
+def make_github(
+    token: str, api_url: str, timeout: int = DEFAULT_TIMEOUT, write_spacing: float = DEFAULT_WRITE_SPACING
+) -> Github:
     retry = GithubRetry(
         total=3,
         backoff_factor=1.0,
@@ -34,6 +39,8 @@ def make_github(token: str, api_url: str, timeout: int = DEFAULT_TIMEOUT) -> Git
         retry=retry,
         per_page=100,
         lazy=True,
+        seconds_between_requests=min(0.25, write_spacing),
+        seconds_between_writes=write_spacing,
     )
 
 

@@ -21,7 +21,7 @@ from github.Repository import Repository
 
 from .errors import ExternalError
 from .github_api import WRITE_PERMISSION_HINTS, describe
-from .ledger import Record, finished
+from .ledger import LIVE_STATUSES, Record, finished
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
@@ -72,7 +72,7 @@ class GitHubLedger:
                 or (sha is not None and deployment.sha == sha)
             )
             record = self._record(deployment, with_status=needed)
-            found_live = found_live or record.status == "success"
+            found_live = found_live or record.status in LIVE_STATUSES
             records.append(record)
         return list(reversed(records))
 

@@ -115,9 +115,14 @@ def finished(started: Record, status: str, message: str, deploy_url: str | None,
     )
 
 
+# A snapshot that went live. `superseded` counts too: GitHub marks a live deployment inactive when any newer
+# deployment in the environment succeeds, including one made by another tool.
+LIVE_STATUSES = frozenset({"success", "superseded"})
+
+
 def baseline(records: Iterable[Record], environment: str) -> Record | None:
-    """The newest successful snapshot in the environment: what is live, and what a new result must beat."""
-    live = [r for r in records if r.status == "success" and r.environment == environment]
+    """The newest snapshot that went live in the environment: what a new result must beat."""
+    live = [r for r in records if r.status in LIVE_STATUSES and r.environment == environment]
     return live[-1] if live else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 MASK = "***"
-# Path segments shorter than this are words like "build_hooks", not identifiers worth hiding.
+# A last path segment shorter than this is a word, not an identifier worth hiding.
 MIN_SECRET_PART = 8
 
 
@@ -32,9 +32,9 @@ class Secrets:
         if parts.path and parts.path != "/":
             self.add(parts.path)
             self.add(unquote(parts.path))
-            for segment in parts.path.split("/"):
-                if len(segment) >= MIN_SECRET_PART:
-                    self.add(segment)
+            last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+            if len(last) >= MIN_SECRET_PART:  # the hook id: enough on its own to trigger builds
+                self.add(last)
         if parts.password:
             self.add(parts.password)
 

@@ -204,9 +204,15 @@ def decision_publication(decision: Decision, run_url: str = "") -> Publication:
     )
 
 
-def problems_publication(problems: list[Problem], message: str, run_url: str = "") -> Publication:
-    """Invalid input: a failed check with an annotation at each problem's place."""
-    lines = ["### vibe-deploy-gate: invalid input", "", "Nothing was deployed and nothing was recorded.", ""]
+def problems_publication(
+    problems: list[Problem],
+    message: str,
+    run_url: str = "",
+    heading: str = "invalid input",
+    note: str = "Nothing was deployed and nothing was recorded.",
+) -> Publication:
+    """Invalid input (or an external failure): a failed check with an annotation at each problem's place."""
+    lines = [f"### vibe-deploy-gate: {heading}", "", note, ""]
     lines += [
         f"- `{_md(p.file)}:{p.line}:{p.column}` {_md(p.json_path + ': ' if p.json_path else '')}"
         f"{_md(p.message)}{' — ' + _md(p.hint) if p.hint else ''}"
@@ -230,9 +236,9 @@ def problems_publication(problems: list[Problem], message: str, run_url: str = "
     first = problems[0].render() if problems else message
     return Publication(
         conclusion="failure",
-        title=clip(f"Invalid input: {first}", CHECK_TITLE_LIMIT),
+        title=clip(f"{heading[0].upper()}{heading[1:]}: {first}", CHECK_TITLE_LIMIT),
         markdown="\n".join(lines) + "\n",
         annotations=annotations,
         status_state="failure",
-        status_description=clip(f"invalid input: {first}", STATUS_DESCRIPTION_LIMIT),
+        status_description=clip(f"{heading}: {first}", STATUS_DESCRIPTION_LIMIT),
     )

@@ -1,0 +1,380 @@
+"""The action end to end: `entrypoint.py action` as a child process, real event payloads, a fake GitHub API that
+checks every request against GitHub's OpenAPI description, and a local build-hook receiver."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+
+from tests.actions_env import HOOK_ID, HOOK_PATH, TOKEN, ActionResult, action_env, pr_payload, push_payload, run_action
+from tests.conftest import Workspace, native
+from tests.fake_github import READ_ONLY_TOKEN, FakeGitHub
+
+RESULTS = "results/vibethinker.json"
+
+
+def hook_posts(server: HTTPServer) -> int:
+    return sum(1 for request, _ in server.log if request.method == "POST")
+
+
+def push(
+    ws: Workspace,
+    github: FakeGitHub,
+    hook: HTTPServer,
+    scores: dict[str, Any] | None = None,
+    branch: str = "main",
+    files: list[str] | None = None,
+    inputs: dict[str, str] | None = None,
+    commit: bool = True,
+) -> tuple[str, ActionResult]:
+    if scores is not None:
+        ws.write(RESULTS, scores)
+    sha = ws.commit("results", branch=branch) if commit else ws.git("rev-parse", "HEAD")
+    env = action_env(
+        ws,
+        github,
+        github.url,
+        "push",
+        push_payload(sha, branch, files or [RESULTS], github.repository),
+        sha,
+        branch,
+        {"INPUT_BUILD_HOOK_URL": hook.url_for(HOOK_PATH), **(inputs or {})},
+    )
+    return sha, run_action(ws, env)
+
+
+def no_secret(result: ActionResult) -> None:
+    """No secret anywhere but in the `::add-mask::` commands that tell the runner to hide it."""
+    stdout = "\n".join(line for line in result.stdout.splitlines() if not line.startswith("::add-mask::"))
+    for text in (stdout, result.stderr, result.summary, json.dumps(result.outputs)):
+        assert HOOK_ID not in text
+        assert TOKEN not in text
+
+
+def test_push_that_deploys_records_a_deployment_and_annotates(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    sha, result = push(workspace, fake_github, hook_server, native(74.4))
+    assert result.code == 0, result.stdout + result.stderr
+    assert hook_posts(hook_server) == 1
+    (deployment,) = fake_github.deployments.values()
+    assert (deployment["sha"], deployment["task"], deployment["environment"]) == (sha, "deploy:vibe-gate", "production")
+    assert deployment["payload"]["vibe_deploy_gate"]["scores"]["aime25"] == 74.4
+    create = fake_github.requests("POST", "/deployments")[0].body
+    assert (create["auto_merge"], create["required_contexts"], create["ref"]) == (False, [], sha)
+    states = [s["state"] for s in fake_github.statuses[deployment["id"]]]
+    assert states == ["in_progress", "success"]
+    assert (
+        fake_github.statuses[deployment["id"]][-1]["log_url"]
+        == "https://github.com/octo-org/vibe-demo/actions/runs/4242"
+    )
+    (check,) = fake_github.check_runs.values()
+    assert (check["name"], check["head_sha"], check["conclusion"]) == ("vibe-deploy-gate", sha, "success")
+    assert check["output"]["title"].startswith("DEPLOY: first deploy")
+    assert "| metric | deployed baseline (none) | current | Δ | rule | verdict |" in check["output"]["summary"]
+    (status,) = fake_github.commit_statuses
+    assert (status["state"], status["context"], status["sha"]) == ("success", "vibe-deploy-gate", sha)
+    assert status["target_url"] == "https://github.com/octo-org/vibe-demo/actions/runs/4242"
+    assert result.outputs["decision"] == "deploy"
+    assert result.outputs["deployed"] == "true"
+    assert result.outputs["score"] == "74.4"
+    assert result.outputs["deployment-id"] == str(deployment["id"])
+    assert "| aime25 * |" in result.summary
+    # The whole conversation with GitHub, in order: one listing, the deployment, two statuses, check, status.
+    assert [(s.method, s.path.split("/repos/octo-org/vibe-demo")[1]) for s in fake_github.log] == [
+        ("GET", "/deployments"),
+        ("POST", "/deployments"),
+        ("POST", f"/deployments/{deployment['id']}/statuses"),
+        ("POST", f"/deployments/{deployment['id']}/statuses"),
+        ("POST", "/check-runs"),
+        ("POST", f"/statuses/{sha}"),
+    ]
+    no_secret(result)
+
+
+def test_push_that_skips_compares_with_the_live_deployment(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.seed_deployment("a" * 40, {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1}, ["success"])
+    _, result = push(workspace, fake_github, hook_server, native(75.7))
+    assert result.code == 0
+    assert hook_posts(hook_server) == 0
+    assert len(fake_github.deployments) == 1
+    (check,) = fake_github.check_runs.values()
+    assert check["conclusion"] == "neutral"
+    assert "is below min_gain 2%" in check["output"]["title"]
+    assert result.outputs["decision"] == "skip"
+    assert result.outputs["baseline-sha"] == "a" * 40
+    assert result.outputs["baseline-score"] == "74.4"
+    assert result.outputs["delta"] == "1.3"
+    assert len(fake_github.requests("GET")) == 2  # the listing and the live deployment's statuses
+
+
+def test_push_blocked_by_a_guard_fails_and_annotates_the_metric_line(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.seed_deployment("a" * 40, {"aime25": 77.5, "hmmt25": 51.0, "livecodebench_v6": 51.8}, ["success"])
+    _, result = push(workspace, fake_github, hook_server, native(80.0, hmmt25=47.0))
+    assert result.code == 1
+    assert hook_posts(hook_server) == 0
+    (check,) = fake_github.check_runs.values()
+    assert check["conclusion"] == "failure"
+    failing = [a for a in check["annotations"] if a["annotation_level"] == "failure"]
+    assert failing == [
+        {
+            "path": RESULTS,
+            "start_line": 11,
+            "end_line": 11,
+            "annotation_level": "failure",
+            "message": "-4 (-7.84%) vs deployed 51 exceeds max_drop 2 points",
+            "title": "hmmt25: guard rule",
+        }
+    ]
+    config_notes = [a for a in check["annotations"] if a["path"] == "config/deploy.yaml"]
+    assert config_notes[0]["start_line"] == 8  # the hmmt25 key in deploy.yaml
+    assert fake_github.commit_statuses[0]["state"] == "failure"
+    assert f"::error file={RESULTS},line=11,title=hmmt25%3A guard rule::-4 (-7.84%25) vs deployed 51" in result.stdout
+    assert result.outputs["decision"] == "block"
+
+
+def test_fail_on_controls_which_verdicts_fail_the_step(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.seed_deployment("a" * 40, {"aime25": 77.5, "hmmt25": 51.0, "livecodebench_v6": 51.8}, ["success"])
+    _, result = push(workspace, fake_github, hook_server, native(80.0, hmmt25=47.0), inputs={"INPUT_FAIL_ON": "never"})
+    assert (result.code, result.outputs["decision"]) == (0, "block")
+    _, result = push(workspace, fake_github, hook_server, native(77.6), inputs={"INPUT_FAIL_ON": "skip"})
+    assert (result.code, result.outputs["decision"]) == (1, "skip")
+
+
+def test_invalid_results_fail_the_check_at_the_line(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    text = json.dumps(native(), indent=2).replace('"score": 74.4', '"score": "high"')
+    workspace.write(RESULTS, text)
+    _, result = push(workspace, fake_github, hook_server)
+    assert result.code == 2
+    assert hook_posts(hook_server) == 0
+    assert fake_github.deployments == {}
+    (check,) = fake_github.check_runs.values()
+    assert check["conclusion"] == "failure"
+    assert check["annotations"] == [
+        {
+            "path": RESULTS,
+            "start_line": 8,
+            "end_line": 8,
+            "annotation_level": "failure",
+            "message": "'high' is not a number",
+            "title": "invalid benchmarks.aime25.score",
+        }
+    ]
+    assert f"::error file={RESULTS},line=8,col=16,title=invalid benchmarks.aime25.score::'high' is not a number" in (
+        result.stdout
+    )
+    assert result.outputs["decision"] == "invalid"
+    assert "Traceback" not in result.stderr
+
+
+def test_more_than_50_annotations_are_sent_in_chunks(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    workspace.write(RESULTS, {f"bench{i:03d}": "x" for i in range(120)})
+    _, result = push(workspace, fake_github, hook_server)
+    assert result.code == 2
+    (check,) = fake_github.check_runs.values()
+    assert len(check["annotations"]) == 120
+    assert len(fake_github.requests("POST", "/check-runs")) == 1
+    assert len(fake_github.requests("PATCH", "/check-runs/")) == 2
+
+
+def test_rerun_of_the_same_sha_never_deploys_twice(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    push(workspace, fake_github, hook_server, native(74.4))
+    _, again = push(workspace, fake_github, hook_server, commit=False)
+    assert again.code == 0
+    assert hook_posts(hook_server) == 1
+    assert len(fake_github.deployments) == 1
+    assert "is already deployed" in again.outputs["reason"]
+
+
+def test_a_deployment_whose_last_status_failed_is_not_the_baseline(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    live = fake_github.seed_deployment(
+        "a" * 40,
+        {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1},
+        ["in_progress", "success"],
+        created_at=datetime(2026, 11, 20, tzinfo=timezone.utc),
+    )
+    fake_github.seed_deployment(
+        "b" * 40,
+        {"aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1},
+        ["in_progress", "failure"],
+        created_at=datetime(2026, 11, 21, tzinfo=timezone.utc),
+    )
+    fake_github.seed_deployment("c" * 40, {"aime25": 99.0}, ["success"], ours=False)  # not made by the gate
+    _, result = push(workspace, fake_github, hook_server, native(77.5))
+    assert result.outputs["baseline-sha"] == "a" * 40
+    assert result.outputs["decision"] == "deploy"
+    assert fake_github.latest_state(live) == "inactive"  # GitHub retires the previous live deployment
+
+
+def test_push_that_touches_neither_results_nor_config_finishes_fast(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    workspace.write(RESULTS, native())
+    _, result = push(workspace, fake_github, hook_server, files=["README.md", "src/app.ts"])
+    assert result.code == 0
+    assert result.outputs["decision"] == "skip"
+    assert result.outputs["reason"] == "no results or config change"
+    assert fake_github.log == []
+    assert hook_posts(hook_server) == 0
+
+
+def test_pull_request_previews_on_the_head_sha_with_one_sticky_comment(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.seed_deployment("a" * 40, {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1}, ["success"])
+    workspace.write(RESULTS, native(77.5))
+    head = workspace.commit("candidate", branch="feature/better-cot")
+    payload = pr_payload(head, "main", fake_github.repository)
+    inputs = {"INPUT_BUILD_HOOK_URL": hook_server.url_for(HOOK_PATH)}
+    env = action_env(workspace, fake_github, fake_github.url, "pull_request", payload, "f" * 40, "7/merge", inputs)
+    first = run_action(workspace, env)
+    assert first.code == 0, first.stdout + first.stderr
+    assert hook_posts(hook_server) == 0
+    assert len(fake_github.deployments) == 1  # nothing created from a pull request
+    (check,) = fake_github.check_runs.values()
+    assert check["head_sha"] == head
+    assert check["output"]["title"].startswith("WOULD DEPLOY")
+    assert fake_github.commit_statuses[0]["sha"] == head
+    (comment,) = fake_github.comments[7]
+    assert "<!-- vibe-deploy-gate:sticky-comment -->" in comment["body"]
+    assert "WOULD DEPLOY" in comment["body"]
+
+    workspace.write(RESULTS, native(70.5))
+    head2 = workspace.commit("worse")
+    payload = pr_payload(head2, "main", fake_github.repository)
+    env = action_env(workspace, fake_github, fake_github.url, "pull_request", payload, "f" * 40, "7/merge", inputs)
+    second = run_action(workspace, env)
+    assert second.code == 1
+    (comment,) = fake_github.comments[7]  # updated in place, not duplicated
+    assert "BLOCKED" in comment["body"]
+    assert len(fake_github.requests("PATCH", "/issues/comments/")) == 1
+    assert hook_posts(hook_server) == 0
+
+
+def test_sticky_comment_is_found_across_all_pages(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.seed_comments(7, 150, marker_at=120, marker="<!-- vibe-deploy-gate:sticky-comment -->")
+    workspace.write(RESULTS, native(77.5))
+    head = workspace.commit("candidate", branch="feature/x")
+    env = action_env(
+        workspace,
+        fake_github,
+        fake_github.url,
+        "pull_request",
+        pr_payload(head, "main", fake_github.repository),
+        "f" * 40,
+        "7/merge",
+    )
+    result = run_action(workspace, env)
+    assert result.code == 0
+    assert len(fake_github.comments[7]) == 150
+    assert "WOULD DEPLOY" in fake_github.comments[7][120]["body"]
+    assert len(fake_github.requests("GET", "/issues/7/comments")) == 2  # 100 + 50
+    assert fake_github.requests("POST", "/comments") == []
+
+
+def test_fork_pull_request_writes_nothing_and_reports_in_the_summary(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    workspace.write(RESULTS, native(77.5))
+    head = workspace.commit("fork change", branch="feature/x")
+    payload = pr_payload(head, "main", fake_github.repository, fork=True)
+    env = action_env(
+        workspace, fake_github, fake_github.url, "pull_request", payload, "f" * 40, "7/merge", token=READ_ONLY_TOKEN
+    )
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout + result.stderr
+    assert fake_github.writes == []
+    assert "fork pull request: the token is read-only" in result.summary
+    assert "| aime25 * |" in result.summary
+    assert "::warning::fork pull request" in result.stdout
+    assert hook_posts(hook_server) == 0
+
+
+def test_missing_checks_permission_degrades_without_failing(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.forbidden = {"check-runs", "statuses"}
+    _, result = push(workspace, fake_github, hook_server, native(74.4))
+    assert result.code == 0
+    assert result.outputs["decision"] == "deploy"
+    assert "add `checks: write` to the job's permissions" in result.summary
+    assert "add `statuses: write` to the job's permissions" in result.summary
+    assert "Resource not accessible by integration" in result.stdout
+
+
+def test_missing_deployments_permission_deploys_nothing(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.forbidden = {"deployments"}
+    _, result = push(workspace, fake_github, hook_server, native(74.4))
+    assert result.code == 3
+    assert hook_posts(hook_server) == 0
+    assert "add `deployments: write`" in result.stdout
+    assert result.outputs["decision"] == "error"
+
+
+def test_pull_request_target_is_refused(workspace: Workspace, fake_github: FakeGitHub) -> None:
+    workspace.write(RESULTS, native())
+    head = workspace.commit("x", branch="main")
+    env = action_env(
+        workspace,
+        fake_github,
+        fake_github.url,
+        "pull_request_target",
+        pr_payload(head, "main", fake_github.repository),
+        head,
+        "main",
+    )
+    result = run_action(workspace, env)
+    assert result.code == 2
+    assert "pull_request_target is refused" in result.stdout
+    assert fake_github.log == []
+    assert result.outputs["decision"] == "invalid"
+
+
+def test_workflow_dispatch_evaluates_head_like_a_push(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    from tests.actions_env import event
+
+    workspace.write(RESULTS, native(74.4))
+    sha = workspace.commit("x", branch="main")
+    env = action_env(
+        workspace,
+        fake_github,
+        fake_github.url,
+        "workflow_dispatch",
+        event("workflow_dispatch.0"),
+        sha,
+        "main",
+        {"INPUT_BUILD_HOOK_URL": hook_server.url_for(HOOK_PATH)},
+    )
+    result = run_action(workspace, env)
+    assert (result.code, result.outputs["decision"]) == (0, "deploy")
+    assert hook_posts(hook_server) == 1
+
+
+def test_dry_run_creates_no_deployment(workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer) -> None:
+    _, result = push(workspace, fake_github, hook_server, native(74.4), inputs={"INPUT_DRY_RUN": "true"})
+    assert (result.code, result.outputs["decision"], result.outputs["deployed"]) == (0, "deploy", "false")
+    assert fake_github.deployments == {}
+    assert hook_posts(hook_server) == 0

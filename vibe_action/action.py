@@ -1,0 +1,251 @@
+"""The GitHub Action: `entrypoint.py action`, run by action.yml with the inputs in `INPUT_*` variables.
+
+Flow: settings and event context → (fast skip when a push touched neither results nor config) → the same
+`run_gate` as the CLI, with GitHub Deployments as the ledger → check run, commit status, sticky PR comment,
+job summary, workflow-command annotations and step outputs → exit code by `fail-on`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TextIO
+
+import requests
+from github.Repository import Repository
+
+from . import report
+from .annotate import GitHubReporter
+from .config import glob_regex, load_config
+from .decision import Decision
+from .errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
+from .event import GitHubContext, load_context
+from .gate import RunRequest, load_inputs, run_gate
+from .github_api import DEFAULT_WRITE_SPACING, make_github
+from .github_ledger import GitHubLedger
+from .redact import Secrets
+from .settings import ActionSettings
+from .workflow import Workflow
+
+OUTPUT_NAMES = (
+    "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
+    "deploy-url", "report",
+)  # fmt: skip
+NOT_YET = ("rollback", "prune", "doctor")
+
+
+@dataclass
+class ActionRun:
+    """What every step of one action run shares."""
+
+    settings: ActionSettings
+    context: GitHubContext
+    repo: Repository | None
+    workspace: Path
+    workflow: Workflow
+    secrets: Secrets
+    now: datetime
+    report_path: Path
+    outputs: dict[str, str] = field(default_factory=lambda: dict.fromkeys(OUTPUT_NAMES, ""))
+
+
+def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None) -> int:
+    workflow = Workflow(env, out)
+    secrets = Secrets()
+    try:
+        settings = ActionSettings.from_environ(env)
+    except InputError as exc:
+        return _fail(workflow, str(exc))
+    secrets.add(settings.github_token)
+    secrets.add_url(settings.build_hook_url)
+    secrets.add(settings.netlify_token)
+    for value in secrets.values():
+        workflow.mask(value)
+    try:
+        context = load_context(env)
+    except InputError as exc:
+        return _fail(workflow, secrets.scrub(str(exc)))
+    workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
+    spacing = float(env.get("VIBE_GITHUB_WRITE_SPACING") or DEFAULT_WRITE_SPACING)
+    github = (
+        make_github(settings.github_token, context.api_url, write_spacing=spacing) if settings.github_token else None
+    )
+    run = ActionRun(
+        settings=settings,
+        context=context,
+        repo=github.get_repo(context.repository, lazy=True) if github else None,
+        workspace=workspace,
+        workflow=workflow,
+        secrets=secrets,
+        now=now or datetime.now(timezone.utc),
+        report_path=Path(env.get("RUNNER_TEMP") or workspace) / "vibe-deploy-gate-report.md",
+    )
+    run.outputs["report"] = str(run.report_path)
+    reporter = GitHubReporter(run.repo, context, workflow, settings.annotate)
+    try:
+        result = _dispatch(run)
+    except InputError as exc:
+        publication = report.problems_publication(exc.problems, secrets.scrub(str(exc)), context.run_url)
+        return _publish_failure(run, reporter, publication, exc)
+    except ExternalError as exc:
+        publication = report.problems_publication(
+            [], secrets.scrub(str(exc)), context.run_url, heading="external failure", note="Nothing was deployed."
+        )
+        return _publish_failure(run, reporter, publication, exc)
+    if isinstance(result, int):
+        return result
+    print(secrets.scrub(report.text_report(result)), file=out)
+    publication = report.decision_publication(result, context.run_url)
+    reporter.publish(publication)
+    _decision_outputs(result, run.outputs)
+    _write_report(run, secrets.scrub(publication.markdown))
+    return _exit_code(result, settings.fail_on)
+
+
+def _dispatch(run: ActionRun) -> Decision | int:
+    """The command's work: a decision to publish, or an exit code when there is nothing to decide."""
+    settings = run.settings
+    if settings.command in NOT_YET:
+        raise InputError(
+            f"command '{settings.command}' needs the Netlify API support, which this version of the action does "
+            "not have yet; use command: run, validate or history"
+        )
+    if settings.command == "validate":
+        return _validate(run)
+    if run.repo is None:
+        raise InputError(
+            "input 'github-token' is empty: the ledger lives in GitHub Deployments; keep the default "
+            "(the workflow's github.token) or pass a token with deployments: write"
+        )
+    if settings.command == "history":
+        return _history(run, run.repo)
+    skip_reason = _irrelevant_push(settings, run.context, run.workspace)
+    if skip_reason:
+        run.outputs.update(decision="skip", deployed="false", reason=skip_reason)
+        run.workflow.message("notice", f"vibe-deploy-gate: skip — {skip_reason}")
+        _write_report(run, f"### vibe-deploy-gate: SKIP\n\n{skip_reason}\n")
+        return EXIT_OK
+    request = RunRequest(
+        workspace=run.workspace,
+        config_path=settings.config,
+        sha=run.context.sha,
+        branch=run.context.branch,
+        now=run.now,
+        results=settings.results or None,
+        event=run.context.event_name,
+        dry_run=settings.dry_run,
+        hook_url=settings.build_hook_url or None,
+        environment=settings.environment,
+    )
+    ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
+    with requests.Session() as session:
+        return run_gate(request, ledger, session, run.secrets)
+
+
+def _exit_code(decision: Decision, fail_on: str) -> int:
+    if decision.outcome.get("ledger_error") or decision.outcome.get("hook_state") not in (None, "accepted"):
+        return EXIT_EXTERNAL_FAILURE
+    if fail_on == "never":
+        return EXIT_OK
+    if decision.verdict == "block" or (fail_on == "skip" and decision.verdict == "skip"):
+        return EXIT_BLOCKED
+    return EXIT_OK
+
+
+def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
+    primary = decision.row(decision.primary)
+    outputs.update(
+        decision=decision.verdict,
+        deployed="true" if decision.deployed else "false",
+        score=_number(primary.current if primary else None),
+        **{"baseline-score": _number(primary.baseline if primary else None)},
+        **{"baseline-sha": decision.baseline.sha if decision.baseline else ""},
+        delta=_number(primary.delta if primary else None),
+        reason=decision.headline,
+        **{"deployment-id": str(decision.outcome.get("record_id") or "")},
+        **{"deploy-url": str(decision.outcome.get("deploy_url") or "")},
+    )
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{round(value, 6):g}"
+
+
+def _irrelevant_push(settings: ActionSettings, context: GitHubContext, workspace: Path) -> str:
+    """The reason to skip at once when a push changed no results file and not the config; else ''."""
+    if context.changed_files is None:
+        return ""
+    patterns = list(settings.results)
+    if not patterns:
+        try:
+            patterns = list(load_config(workspace / settings.config, display=settings.config).results)
+        except InputError:
+            return ""  # evaluate, so the broken config is reported
+    matchers = [glob_regex(p) for p in patterns]
+    for path in context.changed_files:
+        if path == settings.config or any(m.fullmatch(path) for m in matchers):
+            return ""
+    return "no results or config change"
+
+
+def _validate(run: ActionRun) -> int:
+    inputs = load_inputs(run.workspace, run.settings.config, run.settings.results or None)
+    text = (
+        f"### vibe-deploy-gate: valid\n\n`{run.settings.config}` ({len(inputs.config.metrics)} metrics) and "
+        f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)}\n"
+    )
+    run.outputs.update(decision="valid", reason="config and results are valid")
+    _write_report(run, text)
+    return EXIT_OK
+
+
+def _history(run: ActionRun, repo: Repository) -> int:
+    environment = run.settings.environment or "production"
+    config_file = run.workspace / run.settings.config
+    primary = load_config(config_file, display=run.settings.config).primary if config_file.exists() else None
+    records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None)
+    table = report.history_table(records, primary)
+    print(table, file=run.workflow.out)
+    run.outputs.update(decision="history", reason=f"{len(records)} snapshot(s) in {environment}")
+    _write_report(run, f"### vibe-deploy-gate: history ({environment})\n\n```\n{table}\n```\n")
+    return EXIT_OK
+
+
+def _write_report(run: ActionRun, markdown: str) -> None:
+    """The markdown report file (output `report`), then every output, set even when empty."""
+    run.report_path.parent.mkdir(parents=True, exist_ok=True)
+    run.report_path.write_text(markdown, encoding="utf-8")
+    for name in OUTPUT_NAMES:
+        run.workflow.set_output(name, run.outputs[name])
+
+
+def _publish_failure(run: ActionRun, reporter: GitHubReporter, publication: report.Publication, exc: Exception) -> int:
+    message = run.secrets.scrub(str(exc))
+    for line in message.splitlines():
+        print(f"error: {line}", file=run.workflow.out)
+    reporter.publish(publication)
+    invalid = isinstance(exc, InputError)
+    first = message.splitlines()[0] if message else type(exc).__name__
+    run.outputs.update(decision="invalid" if invalid else "error", deployed="false", reason=first)
+    _write_report(run, run.secrets.scrub(publication.markdown))
+    return EXIT_INVALID_INPUT if invalid else EXIT_EXTERNAL_FAILURE
+
+
+def _fail(workflow: Workflow, message: str) -> int:
+    """Before the context is known: an error command, the summary, and every output."""
+    workflow.message("error", message)
+    outputs = dict.fromkeys(OUTPUT_NAMES, "")
+    outputs.update(decision="invalid", deployed="false", reason=message.splitlines()[0])
+    for name in OUTPUT_NAMES:
+        workflow.set_output(name, outputs[name])
+    workflow.append_summary(f"### vibe-deploy-gate: invalid input\n\n{message}\n")
+    return EXIT_INVALID_INPUT
+
+
+def main() -> int:
+    """`python entrypoint.py action`: the action's entry, reading the runner's environment."""
+    return run_action(os.environ, sys.stdout)
