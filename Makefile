@@ -6,8 +6,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+# Wheels of the runtime lock, so tests can run action.yml's install step offline, as a runner would online.
+WHEELHOUSE := $(VENV)/wheelhouse
+STAMP_WHEELS := $(WHEELHOUSE)/.downloaded
 
-.PHONY: demo test lint typecheck pytest lock-check clean
+.PHONY: demo test lint typecheck pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
@@ -24,18 +27,23 @@ $(STAMP_TEST): $(STAMP_RUN) requirements-test.lock
 	$(BIN)/python -m pip install --quiet -r requirements-test.lock
 	touch $@
 
+$(STAMP_WHEELS): $(BIN)/python requirements.lock
+	$(BIN)/python -m pip download --quiet --only-binary=:all: -r requirements.lock -d $(WHEELHOUSE)
+	touch $@
+
 demo: $(STAMP_RUN)
 	$(BIN)/vibe-gate demo --examples examples
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check vibe_action tests entrypoint.py scripts
 	$(BIN)/ruff format --check vibe_action tests entrypoint.py scripts
+	$(BIN)/zizmor --offline --config zizmor.yml --quiet .github/workflows action.yml examples/workflow.yml
 
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy --strict vibe_action
 
-pytest: $(STAMP_TEST)
-	$(BIN)/python -m pytest
+pytest: $(STAMP_TEST) $(STAMP_WHEELS)
+	VIBE_WHEELHOUSE=$(WHEELHOUSE) $(BIN)/python -m pytest
 
 test: lint typecheck pytest
 

@@ -16,7 +16,7 @@ from tests.conftest import ROOT, Workspace
 from tests.fake_github import FakeGitHub
 
 EVENTS = Path(__file__).parent / "contracts" / "github-events"
-TOKEN = "ghs_writabletoken0000000000000000000000"  # noqa: S105 — a fake token for the fake server
+TOKEN = "ghs_writabletoken0000000000000000000000"
 HOOK_ID = "6a1f0c2e9b8d7a6f5e4d3c2b"
 HOOK_PATH = f"/build_hooks/{HOOK_ID}"
 

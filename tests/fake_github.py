@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from openapi_core import OpenAPI
 from openapi_core import Config as OpenAPIConfig
+from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 CONTRACT = Path(__file__).parent / "contracts" / "github-rest-subset.json"
-READ_ONLY_TOKEN = "ghs_readonly_fork_token_0000000000000000"  # noqa: S105 — a fake token for the fake server
+READ_ONLY_TOKEN = "ghs_readonly_fork_token_0000000000000000"
 NOT_ACCESSIBLE = {
     "message": "Resource not accessible by integration",
     "documentation_url": "https://docs.github.com/rest",

@@ -75,7 +75,7 @@ def test_entrypoint_is_thin() -> None:
 
 
 def test_example_config_is_valid() -> None:
-    from vibe_action.config import load_config  # noqa: PLC0415
+    from vibe_action.config import load_config
 
     config = load_config(ROOT / "examples" / "config" / "deploy.yaml")
     assert config.quota.limit == 20

@@ -1,0 +1,200 @@
+"""action.yml itself: its surfaces agree with the code and the README, and its steps run as the runner runs them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+
+from tests.actions_env import HOOK_ID, HOOK_PATH, TOKEN, action_env, push_payload
+from tests.composite_runner import Expression, interpolate, run_composite
+from tests.conftest import ROOT, Workspace, native
+from tests.fake_github import FakeGitHub
+from vibe_action.action import OUTPUT_NAMES
+from vibe_action.settings import INPUT_NAMES
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+README = (ROOT / "README.md").read_text()
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+# The example shows users the major tag they read about; it says to pin a SHA, and zizmor.yml allows it there.
+EXAMPLE_SELF_REFERENCE = "org/vibe-deploy-gate@v1"
+
+
+def steps() -> list[dict[str, Any]]:
+    return list(ACTION["runs"]["steps"])
+
+
+def test_metadata_and_branding() -> None:
+    assert ACTION["runs"]["using"] == "composite"
+    assert ACTION["name"]
+    assert ACTION["description"]
+    assert set(ACTION["branding"]) == {"icon", "color"}
+
+
+def test_no_expression_inside_any_run_script() -> None:
+    for step in steps():
+        assert "${{" not in step.get("run", ""), f"step '{step.get('name')}' interpolates inside run:"
+
+
+def test_every_input_is_known_forwarded_and_documented() -> None:
+    assert tuple(ACTION["inputs"]) == INPUT_NAMES
+    (decide,) = [s for s in steps() if s.get("id") == "gate"]
+    for name in INPUT_NAMES:
+        variable = "INPUT_" + name.upper().replace("-", "_")
+        assert decide["env"][variable] == f"${{{{ inputs.{name} }}}}", f"input {name} is not forwarded"
+        assert re.search(rf"^\| `{re.escape(name)}` \|", README, re.MULTILINE), f"input {name} is not in the README"
+
+
+def test_every_output_comes_from_the_gate_step_and_is_documented() -> None:
+    assert tuple(ACTION["outputs"]) == OUTPUT_NAMES
+    for name, spec in ACTION["outputs"].items():
+        assert spec["value"] == f"${{{{ steps.gate.outputs.{name} }}}}"
+        assert re.search(rf"^\| `{re.escape(name)}` \|", README, re.MULTILINE), f"output {name} is not in the README"
+
+
+def test_secrets_are_masked_by_the_first_step() -> None:
+    first = steps()[0]
+    assert "add-mask" in first["run"]
+    assert set(first["env"].values()) >= {
+        "${{ inputs.build-hook-url }}",
+        "${{ inputs.github-token }}",
+        "${{ inputs.netlify-token }}",
+    }
+
+
+def test_every_uses_is_pinned_by_commit_sha() -> None:
+    files = [
+        ROOT / "action.yml",
+        *sorted((ROOT / ".github" / "workflows").glob("*.yml")),
+        ROOT / "examples" / "workflow.yml",
+    ]
+    for path in files:
+        for line in path.read_text().splitlines():
+            match = re.match(r"\s*(?:-\s*)?uses:\s*([^\s#]+)", line)
+            if match and not match.group(1).startswith("./") and match.group(1) != EXAMPLE_SELF_REFERENCE:
+                assert PINNED.match(match.group(1)), f"{path.name}: '{match.group(1)}' is not pinned by SHA"
+
+
+def test_cache_key_covers_lock_python_and_os() -> None:
+    (cache,) = [s for s in steps() if str(s.get("uses", "")).startswith("actions/cache@")]
+    key = cache["with"]["key"]
+    for part in ("runner.os", "steps.python.outputs.version", "steps.python.outputs.lock-hash"):
+        assert part in key
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("inputs.dry-run", "false"),
+        ("steps.cache.outputs.cache-hit != 'true'", True),
+        ("inputs.missing || 'fallback'", "fallback"),
+        ("!(inputs.dry-run == 'FALSE')", False),  # comparisons ignore case, as on GitHub
+        ("inputs.dry-run && 'yes'", "yes"),
+    ],
+)
+def test_expression_evaluator(expression: str, expected: Any) -> None:
+    contexts = {"inputs": {"dry-run": "false"}, "steps": {"cache": {"outputs": {"cache-hit": "false"}}}}
+    assert Expression(expression, contexts).evaluate() == expected
+    assert interpolate("a-${{ inputs.dry-run }}-b", contexts) == "a-false-b"
+
+
+def wheelhouse() -> Path:
+    path = Path(os.environ.get("VIBE_WHEELHOUSE") or ROOT / ".venv" / "wheelhouse")
+    if not any(path.glob("*.whl")):
+        pytest.fail(
+            f"no wheels in {path}: run 'make test' (it downloads requirements.lock into the wheelhouse) "
+            "or set VIBE_WHEELHOUSE"
+        )
+    return path
+
+
+def test_action_yml_runs_end_to_end_like_the_runner(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer, tmp_path: Path
+) -> None:
+    """Every step of action.yml, install included (offline, from the wheelhouse), on a push that deploys."""
+    workspace.write("results/vibethinker.json", native(74.4))
+    sha = workspace.commit("results", branch="main")
+    payload = push_payload(sha, "main", ["results/vibethinker.json"], fake_github.repository)
+    env = action_env(workspace, fake_github, fake_github.url, "push", payload, sha, "main")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    env.update({"RUNNER_TEMP": str(runner_temp), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse())})
+    for name in list(env):
+        if name.startswith("INPUT_"):
+            del env[name]  # inputs come from `with:` through action.yml, as on a runner
+    action_dir = tmp_path / "action"
+    shutil.copytree(ROOT, action_dir, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "*_cache", "__pycache__"))
+    github_context = {"token": TOKEN, "action_path": str(action_dir), "event_name": "push", "sha": sha}
+    with_inputs = {"build-hook-url": hook_server.url_for(HOOK_PATH), "annotate": "check,status,summary"}
+    result = run_composite(action_dir, with_inputs, env, github_context, {"os": "Linux", "arch": "X64"}, tmp_path)
+
+    failed = result.failed
+    assert failed is None, f"step '{failed.name}' failed:\n{failed.stdout}\n{failed.stderr}" if failed else ""
+    assert [s.name for s in result.steps] == [
+        "Mask secrets",
+        "Find Python",
+        "Restore the virtualenv",
+        "Install the pinned runtime",
+        "Decide",
+    ]
+    assert result.outputs["decision"] == "deploy"
+    assert result.outputs["deployed"] == "true"
+    assert set(result.outputs) == set(OUTPUT_NAMES)
+    assert all(name in result.step_outputs["gate"] for name in OUTPUT_NAMES)  # every output is set
+    assert Path(result.outputs["report"]).read_text().startswith("### vibe-deploy-gate: DEPLOY")
+    cache = result.steps[2]
+    assert cache.with_["path"] == str(runner_temp / "vibe-deploy-gate-venv")
+    assert re.fullmatch(r"vibe-deploy-gate-Linux-X64-py3\.\d+-[0-9a-f]{16}", cache.with_["key"])
+    # Masks come first; after them no step prints a secret.
+    mask_lines = result.steps[0].stdout.splitlines()
+    assert f"::add-mask::{hook_server.url_for(HOOK_PATH)}" in mask_lines
+    assert f"::add-mask::{HOOK_ID}" in mask_lines
+    assert f"::add-mask::{TOKEN}" in mask_lines
+    for step in result.steps[1:]:
+        visible = "\n".join(line for line in step.stdout.splitlines() if not line.startswith("::add-mask::"))
+        assert HOOK_ID not in visible + step.stderr
+        assert TOKEN not in visible + step.stderr
+    assert sum(1 for request, _ in hook_server.log if request.method == "POST") == 1
+    assert len(fake_github.deployments) == 1
+
+    # A second run with the venv restored from the cache skips the install step.
+    again = run_composite(
+        action_dir, with_inputs, env, github_context, {"os": "Linux", "arch": "X64"}, tmp_path, cache_hit=True
+    )
+    assert [s.skipped for s in again.steps] == [False, False, False, True, False]
+    assert again.outputs["decision"] == "skip"  # the same commit is already deployed
+    assert sum(1 for request, _ in hook_server.log if request.method == "POST") == 1
+
+
+def test_old_python_is_refused_with_a_setup_python_hint(tmp_path: Path) -> None:
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    python3 = fake_bin / "python3"
+    python3.write_text("#!/bin/sh\ncase \"$2\" in *version_info*'>='*) exit 1;; esac\necho 3.8\n")
+    python3.chmod(0o755)
+    (find_python,) = [s for s in steps() if s.get("id") == "python"]
+    script = tmp_path / "step.sh"
+    script.write_text(find_python["run"])
+    env = {
+        "PATH": f"{fake_bin}:/usr/bin:/bin",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_ACTION_PATH": str(ROOT),
+    }
+    import subprocess
+
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "python3 is 3.8; vibe-deploy-gate needs 3.10 or newer. Add actions/setup-python" in done.stdout
