@@ -43,7 +43,7 @@ typecheck: $(STAMP_TEST)
 	$(BIN)/mypy --strict vibe_action
 
 pytest: $(STAMP_TEST) $(STAMP_WHEELS)
-	VIBE_WHEELHOUSE=$(WHEELHOUSE) $(BIN)/python -m pytest
+	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/python -m pytest
 
 test: lint typecheck pytest
 

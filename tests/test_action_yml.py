@@ -105,7 +105,7 @@ def test_expression_evaluator(expression: str, expected: Any) -> None:
 
 
 def wheelhouse() -> Path:
-    path = Path(os.environ.get("VIBE_WHEELHOUSE") or ROOT / ".venv" / "wheelhouse")
+    path = Path(os.environ.get("VIBE_WHEELHOUSE") or ROOT / ".venv" / "wheelhouse").resolve()
     if not any(path.glob("*.whl")):
         pytest.fail(
             f"no wheels in {path}: run 'make test' (it downloads requirements.lock into the wheelhouse) "
