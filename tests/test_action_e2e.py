@@ -378,3 +378,59 @@ def test_dry_run_creates_no_deployment(workspace: Workspace, fake_github: FakeGi
     assert (result.code, result.outputs["decision"], result.outputs["deployed"]) == (0, "deploy", "false")
     assert fake_github.deployments == {}
     assert hook_posts(hook_server) == 0
+
+
+def test_a_failed_post_is_never_retried_but_a_failed_read_is(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.faults[("POST", "deployments")] = [502]
+    fake_github.faults[("GET", "deployments")] = [502]
+    _, result = push(workspace, fake_github, hook_server, native(74.4))
+    assert result.code == 3
+    assert len(fake_github.requests("GET", "/deployments")) == 2  # the listing was retried once, then answered
+    assert len(fake_github.requests("POST", "/deployments")) == 1  # the deployment POST was not repeated
+    assert hook_posts(hook_server) == 0
+    assert "cannot create the GitHub deployment" in result.stdout
+    assert result.outputs["decision"] == "error"
+
+
+def test_github_enterprise_api_url_is_honoured(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    fake_github.prefix = "/api/v3"
+    workspace.write(RESULTS, native(74.4))
+    sha = workspace.commit("results", branch="main")
+    env = action_env(
+        workspace,
+        fake_github,
+        fake_github.url + "/api/v3",
+        "push",
+        push_payload(sha, "main", [RESULTS], fake_github.repository),
+        sha,
+        "main",
+        {"INPUT_BUILD_HOOK_URL": hook_server.url_for(HOOK_PATH)},
+    )
+    env["GITHUB_SERVER_URL"] = "https://ghe.example.com"
+    result = run_action(workspace, env)
+    assert (result.code, result.outputs["decision"]) == (0, "deploy")
+    assert all(s.path.startswith("/repos/") for s in fake_github.log)  # every request went under /api/v3
+    (check,) = fake_github.check_runs.values()
+    assert check["details_url"] == "https://ghe.example.com/octo-org/vibe-demo/actions/runs/4242"
+
+
+def test_quota_counts_this_months_deployments_from_the_ledger(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    now = datetime.now(timezone.utc)
+    for day in range(18):  # 18 deploys this month: 20 minus the reserve of 2 are used
+        fake_github.seed_deployment(
+            f"{day:040x}",
+            {"aime25": 70.0 + day * 0.01},
+            ["success"],
+            created_at=now.replace(hour=0, minute=0, second=0),
+        )
+    fake_github.seed_deployment("f" * 40, {"aime25": 50.0}, ["failure"], created_at=now)  # failures are free
+    _, result = push(workspace, fake_github, hook_server, native(80.0))
+    assert result.code == 1
+    assert result.outputs["reason"].startswith("quota used up: 18/20 deploys used this month")
+    assert hook_posts(hook_server) == 0
