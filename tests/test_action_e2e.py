@@ -83,11 +83,14 @@ def test_push_that_deploys_records_a_deployment_and_annotates(
     assert result.outputs["score"] == "74.4"
     assert result.outputs["deployment-id"] == str(deployment["id"])
     assert "| aime25 * |" in result.summary
-    # The whole conversation with GitHub, in order: one listing, the deployment, two statuses, check, status.
+    # The whole conversation with GitHub, in order: the listing, the deployment (the lock) and its first status,
+    # the listing again (did another run deploy meanwhile?), the final status, check run, commit status.
     assert [(s.method, s.path.split("/repos/octo-org/vibe-demo")[1]) for s in fake_github.log] == [
         ("GET", "/deployments"),
         ("POST", "/deployments"),
         ("POST", f"/deployments/{deployment['id']}/statuses"),
+        ("GET", "/deployments"),
+        ("GET", f"/deployments/{deployment['id']}/statuses"),
         ("POST", f"/deployments/{deployment['id']}/statuses"),
         ("POST", "/check-runs"),
         ("POST", f"/statuses/{sha}"),

@@ -18,24 +18,25 @@ from typing import TextIO
 import requests
 from github.Repository import Repository
 
-from . import report
+from . import report, snapshots
 from .annotate import GitHubReporter
 from .config import glob_regex, load_config
-from .decision import Decision
-from .errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
+from .decision import Decision, exit_code
+from .errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
 from .event import GitHubContext, load_context
-from .gate import RunRequest, load_inputs, run_gate
+from .gate import RunRequest, Services, load_inputs, run_gate
 from .github_api import DEFAULT_WRITE_SPACING, make_github
 from .github_ledger import GitHubLedger
+from .netlify import API_URL_VARIABLE, NetlifyClient, make_netlify
 from .redact import Secrets
 from .settings import ActionSettings
+from .snapshot_report import snapshot_report
 from .workflow import Workflow
 
 OUTPUT_NAMES = (
     "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
     "deploy-url", "report",
 )  # fmt: skip
-NOT_YET = ("rollback", "prune", "doctor")
 
 
 @dataclass
@@ -50,6 +51,8 @@ class ActionRun:
     secrets: Secrets
     now: datetime
     report_path: Path
+    session: requests.Session
+    netlify: NetlifyClient | None = None
     outputs: dict[str, str] = field(default_factory=lambda: dict.fromkeys(OUTPUT_NAMES, ""))
 
 
@@ -74,8 +77,17 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
     github = (
         make_github(settings.github_token, context.api_url, write_spacing=spacing) if settings.github_token else None
     )
+    session = requests.Session()
+    try:
+        netlify = make_netlify(
+            session, settings.netlify_token, settings.netlify_site_id, secrets, env.get(API_URL_VARIABLE)
+        )
+    except InputError as exc:
+        return _fail(workflow, str(exc))
     run = ActionRun(
         settings=settings,
+        session=session,
+        netlify=netlify,
         context=context,
         repo=github.get_repo(context.repository, lazy=True) if github else None,
         workspace=workspace,
@@ -87,7 +99,8 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
     run.outputs["report"] = str(run.report_path)
     reporter = GitHubReporter(run.repo, context, workflow, settings.annotate)
     try:
-        result = _dispatch(run)
+        with session:
+            result = _dispatch(run)
     except InputError as exc:
         publication = report.problems_publication(exc.problems, secrets.scrub(str(exc)), context.run_url)
         return _publish_failure(run, reporter, publication, exc)
@@ -99,21 +112,18 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
     if isinstance(result, int):
         return result
     print(secrets.scrub(report.text_report(result)), file=out)
+    for warning in result.outcome.get("warnings") or ():
+        workflow.message("warning", secrets.scrub(str(warning)))
     publication = report.decision_publication(result, context.run_url)
     reporter.publish(publication)
     _decision_outputs(result, run.outputs)
     _write_report(run, secrets.scrub(publication.markdown))
-    return _exit_code(result, settings.fail_on)
+    return exit_code(result, settings.fail_on)
 
 
 def _dispatch(run: ActionRun) -> Decision | int:
     """The command's work: a decision to publish, or an exit code when there is nothing to decide."""
     settings = run.settings
-    if settings.command in NOT_YET:
-        raise InputError(
-            f"command '{settings.command}' needs the Netlify API support, which this version of the action does "
-            "not have yet; use command: run, validate or history"
-        )
     if settings.command == "validate":
         return _validate(run)
     if run.repo is None:
@@ -123,6 +133,8 @@ def _dispatch(run: ActionRun) -> Decision | int:
         )
     if settings.command == "history":
         return _history(run, run.repo)
+    if settings.command in ("rollback", "prune", "doctor"):
+        return _snapshot_command(run, run.repo)
     skip_reason = _irrelevant_push(settings, run.context, run.workspace)
     if skip_reason:
         run.outputs.update(decision="skip", deployed="false", reason=skip_reason)
@@ -142,18 +154,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
         environment=settings.environment,
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
-    with requests.Session() as session:
-        return run_gate(request, ledger, session, run.secrets)
-
-
-def _exit_code(decision: Decision, fail_on: str) -> int:
-    if decision.outcome.get("ledger_error") or decision.outcome.get("hook_state") not in (None, "accepted"):
-        return EXIT_EXTERNAL_FAILURE
-    if fail_on == "never":
-        return EXIT_OK
-    if decision.verdict == "block" or (fail_on == "skip" and decision.verdict == "skip"):
-        return EXIT_BLOCKED
-    return EXIT_OK
+    return run_gate(request, Services(ledger, run.session, run.secrets, run.netlify))
 
 
 def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
@@ -212,6 +213,38 @@ def _history(run: ActionRun, repo: Repository) -> int:
     print(table, file=run.workflow.out)
     run.outputs.update(decision="history", reason=f"{len(records)} snapshot(s) in {environment}")
     _write_report(run, f"### vibe-deploy-gate: history ({environment})\n\n```\n{table}\n```\n")
+    return EXIT_OK
+
+
+def _snapshot_command(run: ActionRun, repo: Repository) -> int:
+    """rollback (input `to`: a sha or `previous`), prune (retention from the config), doctor."""
+    settings = run.settings
+    config = load_config(run.workspace / settings.config, display=settings.config)
+    environment = settings.environment or config.environment or "production"
+    ledger = GitHubLedger(repo, run.context.run_url, run.now)
+    if settings.command == "rollback":
+        record = snapshots.rollback(ledger, run.netlify, environment, settings.to or "previous", True, run.now)
+        text = record.reasons[-1]
+        run.outputs.update(
+            decision="rollback",
+            deployed="true",
+            reason=text,
+            **{"deploy-url": record.deploy_url or ""},
+            **{"deployment-id": record.id},
+        )
+    else:
+        text, found = snapshot_report(
+            settings.command, ledger, run.netlify, environment, config, apply=not settings.dry_run, now=run.now
+        )
+        run.outputs.update(decision=settings.command, reason=text.splitlines()[0])
+        if found:
+            run.workflow.message("warning", text.splitlines()[0])
+    print(run.secrets.scrub(text), file=run.workflow.out)
+    _write_report(run, f"### vibe-deploy-gate: {settings.command}\n\n```\n{run.secrets.scrub(text)}\n```\n")
+    if "summary" in settings.annotate:
+        run.workflow.append_summary(
+            f"### vibe-deploy-gate: {settings.command}\n\n```\n{run.secrets.scrub(text)}\n```\n"
+        )
     return EXIT_OK
 
 

@@ -17,72 +17,72 @@ from typing import TextIO
 
 import requests
 
-from . import __version__, gitinfo, report
-from .errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError
-from .gate import HOOK_URL_VARIABLE, RunRequest, load_inputs, run_gate
+from . import __version__, gitinfo, report, snapshots
+from .config import load_config
+from .decision import exit_code
+from .errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError
+from .gate import HOOK_URL_VARIABLE, RunRequest, Services, load_inputs, run_gate
 from .ledger import DEFAULT_LEDGER, LocalLedger
+from .netlify import API_URL_VARIABLE, NetlifyClient, make_netlify
 from .redact import Secrets
+from .snapshot_report import snapshot_report
 
-COMMANDS = ("run", "validate", "history", "demo", "action")
+COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor", "demo", "action")
 LEDGER_VARIABLE = "VIBE_LEDGER"
-EXIT_CODES_HELP = "exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (hook, API)"
 EPILOG = """With no command, 'run' is assumed.
 
 exit codes:
   0  deploy or skip (including report-only branches and dry runs)
-  1  blocked by a floor, a guard, a missing metric or the quota
+  1  blocked by a floor, a guard, a missing metric or the quota (doctor: builds outside the gate found)
   2  invalid input: config, results, ledger or options (nothing deployed, nothing recorded)
-  3  external failure: the build hook or an API failed
+  3  external failure: the build hook, Netlify or an API failed
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", default=".", help="repository root (default: current directory)")
-    common.add_argument(
-        "--config",
-        default="config/deploy.yaml",
-        help="deploy policy, relative to the workspace (default: config/deploy.yaml)",
-    )
+    common.add_argument("--config", default="config/deploy.yaml", help="deploy policy (default: config/deploy.yaml)")
     common.add_argument(
         "--results",
         action="append",
         metavar="GLOB",
-        help="results file glob; repeatable; overrides 'results:' in the config",
+        help="results glob; repeatable; overrides 'results:' in the config",
     )
     common.add_argument("--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})")
+    common.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
     common.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
+    netlify = argparse.ArgumentParser(add_help=False)
+    netlify.add_argument("--netlify-token", help="Netlify access token (default: $NETLIFY_AUTH_TOKEN); never printed")
+    netlify.add_argument("--netlify-site-id", help="Netlify site id (default: $NETLIFY_SITE_ID)")
 
     parser = argparse.ArgumentParser(
         prog="vibe-gate",
-        description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
     run = sub.add_parser(
         "run",
-        parents=[common],
+        parents=[common, netlify],
         help="decide, and deploy when the policy says so",
-        description="Validate, compare with the last deployed snapshot, decide, and fire the "
-        f"build hook on a deploy verdict. {EXIT_CODES_HELP}.",
+        description="Validate, compare with the last deployed snapshot, decide, and start the build "
+        "on a deploy verdict; with Netlify access, wait for the deploy and record its permalink.",
     )
     run.add_argument("--sha", help="commit being evaluated (default: git HEAD)")
     run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
     run.add_argument("--event", default="push", help="triggering event; pull_request only previews (default: push)")
-    run.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
     run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
-
     sub.add_parser(
         "validate",
         parents=[common],
         help="check deploy.yaml and the results files",
-        description="Validate the config and results against their schemas; errors are "
-        "file:line:col. Exit 0 when valid, 2 otherwise.",
+        description="Validate the config and results against their schemas; errors are file:line:col. "
+        "Exit 0 when valid, 2 otherwise.",
     )
     sub.add_parser(
         "history",
@@ -90,19 +90,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="list recorded snapshots, newest first",
         description="Show the ledger: every snapshot with its status, scores and deploy URL.",
     )
+    rollback = sub.add_parser(
+        "rollback",
+        parents=[common, netlify],
+        help="restore an earlier snapshot",
+        description="Restore a snapshot's Netlify deploy, lock it, and record it in the ledger "
+        "so the next decision compares with what is live. Needs Netlify API access.",
+    )
+    target = rollback.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="SHA", help="the commit whose snapshot to restore (7+ characters)")
+    target.add_argument("--previous", action="store_true", help="the snapshot before the one live now")
+    rollback.add_argument("--no-lock", action="store_true", help="do not lock it (the next auto-publish replaces it)")
+    prune = sub.add_parser(
+        "prune",
+        parents=[common, netlify],
+        help="delete deploys that are not worth keeping",
+        description="Classify the site's deploys (published, locked, newest snapshots and recent "
+        "ones are kept), print the plan, and delete only with --apply.",
+    )
+    prune.add_argument("--keep", type=int, help="ledger snapshots to keep (default: retention.keep, 10)")
+    prune.add_argument("--apply", action="store_true", help="delete what the plan says (default: only print it)")
+    sub.add_parser(
+        "doctor",
+        parents=[common, netlify],
+        help="find production builds the gate did not start",
+        description="List recent production deploys that did not come from the gate, and how to stop them.",
+    )
     demo = sub.add_parser(
         "demo",
         help="run the gate on the bundled example history",
-        description="Build a temporary git repository from the examples and run the real gate "
-        "on each commit against a local build-hook receiver and a local ledger.",
+        description="Build a temporary git repository from the examples and run the real gate on "
+        "each commit against a local build-hook receiver, a local Netlify API and a local ledger.",
     )
+    demo.add_argument("--examples", help="examples folder (default: ./examples, else the one beside the package)")
     sub.add_parser(
         "action",
         help="run as the GitHub Action (what action.yml calls)",
-        description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables, decide, and "
-        "report through check run, commit status, PR comment, job summary and step outputs.",
+        description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables.",
     )
-    demo.add_argument("--examples", help="examples folder (default: ./examples, else the one beside the package)")
     return parser
 
 
@@ -121,11 +146,8 @@ def main(
     args = build_parser().parse_args(args_list)
     secrets = Secrets()
     secrets.add_url(getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE))
+    secrets.add(getattr(args, "netlify_token", None) or env.get("NETLIFY_AUTH_TOKEN"))
     try:
-        if args.command == "validate":
-            return _validate(args, out)
-        if args.command == "history":
-            return _history(args, env, out, err)
         if args.command == "action":
             from .action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
 
@@ -134,7 +156,14 @@ def main(
             from .demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
 
             return run_demo(_examples_folder(args.examples), out)
-        return _run(args, env, out, err, secrets)
+        if args.command == "validate":
+            return _validate(args, out)
+        if args.command == "history":
+            return _history(args, env, out, err)
+        with requests.Session() as session:
+            if args.command in ("rollback", "prune", "doctor"):
+                return _snapshots(args, env, out, secrets, session)
+            return _run(args, env, out, err, secrets, session)
     except GateError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             print(secrets.scrub(f"error: {line}"), file=err)
@@ -162,12 +191,30 @@ def _examples_folder(given: str | None) -> Path:
 
 
 def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
-    workspace = Path(args.workspace)
     raw = args.ledger or env.get(LEDGER_VARIABLE) or DEFAULT_LEDGER
-    return LocalLedger(workspace / raw, display=raw)
+    return LocalLedger(Path(args.workspace) / raw, display=raw)
 
 
-def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
+def _netlify(
+    args: argparse.Namespace, env: Mapping[str, str], session: requests.Session, secrets: Secrets
+) -> NetlifyClient | None:
+    return make_netlify(
+        session,
+        args.netlify_token or env.get("NETLIFY_AUTH_TOKEN"),
+        args.netlify_site_id or env.get("NETLIFY_SITE_ID"),
+        secrets,
+        env.get(API_URL_VARIABLE),
+    )
+
+
+def _run(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    secrets: Secrets,
+    session: requests.Session,
+) -> int:
     workspace = Path(args.workspace)
     request = RunRequest(
         workspace=workspace,
@@ -182,17 +229,45 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
         environment=args.environment,
     )
     ledger = _ledger(args, env)
-    with requests.Session() as session:
-        decision = run_gate(request, ledger, session, secrets)
-    for warning in ledger.warnings:
+    decision = run_gate(request, Services(ledger, session, secrets, _netlify(args, env, session, secrets)))
+    for warning in [*ledger.warnings, *(decision.outcome.get("warnings") or ())]:
         print(secrets.scrub(f"warning: {warning}"), file=err)
     text = json.dumps(decision.to_json(), indent=2) if args.json else report.text_report(decision)
     print(secrets.scrub(text), file=out)
     if args.decision_file:
         Path(args.decision_file).write_text(secrets.scrub(json.dumps(decision.to_json(), indent=2)) + "\n")
-    if decision.outcome.get("hook_state") not in (None, "accepted"):
-        return EXIT_EXTERNAL_FAILURE
-    return EXIT_BLOCKED if decision.verdict == "block" else EXIT_OK
+    return exit_code(decision)
+
+
+def _snapshots(
+    args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
+) -> int:
+    config = load_config(Path(args.workspace) / args.config, display=args.config)
+    environment = args.environment or config.environment or "production"
+    ledger = _ledger(args, env)
+    netlify = _netlify(args, env, session, secrets)
+    now = datetime.now(timezone.utc)
+    if args.command == "rollback":
+        record = snapshots.rollback(
+            ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now
+        )
+        text = (
+            json.dumps(record.to_json(), indent=2) if args.json else f"{record.reasons[-1]}\nlive: {record.deploy_url}"
+        )
+        print(secrets.scrub(text), file=out)
+        return EXIT_OK
+    text, found = snapshot_report(
+        args.command,
+        ledger,
+        netlify,
+        environment,
+        config,
+        apply=getattr(args, "apply", False),
+        now=now,
+        keep=getattr(args, "keep", None),
+    )
+    print(secrets.scrub(text), file=out)
+    return 1 if found else EXIT_OK
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:

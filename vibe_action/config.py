@@ -101,6 +101,19 @@ class HookSettings:
 
 
 @dataclass(frozen=True)
+class NetlifySettings:
+    trigger: str = "hook"
+    confirm_timeout: float = 600.0
+    poll_interval: float = 5.0
+
+
+@dataclass(frozen=True)
+class Retention:
+    keep: int = 10
+    grace_days: float = 14.0
+
+
+@dataclass(frozen=True)
 class Config:
     primary: str
     metrics: Mapping[str, MetricRule]
@@ -109,6 +122,8 @@ class Config:
     branches: tuple[BranchRule, ...] = ()
     quota: Quota = field(default_factory=Quota)
     hook: HookSettings = field(default_factory=HookSettings)
+    netlify: NetlifySettings = field(default_factory=NetlifySettings)
+    retention: Retention = field(default_factory=Retention)
     environment: str | None = None
     file: str = "config/deploy.yaml"
     digest: str = ""
@@ -266,6 +281,8 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
     results = data.get("results", list(DEFAULT_RESULTS))
     quota = data.get("quota") or {}
     hook = data.get("hook") or {}
+    netlify = data.get("netlify") or {}
+    retention = data.get("retention") or {}
     return Config(
         primary=data["primary"],
         metrics=MappingProxyType(metrics),
@@ -279,6 +296,12 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             reserve=quota.get("reserve", 0),
         ),
         hook=HookSettings(title=hook.get("title", DEFAULT_TITLE), branch=hook.get("branch")),
+        netlify=NetlifySettings(
+            trigger=netlify.get("trigger", "hook"),
+            confirm_timeout=float(netlify.get("confirm_timeout", 600)),
+            poll_interval=float(netlify.get("poll_interval", 5)),
+        ),
+        retention=Retention(keep=retention.get("keep", 10), grace_days=float(retention.get("grace_days", 14))),
         environment=data.get("environment"),
         file=file,
         digest=digest,

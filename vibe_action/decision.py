@@ -174,3 +174,15 @@ class Decision:
 def _round(value: float | None) -> float | None:
     """Hide float noise (77.5 - 74.4 = 3.0999999999999943) in what people and scripts read."""
     return None if value is None else round(value, 6)
+
+
+def exit_code(decision: Decision, fail_on: str = "block") -> int:
+    """3 when the build or the ledger failed (or its outcome is unknown), 1 for the verdicts `fail_on` names."""
+    outcome = decision.outcome
+    if outcome.get("ledger_error") or (outcome.get("hook_state") is not None and not decision.deployed):
+        return 3
+    if fail_on == "never":
+        return 0
+    if decision.verdict == "block" or (fail_on == "skip" and decision.verdict == "skip"):
+        return 1
+    return 0

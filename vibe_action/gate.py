@@ -8,24 +8,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import requests
-
-from . import hook
 from .config import Config, load_config
 from .decision import Decision
-from .errors import ExternalError, InputError
-from .ledger import Ledger, Record, baseline, deployed_shas, deploys_in_month
-from .policy import Baseline, Context, decide, environment_for
-from .redact import Secrets
+from .deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
+from .ledger import Record, baseline, deployed_shas, deploys_in_month
+from .policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
 from .results import Results, load_results
 
-HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
-RECORD_STATUS = {
-    "accepted": "success",
-    "rejected": "failure",
-    "unreachable": "failure",
-    "unknown": "unconfirmed",
-}
+__all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
 
 @dataclass(frozen=True)
@@ -58,11 +48,36 @@ def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None
     return Inputs(config, load_results(patterns, workspace, origin))
 
 
-def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, secrets: Secrets) -> Decision:
+def run_gate(request: RunRequest, services: Services) -> Decision:
+    """Decide; on a deploy verdict, start the build (with the ledger as the lock) and record the outcome."""
     inputs = load_inputs(request.workspace, request.config_path, request.results)
+    environment = environment_for(inputs.config, request.branch, request.environment)
+    records = services.ledger.records(environment, request.sha)
+    decision = decide_from(inputs, request, records, environment)
+    if not decision.should_fire or request.event in PREVIEW_EVENTS:
+        return decision
     config = inputs.config
-    environment = environment_for(config, request.branch, request.environment)
-    records = ledger.records(environment, request.sha)
+    trigger = Trigger(
+        kind=config.netlify.trigger,
+        title=hook_title(config, inputs.results, request),
+        branch=config.hook.branch,
+        body=hook_body(inputs.results, request),
+        hook_url=request.hook_url,
+        confirm_timeout=config.netlify.confirm_timeout,
+        poll_interval=config.netlify.poll_interval,
+    )
+    check_trigger(trigger, services)
+    return carry_out(
+        decision,
+        snapshot_record(decision, inputs, request),
+        trigger,
+        services,
+        lambda fresh: decide_from(inputs, request, fresh, environment),
+    )
+
+
+def decide_from(inputs: Inputs, request: RunRequest, records: list[Record], environment: str) -> Decision:
+    """The policy on these ledger records: the only place where ledger facts become policy context."""
     last = baseline(records, environment)
     context = Context(
         sha=request.sha,
@@ -73,42 +88,7 @@ def run_gate(request: RunRequest, ledger: Ledger, session: requests.Session, sec
         dry_run=request.dry_run,
         environment=environment,
     )
-    decision = decide(config, inputs.results, None if last is None else Baseline(last.sha, last.scores), context)
-    if not decision.should_fire:
-        return decision
-    if not request.hook_url:
-        raise InputError(
-            f"the decision is deploy but no build hook URL is set: put it in {HOOK_URL_VARIABLE} "
-            "(from a secret) or pass --build-hook-url; use --dry-run to decide without deploying"
-        )
-    started = ledger.start(snapshot_record(decision, inputs, request))
-    result = hook.fire(
-        session,
-        request.hook_url,
-        hook_title(config, inputs.results, request),
-        secrets,
-        branch=config.hook.branch,
-        body=hook_body(inputs.results, request),
-    )
-    try:
-        final = ledger.finish(started, RECORD_STATUS[result.state], result.message)
-    except ExternalError as exc:  # the build was (maybe) started: say so, do not pretend nothing happened
-        return decision.with_outcome(
-            deployed=result.state == "accepted",
-            message=f"{result.message}; but the ledger could not record the outcome: {exc}",
-            hook_state=result.state,
-            hook_status=result.status_code,
-            record_id=started.id,
-            ledger_error=str(exc),
-        )
-    return decision.with_outcome(
-        deployed=result.state == "accepted",
-        message=result.message,
-        hook_state=result.state,
-        hook_status=result.status_code,
-        record_id=final.id,
-        deploy_url=final.deploy_url,
-    )
+    return decide(inputs.config, inputs.results, None if last is None else Baseline(last.sha, last.scores), context)
 
 
 def hook_title(config: Config, results: Results, request: RunRequest) -> str:

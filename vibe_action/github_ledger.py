@@ -11,6 +11,7 @@ status `unknown`, which neither counts nor serves as a baseline.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -37,13 +38,23 @@ STATE_TO_STATUS = {
     "queued": "in_progress",
     "pending": "in_progress",
 }
+# Ledger status -> (GitHub state, description prefix). Statuses GitHub has no word for are told apart by the
+# prefix of the description: a cancelled or unconfirmed deploy is an `error`, a pruned one `inactive`.
 STATUS_TO_STATE = {
-    "success": "success",
-    "failure": "failure",
-    "unconfirmed": "error",
-    "in_progress": "in_progress",
+    "success": ("success", ""),
+    "failure": ("failure", ""),
+    "in_progress": ("in_progress", ""),
+    "unconfirmed": ("error", "unconfirmed: "),
+    "cancelled": ("error", "cancelled: "),
+    "pruned": ("inactive", "pruned: "),
 }
-UNCONFIRMED_PREFIX = "unconfirmed: "
+PREFIXED = {prefix: status for status, (_, prefix) in STATUS_TO_STATE.items() if prefix}
+
+
+def deploy_id_from_permalink(url: str | None) -> str | None:
+    """`https://<deploy_id>--<site>.netlify.app` → the deploy id (Netlify's permalink format), else None."""
+    host = (url or "").split("://", 1)[-1].split("/", 1)[0]
+    return host.split("--", 1)[0] if "--" in host else None
 
 
 def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
@@ -59,20 +70,20 @@ class GitHubLedger:
 
     # ------------------------------------------------------------------ reading
 
-    def records(self, environment: str | None = None, sha: str | None = None) -> list[Record]:
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
         env = environment or "production"
         deployments = self._listing(env, sha)
         month = self.now.strftime("%Y-%m")
         records: list[Record] = []
-        found_live = False
+        found_live = 0
         for deployment in deployments:  # newest first
             needed = (
-                not found_live
+                found_live < live
                 or deployment.created_at.strftime("%Y-%m") == month
                 or (sha is not None and deployment.sha == sha)
             )
             record = self._record(deployment, with_status=needed)
-            found_live = found_live or record.status in LIVE_STATUSES
+            found_live += record.status in LIVE_STATUSES
             records.append(record)
         return list(reversed(records))
 
@@ -123,8 +134,7 @@ class GitHubLedger:
                 latest = max(statuses, key=lambda s: s.id)
                 description = latest.description or ""
                 status = STATE_TO_STATUS.get(latest.state, "unknown")
-                if latest.state == "error" and description.startswith(UNCONFIRMED_PREFIX):
-                    status = "unconfirmed"
+                status = next((s for p, s in PREFIXED.items() if description.startswith(p)), status)
                 url = latest.environment_url or None
             else:
                 status = "in_progress"  # created, no status yet: a run is (or was) deploying it
@@ -141,7 +151,7 @@ class GitHubLedger:
             reasons=tuple(str(r) for r in data.get("reasons", ()) if isinstance(r, str)),
             results_digest=str(data.get("results_digest", "")),
             config_digest=str(data.get("config_digest", "")),
-            deploy_id=data.get("deploy_id"),
+            deploy_id=deploy_id_from_permalink(url),
             deploy_url=url,
             model=data.get("model") if isinstance(data.get("model"), dict) else None,
             extra={"github_deployment_url": deployment.url, "description": description},
@@ -195,10 +205,11 @@ class GitHubLedger:
         message: str,
         deploy_url: str | None = None,
         deploy_id: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Record:
-        final = finished(started, status, message, deploy_url, deploy_id)
-        text = (UNCONFIRMED_PREFIX + message) if status == "unconfirmed" else message
-        self._status(final, STATUS_TO_STATE.get(status, "error"), text)
+        final = finished(started, status, message, deploy_url, deploy_id, extra)
+        state, prefix = STATUS_TO_STATE.get(status, ("error", f"{status}: "))
+        self._status(final, state, prefix + message)
         return final
 
     def _status(self, record: Record, state: str, description: str) -> None:

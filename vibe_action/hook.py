@@ -17,12 +17,33 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import requests
+from requests.adapters import HTTPAdapter
 
+from .netlify import CappedRetry
 from .redact import Secrets
 
 HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
+# Answers that mean "not started, try again": rate limited, or Netlify's edge could not reach the builder.
+RETRY_STATUSES = (429, 502, 503, 504)
+
+
+def hook_retry() -> CappedRetry:
+    """Retry only what cannot have started a build: failures to connect, and the statuses above, with backoff
+    and `Retry-After`. Never a read error: once the request is sent, the outcome is unknown."""
+    return CappedRetry(
+        total=3,
+        connect=3,
+        read=0,
+        status=3,
+        other=0,
+        backoff_factor=1.0,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"POST"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,7 @@ def fire(
 ) -> HookResult:
     """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
     secrets.add_url(url)
+    session.mount(url.split("?", 1)[0], HTTPAdapter(max_retries=hook_retry()))
     params = {"trigger_title": title}
     if branch:
         params["trigger_branch"] = branch
@@ -57,6 +79,8 @@ def fire(
         )
     except requests.exceptions.ConnectTimeout:
         return HookResult("unreachable", "build hook: connection timed out; nothing was sent")
+    except requests.exceptions.RetryError:
+        return HookResult("rejected", "build hook kept answering 'try again later'; the build was not started")
     except requests.exceptions.ConnectionError as exc:
         if _never_sent(exc):
             return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
@@ -76,6 +100,8 @@ def fire(
     code = response.status_code
     if 200 <= code < 300:
         return HookResult("accepted", f"build hook accepted (HTTP {code})", code)
+    if code in RETRY_STATUSES:
+        return HookResult("rejected", f"build hook answered HTTP {code} after retries: {_explain(code)}", code)
     return HookResult("rejected", f"build hook answered HTTP {code}: {_explain(code)}", code)
 
 
@@ -87,6 +113,8 @@ def _explain(code: int) -> str:
         )
     if code in (401, 403):
         return "the hook refused the request; check the hook URL secret"
+    if code == 429:
+        return "Netlify is rate limiting build hooks; the build was not started, run the gate again later"
     if code >= 500:
         return "Netlify failed to start the build; try again later"
     return "the build was not started"

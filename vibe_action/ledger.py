@@ -30,7 +30,7 @@ from .errors import InputError, Problem
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"
 # Statuses that mean "a build was (or may have been) started": they count against the quota and the same
 # commit is not fired again. `superseded` is a success that a newer deploy replaced (GitHub: inactive).
-SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded"})
+SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded", "pruned"})
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,12 @@ class Record:
 class Ledger(Protocol):
     """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
 
-    def records(self, environment: str | None = None, sha: str | None = None) -> list[Record]:
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
         """The records a decision needs, oldest first, each in its latest state.
 
         `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
-        they must return at least the environment's newest success, this month's deploys, and any record of `sha`.
+        they must return at least the environment's `live` newest live snapshots, this month's deploys, and any
+        record of `sha`.
         """
         ...
 
@@ -99,12 +100,20 @@ class Ledger(Protocol):
         message: str,
         deploy_url: str | None = None,
         deploy_id: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Record:
         """Give a started deploy its outcome; returns the final record."""
         ...
 
 
-def finished(started: Record, status: str, message: str, deploy_url: str | None, deploy_id: str | None) -> Record:
+def finished(
+    started: Record,
+    status: str,
+    message: str,
+    deploy_url: str | None,
+    deploy_id: str | None,
+    extra: Mapping[str, Any] | None = None,
+) -> Record:
     """The final form of a started record (shared by the ledgers)."""
     return replace(
         started,
@@ -112,6 +121,7 @@ def finished(started: Record, status: str, message: str, deploy_url: str | None,
         reasons=(*started.reasons, message),
         deploy_url=deploy_url or started.deploy_url,
         deploy_id=deploy_id or started.deploy_id,
+        extra={**started.extra, **(extra or {})},
     )
 
 
@@ -129,7 +139,8 @@ def baseline(records: Iterable[Record], environment: str) -> Record | None:
 def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
     """Builds started in the calendar month (UTC) of `now`, for the quota; unconfirmed ones count too."""
     month = now.strftime("%Y-%m")
-    return sum(1 for r in records if r.status in SPENT_STATUSES and r.month == month)
+    # A rollback restores an existing deploy: no build, no credits.
+    return sum(1 for r in records if r.status in SPENT_STATUSES and r.month == month and r.decision != "rollback")
 
 
 def deployed_shas(records: Iterable[Record], environment: str) -> frozenset[str]:
@@ -144,7 +155,7 @@ class LocalLedger:
         self.display = display or str(path)
         self.warnings: list[str] = []
 
-    def records(self, environment: str | None = None, sha: str | None = None) -> list[Record]:
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
         """Every record (a local file is cheap to read whole); the hints are not needed."""
         try:
             data = self.path.read_bytes()
@@ -195,8 +206,9 @@ class LocalLedger:
         message: str,
         deploy_url: str | None = None,
         deploy_id: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Record:
-        final = finished(started, status, message, deploy_url, deploy_id)
+        final = finished(started, status, message, deploy_url, deploy_id, extra)
         self.append(final)
         return final
 

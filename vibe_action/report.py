@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .decision import Decision, MetricRow, RuleCheck
@@ -130,6 +131,11 @@ def history_table(records: list[Record], primary: str | None = None) -> str:
                 record.deploy_url or record.deploy_id or "—",
             )
         )
+    return table(rows)
+
+
+def table(rows: Sequence[tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell, two spaces apart; the first row is the header."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows)
 

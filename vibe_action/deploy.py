@@ -1,0 +1,239 @@
+"""Carry out a deploy verdict: take the lock, start the build, confirm it on Netlify, record the outcome.
+
+Never twice, even concurrently: the ledger is read again just before firing (another run may have deployed
+this commit, or a newer snapshot may have gone live: then the decision is made again against it), and the
+`in_progress` record written before the build starts is the lock — when two runs write one for the same commit,
+the later one cancels itself without firing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+
+from . import hook
+from .confirm import Confirmation, confirm
+from .decision import Decision
+from .errors import ExternalError, InputError
+from .ledger import Ledger, Record
+from .netlify import NetlifyClient
+from .redact import Secrets
+
+HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
+# What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
+UNKNOWN_OUTCOME_BUDGET = 120.0
+
+
+@dataclass(frozen=True)
+class Services:
+    """The I/O clients of one run, passed in (tests hand in ones pointed at local servers)."""
+
+    ledger: Ledger
+    session: requests.Session
+    secrets: Secrets
+    netlify: NetlifyClient | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """How to start the build: the hook (URL) or the API (`netlify.trigger: api`)."""
+
+    kind: str
+    title: str
+    branch: str | None
+    body: dict[str, Any]
+    hook_url: str | None
+    confirm_timeout: float
+    poll_interval: float
+
+
+@dataclass(frozen=True)
+class Started:
+    state: str  # accepted | rejected | unreachable | unknown
+    message: str
+    deploy_id: str | None = None
+    status_code: int | None = None
+
+
+def check_trigger(trigger: Trigger, services: Services) -> None:
+    """Fail before anything is recorded when the build cannot be started at all."""
+    if trigger.kind == "api" and services.netlify is None:
+        raise InputError(
+            "netlify.trigger is 'api' but no Netlify token and site id are set: pass netlify-token "
+            "and netlify-site-id (NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID), or use trigger: hook"
+        )
+    if trigger.kind == "hook" and not trigger.hook_url:
+        raise InputError(
+            f"the decision is deploy but no build hook URL is set: put it in {HOOK_URL_VARIABLE} "
+            "(from a secret) or pass --build-hook-url; use --dry-run to decide without deploying"
+        )
+
+
+def lost_race(records: list[Record], mine: Record) -> Record | None:
+    """Another run's live or in-progress record for the same commit, written before mine: it wins."""
+    ahead = True
+    for record in records:
+        if record.id == mine.id:
+            ahead = False
+        elif (
+            ahead
+            and record.sha == mine.sha
+            and record.environment == mine.environment
+            and record.status in ("in_progress", "success", "unconfirmed")
+        ):
+            return record
+    return None
+
+
+def carry_out(
+    decision: Decision,
+    record: Record,
+    trigger: Trigger,
+    services: Services,
+    redecide: Callable[[list[Record]], Decision],
+) -> Decision:
+    """Lock, look again, fire, confirm, record. `redecide` runs the policy again on fresh ledger records."""
+    ledger = services.ledger
+    started = ledger.start(record)
+    fresh = ledger.records(record.environment, record.sha)
+    rival = lost_race(fresh, started)
+    if rival is not None:
+        ledger.finish(started, "cancelled", f"another run (record {rival.id}) is deploying this commit")
+        return replace(
+            decision,
+            verdict="skip",
+            reasons=(f"commit {record.sha[:7]} is already being deployed by another run", *decision.reasons),
+        )
+    again = redecide([r for r in fresh if r.id != started.id])
+    if again.baseline != decision.baseline:  # a newer snapshot went live meanwhile: decide against it
+        decision = replace(again, reasons=(*again.reasons, "decided again: a newer snapshot went live meanwhile"))
+        if not decision.should_fire:
+            ledger.finish(started, "cancelled", "a newer snapshot went live before this one fired")
+            return decision
+    fired_at = services.wall_clock()
+    result = _start_build(trigger, services)
+    confirmation = _confirm(result, record.sha, trigger, fired_at, services)
+    status, message, extra, warnings = _outcome(result, confirmation, record.sha, services)
+    deploy = confirmation.deploy if confirmation else None
+    outcome: dict[str, Any] = {
+        "message": message,
+        "hook_state": result.state,
+        "hook_status": result.status_code,
+        "record_id": started.id,
+        "deploy_id": deploy.id if deploy else result.deploy_id,
+        "deploy_url": deploy.url if deploy and status == "success" else None,
+        "netlify_state": confirmation.state if confirmation else None,
+        "warnings": warnings,
+    }
+    try:
+        final = ledger.finish(started, status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
+    except ExternalError as exc:  # the build was (maybe) started: say so, do not pretend nothing happened
+        outcome.update(message=f"{message}; but the ledger could not record the outcome: {exc}", ledger_error=str(exc))
+        return decision.with_outcome(deployed=status == "success", **outcome)
+    outcome["record_id"] = final.id
+    return decision.with_outcome(deployed=status == "success", **outcome)
+
+
+def _start_build(trigger: Trigger, services: Services) -> Started:
+    if trigger.kind == "api":
+        assert services.netlify is not None  # noqa: S101 — check_trigger() made sure
+        try:
+            deploy_id = services.netlify.start_build(trigger.title, trigger.branch)
+        except ExternalError as exc:
+            return Started("rejected", f"Netlify API could not start the build: {exc}")
+        return Started("accepted", f"Netlify build started (deploy {deploy_id})", deploy_id)
+    assert trigger.hook_url is not None  # noqa: S101 — check_trigger() made sure
+    fired = hook.fire(
+        services.session, trigger.hook_url, trigger.title, services.secrets, branch=trigger.branch, body=trigger.body
+    )
+    return Started(fired.state, fired.message, None, fired.status_code)
+
+
+def _confirm(
+    result: Started, sha: str, trigger: Trigger, fired_at: datetime, services: Services
+) -> Confirmation | None:
+    """With API access: find the deploy (also after an unknown outcome) and wait for it within the budget."""
+    if services.netlify is None or result.state in ("rejected", "unreachable"):
+        return None
+    budget = trigger.confirm_timeout
+    if result.state == "unknown":
+        budget = min(max(budget, trigger.poll_interval), UNKNOWN_OUTCOME_BUDGET)
+    elif budget <= 0:
+        return None
+    try:
+        return confirm(
+            services.netlify,
+            sha=sha,
+            title=trigger.title,
+            fired_at=fired_at,
+            budget=budget,
+            first_interval=trigger.poll_interval,
+            deploy_id=result.deploy_id,
+            clock=services.clock,
+            sleep=services.sleep,
+        )
+    except ExternalError as exc:
+        return Confirmation("unavailable", f"could not confirm on Netlify: {exc}")
+
+
+def _outcome(
+    result: Started, confirmation: Confirmation | None, sha: str, services: Services
+) -> tuple[str, str, dict[str, Any], list[str]]:
+    """(ledger status, message, extra fields, warnings) for what happened."""
+    warnings: list[str] = []
+    extra: dict[str, Any] = {}
+    if result.state in ("rejected", "unreachable"):
+        return "failure", result.message, extra, warnings
+    if confirmation is None:
+        status = "success" if result.state == "accepted" else "unconfirmed"
+        if status == "unconfirmed":
+            warnings.append(
+                "the build may or may not have started; without a Netlify token the gate cannot "
+                "look, so the commit is recorded as unconfirmed and not fired again"
+            )
+        return status, result.message, extra, warnings
+    message = f"{result.message}; {confirmation.message}"
+    deploy = confirmation.deploy
+    if deploy is not None:
+        extra.update(netlify_deploy_id=deploy.id, netlify_state=deploy.state, commit_ref=deploy.commit_ref)
+        if confirmation.commit_mismatch(sha):
+            extra["commit_mismatch"] = True
+            warnings.append(
+                f"Netlify built commit {deploy.commit_ref[:7]}, not the evaluated {sha[:7]}: a build "
+                "hook builds the branch head; use the netlify.toml recipe in the README to build "
+                "exactly the evaluated commit"
+            )
+    if confirmation.state == "error":
+        return "failure", message, extra, warnings
+    if confirmation.state == "ready":
+        warnings += _publish_warnings(deploy, services)
+        return "success", message, extra, warnings
+    if result.state == "unknown" and deploy is None:
+        warnings.append("the hook did not answer and no matching deploy appeared: recorded as unconfirmed")
+        return "unconfirmed", message, extra, warnings
+    warnings.append(f"{confirmation.message}; the snapshot is recorded, its permalink is not known yet")
+    return "success", message, extra, warnings
+
+
+def _publish_warnings(deploy: Any, services: Services) -> list[str]:
+    """A locked published deploy means auto-publishing is off: the new snapshot is built but not live."""
+    if services.netlify is None or deploy is None:
+        return []
+    try:
+        published = services.netlify.published_deploy()
+    except ExternalError:
+        return []
+    if published is not None and published.locked and published.id != deploy.id:
+        return [
+            f"auto-publishing is off (the published deploy {published.id} is locked): the new snapshot "
+            f"{deploy.url} is built but not live; publish it in Netlify or unlock the published deploy"
+        ]
+    return []

@@ -1,0 +1,222 @@
+"""Netlify's API, as far as the gate needs it: the site's deploys, one deploy, restore, lock, delete, builds.
+
+The session is passed in; retries come from urllib3's `Retry` mounted on it for the API host. Reads and deletes
+(idempotent) are retried on 429 and 5xx, honouring `Retry-After`; a POST is retried only on 429 (refused, so
+not acted on) and on connection errors before anything was sent — restore, lock and "start a build" are not
+repeated on an ambiguous answer. The token never appears in a message: errors are rebuilt from the status code
+and Netlify's `message`, never from the exception text (which quotes the URL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .errors import ExternalError, InputError
+from .redact import Secrets
+
+DEFAULT_API_URL = "https://api.netlify.com/api/v1"
+TIMEOUT = (10.0, 30.0)
+PER_PAGE = 100
+MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
+
+
+MAX_RETRY_AFTER = 60.0
+
+
+class CappedRetry(Retry):
+    """urllib3's Retry, but a `Retry-After` longer than a minute is not slept through: the run gives up."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, MAX_RETRY_AFTER)
+
+
+def idempotent_retry() -> Retry:
+    return CappedRetry(
+        total=4,
+        connect=3,
+        read=2,
+        status=4,
+        backoff_factor=0.5,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"GET", "DELETE"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def post_retry() -> Retry:
+    """POST: only where the request cannot have been acted on (429, and failures to connect)."""
+    return Retry(
+        total=3,
+        connect=3,
+        read=0,
+        status=3,
+        other=0,
+        backoff_factor=0.5,
+        status_forcelist=(429,),
+        allowed_methods=frozenset({"POST"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+@dataclass(frozen=True)
+class Deploy:
+    """The fields of a Netlify deploy the gate reads."""
+
+    id: str
+    state: str
+    title: str
+    commit_ref: str
+    branch: str
+    context: str
+    created_at: str
+    published_at: str
+    locked: bool
+    url: str  # the permalink: https://<deploy_id>--<site>.netlify.app
+    error_message: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Deploy:
+        return cls(
+            id=str(data.get("id", "")),
+            state=str(data.get("state") or ""),
+            title=str(data.get("title") or ""),
+            commit_ref=str(data.get("commit_ref") or ""),
+            branch=str(data.get("branch") or ""),
+            context=str(data.get("context") or ""),
+            created_at=str(data.get("created_at") or ""),
+            published_at=str(data.get("published_at") or ""),
+            locked=bool(data.get("locked")),
+            url=str(data.get("deploy_ssl_url") or data.get("deploy_url") or ""),
+            error_message=str(data.get("error_message") or ""),
+        )
+
+
+class NetlifyClient:
+    def __init__(
+        self, session: requests.Session, token: str, site_id: str, secrets: Secrets, api_url: str = DEFAULT_API_URL
+    ) -> None:
+        self.session = session
+        self.site_id = site_id
+        self.api_url = api_url.rstrip("/")
+        self.requests = 0
+        secrets.add(token)
+        self._headers = {"Authorization": f"Bearer {token}", "User-Agent": "vibe-deploy-gate"}
+        self._read = HTTPAdapter(max_retries=idempotent_retry())
+        self._post = HTTPAdapter(max_retries=post_retry())
+
+    # ------------------------------------------------------------------ transport
+
+    def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> requests.Response:
+        adapter = self._post if method == "POST" else self._read
+        self.session.mount(self.api_url, adapter)
+        self.requests += 1
+        try:
+            response = self.session.request(
+                method, f"{self.api_url}{path}", params=params, headers=self._headers, timeout=TIMEOUT
+            )
+        except requests.exceptions.RequestException as exc:
+            raise ExternalError(
+                f"Netlify API {method} {self._shown(path)}: {type(exc).__name__} "
+                "(no answer; check the network or Netlify's status page)"
+            ) from None
+        if response.status_code >= 400:
+            raise ExternalError(
+                f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: "
+                f"{self._message(response)}{self._hint(response.status_code)}"
+            )
+        return response
+
+    def _shown(self, path: str) -> str:
+        return path.replace(quote(self.site_id, safe=""), "{site}")
+
+    @staticmethod
+    def _message(response: requests.Response) -> str:
+        try:
+            data = response.json()
+        except ValueError:
+            return response.reason or "no message"
+        return str(data.get("message") or data.get("error") or response.reason) if isinstance(data, dict) else ""
+
+    @staticmethod
+    def _hint(code: int) -> str:
+        if code == 401:
+            return " — the Netlify token is invalid or expired; create a new personal access token"
+        if code == 403:
+            return " — the token cannot act on this site; use a token of a member of the site's team"
+        if code == 404:
+            return " — check netlify-site-id (Site configuration → Site details → Site ID)"
+        if code == 429:
+            return " — rate limited; try again later"
+        return ""
+
+    def _site(self, suffix: str = "") -> str:
+        return f"/sites/{quote(self.site_id, safe='')}{suffix}"
+
+    # ------------------------------------------------------------------ operations
+
+    def site(self) -> dict[str, Any]:
+        data: dict[str, Any] = self._call("GET", self._site()).json()
+        return data
+
+    def published_deploy(self) -> Deploy | None:
+        published = self.site().get("published_deploy")
+        return Deploy.from_json(published) if isinstance(published, dict) and published.get("id") else None
+
+    def deploys(self, per_page: int = PER_PAGE, max_pages: int = MAX_PAGES, **filters: Any) -> Iterator[Deploy]:
+        """The site's deploys, newest first, page by page (stops early when the caller stops iterating)."""
+        for page in range(1, max_pages + 1):
+            params = {"page": page, "per_page": per_page, **filters}
+            batch = self._call("GET", self._site("/deploys"), params).json()
+            if not isinstance(batch, list):
+                raise ExternalError("Netlify API returned something other than a list of deploys")
+            for item in batch:
+                yield Deploy.from_json(item)
+            if len(batch) < per_page:
+                return
+
+    def deploy(self, deploy_id: str) -> Deploy:
+        return Deploy.from_json(self._call("GET", self._site(f"/deploys/{quote(deploy_id, safe='')}")).json())
+
+    def restore(self, deploy_id: str) -> Deploy:
+        path = self._site(f"/deploys/{quote(deploy_id, safe='')}/restore")
+        return Deploy.from_json(self._call("POST", path).json())
+
+    def lock(self, deploy_id: str) -> Deploy:
+        return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/lock").json())
+
+    def delete(self, deploy_id: str) -> None:
+        self._call("DELETE", self._site(f"/deploys/{quote(deploy_id, safe='')}"))
+
+    def start_build(self, title: str, branch: str | None) -> str:
+        """`POST /sites/{site_id}/builds`: starts a build and, unlike a build hook, says which deploy it makes."""
+        params = {"title": title, **({"branch": branch} if branch else {})}
+        build = self._call("POST", self._site("/builds"), params).json()
+        deploy_id = build.get("deploy_id") if isinstance(build, dict) else None
+        if not deploy_id:
+            raise ExternalError("Netlify started a build but returned no deploy id")
+        return str(deploy_id)
+
+
+API_URL_VARIABLE = "VIBE_NETLIFY_API_URL"  # another API base, e.g. a local test server or a proxy
+
+
+def make_netlify(
+    session: requests.Session, token: str | None, site_id: str | None, secrets: Secrets, api_url: str | None = None
+) -> NetlifyClient | None:
+    """A client when both the token and the site id are given; neither: None; only one: an error."""
+    if not token and not site_id:
+        return None
+    if not token or not site_id:
+        missing = "netlify-token (NETLIFY_AUTH_TOKEN)" if not token else "netlify-site-id (NETLIFY_SITE_ID)"
+        raise InputError(f"Netlify API access needs both a token and a site id; {missing} is missing")
+    return NetlifyClient(session, token, site_id, secrets, api_url or DEFAULT_API_URL)

@@ -1,0 +1,75 @@
+"""`prune` and `doctor` for both front ends (CLI and action): gather, classify, act, and say what happened."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .config import Config
+from .errors import InputError
+from .ledger import Ledger
+from .netlify import NetlifyClient
+from .report import table
+from .snapshots import apply_prune, foreign_deploys, prune_plan
+
+ALL_SNAPSHOTS = 1_000_000  # the `live` hint: every snapshot in the (bounded) listing
+DOCTOR_WINDOW = 50
+STOP_ADVICE = (
+    "These builds did not go through the gate: they burn build credits and can replace the version the gate "
+    "chose. Make the hook the only trigger: add the netlify.toml 'ignore' command from the README (it cancels "
+    "builds whose INCOMING_HOOK_TITLE is not the gate's), or stop builds in Site configuration → Build & deploy "
+    "→ Continuous deployment → Build settings → Stop builds, so that only the build hook starts them."
+)
+
+
+def snapshot_report(
+    command: str,
+    ledger: Ledger,
+    netlify: NetlifyClient | None,
+    environment: str,
+    config: Config,
+    apply: bool,
+    now: datetime,
+    keep: int | None = None,
+) -> tuple[str, int]:
+    """(the text to show, the number of builds outside the gate: doctor's finding, 0 for prune)."""
+    if netlify is None:
+        raise InputError(
+            f"{command} needs Netlify API access: pass netlify-token and netlify-site-id "
+            "(NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID)"
+        )
+    records = [r for r in ledger.records(environment, None, live=ALL_SNAPSHOTS) if r.deploy_id]
+    if command == "doctor":
+        recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))
+        foreign = foreign_deploys(recent, records, config.hook.title)
+        if not foreign:
+            return f"doctor: no production deploy outside the gate among the last {len(recent)}", 0
+        rows = [("deploy", "created", "state", "commit", "title")]
+        rows += [(d.id, d.created_at[:19], d.state, d.commit_ref[:7], d.title[:60]) for d in foreign]
+        head = f"doctor: {len(foreign)} production deploy(s) among the last {len(recent)} did not come from the gate"
+        return f"{head}\n{table(rows)}\n{STOP_ADVICE}", len(foreign)
+    deploys = list(netlify.deploys())
+    published = netlify.published_deploy()
+    plan = prune_plan(
+        deploys,
+        published.id if published else None,
+        records,
+        keep or config.retention.keep,
+        config.retention.grace_days,
+        now,
+    )
+    doomed = [row for row in plan if row.action == "delete"]
+    deleted = apply_prune(plan, netlify, ledger) if apply else 0
+    rows = [("action", "deploy", "created", "state", "why")]
+    rows += [
+        (
+            "deleted" if apply and r.action == "delete" else r.action,
+            r.deploy.id,
+            r.deploy.created_at[:19],
+            r.deploy.state,
+            r.why,
+        )
+        for r in plan
+    ]
+    head = f"prune: {len(plan)} deploys, {len(plan) - len(doomed)} kept, {len(doomed)} to delete"
+    head += f" — deleted {deleted}" if apply else (" — plan only; run with --apply to delete" if doomed else "")
+    return f"{head}\n{table(rows)}", 0

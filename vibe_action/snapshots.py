@@ -1,0 +1,153 @@
+"""Snapshots after the fact: roll back to one, prune the ones not worth keeping, find builds the gate did not start.
+
+Every build is an immutable Netlify deploy with its own permalink. Rolling back restores one (and locks it, or
+the next auto-published build would replace it) and records it in the ledger, so the next decision compares
+with what is live. Pruning deletes only what is neither published, locked, a kept snapshot, nor recent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .confirm import parse_time
+from .errors import InputError
+from .ledger import LIVE_STATUSES, Ledger, Record
+from .netlify import Deploy, NetlifyClient
+
+FINAL_STATES = frozenset({"ready", "error", "rejected"})
+NO_API = (
+    "rollback needs Netlify API access: a build hook can only build the branch head, it cannot bring back an "
+    "earlier snapshot. Pass netlify-token and netlify-site-id (NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID); the gate "
+    "then restores the snapshot's deploy with POST /sites/{site_id}/deploys/{deploy_id}/restore"
+)
+
+
+def _live(records: list[Record], environment: str) -> list[Record]:
+    return [r for r in records if r.status in LIVE_STATUSES and r.environment == environment]
+
+
+def rollback_target(records: list[Record], environment: str, to: str) -> tuple[Record, Record | None]:
+    """(the snapshot to restore, the one live now). `to` is a commit (or its prefix) or `previous`."""
+    live = _live(records, environment)
+    current = live[-1] if live else None
+    if to == "previous":
+        target = next((r for r in reversed(live) if current is None or r.sha != current.sha), None)
+        if target is None:
+            raise InputError("there is no earlier deployed snapshot to roll back to; 'vibe-gate history' lists them")
+    else:
+        if len(to) < 7:
+            raise InputError(f"'{to}' is too short to name a commit: give at least 7 characters of the sha")
+        target = next((r for r in reversed(live) if r.sha.startswith(to)), None)
+        if target is None:
+            raise InputError(
+                f"no deployed snapshot of commit {to} in the {environment} ledger; "
+                "'vibe-gate history' lists the snapshots you can roll back to"
+            )
+    if not target.deploy_id:
+        raise InputError(
+            f"snapshot {target.sha[:7]} has no Netlify deploy id (it was recorded without deploy "
+            "confirmation); restore it by hand in Netlify → Deploys"
+        )
+    return target, current
+
+
+def rollback(
+    ledger: Ledger, netlify: NetlifyClient | None, environment: str, to: str, lock: bool, now: datetime
+) -> Record:
+    if netlify is None:
+        raise InputError(NO_API)
+    records = ledger.records(environment, None if to == "previous" else to, live=2)
+    target, current = rollback_target(records, environment, to)
+    assert target.deploy_id is not None  # noqa: S101 — rollback_target() made sure
+    restored = netlify.restore(target.deploy_id)
+    if lock:
+        netlify.lock(target.deploy_id)
+    since = f" from {current.sha[:7]}" if current else ""
+    message = f"rolled back{since} to {target.sha[:7]}: restored Netlify deploy {target.deploy_id}" + (
+        " and locked it" if lock else " (not locked: the next auto-published build replaces it)"
+    )
+    record = replace(
+        target,
+        id="",
+        time=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        status="in_progress",
+        decision="rollback",
+        reasons=(message,),
+        deploy_url=restored.url or target.deploy_url,
+        extra={"rollback_of": current.sha if current else None, "locked": lock},
+    )
+    started = ledger.start(record)
+    return ledger.finish(started, "success", message, record.deploy_url, target.deploy_id)
+
+
+@dataclass(frozen=True)
+class PruneRow:
+    deploy: Deploy
+    action: str  # keep | delete
+    why: str
+    record: Record | None = None
+
+
+def prune_plan(
+    deploys: list[Deploy],
+    published_id: str | None,
+    snapshots: list[Record],
+    keep: int,
+    grace_days: float,
+    now: datetime,
+) -> list[PruneRow]:
+    """Classify every deploy; pure, so the plan can be printed, tested, and applied separately."""
+    newest_first = sorted((r for r in snapshots if r.deploy_id), key=lambda r: r.time, reverse=True)
+    rank: dict[str | None, tuple[int, Record]] = {}
+    for snapshot in newest_first:
+        rank.setdefault(snapshot.deploy_id, (len(rank), snapshot))
+    rows = []
+    for deploy in deploys:
+        created = parse_time(deploy.created_at)
+        age_days = (now - created).total_seconds() / 86400 if created else 0.0
+        ranked = rank.get(deploy.id)
+        index: int | None = ranked[0] if ranked else None
+        record: Record | None = ranked[1] if ranked else None
+        if deploy.id == published_id:
+            rows.append(PruneRow(deploy, "keep", "published (live)", record))
+        elif deploy.locked:
+            rows.append(PruneRow(deploy, "keep", "locked", record))
+        elif index is not None:
+            if index < keep:
+                rows.append(PruneRow(deploy, "keep", f"snapshot #{index + 1} of the newest {keep}", record))
+            else:
+                rows.append(PruneRow(deploy, "delete", f"snapshot #{index + 1}, beyond keep={keep}", record))
+        elif deploy.state not in FINAL_STATES:
+            rows.append(PruneRow(deploy, "keep", f"still {deploy.state or 'starting'}"))
+        elif age_days < grace_days:
+            rows.append(PruneRow(deploy, "keep", f"not a snapshot, but younger than {grace_days:g} days"))
+        else:
+            rows.append(PruneRow(deploy, "delete", f"not a snapshot, {age_days:.0f} days old"))
+    return rows
+
+
+def apply_prune(rows: list[PruneRow], netlify: NetlifyClient, ledger: Ledger) -> int:
+    deleted = 0
+    for row in rows:
+        if row.action != "delete":
+            continue
+        netlify.delete(row.deploy.id)
+        deleted += 1
+        if row.record is not None:
+            ledger.finish(row.record, "pruned", f"Netlify deploy {row.deploy.id} deleted by retention")
+    return deleted
+
+
+def title_pattern(template: str) -> re.Pattern[str]:
+    """A regex for titles the gate writes: the template with each placeholder as a wildcard."""
+    parts = re.split(r"\{[^{}]*\}", template)
+    return re.compile(".+".join(re.escape(p) for p in parts))
+
+
+def foreign_deploys(deploys: list[Deploy], snapshots: list[Record], template: str) -> list[Deploy]:
+    """Production deploys neither in the ledger nor titled like the gate's builds: something else deploys."""
+    ours = {r.deploy_id for r in snapshots if r.deploy_id}
+    pattern = title_pattern(template)
+    return [d for d in deploys if d.context == "production" and d.id not in ours and not pattern.fullmatch(d.title)]
