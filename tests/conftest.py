@@ -182,3 +182,25 @@ def hook_server() -> Iterator[Any]:
     server.clear()
     if server.is_running():
         server.stop()
+
+
+@pytest.fixture
+def netlify() -> Iterator[Any]:
+    """A fake Netlify (build hooks + the API subset) on its own local HTTP server."""
+    import re
+
+    from pytest_httpserver import HTTPServer
+
+    from tests.fake_netlify import FakeNetlify
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    fake = FakeNetlify()
+    server.expect_request(re.compile(".*")).respond_with_handler(fake)
+    fake.hook_url = server.url_for(f"/build_hooks/{fake.hook_id}")  # type: ignore[attr-defined]
+    fake.api_url = server.url_for("/api/v1")  # type: ignore[attr-defined]
+    yield fake
+    server.clear()
+    if server.is_running():
+        server.stop()
+    assert fake.violations == [], "requests that do not conform to Netlify's API description"

@@ -98,6 +98,7 @@ class Quota:
 class HookSettings:
     title: str = DEFAULT_TITLE
     branch: str | None = None
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,9 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             credits_per_deploy=quota.get("credits_per_deploy", DEFAULT_CREDITS_PER_DEPLOY),
             reserve=quota.get("reserve", 0),
         ),
-        hook=HookSettings(title=hook.get("title", DEFAULT_TITLE), branch=hook.get("branch")),
+        hook=HookSettings(
+            title=hook.get("title", DEFAULT_TITLE), branch=hook.get("branch"), timeout=float(hook.get("timeout", 30))
+        ),
         netlify=NetlifySettings(
             trigger=netlify.get("trigger", "hook"),
             confirm_timeout=float(netlify.get("confirm_timeout", 600)),

@@ -53,6 +53,7 @@ class Trigger:
     hook_url: str | None
     confirm_timeout: float
     poll_interval: float
+    read_timeout: float = hook.READ_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,13 @@ def _start_build(trigger: Trigger, services: Services) -> Started:
         return Started("accepted", f"Netlify build started (deploy {deploy_id})", deploy_id)
     assert trigger.hook_url is not None  # noqa: S101 — check_trigger() made sure
     fired = hook.fire(
-        services.session, trigger.hook_url, trigger.title, services.secrets, branch=trigger.branch, body=trigger.body
+        services.session,
+        trigger.hook_url,
+        trigger.title,
+        services.secrets,
+        branch=trigger.branch,
+        body=trigger.body,
+        timeout=(hook.CONNECT_TIMEOUT, trigger.read_timeout),
     )
     return Started(fired.state, fired.message, None, fired.status_code)
 

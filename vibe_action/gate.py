@@ -65,6 +65,7 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         hook_url=request.hook_url,
         confirm_timeout=config.netlify.confirm_timeout,
         poll_interval=config.netlify.poll_interval,
+        read_timeout=config.hook.timeout,
     )
     check_trigger(trigger, services)
     return carry_out(

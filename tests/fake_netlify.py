@@ -1,0 +1,291 @@
+"""A local Netlify for the tests: build hooks and the API subset, with faults on demand.
+
+Every API request is checked against Netlify's published Swagger 2.0 description (tests/contracts/
+netlify-api-subset.json): the path and method must exist under `/api/v1`, query parameters must be declared
+for the operation and have the declared type or enum, and `Authorization: Bearer <token>` must be sent. What
+does not conform is recorded in `violations` (tests assert it stays empty) and answered 400. The build-hook
+trigger (`POST /build_hooks/<id>`) is not in that description; it behaves as Netlify documents it: a 2xx with
+an empty body and no deploy id, `trigger_title` / `trigger_branch` in the query, the body passed to the build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+CONTRACT = Path(__file__).parent / "contracts" / "netlify-api-subset.json"
+TOKEN = "nfp_fakeNetlifyToken000000000000000000"
+SITE_ID = "3970e0fe-8564-4903-9a55-c5f8de49fb8b"
+SITE_NAME = "vibe-demo"
+
+
+@cache
+def contract() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(CONTRACT.read_text())
+    return data
+
+
+def _operation(method: str, path: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    spec = contract()
+    for template, item in spec["paths"].items():
+        pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, path) and method.lower() in item:
+            operation = item[method.lower()]
+            return operation, [*item.get("parameters", []), *operation.get("parameters", [])]
+    return None
+
+
+def _check_value(value: str, parameter: dict[str, Any]) -> str:
+    kind = parameter.get("type")
+    if kind == "integer" and not re.fullmatch(r"-?\d+", value):
+        return f"{parameter['name']}={value!r} is not an integer"
+    if kind == "boolean" and value not in ("true", "false"):
+        return f"{parameter['name']}={value!r} is not a boolean"
+    if "enum" in parameter and value not in parameter["enum"]:
+        return f"{parameter['name']}={value!r} is not one of {parameter['enum']}"
+    return ""
+
+
+@dataclass
+class HookFault:
+    """What the hook does with the next POST: answer `status` (with headers), or accept then hang."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: float = 0.0  # seconds to wait before answering, after the build was started
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeNetlify:
+    hook_id: str = "5f0a1b2c3d4e5f6a7b8c9d0e"
+    head_sha: str = ""  # what a hook build checks out: the branch head (set by tests)
+    final_state: str = "ready"  # what a new build ends as
+    error_message: str = ""
+    polls_until_final: int = 2
+    hook_faults: list[HookFault] = field(default_factory=list)
+    api_faults: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    deploys: list[dict[str, Any]] = field(default_factory=list)  # newest first
+    published_id: str | None = None
+    log: list[Seen] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    polls: dict[str, int] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    counter: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # ------------------------------------------------------------------ helpers for tests
+
+    @property
+    def hook_posts(self) -> list[Seen]:
+        return [s for s in self.log if s.path.startswith("/build_hooks/")]
+
+    def api(self, method: str | None = None, contains: str = "") -> list[Seen]:
+        return [
+            s
+            for s in self.log
+            if s.path.startswith("/api/v1") and (method is None or s.method == method) and contains in s.path
+        ]
+
+    def seed(
+        self,
+        count: int,
+        *,
+        context: str = "production",
+        age_days: float = 30,
+        title: str = "Deploy from git",
+        state: str = "ready",
+        locked: bool = False,
+        commit_ref: str = "",
+    ) -> list[str]:
+        """`count` finished deploys, oldest `age_days` old, as if made before the gate existed."""
+        made = []
+        for index in range(count):
+            created = self.now - timedelta(days=age_days) + timedelta(minutes=index)
+            made.append(self._new_deploy(title, commit_ref or f"{index:040x}", context, created, state, locked)["id"])
+        return made
+
+    def get(self, deploy_id: str) -> dict[str, Any]:
+        return next(d for d in self.deploys if d["id"] == deploy_id)
+
+    # ------------------------------------------------------------------ state
+
+    def _new_deploy(
+        self,
+        title: str,
+        commit_ref: str,
+        context: str,
+        created: datetime,
+        state: str,
+        locked: bool = False,
+        branch: str = "main",
+    ) -> dict[str, Any]:
+        self.counter += 1
+        ident = f"{self.counter:08x}{'d' * 16}"
+        deploy = {
+            "id": ident,
+            "site_id": SITE_ID,
+            "name": SITE_NAME,
+            "state": state,
+            "title": title,
+            "commit_ref": commit_ref,
+            "branch": branch,
+            "context": context,
+            "locked": locked,
+            "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "updated_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "published_at": None,
+            "error_message": None,
+            "deploy_url": f"http://{ident}--{SITE_NAME}.netlify.app",
+            "deploy_ssl_url": f"https://{ident}--{SITE_NAME}.netlify.app",
+        }
+        self.deploys.insert(0, deploy)
+        self.deploys.sort(key=lambda d: d["created_at"], reverse=True)
+        return deploy
+
+    def _build(self, title: str, branch: str) -> dict[str, Any]:
+        deploy = self._new_deploy(
+            title, self.head_sha, "production", datetime.now(timezone.utc), "building", branch=branch
+        )
+        self.polls[deploy["id"]] = 0
+        return deploy
+
+    def _advance(self, deploy: dict[str, Any]) -> None:
+        """Each look at a building deploy brings it closer to its end state."""
+        if deploy["id"] not in self.polls or deploy["state"] != "building":
+            return
+        self.polls[deploy["id"]] += 1
+        if self.polls[deploy["id"]] >= self.polls_until_final:
+            deploy["state"] = self.final_state
+            if self.final_state == "error":
+                deploy["error_message"] = self.error_message or "Build script returned non-zero exit code: 2"
+            elif not self._published_locked():
+                deploy["published_at"] = deploy["created_at"]
+                self.published_id = deploy["id"]
+
+    def _published_locked(self) -> bool:
+        return self.published_id is not None and self.get(self.published_id)["locked"]
+
+    # ------------------------------------------------------------------ server
+
+    def __call__(self, request: Request) -> Response:
+        with self.lock:
+            self.log.append(
+                Seen(
+                    request.method, request.path, dict(request.args), request.get_data(), dict(request.headers.items())
+                )
+            )
+        if request.path.startswith("/build_hooks/"):
+            return self._hook(request)
+        if not request.path.startswith("/api/v1/"):
+            self.violations.append(f"{request.method} {request.path}: not a Netlify URL")
+            return _json({"message": "Not Found"}, 404)
+        path = request.path[len("/api/v1") :]
+        found = _operation(request.method, path)
+        if found is None:
+            self.violations.append(f"{request.method} {path}: not in the Netlify API description")
+            return _json({"message": "Not Found"}, 404)
+        _, parameters = found
+        declared = {p["name"]: p for p in parameters if p.get("in") == "query"}
+        for name, value in request.args.items():
+            problem = _check_value(value, declared[name]) if name in declared else f"undeclared query {name!r}"
+            if problem:
+                self.violations.append(f"{request.method} {path}: {problem}")
+                return _json({"message": problem}, 400)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return _json({"code": 401, "message": "Access Denied: Invalid token"}, 401)
+        faults = self.api_faults.get((request.method, path.split("/")[-1]))
+        if faults:
+            status, headers = faults.pop(0)
+            response = _json({"code": status, "message": "injected"}, status)
+            response.headers.update(headers)
+            return response
+        with self.lock:
+            return self._api(request, path)
+
+    def _hook(self, request: Request) -> Response:
+        if request.path != f"/build_hooks/{self.hook_id}":
+            return Response("Not Found", status=404)
+        fault = self.hook_faults.pop(0) if self.hook_faults else HookFault()
+        if fault.status >= 300:
+            return Response("", status=fault.status, headers=fault.headers)
+        with self.lock:
+            self._build(
+                request.args.get("trigger_title", "Deploy from build hook"), request.args.get("trigger_branch", "main")
+            )
+        if fault.hang:
+            time.sleep(fault.hang)
+        return Response("", status=200)
+
+    def _api(self, request: Request, path: str) -> Response:
+        site = f"/sites/{SITE_ID}"
+        if path == site and request.method == "GET":
+            published = self.get(self.published_id) if self.published_id else None
+            return _json(
+                {
+                    "id": SITE_ID,
+                    "name": SITE_NAME,
+                    "url": f"https://{SITE_NAME}.netlify.app",
+                    "published_deploy": published,
+                },
+                200,
+            )
+        if path == f"{site}/deploys" and request.method == "GET":
+            for deploy in self.deploys:
+                self._advance(deploy)
+            per_page = int(request.args.get("per_page", 100))
+            page = int(request.args.get("page", 1))
+            return _json(self.deploys[(page - 1) * per_page : page * per_page], 200)
+        match = re.fullmatch(rf"{site}/deploys/([^/]+)(/restore)?", path)
+        if match and any(d["id"] == match.group(1) for d in self.deploys):
+            deploy = self.get(match.group(1))
+            if request.method == "GET":
+                self._advance(deploy)
+                return _json(deploy, 200)
+            if request.method == "POST" and match.group(2):
+                self.published_id = deploy["id"]
+                deploy["published_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                return _json(deploy, 200)
+            if request.method == "DELETE":
+                if deploy["id"] == self.published_id:
+                    return _json({"code": 422, "message": "Can't delete the published deploy"}, 422)
+                self.deploys.remove(deploy)
+                return Response(status=204)
+        match = re.fullmatch(r"/deploys/([^/]+)/lock", path)
+        if match and request.method == "POST" and any(d["id"] == match.group(1) for d in self.deploys):
+            self.get(match.group(1))["locked"] = True
+            return _json(self.get(match.group(1)), 200)
+        if path == f"{site}/builds" and request.method == "POST":
+            deploy = self._build(request.args.get("title", ""), request.args.get("branch", "main"))
+            return _json(
+                {
+                    "id": f"b{deploy['id']}",
+                    "deploy_id": deploy["id"],
+                    "sha": self.head_sha,
+                    "done": False,
+                    "created_at": deploy["created_at"],
+                },
+                200,
+            )
+        return _json({"code": 404, "message": "Not Found"}, 404)
+
+
+def _json(data: Any, status: int) -> Response:
+    return Response(json.dumps(data), status=status, content_type="application/json")

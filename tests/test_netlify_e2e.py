@@ -1,0 +1,319 @@
+"""Netlify end to end: the CLI in a temporary repository against a fake Netlify with faults injected.
+
+Each test asserts how many POSTs the build hook received (never two builds for one decision), what the ledger
+recorded, and that neither the hook id nor the token appears in any output or record.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from tests.conftest import CONFIG, Done, Workspace, native
+from tests.fake_netlify import SITE_ID, TOKEN, FakeNetlify, HookFault
+
+RESULTS = "results/vibethinker.json"
+FAST = CONFIG + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nhook:\n  timeout: 1\n"
+
+
+def env(netlify: FakeNetlify, api: bool = True) -> dict[str, str]:
+    variables = {"VIBE_BUILD_HOOK_URL": netlify.hook_url}  # type: ignore[attr-defined]
+    if api:
+        variables.update(NETLIFY_AUTH_TOKEN=TOKEN, NETLIFY_SITE_ID=SITE_ID, VIBE_NETLIFY_API_URL=netlify.api_url)  # type: ignore[attr-defined]
+    return variables
+
+
+def deploy_commit(
+    ws: Workspace, netlify: FakeNetlify, score: float = 74.4, api: bool = True, config: str = FAST, *args: str
+) -> tuple[str, Done]:
+    ws.write("config/deploy.yaml", config)
+    ws.write(RESULTS, native(score))
+    sha = ws.commit(f"aime25 {score}", branch="main")
+    netlify.head_sha = sha
+    return sha, ws.run(*args, env=env(netlify, api))
+
+
+def no_secret(netlify: FakeNetlify, ws: Workspace, *done: Done) -> None:
+    texts = [d.stdout + d.stderr for d in done] + [json.dumps(ws.raw_ledger())]
+    for text in texts:
+        assert netlify.hook_id not in text
+        assert TOKEN not in text
+
+
+def test_confirmed_deploy_records_its_permalink(workspace: Workspace, netlify: FakeNetlify) -> None:
+    sha, done = deploy_commit(workspace, netlify, 74.4, True, FAST, "--json")
+    assert done.code == 0, done.stderr
+    assert len(netlify.hook_posts) == 1
+    (deploy,) = netlify.deploys
+    data = done.json
+    assert data["deployed"] is True
+    assert data["outcome"]["deploy_url"] == deploy["deploy_ssl_url"]
+    assert data["outcome"]["netlify_state"] == "ready"
+    (record,) = workspace.ledger_lines()
+    assert (record["status"], record["deploy_id"], record["deploy_url"]) == (
+        "success",
+        deploy["id"],
+        deploy["deploy_ssl_url"],
+    )
+    assert record["extra"].get("commit_mismatch") is None
+    body = json.loads(netlify.hook_posts[0].body)
+    assert body == {
+        "sha": sha,
+        "branch": "main",
+        "scores": {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1},
+        "model": {"name": "VibeThinker-1.5B", "revision": "r1"},
+    }
+    assert netlify.hook_posts[0].query["trigger_title"] == f"aime25 74.4 @ {sha[:7]}"
+    no_secret(netlify, workspace, done)
+
+
+def test_hook_404_says_it_was_deleted_or_rotated(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.hook_faults = [HookFault(404)]
+    _, done = deploy_commit(workspace, netlify)
+    assert done.code == 3
+    assert "build hook not found — was it deleted or rotated? Create a new one in Site settings → Build hooks" in (
+        done.stdout
+    )
+    assert len(netlify.hook_posts) == 1
+    assert [r["status"] for r in workspace.ledger_lines()] == ["failure"]
+    no_secret(netlify, workspace, done)
+
+
+def test_500_fails_honestly_and_the_next_run_deploys(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.hook_faults = [HookFault(500)]
+    _, first = deploy_commit(workspace, netlify)
+    assert first.code == 3
+    assert len(netlify.hook_posts) == 1  # a 500 is not retried: the build may or may not exist
+    second = workspace.run(env=env(netlify))
+    assert second.code == 0
+    assert len(netlify.hook_posts) == 2
+    assert [r["status"] for r in workspace.ledger_lines()] == ["failure", "success"]
+    assert len(netlify.deploys) == 1
+
+
+def test_429_is_retried_after_retry_after(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.hook_faults = [HookFault(429, {"Retry-After": "1"})]
+    started = time.monotonic()
+    _, done = deploy_commit(workspace, netlify)
+    assert done.code == 0, done.stdout + done.stderr
+    assert time.monotonic() - started >= 1.0  # it waited as told
+    assert len(netlify.hook_posts) == 2  # the refused POST, then the one that started the build
+    assert len(netlify.deploys) == 1
+
+
+def test_read_timeout_without_api_is_unconfirmed_and_never_refired(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.hook_faults = [HookFault(200, hang=3)]
+    _, done = deploy_commit(workspace, netlify, api=False)
+    assert done.code == 3
+    assert "the build may have started — not fired again" in done.stdout
+    assert [r["status"] for r in workspace.ledger_lines()] == ["unconfirmed"]
+    again = workspace.run(env=env(netlify, api=False))
+    assert "is already deployed" in again.stdout
+    assert len(netlify.hook_posts) == 1
+    no_secret(netlify, workspace, done, again)
+
+
+def test_read_timeout_with_api_looks_for_the_deploy(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.hook_faults = [HookFault(200, hang=3)]
+    _, done = deploy_commit(workspace, netlify, 74.4, True, FAST, "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    assert done.json["outcome"]["hook_state"] == "unknown"
+    (record,) = workspace.ledger_lines()
+    assert (record["status"], record["deploy_id"]) == ("success", netlify.deploys[0]["id"])
+    assert len(netlify.hook_posts) == 1
+
+
+def test_connection_refused_sends_nothing(workspace: Workspace, netlify: FakeNetlify) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workspace.write("config/deploy.yaml", FAST)
+    workspace.write(RESULTS, native())
+    workspace.commit("x", branch="main")
+    done = workspace.run(env={"VIBE_BUILD_HOOK_URL": f"http://127.0.0.1:{port}/build_hooks/{netlify.hook_id}"})
+    assert done.code == 3
+    assert "nothing was sent" in done.stdout
+    assert [r["status"] for r in workspace.ledger_lines()] == ["failure"]
+    assert netlify.hook_id not in done.stdout + done.stderr
+
+
+def test_a_deploy_that_ends_in_error_marks_the_snapshot_failed(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.final_state = "error"
+    netlify.error_message = "Build script returned non-zero exit code: 2"
+    _, done = deploy_commit(workspace, netlify)
+    assert done.code == 3
+    assert "Build script returned non-zero exit code: 2" in done.stdout
+    (record,) = workspace.ledger_lines()
+    assert record["status"] == "failure"
+    retry = workspace.run(env=env(netlify))  # a failed build is not "deployed": the next run builds again
+    assert len(netlify.hook_posts) == 2
+    assert retry.code == 3
+
+
+def test_a_locked_published_deploy_warns_that_the_new_one_is_not_live(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    (old,) = netlify.seed(1, locked=True)
+    netlify.published_id = old
+    _, done = deploy_commit(workspace, netlify)
+    assert done.code == 0
+    assert f"auto-publishing is off (the published deploy {old} is locked)" in done.stderr
+    assert netlify.published_id == old
+
+
+def test_a_build_of_another_commit_is_flagged(workspace: Workspace, netlify: FakeNetlify) -> None:
+    workspace.write("config/deploy.yaml", FAST)
+    workspace.write(RESULTS, native())
+    sha = workspace.commit("evaluated", branch="main")
+    netlify.head_sha = "9" * 40  # the branch moved on before Netlify started the build
+    done = workspace.run(env=env(netlify))
+    assert done.code == 0
+    assert f"Netlify built commit 9999999, not the evaluated {sha[:7]}" in done.stderr
+    (record,) = workspace.ledger_lines()
+    assert record["extra"]["commit_mismatch"] is True
+    assert record["extra"]["commit_ref"] == "9" * 40
+
+
+def test_trigger_api_starts_the_build_without_the_hook(workspace: Workspace, netlify: FakeNetlify) -> None:
+    config = FAST.replace("netlify:\n", "netlify:\n  trigger: api\n")
+    sha, done = deploy_commit(workspace, netlify, 74.4, True, config, "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    assert netlify.hook_posts == []
+    (build,) = netlify.api("POST", "/builds")
+    assert build.query == {"title": f"aime25 74.4 @ {sha[:7]}"}
+    assert done.json["outcome"]["deploy_id"] == netlify.deploys[0]["id"]
+
+
+def test_trigger_api_without_a_token_is_invalid_input(workspace: Workspace, netlify: FakeNetlify) -> None:
+    config = FAST.replace("netlify:\n", "netlify:\n  trigger: api\n")
+    _, done = deploy_commit(workspace, netlify, 74.4, False, config)
+    assert done.code == 2
+    assert "netlify.trigger is 'api' but no Netlify token and site id are set" in done.stderr
+    assert workspace.ledger_lines() == []
+
+
+def _deployed_history(ws: Workspace, netlify: FakeNetlify) -> list[str]:
+    shas = []
+    for score in (74.4, 77.5, 80.0):
+        sha, done = deploy_commit(ws, netlify, score)
+        assert done.code == 0, done.stdout + done.stderr
+        shas.append(sha)
+    return shas
+
+
+def test_rollback_to_the_previous_snapshot_restores_and_locks_it(workspace: Workspace, netlify: FakeNetlify) -> None:
+    first, second, third = _deployed_history(workspace, netlify)
+    second_deploy = next(r["deploy_id"] for r in workspace.ledger_lines() if r["sha"] == second)
+    done = workspace.run("rollback", "--previous", env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"rolled back from {third[:7]} to {second[:7]}: restored Netlify deploy {second_deploy} and locked it" in (
+        done.stdout
+    )
+    assert netlify.published_id == second_deploy
+    assert netlify.get(second_deploy)["locked"] is True
+    assert [s.path for s in netlify.api("POST")] == [
+        f"/api/v1/sites/{SITE_ID}/deploys/{second_deploy}/restore",
+        f"/api/v1/deploys/{second_deploy}/lock",
+    ]
+    latest = workspace.ledger_lines()[-1]
+    assert (latest["sha"], latest["decision"], latest["status"]) == (second, "rollback", "success")
+    # The next decision compares with what is live now: the restored snapshot (77.5).
+    workspace.write(RESULTS, native(79.0))
+    workspace.commit("after rollback")
+    nxt = workspace.run("--dry-run", "--json", env=env(netlify)).json
+    assert nxt["baseline"]["sha"] == second
+    assert nxt["quota"]["used"] == 3  # a rollback builds nothing and costs no credits
+    rollback_to = workspace.run("rollback", "--to", first[:7], "--no-lock", env=env(netlify))
+    assert rollback_to.code == 0
+    assert "(not locked" in rollback_to.stdout
+    no_secret(netlify, workspace, done, rollback_to)
+
+
+def test_rollback_without_api_access_explains_why(workspace: Workspace, netlify: FakeNetlify) -> None:
+    _deployed_history(workspace, netlify)
+    done = workspace.run("rollback", "--previous", env=env(netlify, api=False))
+    assert done.code == 2
+    assert "a build hook can only build the branch head, it cannot bring back an earlier snapshot" in done.stderr
+
+
+def test_prune_pages_through_250_deploys_and_never_deletes_what_must_stay(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    old = netlify.seed(240, age_days=90)  # previews and pre-gate builds, three months old
+    locked = netlify.seed(1, age_days=60, locked=True)[0]
+    recent = netlify.seed(2, age_days=1)
+    config = FAST + "retention:\n  keep: 2\n  grace_days: 14\n"
+    shas = []
+    for score in (74.4, 77.5, 80.0):
+        sha, _ = deploy_commit(workspace, netlify, score, True, config)
+        shas.append(sha)
+    ledger = {r["sha"]: r["deploy_id"] for r in workspace.ledger_lines()}
+    assert len(netlify.deploys) == 246
+
+    plan = workspace.run("prune", env=env(netlify))
+    assert plan.code == 0, plan.stderr
+    assert (
+        plan.stdout.splitlines()[0]
+        == "prune: 246 deploys, 5 kept, 241 to delete — plan only; run with --apply to delete"
+    )
+    assert len(netlify.deploys) == 246  # nothing deleted without --apply
+    lists = netlify.api("GET", "/deploys")
+    assert [s.query.get("page") for s in lists[-3:]] == ["1", "2", "3"]
+
+    done = workspace.run("prune", "--apply", env=env(netlify))
+    assert done.code == 0
+    remaining = {d["id"] for d in netlify.deploys}
+    assert remaining == {ledger[shas[2]], ledger[shas[1]], locked, *recent}
+    assert ledger[shas[0]] not in remaining
+    assert not remaining & set(old)
+    assert netlify.published_id in remaining
+    statuses = {r["sha"]: r["status"] for r in workspace.ledger_lines()}
+    assert statuses == {shas[0]: "pruned", shas[1]: "success", shas[2]: "success"}
+    assert len(netlify.api("DELETE")) == 241
+
+
+def test_prune_honours_429_on_the_listing(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.seed(3, age_days=90)
+    netlify.api_faults[("GET", "deploys")] = [(429, {"Retry-After": "1"})]
+    workspace.write("config/deploy.yaml", FAST)
+    done = workspace.run("prune", env=env(netlify))
+    assert done.code == 0, done.stderr
+    assert done.stdout.startswith("prune: 3 deploys, 0 kept, 3 to delete")
+
+
+def test_doctor_lists_production_builds_the_gate_did_not_start(workspace: Workspace, netlify: FakeNetlify) -> None:
+    _deployed_history(workspace, netlify)
+    rogue = netlify.seed(2, age_days=0.5, title="Merge pull request #12 from someone/feature")
+    netlify.seed(1, age_days=0.5, context="deploy-preview", title="Deploy Preview #13")
+    done = workspace.run("doctor", env=env(netlify))
+    assert done.code == 1
+    assert done.stdout.startswith("doctor: 2 production deploy(s) among the last 6 did not come from the gate")
+    for ident in rogue:
+        assert ident in done.stdout
+    assert "netlify.toml 'ignore' command" in done.stdout
+    netlify.deploys = [d for d in netlify.deploys if d["id"] not in rogue]
+    assert workspace.run("doctor", env=env(netlify)).code == 0
+
+
+def test_two_runs_at_once_fire_the_hook_once(workspace: Workspace, netlify: FakeNetlify) -> None:
+    workspace.write("config/deploy.yaml", FAST)
+    workspace.write(RESULTS, native(74.4))
+    netlify.head_sha = workspace.commit("x", branch="main")
+    results: list[Done] = []
+
+    def run() -> None:
+        results.append(workspace.run(env=env(netlify)))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert sorted(r.code for r in results) == [0, 0, 0]
+    assert len(netlify.hook_posts) == 1
+    statuses = sorted(r["status"] for r in workspace.ledger_lines())
+    assert statuses.count("success") == 1
+    assert set(statuses) <= {"success", "cancelled"}
