@@ -99,7 +99,7 @@ def prune_plan(
     now: datetime,
 ) -> list[PruneRow]:
     """Classify every deploy; pure, so the plan can be printed, tested, and applied separately."""
-    newest_first = sorted((r for r in snapshots if r.deploy_id), key=lambda r: r.time, reverse=True)
+    newest_first = [r for r in reversed(snapshots) if r.deploy_id]  # ledgers list oldest first
     rank: dict[str | None, tuple[int, Record]] = {}
     for snapshot in newest_first:
         rank.setdefault(snapshot.deploy_id, (len(rank), snapshot))
