@@ -21,7 +21,9 @@ def test_demo_replays_the_example_history() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     verdicts = re.findall(r"expected (\S+): ✓", out)
-    assert verdicts == ["deploy", "skip", "deploy", "block", "report-only"]
+    assert verdicts == ["deploy", "skip", "deploy", "block", "report-only", "rollback"]
+    assert re.search(r"^rolled back from \w{7} to \w{7}: restored Netlify deploy \w+ and locked it$", out, re.MULTILINE)
+    assert re.search(r"^\S+ \S+  \w{7}  main    production  rollback  success", out, re.MULTILINE)
     assert re.findall(r"^(DEPLOY|SKIP|BLOCK|REPORT ONLY)", out, flags=re.MULTILINE) == [
         "DEPLOY",
         "SKIP",

@@ -21,17 +21,21 @@ from typing import Any, TextIO
 import yaml
 
 from .errors import InputError
-from .receiver import HookReceiver
+from .netlify import API_URL_VARIABLE
+from .receiver import SITE_ID, TOKEN, HookReceiver
 
-EXPECTED_LABELS = {"deploy", "skip", "block", "report-only"}
+EXPECTED_LABELS = {"deploy", "skip", "block", "report-only", "rollback"}
 
 
 @dataclass(frozen=True)
 class Step:
+    """A commit on a branch (files copied from examples/), or a `vibe-gate` command such as a rollback."""
+
     title: str
     branch: str
     files: dict[str, str]
     expect: str
+    command: tuple[str, ...] = ()
 
 
 def load_scenario(examples: Path) -> tuple[Path, list[Step]]:
@@ -44,15 +48,30 @@ def load_scenario(examples: Path) -> tuple[Path, list[Step]]:
     for index, raw in enumerate(data["steps"], start=1):
         if raw["expect"] not in EXPECTED_LABELS:
             raise InputError(f"{path}: step {index}: expect must be one of {sorted(EXPECTED_LABELS)}")
-        steps.append(Step(raw["title"], raw["branch"], dict(raw["files"]), raw["expect"]))
+        steps.append(
+            Step(
+                raw["title"],
+                raw.get("branch", ""),
+                dict(raw.get("files") or {}),
+                raw["expect"],
+                tuple(raw.get("command") or ()),
+            )
+        )
     return examples / data.get("config", "config/deploy.yaml"), steps
 
 
-def _gate_env(hook_url: str) -> dict[str, str]:
+def _gate_env(netlify: HookReceiver) -> dict[str, str]:
     """The child runs this same package, installed or not: put its parent folder first on the path."""
     package_root = str(Path(__file__).resolve().parent.parent)
     path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONPATH": path, "VIBE_BUILD_HOOK_URL": hook_url}
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "VIBE_BUILD_HOOK_URL": netlify.url,
+        "NETLIFY_AUTH_TOKEN": TOKEN,
+        "NETLIFY_SITE_ID": SITE_ID,
+        API_URL_VARIABLE: netlify.api_url,
+    }
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -107,7 +126,7 @@ def run_demo(examples: Path, out: TextIO) -> int:
             history = subprocess.run(
                 [sys.executable, "-m", "vibe_action", "history"],
                 cwd=repo,
-                env=_gate_env(receiver.url),
+                env=_gate_env(receiver),
                 capture_output=True,
                 text=True,
                 check=False,
@@ -122,9 +141,30 @@ def run_demo(examples: Path, out: TextIO) -> int:
     return 0
 
 
+def _run_command(repo: Path, receiver: HookReceiver, number: int, total: int, step: Step, out: TextIO) -> int:
+    print(f"── step {number}/{total} · vibe-gate {' '.join(step.command)} · {step.title}", file=out)
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", *step.command],
+        cwd=repo,
+        env=_gate_env(receiver),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print((done.stdout + done.stderr).rstrip(), file=out)
+    ok = done.returncode == 0
+    print(
+        f"   exit {done.returncode} · live now: {receiver.published} · expected {step.expect}: {'✓' if ok else '✗'}\n",
+        file=out,
+    )
+    return 0 if ok else 1
+
+
 def _run_step(
     repo: Path, examples: Path, receiver: HookReceiver, number: int, total: int, step: Step, out: TextIO
 ) -> int:
+    if step.command:
+        return _run_command(repo, receiver, number, total, step, out)
     if not _has_commits(repo):
         _git(repo, "symbolic-ref", "HEAD", f"refs/heads/{step.branch}")
     elif _git(repo, "branch", "--list", step.branch):
@@ -142,7 +182,7 @@ def _run_step(
     done = subprocess.run(
         [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file)],
         cwd=repo,
-        env=_gate_env(receiver.url),
+        env=_gate_env(receiver),
         capture_output=True,
         text=True,
         check=False,

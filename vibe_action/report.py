@@ -114,7 +114,7 @@ def history_table(records: list[Record], primary: str | None = None) -> str:
     """Snapshots newest first: when, commit, branch, status, primary score, deploy URL."""
     if not records:
         return "no snapshots recorded yet"
-    rows = [("time (UTC)", "sha", "branch", "env", "status", primary or "scores", "deploy")]
+    rows = [("time (UTC)", "sha", "branch", "env", "kind", "status", primary or "scores", "deploy")]
     for record in reversed(records):
         if primary:
             score = _num(record.scores.get(primary))
@@ -126,6 +126,7 @@ def history_table(records: list[Record], primary: str | None = None) -> str:
                 record.sha[:7],
                 record.branch,
                 record.environment,
+                record.decision,
                 record.status,
                 score,
                 record.deploy_url or record.deploy_id or "—",
