@@ -437,3 +437,54 @@ def test_quota_counts_this_months_deployments_from_the_ledger(
     assert result.code == 1
     assert result.outputs["reason"].startswith("quota used up: 18/20 deploys used this month")
     assert hook_posts(hook_server) == 0
+
+
+def test_confirmed_netlify_deploy_sets_environment_url_and_deploy_url(
+    workspace: Workspace, fake_github: FakeGitHub, netlify: Any
+) -> None:
+    from tests.fake_netlify import SITE_ID
+    from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
+
+    workspace.write(
+        "config/deploy.yaml",
+        (workspace.path / "config/deploy.yaml").read_text() + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n",
+    )
+    workspace.write(RESULTS, native(74.4))
+    sha = workspace.commit("results", branch="main")
+    netlify.head_sha = sha
+    inputs = {
+        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
+        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
+        "INPUT_NETLIFY_SITE_ID": SITE_ID,
+    }
+    env = action_env(
+        workspace,
+        fake_github,
+        fake_github.url,
+        "push",
+        push_payload(sha, "main", [RESULTS], fake_github.repository),
+        sha,
+        "main",
+        inputs,
+    )
+    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout + result.stderr
+    permalink = netlify.deploys[0]["deploy_ssl_url"]
+    assert result.outputs["deploy-url"] == permalink
+    (deployment,) = fake_github.deployments.values()
+    final = fake_github.statuses[deployment["id"]][-1]
+    assert (final["state"], final["environment_url"]) == ("success", permalink)
+    assert NETLIFY_TOKEN not in result.stdout.replace(f"::add-mask::{NETLIFY_TOKEN}", "")
+
+    # command: rollback restores the deploy recorded in GitHub Deployments (here: the only one, so `to` the sha).
+    env.update(INPUT_COMMAND="rollback", INPUT_TO=sha)
+    rollback = run_action(workspace, env)
+    assert rollback.code == 0, rollback.stdout + rollback.stderr
+    assert rollback.outputs["decision"] == "rollback"
+    assert f"rolled back to {sha[:7]}: restored Netlify deploy {netlify.deploys[0]['id']} and locked it" in (
+        rollback.stdout
+    )
+    assert netlify.deploys[0]["locked"] is True
+    rollback_deployment = max(fake_github.deployments.values(), key=lambda d: d["id"])
+    assert rollback_deployment["payload"]["vibe_deploy_gate"]["decision"] == "rollback"

@@ -64,7 +64,7 @@ def rollback(
     restored = netlify.restore(target.deploy_id)
     if lock:
         netlify.lock(target.deploy_id)
-    since = f" from {current.sha[:7]}" if current else ""
+    since = f" from {current.sha[:7]}" if current and current.sha != target.sha else ""
     message = f"rolled back{since} to {target.sha[:7]}: restored Netlify deploy {target.deploy_id}" + (
         " and locked it" if lock else " (not locked: the next auto-published build replaces it)"
     )
