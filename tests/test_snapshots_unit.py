@@ -1,0 +1,155 @@
+"""Snapshot logic as units: the prune plan, rollback targets, title patterns, and confirmation's time budget."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import requests
+
+from tests.fake_netlify import SITE_ID, TOKEN
+from vibe_action.confirm import confirm
+from vibe_action.errors import InputError
+from vibe_action.github_ledger import deploy_id_from_permalink
+from vibe_action.ledger import Record
+from vibe_action.netlify import Deploy, NetlifyClient
+from vibe_action.redact import Secrets
+from vibe_action.snapshots import foreign_deploys, prune_plan, rollback_target, title_pattern
+
+NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
+
+
+def deploy(
+    ident: str, days: float, state: str = "ready", locked: bool = False, title: str = "", context: str = "production"
+) -> Deploy:
+    created = (NOW - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return Deploy(ident, state, title, "", "main", context, created, "", locked, f"https://{ident}--s.netlify.app", "")
+
+
+def snapshot(sha: str, deploy_id: str | None, status: str = "success") -> Record:
+    return Record(
+        sha=sha, branch="main", time="2026-11-01T00:00:00Z", status=status, scores={"a": 1.0}, deploy_id=deploy_id
+    )
+
+
+def test_prune_plan_keeps_published_locked_newest_building_and_recent() -> None:
+    deploys = [
+        deploy("s3", 1),
+        deploy("s2", 2),
+        deploy("s1", 40),
+        deploy("pub", 50),
+        deploy("lock", 60, locked=True),
+        deploy("build", 30, state="building"),
+        deploy("young", 3),
+        deploy("old", 30),
+    ]
+    snapshots = [snapshot("1", "s1"), snapshot("p", "pub"), snapshot("2", "s2"), snapshot("3", "s3")]  # oldest first
+    plan = {row.deploy.id: (row.action, row.why) for row in prune_plan(deploys, "pub", snapshots, 2, 14, NOW)}
+    assert plan == {
+        "s3": ("keep", "snapshot #1 of the newest 2"),
+        "s2": ("keep", "snapshot #2 of the newest 2"),
+        "s1": ("delete", "snapshot #4, beyond keep=2"),
+        "pub": ("keep", "published (live)"),
+        "lock": ("keep", "locked"),
+        "build": ("keep", "still building"),
+        "young": ("keep", "not a snapshot, but younger than 14 days"),
+        "old": ("delete", "not a snapshot, 30 days old"),
+    }
+
+
+def test_rollback_targets() -> None:
+    records = [
+        snapshot("a" * 40, "d1"),
+        snapshot("b" * 40, "d2"),
+        snapshot("c" * 40, None, "failure"),
+        snapshot("e" * 40, None),
+    ]
+    target, current = rollback_target(records, "production", "previous")
+    assert (target.sha, current.sha if current else None) == ("b" * 40, "e" * 40)
+    assert rollback_target(records, "production", "aaaaaaa")[0].deploy_id == "d1"
+    with pytest.raises(InputError, match="no deployed snapshot of commit ccccccc"):
+        rollback_target(records, "production", "ccccccc")  # its build failed: nothing to restore
+    with pytest.raises(InputError, match="too short"):
+        rollback_target(records, "production", "abc")
+    with pytest.raises(InputError, match="has no Netlify deploy id"):
+        rollback_target(records, "production", "eeeeeee")
+
+
+def test_title_pattern_and_foreign_deploys() -> None:
+    pattern = title_pattern("{primary} {score} @ {short_sha}")
+    assert pattern.fullmatch("aime25 77.5 @ 1a2b3c4")
+    assert not pattern.fullmatch("Merge pull request #3")
+    found = foreign_deploys(
+        [
+            deploy("ours", 1, title="aime25 77.5 @ 1a2b3c4"),
+            deploy("rec", 1, title="x"),
+            deploy("git", 1, title="Merge pull request #3"),
+            deploy("preview", 1, title="Deploy Preview #4", context="deploy-preview"),
+        ],
+        [snapshot("r", "rec")],
+        "{primary} {score} @ {short_sha}",
+    )
+    assert [d.id for d in found] == ["git"]
+
+
+def test_deploy_id_from_permalink() -> None:
+    assert deploy_id_from_permalink("https://65a1b2c3d4--vibe-demo.netlify.app") == "65a1b2c3d4"
+    assert deploy_id_from_permalink("https://vibe-demo.netlify.app") is None
+    assert deploy_id_from_permalink(None) is None
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def client(netlify: Any, session: requests.Session) -> NetlifyClient:
+    return NetlifyClient(session, TOKEN, SITE_ID, Secrets(), netlify.api_url)
+
+
+def test_confirmation_polls_with_growing_intervals_within_the_budget(netlify: Any) -> None:
+    netlify.polls_until_final = 10_000  # never finishes
+    (ident,) = netlify.seed(1, age_days=0, state="building")
+    netlify.polls[ident] = 0
+    clock = FakeClock()
+    with requests.Session() as session:
+        result = confirm(
+            client(netlify, session),
+            sha="x",
+            title="Deploy from git",
+            fired_at=NOW,
+            budget=60,
+            first_interval=2,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    assert result.state == "timeout"
+    assert result.message == f"Netlify deploy {ident} is still 'building' after 60 s"
+    assert clock.sleeps == [2, 3, 4.5, 6.75, 10.125, 15.1875]
+    assert sum(clock.sleeps) <= 60
+
+
+def test_confirmation_reports_a_deploy_that_never_appeared(netlify: Any) -> None:
+    clock = FakeClock()
+    with requests.Session() as session:
+        result = confirm(
+            client(netlify, session),
+            sha="x",
+            title="nothing like it",
+            fired_at=NOW,
+            budget=10,
+            first_interval=5,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    assert result.state == "not_found"
+    assert len(netlify.api("GET", "/deploys")) == 2  # at 0 s and at 5 s; the next wait would pass the budget
