@@ -10,7 +10,7 @@ STAMP_TEST := $(VENV)/.installed-test
 WHEELHOUSE := $(VENV)/wheelhouse
 STAMP_WHEELS := $(WHEELHOUSE)/.downloaded
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
@@ -46,6 +46,10 @@ pytest: $(STAMP_TEST) $(STAMP_WHEELS)
 	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# Wall time, memory and GitHub request counts; measured, never asserted (see scripts/benchmark.py).
+bench: $(STAMP_TEST)
+	$(BIN)/python scripts/benchmark.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -87,11 +87,13 @@ class FakeGitHub:
         created_at: datetime | None = None,
         ours: bool = True,
         branch: str = "main",
+        count_before: int | None = None,
     ) -> int:
-        """A deployment as an earlier run of the action would have left it."""
-        payload: dict[str, Any] = (
-            {"vibe_deploy_gate": {"version": 1, "branch": branch, "scores": scores}} if ours else {}
-        )
+        """A deployment as an earlier run of the action would have left it (with the month's count before it)."""
+        data: dict[str, Any] = {"version": 1, "branch": branch, "scores": scores}
+        if count_before is not None:
+            data.update(month=(created_at or self.now).strftime("%Y-%m"), month_spent_before=count_before)
+        payload: dict[str, Any] = {"vibe_deploy_gate": data} if ours else {}
         ident = self._new_deployment(
             sha,
             "deploy:vibe-gate" if ours else "deploy",

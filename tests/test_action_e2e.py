@@ -4,7 +4,7 @@ checks every request against GitHub's OpenAPI description, and a local build-hoo
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pytest_httpserver import HTTPServer
@@ -488,3 +488,23 @@ def test_confirmed_netlify_deploy_sets_environment_url_and_deploy_url(
     assert netlify.deploys[0]["locked"] is True
     rollback_deployment = max(fake_github.deployments.values(), key=lambda d: d["id"])
     assert rollback_deployment["payload"]["vibe_deploy_gate"]["decision"] == "rollback"
+
+
+def test_a_busy_month_costs_a_few_reads_thanks_to_the_count_in_each_payload(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    now = datetime.now(timezone.utc).replace(day=1, hour=1)
+    for index in range(60):  # 60 deploys this month, each recording the count before it
+        fake_github.seed_deployment(
+            f"{index:040x}",
+            {"aime25": 70.0 + index * 0.01, "hmmt25": 50.4, "livecodebench_v6": 51.1},
+            ["success"],
+            created_at=now + timedelta(minutes=index),
+            count_before=index,
+        )
+    config = (workspace.path / "config/deploy.yaml").read_text().replace("monthly_deploys: 20", "monthly_deploys: 61")
+    workspace.write("config/deploy.yaml", config)
+    _, result = push(workspace, fake_github, hook_server, native(80.0))
+    assert result.code == 1
+    assert result.outputs["reason"].startswith("quota used up: 60/61 deploys used this month")  # 61 minus reserve 2
+    assert len(fake_github.requests("GET")) == 2  # the listing, and the newest deployment's statuses

@@ -142,3 +142,31 @@ def test_start_then_finish_is_one_record_in_its_latest_state(tmp_path: Path) -> 
     assert final.reasons[-1] == "build hook accepted (HTTP 200)"
     assert final.deploy_url == "https://x"
     assert (tmp_path / "ledger.jsonl").read_text().count("\n") == 2
+
+
+def test_month_count_stops_at_the_newest_record_that_carries_the_count() -> None:
+    now = datetime(2026, 11, 26, tzinfo=timezone.utc)
+    anchor = Record(
+        sha="a",
+        branch="main",
+        time="2026-11-10T00:00:00Z",
+        status="success",
+        scores={},
+        extra={"month": "2026-11", "month_spent_before": 7},
+    )
+    older_unknown = record("o", status="unknown", time="2026-11-02T00:00:00Z")  # never read: covered by the 7
+    newer = [
+        record("b", time="2026-11-11T00:00:00Z"),
+        record("c", status="failure", time="2026-11-12T00:00:00Z"),
+        record("d", status="in_progress", time="2026-11-13T00:00:00Z"),
+    ]
+    assert deploys_in_month([older_unknown, anchor, *newer], now) == 7 + 1 + 2  # anchor, b, d
+    stale = Record(
+        sha="z",
+        branch="main",
+        time="2026-10-30T00:00:00Z",
+        status="success",
+        scores={},
+        extra={"month": "2026-10", "month_spent_before": 19},
+    )
+    assert deploys_in_month([stale, record("e", time="2026-11-01T00:00:00Z")], now) == 1  # a new month starts at 0

@@ -11,7 +11,7 @@ from typing import Any
 from .config import Config, load_config
 from .decision import Decision
 from .deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
-from .ledger import Record, baseline, deployed_shas, deploys_in_month
+from .ledger import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
 from .policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
 from .results import Results, load_results
 
@@ -129,4 +129,5 @@ def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest) -> 
         results_digest=inputs.results.digest,
         config_digest=inputs.config.digest,
         model=None if model is None else {"name": model.name, "revision": model.revision},
+        extra={"month": request.now.strftime("%Y-%m"), COUNT_KEY: decision.quota.used},
     )

@@ -3,9 +3,10 @@
 A snapshot is a deployment that this action created (task `deploy:vibe-gate`, payload key `vibe_deploy_gate`)
 in the environment; its state is the deployment's latest status. The listing is bounded: one page of 100
 deployments (a second only when the first is full and still needed), and one status request per deployment
-the decision needs — newest first until the live one is found, every one of this month (quota), and any of
-the commit being evaluated (never deploy it twice). Deployments whose status was not needed come back with
-status `unknown`, which neither counts nor serves as a baseline.
+the decision needs — newest first until the live one is found, this month's newest (its payload carries the
+month's count before it, for the quota), and any of the commit being evaluated (never deploy it twice).
+Deployments whose status was not needed come back with status `unknown`, which neither counts nor serves as
+a baseline.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from github.Repository import Repository
 
 from .errors import ExternalError
 from .github_api import WRITE_PERMISSION_HINTS, describe
-from .ledger import LIVE_STATUSES, Record, finished
+from .ledger import COUNT_KEY, LIVE_STATUSES, Record, finished
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
@@ -76,14 +77,13 @@ class GitHubLedger:
         month = self.now.strftime("%Y-%m")
         records: list[Record] = []
         found_live = 0
+        counted = False  # reached the newest deployment of the month that carries the month's count
         for deployment in deployments:  # newest first
-            needed = (
-                found_live < live
-                or deployment.created_at.strftime("%Y-%m") == month
-                or (sha is not None and deployment.sha == sha)
-            )
+            in_month = deployment.created_at.strftime("%Y-%m") == month
+            needed = found_live < live or (in_month and not counted) or (sha is not None and deployment.sha == sha)
             record = self._record(deployment, with_status=needed)
             found_live += record.status in LIVE_STATUSES
+            counted = counted or (in_month and record.extra.get("month") == month and COUNT_KEY in record.extra)
             records.append(record)
         return list(reversed(records))
 
@@ -154,7 +154,11 @@ class GitHubLedger:
             deploy_id=deploy_id_from_permalink(url),
             deploy_url=url,
             model=data.get("model") if isinstance(data.get("model"), dict) else None,
-            extra={"github_deployment_url": deployment.url, "description": description},
+            extra={
+                "github_deployment_url": deployment.url,
+                "description": description,
+                **{key: data[key] for key in ("month", COUNT_KEY) if key in data},
+            },
         )
 
     # ------------------------------------------------------------------ writing
@@ -171,6 +175,7 @@ class GitHubLedger:
                 "reasons": list(record.reasons)[:10],
                 "model": None if record.model is None else dict(record.model),
                 "run_url": self.run_url,
+                **{key: record.extra[key] for key in ("month", COUNT_KEY) if key in record.extra},
             }
         }
         try:

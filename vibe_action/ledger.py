@@ -136,11 +136,28 @@ def baseline(records: Iterable[Record], environment: str) -> Record | None:
     return live[-1] if live else None
 
 
+# Each deploy record carries the month's count made before it, so counting can stop at the newest such record:
+# a ledger that reads statuses one request at a time (GitHub) then needs only the records newer than it.
+COUNT_KEY = "month_spent_before"
+
+
 def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
-    """Builds started in the calendar month (UTC) of `now`, for the quota; unconfirmed ones count too."""
+    """Builds started in the calendar month (UTC) of `now`, for the quota; unconfirmed ones count too.
+
+    A rollback restores an existing deploy: no build, no credits. Records are read newest first until one of
+    this month that carries the count made before it (`extra[COUNT_KEY]`); that count covers the older ones.
+    """
     month = now.strftime("%Y-%m")
-    # A rollback restores an existing deploy: no build, no credits.
-    return sum(1 for r in records if r.status in SPENT_STATUSES and r.month == month and r.decision != "rollback")
+    total = 0
+    for record in reversed(list(records)):
+        if record.month != month:
+            continue
+        if record.status in SPENT_STATUSES and record.decision != "rollback":
+            total += 1
+        before = record.extra.get(COUNT_KEY)
+        if record.extra.get("month") == month and isinstance(before, int):
+            return total + before
+    return total
 
 
 def deployed_shas(records: Iterable[Record], environment: str) -> frozenset[str]:

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Measure the gate: decision time, ledger I/O, and the GitHub requests one action run makes.
+
+    make bench        # or: .venv/bin/python scripts/benchmark.py
+
+Wall times are measured here, never asserted in tests (they depend on the machine); request counts are also
+asserted in tests, because they are deterministic. Runs offline: GitHub is the tests' local fake.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pytest_httpserver import HTTPServer  # noqa: E402
+
+from tests.actions_env import action_env, push_payload, run_action  # noqa: E402
+from tests.conftest import CONFIG, Workspace, native  # noqa: E402
+from tests.fake_github import FakeGitHub  # noqa: E402
+from vibe_action.config import parse_config  # noqa: E402
+from vibe_action.ledger import LocalLedger, Record  # noqa: E402
+from vibe_action.policy import Baseline, Context, decide  # noqa: E402
+from vibe_action.results import Benchmark, Results  # noqa: E402
+
+SIX = ["aime25", "hmmt25", "livecodebench_v6", "gpqa", "math500", "aime24"]
+
+
+def bench_policy(rounds: int = 5000) -> str:
+    config = parse_config(CONFIG + "defaults:\n  max_drop: 2\n", "config/deploy.yaml")
+    results = Results(MappingProxyType({n: Benchmark(n, 70.0 + i) for i, n in enumerate(SIX)}))
+    base = Baseline("b" * 40, {n: 69.0 + i for i, n in enumerate(SIX)})
+    context = Context("c" * 40, "main")
+    started = time.perf_counter()
+    for _ in range(rounds):
+        decide(config, results, base, context)
+    per = (time.perf_counter() - started) / rounds * 1e6
+    return f"policy: decide() on 6 benchmarks: {per:.1f} µs per decision ({rounds} rounds)"
+
+
+def bench_ledger(count: int = 10_000) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = LocalLedger(Path(folder) / "ledger.jsonl")
+        started = time.perf_counter()
+        for index in range(count):
+            ledger.append(
+                Record(
+                    sha=f"{index:040x}",
+                    branch="main",
+                    time="2026-11-01T00:00:00Z",
+                    status="success",
+                    scores=dict.fromkeys(SIX, 70.0),
+                    id=str(index),
+                )
+            )
+        append = (time.perf_counter() - started) / count * 1e3
+        tracemalloc.start()
+        started = time.perf_counter()
+        records = ledger.records()
+        read = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        size = (Path(folder) / "ledger.jsonl").stat().st_size / 2**20
+    return (
+        f"ledger: append (write + fsync) {append:.2f} ms each; read {len(records)} records "
+        f"({size:.1f} MiB) in {read * 1e3:.0f} ms, peak {peak:.0f} MiB"
+    )
+
+
+def bench_action(seeded_this_month: int, with_counts: bool = True) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace(Path(folder) / "repo")
+        ws.write("config/deploy.yaml", CONFIG.replace("monthly_deploys: 20", "monthly_deploys: 1000"))
+        fake = FakeGitHub()
+        server = HTTPServer(host="127.0.0.1", port=0)
+        server.start()
+        server.expect_request(re.compile(".*")).respond_with_handler(fake)
+        hook = HTTPServer(host="127.0.0.1", port=0)
+        hook.start()
+        hook.expect_request(re.compile(".*")).respond_with_data("", status=200)
+        try:
+            now = datetime.now(timezone.utc)
+            for index in range(seeded_this_month):
+                fake.seed_deployment(
+                    f"{index:040x}",
+                    {"aime25": 70.0},
+                    ["success"],
+                    created_at=now - timedelta(seconds=seeded_this_month - index),
+                    count_before=index if with_counts else None,
+                )
+            ws.write("results/r.json", native(90.0))
+            sha = ws.commit("r", branch="main")
+            env = action_env(
+                ws,
+                fake,
+                server.url_for("/").rstrip("/"),
+                "push",
+                push_payload(sha, "main", ["results/r.json"], fake.repository),
+                sha,
+                "main",
+                {"INPUT_BUILD_HOOK_URL": hook.url_for("/build_hooks/benchmark0000000000")},
+            )
+            env["VIBE_GITHUB_WRITE_SPACING"] = "1"  # what a real run does
+            started = time.perf_counter()
+            result = run_action(ws, env)
+            wall = time.perf_counter() - started
+        finally:
+            server.stop()
+            hook.stop()
+        reads = sum(1 for s in fake.log if s.method == "GET")
+        writes = len(fake.log) - reads
+        kind = "gate deployments" if with_counts else "deployments without counts (older gate)"
+        return (
+            f"action, push that deploys, {seeded_this_month:>3} {kind} this month: decision "
+            f"{result.outputs.get('decision')}, {reads} GET + {writes} writes to GitHub, {wall:.1f} s wall "
+            "(writes spaced 1 s apart, as GitHub asks)"
+        )
+
+
+def main() -> int:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    print(bench_policy())
+    print(bench_ledger())
+    for seeded in (0, 20, 150):
+        print(bench_action(seeded))
+    print(bench_action(150, with_counts=False))
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"benchmark process peak RSS: {usage:.0f} MiB; python {sys.version.split()[0]} on {os.uname().machine}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
