@@ -508,3 +508,42 @@ def test_a_busy_month_costs_a_few_reads_thanks_to_the_count_in_each_payload(
     assert result.code == 1
     assert result.outputs["reason"].startswith("quota used up: 60/61 deploys used this month")  # 61 minus reserve 2
     assert len(fake_github.requests("GET")) == 2  # the listing, and the newest deployment's statuses
+
+
+def test_a_build_of_another_commit_is_flagged_in_the_check_run(
+    workspace: Workspace, fake_github: FakeGitHub, netlify: Any
+) -> None:
+    from tests.fake_netlify import SITE_ID
+    from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
+
+    workspace.write(
+        "config/deploy.yaml",
+        (workspace.path / "config/deploy.yaml").read_text() + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n",
+    )
+    workspace.write(RESULTS, native(74.4))
+    sha = workspace.commit("results", branch="main")
+    netlify.head_sha = "9" * 40
+    inputs = {
+        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
+        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
+        "INPUT_NETLIFY_SITE_ID": SITE_ID,
+    }
+    env = action_env(
+        workspace,
+        fake_github,
+        fake_github.url,
+        "push",
+        push_payload(sha, "main", [RESULTS], fake_github.repository),
+        sha,
+        "main",
+        inputs,
+    )
+    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
+    result = run_action(workspace, env)
+    assert result.code == 0
+    (check,) = fake_github.check_runs.values()
+    assert f"Netlify built commit 9999999, not the evaluated {sha[:7]}" in check["output"]["summary"]
+    assert f"::warning::Netlify built commit 9999999, not the evaluated {sha[:7]}" in result.stdout
+    for text in (result.summary, json.dumps(result.outputs), json.dumps(check)):
+        assert NETLIFY_TOKEN not in text
+        assert netlify.hook_id not in text

@@ -242,7 +242,7 @@ def test_rollback_without_api_access_explains_why(workspace: Workspace, netlify:
 def test_prune_pages_through_250_deploys_and_never_deletes_what_must_stay(
     workspace: Workspace, netlify: FakeNetlify
 ) -> None:
-    old = netlify.seed(240, age_days=90)  # previews and pre-gate builds, three months old
+    old = netlify.seed(244, age_days=90)  # previews and pre-gate builds, three months old
     locked = netlify.seed(1, age_days=60, locked=True)[0]
     recent = netlify.seed(2, age_days=1)
     config = FAST + "retention:\n  keep: 2\n  grace_days: 14\n"
@@ -251,15 +251,15 @@ def test_prune_pages_through_250_deploys_and_never_deletes_what_must_stay(
         sha, _ = deploy_commit(workspace, netlify, score, True, config)
         shas.append(sha)
     ledger = {r["sha"]: r["deploy_id"] for r in workspace.ledger_lines()}
-    assert len(netlify.deploys) == 246
+    assert len(netlify.deploys) == 250
 
     plan = workspace.run("prune", env=env(netlify))
     assert plan.code == 0, plan.stderr
     assert (
         plan.stdout.splitlines()[0]
-        == "prune: 246 deploys, 5 kept, 241 to delete — plan only; run with --apply to delete"
+        == "prune: 250 deploys, 5 kept, 245 to delete — plan only; run with --apply to delete"
     )
-    assert len(netlify.deploys) == 246  # nothing deleted without --apply
+    assert len(netlify.deploys) == 250  # nothing deleted without --apply
     lists = netlify.api("GET", "/deploys")
     assert [s.query.get("page") for s in lists[-3:]] == ["1", "2", "3"]
 
@@ -272,7 +272,7 @@ def test_prune_pages_through_250_deploys_and_never_deletes_what_must_stay(
     assert netlify.published_id in remaining
     statuses = {r["sha"]: r["status"] for r in workspace.ledger_lines()}
     assert statuses == {shas[0]: "pruned", shas[1]: "success", shas[2]: "success"}
-    assert len(netlify.api("DELETE")) == 241
+    assert len(netlify.api("DELETE")) == 245
 
 
 def test_prune_honours_429_on_the_listing(workspace: Workspace, netlify: FakeNetlify) -> None:

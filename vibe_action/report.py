@@ -81,6 +81,8 @@ def text_report(decision: Decision) -> str:
     lines.append(f"quota: {decision.quota.line()}")
     for reason in decision.reasons[1:]:
         lines.append(f"  · {reason}")
+    for warning in decision.outcome.get("warnings") or ():
+        lines.append(f"  ! {warning}")
     lines.append(decision_line(decision))
     return "\n".join(lines)
 
@@ -103,6 +105,9 @@ def markdown_report(decision: Decision) -> str:
         out += [""] + [f"- {_md(r)}" for r in decision.reasons[1:]]
     if decision.outcome.get("message"):
         out += ["", _md(str(decision.outcome["message"]))]
+    out += [f"\n> ⚠️ {_md(str(warning))}" for warning in decision.outcome.get("warnings") or ()]
+    if decision.outcome.get("deploy_url"):
+        out += ["", f"Snapshot: {decision.outcome['deploy_url']}"]
     return "\n".join(out) + "\n"
 
 
