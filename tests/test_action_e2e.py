@@ -12,8 +12,39 @@ from pytest_httpserver import HTTPServer
 from tests.actions_env import HOOK_ID, HOOK_PATH, TOKEN, ActionResult, action_env, pr_payload, push_payload, run_action
 from tests.conftest import Workspace, native
 from tests.fake_github import READ_ONLY_TOKEN, FakeGitHub
+from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
 
 RESULTS = "results/vibethinker.json"
+
+
+def netlify_push(
+    workspace: Workspace, github: FakeGitHub, netlify: Any, head_sha: str | None = None
+) -> tuple[str, dict[str, str], ActionResult]:
+    """A push that deploys with Netlify access; the fake Netlify builds `head_sha` (default: the pushed commit)."""
+    from tests.fake_netlify import SITE_ID
+
+    config = (workspace.path / "config/deploy.yaml").read_text()
+    workspace.write("config/deploy.yaml", config + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n")
+    workspace.write(RESULTS, native(74.4))
+    sha = workspace.commit("results", branch="main")
+    netlify.head_sha = head_sha or sha
+    inputs = {
+        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
+        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
+        "INPUT_NETLIFY_SITE_ID": SITE_ID,
+    }
+    env = action_env(
+        workspace,
+        github,
+        github.url,
+        "push",
+        push_payload(sha, "main", [RESULTS], github.repository),
+        sha,
+        "main",
+        inputs,
+    )
+    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
+    return sha, env, run_action(workspace, env)
 
 
 def hook_posts(server: HTTPServer) -> int:
@@ -442,33 +473,7 @@ def test_quota_counts_this_months_deployments_from_the_ledger(
 def test_confirmed_netlify_deploy_sets_environment_url_and_deploy_url(
     workspace: Workspace, fake_github: FakeGitHub, netlify: Any
 ) -> None:
-    from tests.fake_netlify import SITE_ID
-    from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
-
-    workspace.write(
-        "config/deploy.yaml",
-        (workspace.path / "config/deploy.yaml").read_text() + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n",
-    )
-    workspace.write(RESULTS, native(74.4))
-    sha = workspace.commit("results", branch="main")
-    netlify.head_sha = sha
-    inputs = {
-        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
-        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
-        "INPUT_NETLIFY_SITE_ID": SITE_ID,
-    }
-    env = action_env(
-        workspace,
-        fake_github,
-        fake_github.url,
-        "push",
-        push_payload(sha, "main", [RESULTS], fake_github.repository),
-        sha,
-        "main",
-        inputs,
-    )
-    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
-    result = run_action(workspace, env)
+    sha, env, result = netlify_push(workspace, fake_github, netlify)
     assert result.code == 0, result.stdout + result.stderr
     permalink = netlify.deploys[0]["deploy_ssl_url"]
     assert result.outputs["deploy-url"] == permalink
@@ -513,33 +518,7 @@ def test_a_busy_month_costs_a_few_reads_thanks_to_the_count_in_each_payload(
 def test_a_build_of_another_commit_is_flagged_in_the_check_run(
     workspace: Workspace, fake_github: FakeGitHub, netlify: Any
 ) -> None:
-    from tests.fake_netlify import SITE_ID
-    from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
-
-    workspace.write(
-        "config/deploy.yaml",
-        (workspace.path / "config/deploy.yaml").read_text() + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n",
-    )
-    workspace.write(RESULTS, native(74.4))
-    sha = workspace.commit("results", branch="main")
-    netlify.head_sha = "9" * 40
-    inputs = {
-        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
-        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
-        "INPUT_NETLIFY_SITE_ID": SITE_ID,
-    }
-    env = action_env(
-        workspace,
-        fake_github,
-        fake_github.url,
-        "push",
-        push_payload(sha, "main", [RESULTS], fake_github.repository),
-        sha,
-        "main",
-        inputs,
-    )
-    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
-    result = run_action(workspace, env)
+    sha, env, result = netlify_push(workspace, fake_github, netlify, head_sha="9" * 40)
     assert result.code == 0
     (check,) = fake_github.check_runs.values()
     assert f"Netlify built commit 9999999, not the evaluated {sha[:7]}" in check["output"]["summary"]
