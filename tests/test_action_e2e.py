@@ -518,7 +518,7 @@ def test_a_busy_month_costs_a_few_reads_thanks_to_the_count_in_each_payload(
 def test_a_build_of_another_commit_is_flagged_in_the_check_run(
     workspace: Workspace, fake_github: FakeGitHub, netlify: Any
 ) -> None:
-    sha, env, result = netlify_push(workspace, fake_github, netlify, head_sha="9" * 40)
+    sha, _env, result = netlify_push(workspace, fake_github, netlify, head_sha="9" * 40)
     assert result.code == 0
     (check,) = fake_github.check_runs.values()
     assert f"Netlify built commit 9999999, not the evaluated {sha[:7]}" in check["output"]["summary"]
