@@ -1,0 +1,78 @@
+"""The standard-library statistics against scipy (a test-only dependency), on random cases, to 1e-6."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from scipy import stats as scipy_stats
+
+from vibe_action import stats
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_t_distribution_matches_scipy(seed: int) -> None:
+    rng = random.Random(seed)
+    df = rng.choice([1, 2, 3, 4, 7, 10, 29, 63, 200, 999])
+    t = rng.uniform(-10, 10)
+    assert stats.t_sf(t, df) == pytest.approx(scipy_stats.t.sf(t, df), abs=1e-9)
+    q = rng.uniform(0.0005, 0.9995)
+    assert stats.t_ppf(q, df) == pytest.approx(scipy_stats.t.ppf(q, df), rel=1e-7, abs=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_paired_test_matches_scipy(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.choice([5, 12, 30, 100, 1000])
+    samples = rng.choice([1, 4, 16, 64])
+    base = [rng.randint(0, samples) / samples for _ in range(n)]
+    current = [min(1.0, max(0.0, b + rng.choice([-1, 0, 0, 1]) / samples)) for b in base]
+    diffs = [c - b for c, b in zip(current, base, strict=True)]
+    if len(set(diffs)) < 2:
+        diffs[0] += 1 / samples
+    confidence = rng.choice([0.9, 0.95, 0.99])
+    result = stats.paired(diffs, confidence)
+    reference = scipy_stats.ttest_1samp(diffs, 0.0, alternative="greater")
+    assert result.p_value == pytest.approx(reference.pvalue, abs=1e-6)
+    low, high = scipy_stats.ttest_1samp(diffs, 0.0).confidence_interval(confidence)
+    assert result.ci_low == pytest.approx(low * 100, abs=1e-6)
+    assert result.ci_high == pytest.approx(high * 100, abs=1e-6)
+    se = scipy_stats.sem(diffs)
+    expected_mde = (scipy_stats.t.ppf(confidence, n - 1) + scipy_stats.t.ppf(0.8, n - 1)) * se * 100
+    assert result.mde == pytest.approx(expected_mde, abs=1e-6)
+
+
+@pytest.mark.parametrize(("improved", "worsened"), [(0, 0), (3, 1), (7, 2), (1, 9), (12, 12), (25, 3)])
+def test_exact_mcnemar_matches_the_binomial_test(improved: int, worsened: int) -> None:
+    result = stats.mcnemar(improved, worsened, 30, 0.95)
+    if improved + worsened:
+        reference = scipy_stats.binomtest(improved, improved + worsened, 0.5, alternative="greater").pvalue
+        assert result.p_value == pytest.approx(reference, abs=1e-12)
+    assert result.delta == pytest.approx((improved - worsened) / 30 * 100)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_stderr_z_test_matches_scipy(seed: int) -> None:
+    rng = random.Random(seed)
+    a, b = rng.uniform(40, 90), rng.uniform(40, 90)
+    se_a, se_b = rng.uniform(0.2, 5), rng.uniform(0.2, 5)
+    result = stats.stderr_test(a, b, se_a, se_b, 0.95)
+    se = (se_a**2 + se_b**2) ** 0.5
+    assert result.p_value == pytest.approx(scipy_stats.norm.sf((a - b) / se), abs=1e-9)
+    assert result.ci_low == pytest.approx(a - b - scipy_stats.norm.ppf(0.975) * se, abs=1e-9)
+    assert result.mde == pytest.approx((scipy_stats.norm.ppf(0.95) + scipy_stats.norm.ppf(0.8)) * se, abs=1e-9)
+
+
+def test_holm_matches_the_textbook_procedure() -> None:
+    p = [0.01, 0.04, 0.03, 0.005]
+    # sorted: 0.005*4=0.02, 0.01*3=0.03, 0.03*2=0.06, 0.04*1=0.04 -> monotone: 0.02, 0.03, 0.06, 0.06
+    assert stats.holm(p) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert stats.holm([]) == []
+
+
+def test_betainc_edges() -> None:
+    assert stats.betainc(2, 3, 0.0) == 0.0
+    assert stats.betainc(2, 3, 1.0) == 1.0
+    assert stats.betainc(2.5, 0.5, 0.3) == pytest.approx(scipy_stats.beta.cdf(0.3, 2.5, 0.5), abs=1e-12)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        stats.t_ppf(1.0, 5)
