@@ -24,7 +24,7 @@ def test_example_config_parses_into_rules() -> None:
     assert cfg.metrics["aime25"].min_gain == Amount(2.0, relative=True)
     assert cfg.metrics["hmmt25"].max_drop == Amount(2.0, relative=False)
     assert cfg.metrics["hmmt25"].line == 8
-    assert cfg.results == ("results/*.json",)
+    assert [s.path for s in cfg.results] == ["results/*.json"]
     assert [b.pattern for b in cfg.branches] == ["main", "release/**", "hotfix/**", "experiment/**"]
     hotfix = cfg.branch_rule("hotfix/a")
     assert hotfix is not None
@@ -53,7 +53,7 @@ def test_unknown_nested_key_and_several_errors_at_once() -> None:
 def test_a_key_with_no_close_match_lists_the_allowed_keys() -> None:
     found = problems(CONFIG + "zzz: 1\n")
     assert found[0].message == "unknown key 'zzz'"
-    assert found[0].hint.startswith("allowed: branches, defaults, environment, hook, metrics")
+    assert found[0].hint.startswith("allowed: branches, comparability, defaults, environment, hook, metrics")
 
 
 @pytest.mark.parametrize(

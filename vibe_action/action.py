@@ -183,7 +183,7 @@ def _irrelevant_push(settings: ActionSettings, context: GitHubContext, workspace
     patterns = list(settings.results)
     if not patterns:
         try:
-            patterns = list(load_config(workspace / settings.config, display=settings.config).results)
+            patterns = [s.path for s in load_config(workspace / settings.config, display=settings.config).results]
         except InputError:
             return ""  # evaluate, so the broken config is reported
     matchers = [glob_regex(p) for p in patterns]

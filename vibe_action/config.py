@@ -12,12 +12,13 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .errors import InputError, Problem
+from .results import Source
 from .sourcemap import SourceMap, load_yaml
 from .validation import load_schema, suggest, validate
 
 Direction = Literal["higher", "lower"]
 
-DEFAULT_RESULTS = ("results/*.json",)
+DEFAULT_RESULTS = (Source("results/*.json"),)
 DEFAULT_TITLE = "{primary} {score} @ {short_sha}"
 DEFAULT_CREDITS_PER_DEPLOY = 15
 DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main": {"deploy": True}})
@@ -62,6 +63,8 @@ class MetricRule:
     optional: bool = False
     configured: bool = True
     line: int = 0
+    task: str | None = None  # harness task this benchmark is read from
+    metric: str | None = None  # harness metric key
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,15 @@ class HookSettings:
 
 
 @dataclass(frozen=True)
+class Significance:
+    """How a gain is told apart from noise: `method` auto | paired | stderr | off; guards on point or significant."""
+
+    confidence: float = 0.95
+    method: str = "auto"
+    guards: str = "point"
+
+
+@dataclass(frozen=True)
 class NetlifySettings:
     trigger: str = "hook"
     confirm_timeout: float = 600.0
@@ -118,12 +130,14 @@ class Retention:
 class Config:
     primary: str
     metrics: Mapping[str, MetricRule]
-    results: tuple[str, ...] = DEFAULT_RESULTS
+    results: tuple[Source, ...] = DEFAULT_RESULTS
     defaults: MetricRule = field(default_factory=lambda: MetricRule(name="*", configured=False))
     branches: tuple[BranchRule, ...] = ()
     quota: Quota = field(default_factory=Quota)
     hook: HookSettings = field(default_factory=HookSettings)
     netlify: NetlifySettings = field(default_factory=NetlifySettings)
+    significance: Significance = field(default_factory=Significance)
+    comparability: str = "block"
     retention: Retention = field(default_factory=Retention)
     environment: str | None = None
     file: str = "config/deploy.yaml"
@@ -140,6 +154,13 @@ class Config:
             max_drop=self.defaults.max_drop,
             configured=False,
         )
+
+    @property
+    def tasks(self) -> dict[str, tuple[str, str | None]]:
+        """Harness task -> (benchmark name, metric key), from `task:` / `metric:` under metrics."""
+        return {
+            rule.task or name: (name, rule.metric) for name, rule in self.metrics.items() if rule.task or rule.metric
+        }
 
     def branch_rule(self, branch: str) -> BranchRule | None:
         """The first rule, in file order, whose glob matches the branch; None means report only."""
@@ -254,6 +275,8 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             max_drop=_amount(spec.get("max_drop")),
             optional=spec.get("optional", False),
             line=source.key_at(("metrics", name)).line,
+            task=spec.get("task"),
+            metric=spec.get("metric"),
         )
         for name, spec in ((n, s or {}) for n, s in data["metrics"].items())
     }
@@ -279,7 +302,14 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         )
         for pattern, spec in ((p, s or {}) for p, s in branch_specs.items())
     )
-    results = data.get("results", list(DEFAULT_RESULTS))
+    raw_results = data.get("results", "results/*.json")
+    sources = tuple(
+        Source(entry)
+        if isinstance(entry, str)
+        else Source(entry["path"], entry.get("format", "auto"), entry.get("benchmark"), entry.get("metric"))
+        for entry in ([raw_results] if isinstance(raw_results, str) else raw_results)
+    )
+    significance = data.get("significance") or {}
     quota = data.get("quota") or {}
     hook = data.get("hook") or {}
     netlify = data.get("netlify") or {}
@@ -287,7 +317,13 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
     return Config(
         primary=data["primary"],
         metrics=MappingProxyType(metrics),
-        results=(results,) if isinstance(results, str) else tuple(results),
+        results=sources,
+        significance=Significance(
+            confidence=float(significance.get("confidence", 0.95)),
+            method=significance.get("method", "auto"),
+            guards=significance.get("guards", "point"),
+        ),
+        comparability=data.get("comparability", "block"),
         defaults=defaults,
         branches=branches,
         quota=Quota(

@@ -13,7 +13,7 @@ from .decision import Decision
 from .deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
 from .ledger import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
 from .policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
-from .results import Results, load_results
+from .results import Results, Source, load_results
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -43,9 +43,9 @@ class Inputs:
 def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None) -> Inputs:
     """Config first (it names the result globs), then every results file; all problems at once."""
     config = load_config(workspace / config_path, display=config_path)
-    patterns = list(results) if results else list(config.results)
+    sources = [Source(glob) for glob in results] if results else list(config.results)
     origin = "--results" if results else f"'results:' in {config_path}"
-    return Inputs(config, load_results(patterns, workspace, origin))
+    return Inputs(config, load_results(sources, workspace, origin, config.tasks))
 
 
 def run_gate(request: RunRequest, services: Services) -> Decision:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import glob
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .errors import InputError, Problem
+from .readers import Item, Parsed, ReadOptions, detect, read
 from .sourcemap import SourceMap, load_json
 from .validation import load_schema, validate
 
@@ -33,6 +34,19 @@ class Benchmark:
     stderr: float | None = None
     file: str = ""
     line: int = 0
+    items: Item | None = None  # per-item results, for paired tests
+    settings: Mapping[str, Any] = field(default_factory=dict)  # generation settings, when recorded
+    from_items: bool = False  # the score was computed from a per-item file (it may complete an aggregate)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One `results:` entry: a glob, and optionally its format, benchmark name and metric key."""
+
+    path: str
+    format: str = "auto"
+    benchmark: str | None = None
+    metric: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,29 +77,41 @@ def find_result_files(patterns: Iterable[str], root: Path) -> list[Path]:
     return [found[key] for key in sorted(found)]
 
 
-def load_results(patterns: Iterable[str], root: Path, origin: str = "") -> Results:
-    """Read every file matched by `patterns`; `origin` says where the globs came from, for the error."""
-    patterns = list(patterns)
-    paths = find_result_files(patterns, root)
-    if not paths:
+def load_results(
+    sources: Iterable[Source | str],
+    root: Path,
+    origin: str = "",
+    tasks: Mapping[str, tuple[str, str | None]] | None = None,
+) -> Results:
+    """Read every file the sources match; `origin` says where the globs came from, for the error."""
+    entries = [Source(s) if isinstance(s, str) else s for s in sources]
+    files: dict[str, tuple[Path, Source]] = {}
+    for entry in entries:
+        for path in find_result_files([entry.path], root):
+            files.setdefault(path.relative_to(root).as_posix(), (path, entry))
+    if not files:
         where = f" (from {origin})" if origin else ""
         raise InputError(
-            f"no results files match {', '.join(repr(p) for p in patterns)}{where} under {root}; "
+            f"no results files match {', '.join(repr(e.path) for e in entries)}{where} under {root}; "
             "write your evaluation results there or change 'results:' in deploy.yaml / --results"
         )
     parts: list[Results] = []
     problems: list[Problem] = []
-    for path in paths:  # read every file, so one run reports every broken file at once
+    for display in sorted(files):  # read every file, so one run reports every broken file at once
+        path, entry = files[display]
+        options = ReadOptions(entry.benchmark, entry.metric, dict(tasks or {}))
         try:
-            parts.append(read_results_file(path, path.relative_to(root).as_posix()))
+            parts.append(read_results_file(path, display, entry.format, options))
         except InputError as exc:
-            problems.extend(exc.problems or [Problem(path.name, 1, 1, str(exc))])
+            problems.extend(exc.problems or [Problem(display, 1, 1, str(exc))])
     if problems:
         raise InputError(problems)
     return merge(parts)
 
 
-def read_results_file(path: Path, display: str) -> Results:
+def read_results_file(
+    path: Path, display: str, format_name: str = "auto", options: ReadOptions | None = None
+) -> Results:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -93,8 +119,44 @@ def read_results_file(path: Path, display: str) -> Results:
         raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
     except OSError as exc:
         raise InputError([Problem(display, 1, 1, f"cannot read results file: {exc.strerror}")]) from None
-    data, source = load_json(text, display)
-    return parse_results(data, source, hashlib.sha256(raw).hexdigest())
+    digest = hashlib.sha256(raw).hexdigest()
+    kind = detect(display, text) if format_name == "auto" else format_name
+    if kind in ("native", "flat"):
+        data, source = load_json(text, display)
+        return parse_results(data, source, digest)
+    parsed = read(kind, text, display, options or ReadOptions())
+    return Results(MappingProxyType({p.name: _from_parsed(p, display) for p in parsed}), (display,), None, digest)
+
+
+def _from_parsed(parsed: Parsed, file: str) -> Benchmark:
+    return Benchmark(
+        name=parsed.name,
+        score=parsed.score,
+        n=parsed.n,
+        samples_per_problem=parsed.items.samples if parsed.items else None,
+        stderr=parsed.stderr,
+        file=file,
+        line=parsed.line,
+        items=parsed.items,
+        settings=MappingProxyType(dict(parsed.settings)),
+        from_items=parsed.items is not None,
+    )
+
+
+def _native_items(entry: Mapping[str, Any]) -> Item | None:
+    """`items` of the native format: id -> fraction correct, or id -> list of 0/1 per sample."""
+    raw = entry.get("items")
+    if not raw:
+        return None
+    scores: dict[str, float] = {}
+    samples = int(entry.get("samples_per_problem") or 1)
+    for ident, value in raw.items():
+        if isinstance(value, list):
+            samples = max(samples, len(value))
+            scores[str(ident)] = sum(1 for v in value if v) / len(value)
+        else:
+            scores[str(ident)] = float(value)
+    return Item(scores, samples)
 
 
 def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
@@ -116,19 +178,37 @@ def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
         if "model" in data:
             model = Model(data["model"]["name"], data["model"].get("revision"))
         for name, entry in data["benchmarks"].items():
+            items = _native_items(entry)
+            score = entry.get("score")
+            if score is None and items is not None:
+                score = sum(items.scores.values()) / len(items.scores) * 100.0
             benchmarks[name] = Benchmark(
                 name=name,
-                score=float(entry["score"]),
-                n=entry.get("n"),
-                samples_per_problem=entry.get("samples_per_problem"),
+                score=float(score),
+                n=entry.get("n") or (len(items.scores) if items else None),
+                samples_per_problem=entry.get("samples_per_problem") or (items.samples if items else None),
                 stderr=entry.get("stderr"),
                 file=file,
                 line=source.key_at(("benchmarks", name)).line,
+                items=items,
+                settings=MappingProxyType(dict(entry.get("settings") or {})),
             )
     else:
         for name, score in data.items():
             benchmarks[name] = Benchmark(name, float(score), file=file, line=source.key_at((name,)).line)
     return Results(MappingProxyType(benchmarks), (file,), model, digest)
+
+
+def _combine(one: Benchmark, other: Benchmark) -> Benchmark:
+    """The aggregate's score and standard error, with the per-item file's items (lm-eval results + samples)."""
+    aggregate, per_item = (other, one) if one.from_items else (one, other)
+    return replace(
+        aggregate,
+        items=per_item.items,
+        samples_per_problem=per_item.samples_per_problem,
+        n=aggregate.n or per_item.n,
+        settings=MappingProxyType({**per_item.settings, **aggregate.settings}),
+    )
 
 
 def merge(parts: list[Results]) -> Results:
@@ -139,6 +219,9 @@ def merge(parts: list[Results]) -> Results:
     model_file = ""
     for part in parts:
         for name, bench in part.benchmarks.items():
+            if name in benchmarks and benchmarks[name].from_items != bench.from_items:
+                benchmarks[name] = _combine(benchmarks[name], bench)  # an aggregate and its per-item file
+                continue
             if name in benchmarks:
                 first = benchmarks[name]
                 problems.append(
