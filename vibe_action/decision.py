@@ -6,6 +6,7 @@ never renamed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -21,15 +22,19 @@ class RuleCheck:
     passed: bool
     detail: str
     required: float | None = None
+    stats: Mapping[str, Any] | None = None  # method, p_value, ci, mde — when the rule accounted for noise
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "threshold": self.threshold,
             "passed": self.passed,
             "required": _round(self.required),
             "detail": self.detail,
         }
+        if self.stats is not None:
+            data["significance"] = dict(self.stats)
+        return data
 
 
 @dataclass(frozen=True)

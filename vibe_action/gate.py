@@ -12,6 +12,7 @@ from .config import Config, load_config
 from .decision import Decision
 from .deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
 from .ledger import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
+from .noise import Deployed, deployed_of
 from .policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
 from .results import Results, Source, load_results
 
@@ -89,7 +90,18 @@ def decide_from(inputs: Inputs, request: RunRequest, records: list[Record], envi
         dry_run=request.dry_run,
         environment=environment,
     )
-    return decide(inputs.config, inputs.results, None if last is None else Baseline(last.sha, last.scores), context)
+    return decide(inputs.config, inputs.results, None if last is None else baseline_of(last), context)
+
+
+def baseline_of(record: Record) -> Baseline:
+    """The policy's view of a ledger record, with the per-benchmark details the record kept."""
+    kept = record.extra.get("benchmarks")
+    details = (
+        {name: Deployed.from_json(d) for name, d in kept.items() if isinstance(d, dict)}
+        if isinstance(kept, dict)
+        else {}
+    )
+    return Baseline(record.sha, record.scores, details)
 
 
 def hook_title(config: Config, results: Results, request: RunRequest) -> str:
@@ -129,5 +141,10 @@ def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest) -> 
         results_digest=inputs.results.digest,
         config_digest=inputs.config.digest,
         model=None if model is None else {"name": model.name, "revision": model.revision},
-        extra={"month": request.now.strftime("%Y-%m"), COUNT_KEY: decision.quota.used},
+        extra={
+            "month": request.now.strftime("%Y-%m"),
+            COUNT_KEY: decision.quota.used,
+            # What a later paired test needs of this run: items digest, n, stderr, samples, settings.
+            "benchmarks": {name: deployed_of(b).to_json() for name, b in inputs.results.benchmarks.items()},
+        },
     )

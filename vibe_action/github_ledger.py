@@ -157,7 +157,7 @@ class GitHubLedger:
             extra={
                 "github_deployment_url": deployment.url,
                 "description": description,
-                **{key: data[key] for key in ("month", COUNT_KEY) if key in data},
+                **{key: data[key] for key in ("month", COUNT_KEY, "benchmarks") if key in data},
             },
         )
 
@@ -175,7 +175,7 @@ class GitHubLedger:
                 "reasons": list(record.reasons)[:10],
                 "model": None if record.model is None else dict(record.model),
                 "run_url": self.run_url,
-                **{key: record.extra[key] for key in ("month", COUNT_KEY) if key in record.extra},
+                **{key: record.extra[key] for key in ("month", COUNT_KEY, "benchmarks") if key in record.extra},
             }
         }
         try:

@@ -15,11 +15,13 @@ Order of precedence, strongest first:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .config import Amount, BranchRule, Config, MetricRule
 from .decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
+from .noise import Deployed
 from .results import Results
+from .significance import Evidence, adjusted_drop_p, gain_detail, measure
 
 # Scores are decimals written in JSON; 76.4 - 74.4 is 2.0000000000000057 in binary floating point. Anything
 # within this tolerance of a threshold counts as exactly at it.
@@ -30,10 +32,11 @@ PREVIEW_EVENTS = frozenset({"pull_request"})
 
 @dataclass(frozen=True)
 class Baseline:
-    """The last deployed snapshot: its commit and scores."""
+    """The last deployed snapshot: its commit, scores, and per-benchmark details (items, stderr, settings)."""
 
     sha: str
     scores: Mapping[str, float]
+    details: Mapping[str, Deployed] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,15 @@ def _metric_rows(
     config: Config, results: Results, baseline: Baseline | None, branch_rule: BranchRule | None
 ) -> list[MetricRow]:
     names = list(config.metrics) + [name for name in results.benchmarks if name not in config.metrics]
+    evidence: dict[str, Evidence | None] = {}
+    for name in names:
+        base_score = None if baseline is None else baseline.scores.get(name)
+        details = None if baseline is None else baseline.details.get(name, Deployed())
+        evidence[name] = measure(
+            config, results.benchmarks.get(name), base_score, details, config.rule_for(name).direction
+        )
+    guarded = [n for n in names if config.rule_for(n).max_drop is not None]
+    drop_p = adjusted_drop_p(config, evidence, guarded) if config.significance.guards == "significant" else {}
     rows = []
     for name in names:
         rule = config.rule_for(name)
@@ -163,6 +175,8 @@ def _metric_rows(
         base = None if baseline is None else baseline.scores.get(name)
         primary = name == config.primary
         checks = _checks(rule, current, base, primary, branch_rule, results)
+        if current is not None and base is not None:
+            checks = _with_evidence(checks, config, rule, current, base, evidence[name], drop_p.get(name))
         rows.append(
             MetricRow(
                 name=name,
@@ -177,6 +191,70 @@ def _metric_rows(
             )
         )
     return rows
+
+
+def _with_evidence(
+    checks: list[RuleCheck],
+    config: Config,
+    rule: MetricRule,
+    current: float,
+    base: float,
+    evidence: Evidence | None,
+    drop_p: float | None,
+) -> list[RuleCheck]:
+    """Add comparability, and make gain (and, if asked, guard) checks account for noise."""
+    out: list[RuleCheck] = []
+    if evidence and evidence.problems:
+        fatal = evidence.partial or config.comparability == "block"
+        detail = "; ".join(evidence.problems) + ("" if fatal else " (comparability: warn)")
+        out.append(RuleCheck("comparable", config.comparability, not fatal, detail))
+    shown = _signed(current - base) + _pct(current - base, base)
+    for check in checks:
+        if check.rule == "gain":
+            out.append(_noisy_gain(check, config, rule, shown, evidence))
+        elif check.rule == "guard":
+            out.append(_noisy_guard(check, config, evidence, drop_p))
+        else:
+            out.append(check)
+    return out
+
+
+def _noisy_gain(check: RuleCheck, config: Config, rule: MetricRule, shown: str, evidence: Evidence | None) -> RuleCheck:
+    """The gain must also be significant (one-sided) when the significance method is on."""
+    settings = config.significance
+    if settings.method == "off" or check.threshold == "off":
+        return check
+    significant, words = gain_detail(shown, evidence, settings.confidence, rule.direction)
+    stats = evidence.stats_json(settings.confidence) if evidence else None
+    if stats is None:
+        if settings.method == "auto":
+            return replace(check, detail=f"{check.detail} (no error bars)")
+        need = "per-item results" if settings.method == "paired" else "standard errors"
+        return replace(
+            check, passed=False, detail=f"{words}: significance method {settings.method} needs {need} in both runs"
+        )
+    if not significant:
+        return replace(check, passed=False, detail=words, stats=stats)
+    rest = check.detail.split(" over deployed ", 1)[-1]
+    return replace(check, detail=f"{words} over deployed {rest}", stats=stats)
+
+
+def _noisy_guard(check: RuleCheck, config: Config, evidence: Evidence | None, drop_p: float | None) -> RuleCheck:
+    """With `guards: significant`, a drop past max_drop blocks only when it is significant (Holm-adjusted)."""
+    settings = config.significance
+    stats = evidence.stats_json(settings.confidence) if evidence else None
+    if check.passed or settings.guards != "significant":
+        return replace(check, stats=stats)
+    if drop_p is None:
+        return replace(check, detail=f"{check.detail}; cannot test its significance (no error bars)", stats=stats)
+    if drop_p < 1.0 - settings.confidence:
+        return replace(check, detail=f"{check.detail}; significant (Holm-adjusted p = {drop_p:.2g})", stats=stats)
+    return replace(
+        check,
+        passed=True,
+        detail=f"{check.detail}, but not significantly (Holm-adjusted p = {drop_p:.2g})",
+        stats=stats,
+    )
 
 
 def _checks(

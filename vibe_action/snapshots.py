@@ -76,7 +76,11 @@ def rollback(
         decision="rollback",
         reasons=(message,),
         deploy_url=restored.url or target.deploy_url,
-        extra={"rollback_of": current.sha if current else None, "locked": lock},
+        extra={
+            **{k: v for k, v in target.extra.items() if k == "benchmarks"},  # the paired test still needs them
+            "rollback_of": current.sha if current else None,
+            "locked": lock,
+        },
     )
     started = ledger.start(record)
     return ledger.finish(started, "success", message, record.deploy_url, target.deploy_id)

@@ -1,0 +1,208 @@
+"""Noise-aware decisions: significance on per-item data, stderr fallback, comparability, significant guards."""
+
+from __future__ import annotations
+
+import random
+from types import MappingProxyType
+
+import pytest
+
+from tests.conftest import CONFIG
+from vibe_action.config import Config, parse_config
+from vibe_action.decision import Decision
+from vibe_action.noise import deployed_of
+from vibe_action.policy import Baseline, Context, decide
+from vibe_action.readers import Item
+from vibe_action.results import Benchmark, Results
+
+K = 64
+
+
+def bench(name: str, counts: list[int], samples: int = K, **settings: object) -> Benchmark:
+    scores = {f"p{i:02d}": c / samples for i, c in enumerate(counts)}
+    mean = sum(scores.values()) / len(scores) * 100
+    return Benchmark(
+        name,
+        mean,
+        len(scores),
+        samples,
+        None,
+        "results/r.jsonl",
+        1,
+        Item(scores, samples),
+        MappingProxyType(dict(settings)),
+        True,
+    )
+
+
+def results(*benches: Benchmark) -> Results:
+    return Results(MappingProxyType({b.name: b for b in benches}))
+
+
+def baseline_from(res: Results) -> Baseline:
+    """A deployed run, as the ledger would give it back (through the compact digest)."""
+    from vibe_action.noise import Deployed
+
+    details = {n: Deployed.from_json(deployed_of(b).to_json()) for n, b in res.benchmarks.items()}
+    return Baseline("b" * 40, res.scores(), details)
+
+
+def config(extra: str = "") -> Config:
+    text = CONFIG.replace("    min: 70\n", "    min: 20\n").replace("    min: 45\n", "    min: 20\n")
+    return parse_config(text.replace('min_gain: "2%"', "min_gain: 1") + extra, "config/deploy.yaml")
+
+
+def base_counts(seed: int = 7) -> list[int]:
+    rng = random.Random(seed)
+    return [rng.choice([0, 5, 20, 40, 60, 64, 64, 64]) for _ in range(30)]
+
+
+def within_noise(counts: list[int], net: int = 25, seed: int = 3) -> list[int]:
+    """A few problems flip both ways; the net is `net` samples (25/64/30 = +1.3 points)."""
+    rng = random.Random(seed)
+    out = list(counts)
+    for i in rng.sample(range(30), 12):
+        out[i] = min(K, max(0, out[i] + rng.choice([-12, -9, -6, 6, 9, 12])))
+    delta = net - (sum(out) - sum(counts))
+    i = 0
+    while delta:
+        step = 1 if delta > 0 else -1
+        if 0 <= out[i % 30] + step <= K:
+            out[i % 30] += step
+            delta -= step
+        i += 1
+    return out
+
+
+def run(cfg: Config, current: Results, deployed: Results) -> Decision:
+    return decide(cfg, current, baseline_from(deployed), Context("c" * 40, "main"))
+
+
+def others() -> list[Benchmark]:
+    return [bench("hmmt25", [32] * 30), bench("livecodebench_v6", [30] * 30)]
+
+
+def test_plus_1_3_within_sampling_noise_does_not_deploy() -> None:
+    base = base_counts()
+    now = within_noise(base)
+    deployed = results(bench("aime25", base), *others())
+    current = results(bench("aime25", now), *others())
+    gain = current.benchmarks["aime25"].score - deployed.benchmarks["aime25"].score
+    assert gain == pytest.approx(1.302, abs=0.01)
+    decision = run(config(), current, deployed)
+    assert decision.verdict == "skip"
+    reason = decision.reasons[0]
+    assert reason.startswith("aime25: +1.3")
+    assert "(95 % CI -" in reason
+    assert "p = " in reason
+    assert "— within noise; this benchmark detects ≥ " in reason
+    gain_rule = decision.metrics[0].rules[1].to_json()
+    assert gain_rule["significance"]["method"] == "paired"
+    assert gain_rule["significance"]["p_value"] > 0.05
+    assert gain_rule["significance"]["mde"] > 1.3
+
+
+def test_a_real_gain_on_per_problem_data_deploys() -> None:
+    base = base_counts()
+    now = [min(K, c + 5) if c < K else c for c in base]
+    decision = run(config(), results(bench("aime25", now), *others()), results(bench("aime25", base), *others()))
+    assert decision.verdict == "deploy", decision.reasons
+    assert "p = " in decision.reasons[0]
+    assert "over deployed" in decision.reasons[0]
+
+
+def test_a_partial_run_blocks_even_when_comparability_warns() -> None:
+    base = base_counts()
+    current = results(bench("aime25", [min(K, c + 8) for c in base[:28]]), *others())
+    for extra in ("", "comparability: warn\n"):
+        decision = run(config(extra), current, results(bench("aime25", base), *others()))
+        assert decision.verdict == "block"
+        assert decision.reasons[0] == "aime25: partial run: 28 of the deployed run's 30 items"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"samples": 32}, "samples per item differ (32 vs 64 deployed)"),
+        ({"temperature": 1.0}, "temperature differs (1.0 vs 0.6 deployed)"),
+    ],
+)
+def test_runs_made_differently_block_by_default_and_warn_on_request(change: dict[str, object], reason: str) -> None:
+    base = base_counts()
+    samples = int(change.get("samples", K))  # type: ignore[call-overload]
+    temperature = change.get("temperature", 0.6)
+    now = [min(samples, round(c * samples / K) + 3) for c in base]
+    current = results(bench("aime25", now, samples, temperature=temperature), *others())
+    deployed = results(bench("aime25", base, K, temperature=0.6), *others())
+    blocked = run(config(), current, deployed)
+    assert blocked.verdict == "block"
+    assert reason in blocked.reasons[0]
+    warned = run(config("comparability: warn\n"), current, deployed)
+    assert warned.verdict != "block"
+    assert any(reason in r.detail for r in warned.metrics[0].rules if r.rule == "comparable")
+
+
+def test_one_sample_per_item_uses_exact_mcnemar() -> None:
+    base = [1] * 15 + [0] * 15
+    now = [1] * 15 + [0] * 15
+    now[15:21] = [1] * 6  # six problems newly solved, none lost
+    current = results(bench("aime25", now, 1), *others())
+    decision = run(config(), current, results(bench("aime25", base, 1), *others()))
+    gain = decision.metrics[0].rules[1].to_json()["significance"]
+    assert gain["method"] == "mcnemar"
+    assert gain["p_value"] == pytest.approx(1 / 64)
+    assert decision.verdict == "deploy"
+
+
+def test_stderr_fallback_when_only_aggregates_exist() -> None:
+    def agg(score: float, se: float) -> Results:
+        return results(
+            Benchmark("aime25", score, 30, None, se), Benchmark("hmmt25", 50.0), Benchmark("livecodebench_v6", 50.0)
+        )
+
+    noisy = run(config(), agg(76.0, 8.0), agg(74.4, 8.0))
+    assert noisy.verdict == "skip"
+    assert noisy.metrics[0].rules[1].to_json()["significance"]["method"] == "stderr"
+    clear = run(config(), agg(90.0, 2.0), agg(74.4, 2.0))
+    assert clear.verdict == "deploy"
+
+
+def test_no_error_bars_decides_on_the_point_estimate_and_says_so() -> None:
+    flat = results(Benchmark("aime25", 77.5), Benchmark("hmmt25", 50.0), Benchmark("livecodebench_v6", 50.0))
+    old = results(Benchmark("aime25", 74.4), Benchmark("hmmt25", 50.0), Benchmark("livecodebench_v6", 50.0))
+    decision = run(config(), flat, old)
+    assert decision.verdict == "deploy"
+    assert decision.reasons[0].endswith("(no error bars)")
+    forced = run(config("significance:\n  method: paired\n"), flat, old)
+    assert forced.verdict == "skip"
+    assert "significance method paired needs per-item results in both runs" in forced.reasons[0]
+
+
+def test_method_off_ignores_noise() -> None:
+    base = base_counts()
+    now = within_noise(base)
+    decision = run(
+        config("significance:\n  method: 'off'\n"),
+        results(bench("aime25", now), *others()),
+        results(bench("aime25", base), *others()),
+    )
+    assert decision.verdict == "deploy"
+
+
+def test_guards_on_significant_drops_only_when_asked() -> None:
+    base = base_counts()
+    hmmt_base = [32] * 30
+    hmmt_noisy = [32] * 30
+    for i, step in enumerate([-25, 15, -25, 15, -25, 15, -25, 10]):  # -2.3 points, all over the place
+        hmmt_noisy[i] += step
+    now = [min(K, c + 5) if c < K else c for c in base]
+    current = results(bench("aime25", now), bench("hmmt25", hmmt_noisy), bench("livecodebench_v6", [30] * 30))
+    deployed = results(bench("aime25", base), bench("hmmt25", hmmt_base), bench("livecodebench_v6", [30] * 30))
+    assert run(config(), current, deployed).verdict == "block"  # point estimate: -2.4 > max_drop 2
+    relaxed = run(config("significance:\n  guards: significant\n"), current, deployed)
+    assert relaxed.verdict == "deploy"
+    guard = next(r for r in relaxed.metrics[1].rules if r.rule == "guard")
+    assert "but not significantly (Holm-adjusted p = " in guard.detail
+    hmmt_real = [c - 6 for c in hmmt_base]  # every problem loses 6 of 64 samples: a real drop
+    current = results(bench("aime25", now), bench("hmmt25", hmmt_real), bench("livecodebench_v6", [30] * 30))
+    assert run(config("significance:\n  guards: significant\n"), current, deployed).verdict == "block"

@@ -1,0 +1,158 @@
+"""Is a difference real? Per-benchmark comparisons against the deployed run, and whether they are comparable.
+
+Pure functions, used by the policy. The deployed run's per-item results travel in its ledger record as a
+compact `Digest` (a hash of the sorted item ids, the samples per item, and the number of correct samples per
+item in id order, base64 — about 1.4 KB for 1,000 items), so the paired test needs neither the old files nor
+git history, locally or in GitHub Deployments.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .results import Benchmark
+from .stats import Comparison, mcnemar, paired, stderr_test
+
+MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
+COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens")
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Per-item results in a few bytes: enough to pair a later run with this one, item by item."""
+
+    ids_hash: str
+    n: int
+    samples: int
+    counts: str  # base64 of correct-sample counts per item, in sorted-id order (1 byte, or 2 when samples > 255)
+
+    def scores(self) -> list[float]:
+        raw = base64.b64decode(self.counts)
+        width = 2 if self.samples > 255 else 1
+        return [int.from_bytes(raw[i : i + width], "big") / self.samples for i in range(0, len(raw), width)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ids": self.ids_hash, "n": self.n, "k": self.samples, "c": self.counts}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Digest | None:
+        try:
+            return cls(str(data["ids"]), int(data["n"]), int(data["k"]), str(data["c"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def ids_hash(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+
+
+def digest_of(bench: Benchmark) -> Digest | None:
+    if bench.items is None or not bench.items.scores or len(bench.items.scores) > MAX_DIGEST_ITEMS:
+        return None
+    samples = max(bench.items.samples, 1)
+    width = 2 if samples > 255 else 1
+    ordered = sorted(bench.items.scores)
+    counts = b"".join(round(bench.items.scores[i] * samples).to_bytes(width, "big") for i in ordered)
+    return Digest(ids_hash(ordered), len(ordered), samples, base64.b64encode(counts).decode())
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What the ledger keeps of one benchmark of the deployed run, besides its score."""
+
+    n: int | None = None
+    stderr: float | None = None
+    samples: int | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    digest: Digest | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "stderr": self.stderr,
+            "samples": self.samples,
+            "settings": dict(self.settings),
+            "items": self.digest.to_json() if self.digest else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Deployed:
+        items = data.get("items")
+        return cls(
+            n=data.get("n"),
+            stderr=data.get("stderr"),
+            samples=data.get("samples"),
+            settings=dict(data.get("settings") or {}),
+            digest=Digest.from_json(items) if isinstance(items, dict) else None,
+        )
+
+
+def deployed_of(bench: Benchmark) -> Deployed:
+    return Deployed(
+        bench.n or (len(bench.items.scores) if bench.items else None),
+        bench.stderr,
+        bench.samples_per_problem,
+        dict(bench.settings),
+        digest_of(bench),
+    )
+
+
+def differences(current: Benchmark, base: Deployed) -> tuple[list[str], bool]:
+    """(what makes the runs not comparable, whether the current run is partial)."""
+    found: list[str] = []
+    n_now = current.n or (len(current.items.scores) if current.items else None)
+    partial = bool(base.n and n_now and n_now < base.n)
+    if partial:
+        found.append(f"partial run: {n_now} of the deployed run's {base.n} items")
+    elif base.digest and current.items and ids_hash(list(current.items.scores)) != base.digest.ids_hash:
+        found.append("the items differ from the deployed run's (other problems or ids)")
+    if base.samples and current.samples_per_problem and base.samples != current.samples_per_problem:
+        found.append(f"samples per item differ ({current.samples_per_problem} vs {base.samples} deployed)")
+    for key in COMPARED_SETTINGS:
+        now, then = current.settings.get(key), base.settings.get(key)
+        if now is not None and then is not None and now != then:
+            found.append(f"{key} differs ({now} vs {then} deployed)")
+    return found, partial
+
+
+def compare(
+    current: Benchmark,
+    base_score: float,
+    base: Deployed,
+    method: str,
+    confidence: float,
+    comparable: bool,
+    sign: float = 1.0,
+) -> Comparison | None:
+    """The comparison `method` asks for (auto: paired, else stderr), or None when there are no error bars.
+
+    `sign` is -1 for lower-is-better metrics, so that a positive delta is always an improvement.
+    """
+    if method == "off":
+        return None
+    if method in ("auto", "paired") and comparable and current.items and base.digest:
+        now = [current.items.scores[i] for i in sorted(current.items.scores)]
+        then = base.digest.scores()
+        if len(now) == len(then):
+            if base.digest.samples == 1 and current.items.samples == 1:
+                improved = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign > 0)
+                worsened = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign < 0)
+                return mcnemar(improved, worsened, len(now), confidence)
+            return paired([(a - b) * sign for a, b in zip(now, then, strict=True)], confidence)
+    if method in ("auto", "stderr") and current.stderr is not None and base.stderr is not None:
+        return stderr_test(current.score * sign, base_score * sign, current.stderr, base.stderr, confidence)
+    return None
+
+
+def describe(comparison: Comparison | None, confidence: float, sign: float = 1.0) -> str:
+    """`(95 % CI -2.1 … +4.7, p = 0.23)`, in the metric's own direction."""
+    if comparison is None:
+        return "(no error bars)"
+    if comparison.p_value is None or comparison.ci_low is None or comparison.ci_high is None:
+        return f"({comparison.method}: too few items for an interval)"
+    low, high = sorted((comparison.ci_low * sign, comparison.ci_high * sign))
+    return f"({confidence * 100:g} % CI {low:+.1f} … {high:+.1f}, p = {comparison.p_value:.2g})"

@@ -1,0 +1,70 @@
+"""The evidence behind each metric's verdict: a comparison with its uncertainty, and comparability problems.
+
+Pure: the policy calls it with the parsed results and the deployed run's ledger details. Defaults follow
+deploy.yaml's `significance:` (confidence 0.95, method auto, guards on the point estimate) and
+`comparability:` (block).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .config import Config
+from .noise import Deployed, compare, describe, differences
+from .results import Benchmark
+from .stats import Comparison, holm
+
+
+@dataclass(frozen=True)
+class Evidence:
+    comparison: Comparison | None
+    problems: tuple[str, ...] = ()
+    partial: bool = False
+
+    def stats_json(self, confidence: float) -> dict[str, object] | None:
+        c = self.comparison
+        if c is None:
+            return None
+        return {
+            "method": c.method,
+            "confidence": confidence,
+            "p_value": c.p_value,
+            "ci": [c.ci_low, c.ci_high],
+            "mde": c.mde,
+            "n": c.n,
+        }
+
+
+def measure(
+    config: Config, bench: Benchmark | None, base_score: float | None, base: Deployed | None, direction: str
+) -> Evidence | None:
+    if bench is None or base_score is None or base is None:
+        return None
+    problems, partial = differences(bench, base)
+    comparable = not problems
+    sign = 1.0 if direction == "higher" else -1.0
+    comparison = compare(
+        bench, base_score, base, config.significance.method, config.significance.confidence, comparable, sign
+    )
+    return Evidence(comparison, tuple(problems), partial)
+
+
+def adjusted_drop_p(config: Config, evidence: Mapping[str, Evidence | None], guarded: list[str]) -> dict[str, float]:
+    """Holm-adjusted one-sided p-values of a drop, across the guarded metrics that have error bars."""
+    names = [n for n in guarded if (e := evidence.get(n)) and e.comparison and e.comparison.p_value is not None]
+    drops = [evidence[n].comparison.p_drop() for n in names]  # type: ignore[union-attr]
+    return dict(zip(names, holm([p for p in drops if p is not None]), strict=True))
+
+
+def gain_detail(shown: str, evidence: Evidence | None, confidence: float, direction: str) -> tuple[bool, str]:
+    """(significant, the words after the delta) — e.g. `(95 % CI -2.1 … +4.7, p = 0.23) — within noise; …`."""
+    sign = 1.0 if direction == "higher" else -1.0
+    comparison = evidence.comparison if evidence else None
+    text = f"{shown} {describe(comparison, confidence, sign)}"
+    if comparison is None or comparison.p_value is None:
+        return False, text
+    if comparison.p_value < 1.0 - confidence:
+        return True, text
+    detects = f"; this benchmark detects ≥ {comparison.mde:.1f} points" if comparison.mde else ""
+    return False, f"{text} — within noise{detects}"
