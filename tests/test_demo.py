@@ -21,7 +21,14 @@ def test_demo_replays_the_example_history() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     verdicts = re.findall(r"expected (\S+): ✓", out)
-    assert verdicts == ["deploy", "skip", "deploy", "block", "report-only", "rollback"]
+    assert verdicts == ["deploy", "skip", "deploy", "block", "report-only", "block", "rollback"]
+    assert re.search(
+        r"^SKIP: aime25: \+1\.3 \(\+1\.75%\) \(95 % CI -\d\.\d … \+\d\.\d, p = 0\.\d+\) — within noise; "
+        r"this benchmark detects ≥ \d\.\d points$",
+        out,
+        re.MULTILINE,
+    )
+    assert "BLOCK: aime25: partial run: 28 of the deployed run's 30 items" in out
     assert re.search(r"^rolled back from \w{7} to \w{7}: restored Netlify deploy \w+ and locked it$", out, re.MULTILINE)
     assert re.search(r"^\S+ \S+  \w{7}  main    production  rollback  success", out, re.MULTILINE)
     assert re.findall(r"^(DEPLOY|SKIP|BLOCK|REPORT ONLY)", out, flags=re.MULTILINE) == [
@@ -30,6 +37,7 @@ def test_demo_replays_the_example_history() -> None:
         "DEPLOY",
         "BLOCK",
         "REPORT ONLY",
+        "BLOCK",
     ]
     assert "the build-hook receiver got 2 POST(s):" in out
     assert len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='aime25 ", out, flags=re.MULTILINE)) == 2

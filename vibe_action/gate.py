@@ -109,7 +109,7 @@ def hook_title(config: Config, results: Results, request: RunRequest) -> str:
     score = results.benchmarks.get(config.primary)
     fields = {
         "primary": config.primary,
-        "score": "?" if score is None else f"{round(score.score, 4):g}",
+        "score": "?" if score is None else f"{round(score.score, 2):g}",
         "short_sha": request.sha[:7],
         "sha": request.sha,
         "branch": request.branch,

@@ -368,7 +368,8 @@ def _num(value: float) -> str:
 
 
 def _signed(value: float) -> str:
-    return f"{'+' if value >= 0 else '-'}{_num(abs(value))}"
+    """A change, to two decimals: benchmark scores are not more precise than that."""
+    return f"{'+' if value >= 0 else '-'}{round(abs(value), 2):g}"
 
 
 def _pct(delta: float, base: float) -> str:

@@ -32,7 +32,7 @@ def decision_line(decision: Decision) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "—" if value is None else f"{round(value, 4):g}"
+    return "—" if value is None else f"{round(value, 2):g}"
 
 
 def _delta(row: MetricRow) -> str:
