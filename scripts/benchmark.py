@@ -9,8 +9,10 @@ asserted in tests, because they are deterministic. Runs offline: GitHub is the t
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import random
 import re
 import resource
 import sys
@@ -31,8 +33,9 @@ from tests.conftest import CONFIG, Workspace, native  # noqa: E402
 from tests.fake_github import FakeGitHub  # noqa: E402
 from vibe_action.config import parse_config  # noqa: E402
 from vibe_action.ledger import LocalLedger, Record  # noqa: E402
+from vibe_action.noise import Deployed, deployed_of  # noqa: E402
 from vibe_action.policy import Baseline, Context, decide  # noqa: E402
-from vibe_action.results import Benchmark, Results  # noqa: E402
+from vibe_action.results import Benchmark, Results, Source, load_results  # noqa: E402
 
 SIX = ["aime25", "hmmt25", "livecodebench_v6", "gpqa", "math500", "aime24"]
 
@@ -47,6 +50,45 @@ def bench_policy(rounds: int = 5000) -> str:
         decide(config, results, base, context)
     per = (time.perf_counter() - started) / rounds * 1e6
     return f"policy: decide() on 6 benchmarks: {per:.1f} µs per decision ({rounds} rounds)"
+
+
+def bench_noise(benchmarks: int = 6, items: int = 1000, samples: int = 64) -> str:
+    """Issue 5's bar: 6 benchmarks x 1,000 items x 64 samples decide in under a second (parse included)."""
+    rng = random.Random(5)
+    names = [f"bench{i}" for i in range(benchmarks)]
+    text = "version: 1\nprimary: bench0\nmetrics:\n" + "".join(f"  {n}: {{max_drop: 2}}\n" for n in names)
+    text = text.replace("bench0: {max_drop: 2}", "bench0: {min_gain: 1, max_drop: 2}")
+    config = parse_config(text, "config/deploy.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "results").mkdir()
+        for run in ("base", "now"):
+            for name in names:
+                lines = []
+                for i in range(items):
+                    correct = rng.randint(0, samples)
+                    lines.append(
+                        json.dumps({"id": f"{name}-{i}", "correctness": [1] * correct + [0] * (samples - correct)})
+                    )
+                (root / "results" / f"{name}.jsonl").write_text("\n".join(lines) + "\n")
+            if run == "base":
+                base = load_results([Source("results/*.jsonl")], root)
+                details = {n: Deployed.from_json(deployed_of(b).to_json()) for n, b in base.benchmarks.items()}
+                baseline = Baseline("b" * 40, base.scores(), details)
+        tracemalloc.start()
+        started = time.perf_counter()
+        current = load_results([Source("results/*.jsonl")], root)
+        parsed = time.perf_counter()
+        decision = decide(config, current, baseline, Context("c" * 40, "main"))
+        done = time.perf_counter()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    method = decision.metrics[0].rules[1].stats or {}
+    return (
+        f"noise: {benchmarks} benchmarks x {items} items x {samples} samples: parse {parsed - started:.2f} s, "
+        f"decide {(done - parsed) * 1e3:.0f} ms ({method.get('method')} tests), total {done - started:.2f} s, "
+        f"peak {peak:.0f} MiB"
+    )
 
 
 def bench_ledger(count: int = 10_000) -> str:
@@ -131,6 +173,7 @@ def bench_action(seeded_this_month: int, with_counts: bool = True) -> str:
 def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     print(bench_policy())
+    print(bench_noise())
     print(bench_ledger())
     for seeded in (0, 20, 150):
         print(bench_action(seeded))

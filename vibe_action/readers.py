@@ -246,6 +246,14 @@ def _jsonl(text: str, file: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+def _binary(flags: list[Any]) -> bool:
+    """Only 0/1 (or booleans): fast for long lists, since set() hashes True as 1 and False as 0."""
+    try:
+        return set(flags) <= {0, 1} and all(type(f) in (int, bool) for f in set(flags))
+    except TypeError:  # an unhashable element, such as a list
+        return False
+
+
 def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]:
     """VibeThinker-style per-problem JSONL: `{"id": ..., "correctness": [1, 0, ...]}` per line."""
     scores: dict[str, float] = {}
@@ -253,14 +261,14 @@ def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]
     name = options.benchmark or PurePosixPath(file).stem
     for number, row in _jsonl(text, file):
         flags = row.get("correctness")
-        if not isinstance(flags, list) or not flags or not all(f in (0, 1, True, False) for f in flags):
+        if not isinstance(flags, list) or not flags or not _binary(flags):
             raise _problem(file, number, "'correctness' must be a non-empty list of 0/1 per sample")
         ident = next((row[k] for k in ("id", "problem_id", "idx", "question_id", "index") if k in row), None)
         key = str(ident) if ident is not None else f"line-{number}"
         if key in scores:
             raise _problem(file, number, f"problem '{key}' appears twice")
         samples = max(samples, len(flags))
-        scores[key] = sum(1 for f in flags if f) / len(flags)
+        scores[key] = sum(flags) / len(flags)
         name = options.benchmark or str(row.get("benchmark") or row.get("dataset") or name)
     return [_items_result(name, scores, samples, 1)]
 

@@ -61,18 +61,31 @@ def t_sf(t: float, df: float) -> float:
     return tail if t >= 0 else 1.0 - tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
+
+
 def t_ppf(q: float, df: float) -> float:
-    """The q-quantile of Student's t (bisection on the survival function, to 1e-12)."""
+    """The q-quantile of Student's t: Newton's method from the normal quantile, bisection as a fallback."""
     if not 0.0 < q < 1.0:
         raise ValueError("q must be between 0 and 1")
-    lo, hi = -1e3, 1e3
-    for _ in range(200):
+    x = _NORMAL.inv_cdf(q)
+    for _ in range(50):
+        step = ((1.0 - t_sf(x, df)) - q) / max(t_pdf(x, df), 1e-300)
+        x -= step
+        if abs(step) < 1e-12 * max(1.0, abs(x)):
+            return x
+        if not math.isfinite(x) or abs(x) > 1e6:
+            break
+    lo, hi = -1e6, 1e6  # heavy tails (df = 1, extreme q): bisection always converges
+    for _ in range(400):
         mid = (lo + hi) / 2.0
         if 1.0 - t_sf(mid, df) < q:
             lo = mid
         else:
             hi = mid
-        if hi - lo < 1e-12:
+        if hi - lo < 1e-12 * max(1.0, abs(mid)):
             break
     return (lo + hi) / 2.0
 
