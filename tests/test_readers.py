@@ -70,6 +70,10 @@ def test_lm_eval_samples_complete_the_aggregate_with_items(tmp_path: Path) -> No
         )
         for i in range(30)
     ]
+    # lm-eval writes one line per document and filter; the strict filter's lines must be ignored
+    lines += [
+        json.dumps({"doc_id": i, "doc_hash": f"h{i:02d}", "filter": "none", "exact_match": 0.0}) for i in range(30)
+    ]
     write(tmp_path, "evals/samples_aime25_2026-11-20T10-00-00.jsonl", "\n".join(lines) + "\n")
     res = load_results([Source("evals/*")], tmp_path, tasks=CONFIG_TASKS)
     aime = res.benchmarks["aime25"]

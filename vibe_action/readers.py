@@ -278,11 +278,13 @@ def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Par
     match = re.match(r"samples_(.+?)_\d{4}-\d{2}-\d{2}", PurePosixPath(file).name)
     task = match.group(1) if match else PurePosixPath(file).stem.removeprefix("samples_")
     name, wanted = options.tasks.get(task, (options.benchmark or task, options.metric))
-    metric = (wanted or "").split(",")[0]
+    metric, _, wanted_filter = (wanted or "").partition(",")
     scores: dict[str, float] = {}
     for number, row in _jsonl(text, file):
         if "doc_id" not in row:
             raise _problem(file, number, "not an lm-evaluation-harness sample: no 'doc_id'")
+        if wanted_filter and row.get("filter", wanted_filter) != wanted_filter:
+            continue  # one line per document and filter: keep the filter the metric names
         key = metric or next((m for m in PREFERRED_METRICS if m in row), "")
         value = _number(row.get(key))
         if value is None:
