@@ -206,3 +206,12 @@ def test_guards_on_significant_drops_only_when_asked() -> None:
     hmmt_real = [c - 6 for c in hmmt_base]  # every problem loses 6 of 64 samples: a real drop
     current = results(bench("aime25", now), bench("hmmt25", hmmt_real), bench("livecodebench_v6", [30] * 30))
     assert run(config("significance:\n  guards: significant\n"), current, deployed).verdict == "block"
+
+
+def test_another_task_version_is_not_comparable() -> None:
+    base = base_counts()
+    current = results(bench("aime25", [min(K, c + 5) for c in base], task_hash="new1"), *others())
+    deployed = results(bench("aime25", base, task_hash="old0"), *others())
+    decision = run(config(), current, deployed)
+    assert decision.verdict == "block"
+    assert decision.reasons[0] == "aime25: task_hash differs (new1 vs old0 deployed)"

@@ -18,7 +18,9 @@ from .results import Benchmark
 from .stats import Comparison, mcnemar, paired, stderr_test
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
-COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens")
+# Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
+# comparable item by item.
+COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash")
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,7 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
             "point the glob at results_*.json, or set format:",
         )
     n_samples = data.get("n-samples") or {}
+    hashes = data.get("task_hashes") if isinstance(data.get("task_hashes"), dict) else {}
     settings = _settings(data.get("config")) | _settings(data.get("configs"))
     parsed = []
     for task, metrics in results.items():
@@ -177,7 +178,7 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
                 line,
                 n if isinstance(n, int) else None,
                 _stderr_for(metrics, key),
-                settings=settings,
+                settings={**settings, **({"task_hash": hashes[task]} if task in hashes else {})},
             )
         )
     return parsed
