@@ -118,6 +118,9 @@ class GitHubLedger:
                 return {}
         return payload if isinstance(payload, dict) else {}
 
+    def _deployment_url(self, deployment_id: object) -> str:
+        return f"{self.repo.url}/deployments/{deployment_id}"
+
     def _ours(self, deployment: Deployment) -> bool:
         return isinstance(self._payload(deployment).get(PAYLOAD_KEY), dict)
 
@@ -126,16 +129,19 @@ class GitHubLedger:
         status, url, description = "unknown", None, ""
         if with_status:
             self.requests += 1
-            try:
-                statuses = list(deployment.get_statuses().get_page(0))
+            try:  # built from the repository URL, not from the listing's `url` fields
+                _, statuses = self.repo.requester.requestJsonAndCheck(
+                    "GET", f"{self._deployment_url(deployment.id)}/statuses", parameters={"per_page": 100}
+                )
             except GithubException as exc:
                 raise ExternalError(f"cannot read deployment statuses ({describe(exc)})") from None
+            statuses = [s for s in statuses or [] if isinstance(s, dict) and "id" in s]
             if statuses:
-                latest = max(statuses, key=lambda s: s.id)
-                description = latest.description or ""
-                status = STATE_TO_STATUS.get(latest.state, "unknown")
+                latest = max(statuses, key=lambda s: s["id"])
+                description = str(latest.get("description") or "")
+                status = STATE_TO_STATUS.get(str(latest.get("state")), "unknown")
                 status = next((s for p, s in PREFIXED.items() if description.startswith(p)), status)
-                url = latest.environment_url or None
+                url = latest.get("environment_url") or None
             else:
                 status = "in_progress"  # created, no status yet: a run is (or was) deploying it
         scores = data.get("scores") if isinstance(data.get("scores"), dict) else {}
@@ -155,7 +161,7 @@ class GitHubLedger:
             deploy_url=url,
             model=data.get("model") if isinstance(data.get("model"), dict) else None,
             extra={
-                "github_deployment_url": deployment.url,
+                "github_deployment_id": deployment.id,
                 "description": description,
                 **{key: data[key] for key in ("month", COUNT_KEY, "benchmarks") if key in data},
             },
@@ -198,7 +204,7 @@ class GitHubLedger:
             record,
             id=str(deployment.id),
             status="in_progress",
-            extra={**record.extra, "github_deployment_url": deployment.url},
+            extra={**record.extra, "github_deployment_id": deployment.id},
         )
         self._status(started, "in_progress", "deploying: firing the build hook")
         return started
@@ -224,7 +230,7 @@ class GitHubLedger:
             body["environment_url"] = record.deploy_url
         try:
             self.repo.requester.requestJsonAndCheck(
-                "POST", f"{record.extra['github_deployment_url']}/statuses", input=body
+                "POST", f"{self._deployment_url(record.extra['github_deployment_id'])}/statuses", input=body
             )
         except GithubException as exc:
             raise ExternalError(f"cannot update the GitHub deployment status to '{state}' ({describe(exc)})") from None
