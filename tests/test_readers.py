@@ -180,3 +180,13 @@ def test_format_named_in_the_config_overrides_detection(tmp_path: Path) -> None:
     write(tmp_path, "results/odd.txt", '{"id": "a", "correctness": [1]}\n')
     res = load_results([Source("results/*.txt", format="correctness", benchmark="aime25")], tmp_path)
     assert res.scores() == {"aime25": 100.0}
+
+
+def test_vibethinker_summary_csv(tmp_path: Path) -> None:
+    text = (
+        "model_path,dataset,pass@1,pass@64,cons@64,cutoff_raio,mean_response_tokens,run_hours\n"
+        "/ckpts/global_step_290/hf,aime25.parquet,0.74375,0.9,0.85,0.0,18686.2,0.49\n"
+    )
+    write(tmp_path, "results/aime25_pass.csv", text)
+    res = load_results([Source("results/*.csv")], tmp_path)
+    assert res.scores() == {"aime25": pytest.approx(74.375)}

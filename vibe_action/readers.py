@@ -10,7 +10,8 @@ Formats (detected from the content, or named per glob with `format:` in deploy.y
   and `config_general` (generation settings);
 - `livecodebench`: LiveCodeBench `*_eval_all.json` — per problem `question_id`, `graded_list` of booleans;
 - `correctness`: per-problem JSONL with a `correctness` list of 0/1 per sample (VibeThinker's scripts);
-- `opencompass`: an OpenCompass summary CSV, `dataset,version,metric,mode,<model>`.
+- `opencompass`: an OpenCompass summary CSV, `dataset,version,metric,mode,<model>` (also read: the summary CSV
+  of VibeThinker's evaluation, `model_path,dataset,pass@1,pass@64,cons@64,...`).
 Scores on a 0-1 scale become 0-100. Per-item results are kept as the fraction of correct samples per item,
 keyed by a stable id (the document hash when there is one).
 """
@@ -70,7 +71,7 @@ def detect(path: str, text: str) -> str:
     """Which format a file is in, from its name and first bytes; `flat` when nothing else fits."""
     name = PurePosixPath(path).name
     head = text.lstrip()[:4096]
-    if name.endswith(".csv") or head.startswith("dataset,"):
+    if name.endswith(".csv") or head.startswith(("dataset,", "model_path,")):
         return "opencompass"
     if name.endswith(".jsonl"):
         first = text.lstrip().split("\n", 1)[0]
@@ -299,7 +300,25 @@ def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Par
     return [_items_result(name, scores, 1, 1)]
 
 
+def read_summary_csv(text: str, file: str, options: ReadOptions) -> list[Parsed]:
+    """VibeThinker's evaluation summary: `model_path,dataset,pass@1,pass@64,cons@64,...` (0-1 scores)."""
+    reader = csv.DictReader(io.StringIO(text))
+    parsed = []
+    for row in reader:
+        dataset = PurePosixPath((row.get("dataset") or "").strip()).stem
+        try:
+            score = float(row.get("pass@1") or "")
+        except ValueError:
+            raise _problem(file, reader.line_num, f"{dataset or 'row'}: pass@1 is not a number") from None
+        name, _ = options.tasks.get(dataset, (options.benchmark or dataset, None))
+        parsed.append(Parsed(name, _percent(score), reader.line_num))
+    return parsed
+
+
 def read_opencompass(text: str, file: str, options: ReadOptions) -> list[Parsed]:
+    first = text.split("\n", 1)[0].split(",")
+    if "pass@1" in first and "dataset" in first:
+        return read_summary_csv(text, file, options)
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or [h.strip() for h in header[:4]] != ["dataset", "version", "metric", "mode"] or len(header) < 5:
