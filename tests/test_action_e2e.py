@@ -526,3 +526,16 @@ def test_a_build_of_another_commit_is_flagged_in_the_check_run(
     for text in (result.summary, json.dumps(result.outputs), json.dumps(check)):
         assert NETLIFY_TOKEN not in text
         assert netlify.hook_id not in text
+
+
+def test_a_huge_report_is_cut_below_githubs_limit(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    scores = {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1}
+    scores.update({f"extra_benchmark_with_a_rather_long_name_{i:04d}": 50.0 for i in range(1500)})
+    _, result = push(workspace, fake_github, hook_server, scores, inputs={"INPUT_DRY_RUN": "true"})
+    assert result.code == 0
+    (check,) = fake_github.check_runs.values()  # accepted: the fake rejects anything over 65,535 bytes
+    summary = check["output"]["summary"].encode()
+    assert 60_000 < len(summary) <= 65_535
+    assert check["output"]["summary"].endswith("(cut to fit GitHub's size limit)\n")
