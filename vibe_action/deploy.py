@@ -21,7 +21,7 @@ from .confirm import Confirmation, confirm
 from .decision import Decision
 from .errors import ExternalError, InputError
 from .ledger import Ledger, Record
-from .netlify import NetlifyClient
+from .netlify import Deploy, NetlifyClient
 from .redact import Secrets
 
 HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
@@ -230,7 +230,7 @@ def _outcome(
     return "success", message, extra, warnings
 
 
-def _publish_warnings(deploy: Any, services: Services) -> list[str]:
+def _publish_warnings(deploy: Deploy | None, services: Services) -> list[str]:
     """A locked published deploy means auto-publishing is off: the new snapshot is built but not live."""
     if services.netlify is None or deploy is None:
         return []

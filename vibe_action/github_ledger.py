@@ -67,7 +67,6 @@ class GitHubLedger:
         self.repo = repo
         self.run_url = run_url
         self.now = now
-        self.requests = 0  # reads made, for the benchmark and tests
 
     # ------------------------------------------------------------------ reading
 
@@ -100,7 +99,6 @@ class GitHubLedger:
         return sorted(unique.values(), key=lambda d: d.id, reverse=True)
 
     def _page(self, listing: Any, number: int) -> list[Deployment]:
-        self.requests += 1
         try:
             return list(listing.get_page(number))
         except GithubException as exc:
@@ -128,7 +126,6 @@ class GitHubLedger:
         data = self._payload(deployment)[PAYLOAD_KEY]
         status, url, description = "unknown", None, ""
         if with_status:
-            self.requests += 1
             try:  # built from the repository URL, not from the listing's `url` fields
                 _, statuses = self.repo.requester.requestJsonAndCheck(
                     "GET", f"{self._deployment_url(deployment.id)}/statuses", parameters={"per_page": 100}

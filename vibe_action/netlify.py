@@ -108,7 +108,6 @@ class NetlifyClient:
         self.session = session
         self.site_id = site_id
         self.api_url = api_url.rstrip("/")
-        self.requests = 0
         secrets.add(token)
         self._headers = {"Authorization": f"Bearer {token}", "User-Agent": "vibe-deploy-gate"}
         self._read = HTTPAdapter(max_retries=idempotent_retry())
@@ -119,7 +118,6 @@ class NetlifyClient:
     def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> requests.Response:
         adapter = self._post if method == "POST" else self._read
         self.session.mount(self.api_url, adapter)
-        self.requests += 1
         try:
             response = self.session.request(
                 method, f"{self.api_url}{path}", params=params, headers=self._headers, timeout=TIMEOUT

@@ -31,8 +31,6 @@ from typing import Any
 from .errors import InputError, Problem
 from .sourcemap import SourceMap, load_json
 
-FORMATS = ("auto", "native", "flat", "lm-eval", "lm-eval-samples", "lighteval", "livecodebench", "correctness",
-           "opencompass")  # fmt: skip
 SETTING_KEYS = ("temperature", "top_p", "max_tokens", "max_new_tokens", "max_gen_toks", "top_k")
 PREFERRED_METRICS = ("exact_match", "acc", "pass@1", "accuracy", "extractive_match", "em", "score")
 
