@@ -37,6 +37,7 @@ demo: $(STAMP_RUN)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check vibe_action tests entrypoint.py scripts
 	$(BIN)/ruff format --check vibe_action tests entrypoint.py scripts
+	$(BIN)/lint-imports
 	$(BIN)/zizmor --offline --config zizmor.yml --quiet .github/workflows action.yml examples/workflow.yml
 
 typecheck: $(STAMP_TEST)

@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.actions_env import HOOK_ID, HOOK_PATH, TOKEN, ActionResult, action_env, pr_payload, push_payload, run_action
@@ -302,9 +303,8 @@ def test_pull_request_previews_on_the_head_sha_with_one_sticky_comment(
     assert hook_posts(hook_server) == 0
 
 
-def test_sticky_comment_is_found_across_all_pages(
-    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
-) -> None:
+@pytest.mark.usefixtures("hook_server")
+def test_sticky_comment_is_found_across_all_pages(workspace: Workspace, fake_github: FakeGitHub) -> None:
     fake_github.seed_comments(7, 150, marker_at=120, marker="<!-- vibe-deploy-gate:sticky-comment -->")
     workspace.write(RESULTS, native(77.5))
     head = workspace.commit("candidate", branch="feature/x")

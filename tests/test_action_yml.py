@@ -17,7 +17,7 @@ from tests.composite_runner import Expression, interpolate, run_composite
 from tests.conftest import ROOT, Workspace, native
 from tests.fake_github import FakeGitHub
 from vibe_action.action import OUTPUT_NAMES
-from vibe_action.settings import INPUT_NAMES
+from vibe_action.github.settings import INPUT_NAMES
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 README = (ROOT / "README.md").read_text()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CONFIG
-from vibe_action.config import Amount, glob_regex, load_config, parse_config
 from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.config import Amount, glob_regex, load_config, parse_config
 
 
 def problems(text: str) -> list[Problem]:

@@ -46,7 +46,7 @@ def test_demo_replays_the_example_history() -> None:
     assert "demo OK" in out
 
 
-def test_demo_without_examples_is_a_clear_error(tmp_path: object) -> None:
+def test_demo_without_examples_is_a_clear_error() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "vibe_action", "demo", "--examples", "/nonexistent"],
         cwd=ROOT,

@@ -11,7 +11,8 @@ from pytest_httpserver import HTTPServer
 
 from tests.conftest import Workspace, native
 from vibe_action.gate import RunRequest, Services, run_gate
-from vibe_action.ledger import LocalLedger, Record
+from vibe_action.ledger.local import LocalLedger
+from vibe_action.ledger.records import Record
 from vibe_action.redact import Secrets
 
 HOOK = "/build_hooks/race0000000000000000hook"

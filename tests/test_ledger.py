@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from vibe_action.errors import InputError
-from vibe_action.ledger import LocalLedger, Record, baseline, deployed_shas, deploys_in_month
+from vibe_action.ledger.local import LocalLedger
+from vibe_action.ledger.records import Outcome, Record, baseline, deployed_shas, deploys_in_month
 
 
 def record(sha: str, status: str = "success", time: str = "2026-11-02T10:00:00Z", env: str = "production") -> Record:
@@ -137,7 +138,7 @@ def test_start_then_finish_is_one_record_in_its_latest_state(tmp_path: Path) -> 
     # While in progress, the commit counts as deployed: a concurrent run does not fire it again.
     assert deployed_shas(ledger.records(), "production") == frozenset({"a"})
     assert baseline(ledger.records(), "production") is None
-    final = ledger.finish(started, "success", "build hook accepted (HTTP 200)", deploy_url="https://x")
+    final = ledger.finish(started, Outcome("success", "build hook accepted (HTTP 200)", deploy_url="https://x"))
     assert ledger.records() == [final]
     assert final.reasons[-1] == "build hook accepted (HTTP 200)"
     assert final.deploy_url == "https://x"

@@ -8,12 +8,12 @@ from types import MappingProxyType
 import pytest
 
 from tests.conftest import CONFIG
-from vibe_action.config import Config, parse_config
-from vibe_action.decision import Decision
-from vibe_action.noise import deployed_of
-from vibe_action.policy import Baseline, Context, decide
-from vibe_action.readers import Item
-from vibe_action.results import Benchmark, Results
+from vibe_action.decide.decision import Decision
+from vibe_action.decide.noise import deployed_of
+from vibe_action.decide.policy import Baseline, Context, decide
+from vibe_action.inputs.config import Config, parse_config
+from vibe_action.inputs.readers import Item
+from vibe_action.inputs.results import Benchmark, Results
 
 K = 64
 
@@ -41,7 +41,7 @@ def results(*benches: Benchmark) -> Results:
 
 def baseline_from(res: Results) -> Baseline:
     """A deployed run, as the ledger would give it back (through the compact digest)."""
-    from vibe_action.noise import Deployed
+    from vibe_action.decide.noise import Deployed
 
     details = {n: Deployed.from_json(deployed_of(b).to_json()) for n, b in res.benchmarks.items()}
     return Baseline("b" * 40, res.scores(), details)

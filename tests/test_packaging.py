@@ -61,11 +61,28 @@ def test_test_lock_pins_the_test_extra_and_does_not_repeat_runtime_pins() -> Non
 
 def test_shipped_schemas_are_valid_draft_2020_12_and_packaged() -> None:
     for name in ("deploy", "results"):
-        schema = json.loads((ROOT / "vibe_action" / "schemas" / f"{name}.schema.json").read_text())
+        schema = json.loads((ROOT / "vibe_action" / "inputs" / "schemas" / f"{name}.schema.json").read_text())
         Draft202012Validator.check_schema(schema)
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    data = pyproject()["tool"]["setuptools"]["package-data"]["vibe_action"]  # type: ignore[index]
+    data = pyproject()["tool"]["setuptools"]["package-data"]["vibe_action.inputs"]  # type: ignore[index]
     assert "schemas/*.json" in data
+
+
+def test_every_subpackage_is_found_by_the_build() -> None:
+    """A layer folder without `__init__.py` would be left out of the wheel while tests pass from the checkout."""
+    from setuptools import find_packages
+
+    found = set(find_packages(str(ROOT), include=["vibe_action", "vibe_action.*"]))
+    folders = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in (ROOT / "vibe_action").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert folders == found
+    assert pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == [  # type: ignore[index]
+        "vibe_action",
+        "vibe_action.*",
+    ]
 
 
 def test_entrypoint_is_thin() -> None:
@@ -75,7 +92,7 @@ def test_entrypoint_is_thin() -> None:
 
 
 def test_example_config_is_valid() -> None:
-    from vibe_action.config import load_config
+    from vibe_action.inputs.config import load_config
 
     config = load_config(ROOT / "examples" / "config" / "deploy.yaml")
     assert config.quota.limit == 20

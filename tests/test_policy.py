@@ -9,9 +9,9 @@ from types import MappingProxyType
 import pytest
 
 from tests.conftest import CONFIG
-from vibe_action.config import Config, parse_config
-from vibe_action.policy import Baseline, Context, decide
-from vibe_action.results import Benchmark, Results
+from vibe_action.decide.policy import Baseline, Context, decide
+from vibe_action.inputs.config import Config, parse_config
+from vibe_action.inputs.results import Benchmark, Results
 
 BASE = {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1}
 

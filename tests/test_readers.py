@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vibe_action.errors import InputError
-from vibe_action.results import Source, load_results
+from vibe_action.inputs.results import Source, load_results
 
 LM_EVAL = {
     "results": {

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import native
 from vibe_action.errors import InputError, Problem
-from vibe_action.results import load_results
+from vibe_action.inputs.results import load_results
 
 
 def write(root: Path, name: str, content: str | dict[str, object]) -> None:

@@ -9,13 +9,13 @@ import pytest
 import requests
 
 from tests.fake_netlify import SITE_ID, TOKEN
-from vibe_action.confirm import confirm
 from vibe_action.errors import InputError
-from vibe_action.github_ledger import deploy_id_from_permalink
-from vibe_action.ledger import Record
-from vibe_action.netlify import Deploy, NetlifyClient
+from vibe_action.github.deployments import deploy_id_from_permalink
+from vibe_action.ledger.records import Record
+from vibe_action.netlify.api import Deploy, NetlifyClient
+from vibe_action.netlify.confirm import confirm
+from vibe_action.netlify.snapshots import foreign_deploys, prune_plan, rollback_target, title_pattern
 from vibe_action.redact import Secrets
-from vibe_action.snapshots import foreign_deploys, prune_plan, rollback_target, title_pattern
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vibe_action.sourcemap import Position, format_path, load_json, load_yaml
+from vibe_action.inputs.sourcemap import Position, format_path, load_json, load_yaml
 
 
 def test_json_positions_of_values_keys_and_list_items() -> None:

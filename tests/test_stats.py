@@ -7,7 +7,7 @@ import random
 import pytest
 from scipy import stats as scipy_stats
 
-from vibe_action import stats
+from vibe_action.decide import stats
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -1,9 +1,16 @@
 """vibe-deploy-gate: deploy a model's demo only when its new benchmark results deserve it.
 
-The flow, one module each: `config`, `results` and `readers` parse and validate the inputs; `policy` decides
-(pure; `significance`, `noise` and `stats` tell gains from sampling noise); `ledger` / `github_ledger` remember
-what was deployed; `deploy`, `hook`, `netlify` and `confirm` start and confirm the build; `report`, `annotate`
-and `workflow` show the decision; `cli` and `action` wire them for the command line and for GitHub Actions.
+The folders are the layers, top to bottom (each may import only those below it; `lint-imports` checks it):
+
+- `cli`: the command line, whose subcommands include `action` and `demo`;
+- `action`, `demo`: the GitHub Actions entry and the local end-to-end demo;
+- `gate`: one run — parse → decide → (fire → record), with the I/O clients passed in;
+- `netlify/` and `github/`: side effects on each service (independent of each other);
+- `report`: a `Decision` rendered for people (terminal, markdown, annotations);
+- `ledger/`: what was deployed — the baseline and the quota;
+- `decide/`: the pure policy and its statistics;
+- `inputs/`: deploy.yaml and results files, parsed and validated;
+- `errors`, `redact`: the error types and the secret scrubber every layer uses.
 """
 
 __version__ = "0.1.0"

@@ -18,20 +18,21 @@ from typing import TextIO
 import requests
 from github.Repository import Repository
 
-from . import report, snapshots
-from .annotate import GitHubReporter
-from .config import glob_regex, load_config
-from .decision import Decision, exit_code
-from .errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
-from .event import GitHubContext, load_context
-from .gate import RunRequest, Services, load_inputs, run_gate
-from .github_api import DEFAULT_WRITE_SPACING, make_github
-from .github_ledger import GitHubLedger
-from .netlify import API_URL_VARIABLE, NetlifyClient, make_netlify
-from .redact import Secrets
-from .settings import ActionSettings
-from .snapshot_report import snapshot_report
-from .workflow import Workflow
+from vibe_action import report
+from vibe_action.decide.decision import Decision, exit_code
+from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
+from vibe_action.gate import RunRequest, Services, load_inputs, run_gate
+from vibe_action.github.annotate import GitHubReporter
+from vibe_action.github.api import DEFAULT_WRITE_SPACING, make_github
+from vibe_action.github.deployments import GitHubLedger
+from vibe_action.github.event import GitHubContext, load_context
+from vibe_action.github.settings import ActionSettings
+from vibe_action.github.workflow import Workflow
+from vibe_action.inputs.config import glob_regex, load_config
+from vibe_action.netlify import snapshots
+from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
+from vibe_action.netlify.snapshot_report import snapshot_report
+from vibe_action.redact import Secrets
 
 OUTPUT_NAMES = (
     "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",

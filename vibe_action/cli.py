@@ -17,15 +17,17 @@ from typing import TextIO
 
 import requests
 
-from . import __version__, gitinfo, report, snapshots
-from .config import load_config
-from .decision import exit_code
-from .errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError
-from .gate import HOOK_URL_VARIABLE, RunRequest, Services, load_inputs, run_gate
-from .ledger import DEFAULT_LEDGER, LocalLedger
-from .netlify import API_URL_VARIABLE, NetlifyClient, make_netlify
-from .redact import Secrets
-from .snapshot_report import snapshot_report
+from vibe_action import __version__, report
+from vibe_action.decide.decision import exit_code
+from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError
+from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, load_inputs, run_gate
+from vibe_action.inputs import gitinfo
+from vibe_action.inputs.config import load_config
+from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
+from vibe_action.netlify import snapshots
+from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
+from vibe_action.netlify.snapshot_report import snapshot_report
+from vibe_action.redact import Secrets
 
 COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor", "demo", "action")
 LEDGER_VARIABLE = "VIBE_LEDGER"
@@ -149,11 +151,11 @@ def main(
     secrets.add(getattr(args, "netlify_token", None) or env.get("NETLIFY_AUTH_TOKEN"))
     try:
         if args.command == "action":
-            from .action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
+            from vibe_action.action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
 
             return run_action(env, out)
         if args.command == "demo":
-            from .demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
+            from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
 
             return run_demo(_examples_folder(args.examples), out)
         if args.command == "validate":

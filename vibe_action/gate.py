@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .config import Config, load_config
-from .decision import Decision
-from .deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
-from .ledger import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
-from .noise import Deployed, deployed_of
-from .policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
-from .results import Results, Source, load_results
+from vibe_action.decide.decision import Decision
+from vibe_action.decide.noise import Deployed, deployed_of
+from vibe_action.decide.policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
+from vibe_action.inputs.config import Config, load_config
+from vibe_action.inputs.results import Results, Source, load_results
+from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
+from vibe_action.netlify.deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 

@@ -5,10 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .decision import Decision, MetricRow, RuleCheck
-from .errors import Problem
-from .ledger import Record
-from .workflow import Annotation
+from vibe_action.decide.decision import Decision, MetricRow, RuleCheck
+from vibe_action.errors import Problem
+from vibe_action.ledger.records import Record
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One message at one place: rendered as a check-run annotation and as a workflow command."""
+
+    path: str
+    line: int
+    level: str  # notice | warning | failure (check-run levels; failure is `::error` as a command)
+    message: str
+    title: str = ""
+    column: int | None = None
+
 
 VERDICT_WORDS = {"deploy": "DEPLOY", "skip": "SKIP", "block": "BLOCK"}
 PREVIEW_WORDS = {"deploy": "WOULD DEPLOY", "skip": "WOULD SKIP", "block": "BLOCKED"}
@@ -62,7 +74,7 @@ def rule_label(check: RuleCheck) -> str:
     return f"{check.rule} {mark}"
 
 
-def _name(decision: Decision, row: MetricRow) -> str:
+def _name(row: MetricRow) -> str:
     return row.name + (" *" if row.primary else "") + (" ↓" if row.direction == "lower" else "")
 
 
@@ -74,7 +86,7 @@ def text_report(decision: Decision) -> str:
     table = [("metric", "baseline", "current", "Δ", "rules")]
     for row in decision.metrics:
         rules = " · ".join(rule_label(c) for c in row.rules) or "(reported only)"
-        table.append((_name(decision, row), _num(row.baseline), _num(row.current), _delta(row), rules))
+        table.append((_name(row), _num(row.baseline), _num(row.current), _delta(row), rules))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     lines = [header]
     lines += ["  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(r)).rstrip() for r in table]
@@ -97,7 +109,7 @@ def markdown_report(decision: Decision) -> str:
     for row in decision.metrics:
         rules = "<br>".join(_md(c.detail) for c in row.rules) or "reported only"
         out.append(
-            f"| {_md(_name(decision, row))} | {_num(row.baseline)} | {_num(row.current)} | "
+            f"| {_md(_name(row))} | {_num(row.baseline)} | {_num(row.current)} | "
             f"{_delta(row)} | {rules} | {'✅' if row.passed else '❌'} |"
         )
     out += ["", f"Quota: {decision.quota.line()}. Commit `{decision.sha[:7]}` on `{_md(decision.branch)}`."]

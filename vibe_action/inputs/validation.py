@@ -18,8 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .errors import Problem
-from .sourcemap import PathKey, SourceMap
+from vibe_action.errors import Problem
+from vibe_action.inputs.sourcemap import PathKey, SourceMap
 
 _TYPE_NAMES = {
     "number": "a number",
@@ -34,8 +34,8 @@ _TYPE_NAMES = {
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """A schema shipped inside the package (`vibe_action/schemas/<name>.schema.json`)."""
-    text = resources.files("vibe_action").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    """A schema shipped inside the package (`vibe_action/inputs/schemas/<name>.schema.json`)."""
+    text = resources.files("vibe_action.inputs").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return schema

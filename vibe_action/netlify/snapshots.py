@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .confirm import parse_time
-from .errors import InputError
-from .ledger import LIVE_STATUSES, Ledger, Record
-from .netlify import Deploy, NetlifyClient
+from vibe_action.errors import InputError
+from vibe_action.ledger.records import LIVE_STATUSES, Ledger, Outcome, Record
+from vibe_action.netlify.api import Deploy, NetlifyClient
+from vibe_action.netlify.confirm import parse_time
 
 FINAL_STATES = frozenset({"ready", "error", "rejected"})
 NO_API = (
@@ -83,7 +83,7 @@ def rollback(
         },
     )
     started = ledger.start(record)
-    return ledger.finish(started, "success", message, record.deploy_url, target.deploy_id)
+    return ledger.finish(started, Outcome("success", message, record.deploy_url, target.deploy_id))
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def apply_prune(rows: list[PruneRow], netlify: NetlifyClient, ledger: Ledger) ->
         netlify.delete(row.deploy.id)
         deleted += 1
         if row.record is not None:
-            ledger.finish(row.record, "pruned", f"Netlify deploy {row.deploy.id} deleted by retention")
+            ledger.finish(row.record, Outcome("pruned", f"Netlify deploy {row.deploy.id} deleted by retention"))
     return deleted
 
 

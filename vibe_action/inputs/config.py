@@ -11,10 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .errors import InputError, Problem
-from .results import Source
-from .sourcemap import SourceMap, load_yaml
-from .validation import load_schema, suggest, validate
+from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.results import Source
+from vibe_action.inputs.sourcemap import SourceMap, load_yaml
+from vibe_action.inputs.validation import load_schema, suggest, validate
 
 Direction = Literal["higher", "lower"]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import secrets as random
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from vibe_action.report import Annotation
 
 SUMMARY_LIMIT = 1024 * 1024  # GITHUB_STEP_SUMMARY: 1 MiB per step
 
@@ -28,18 +29,6 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
     """`::name key=value,…::message`, escaped."""
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """One message at one place: rendered as a check-run annotation and as a workflow command."""
-
-    path: str
-    line: int
-    level: str  # notice | warning | failure (check-run levels; failure is `::error` as a command)
-    message: str
-    title: str = ""
-    column: int | None = None
 
 
 class Workflow:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from vibe_action.errors import InputError
 
 PUSH_LIKE = frozenset({"push", "workflow_dispatch", "schedule", "repository_dispatch"})
 # GitHub caps a push payload's `commits` at 2048; at the cap the list of changed files may be incomplete.

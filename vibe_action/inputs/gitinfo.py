@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .errors import InputError
+from vibe_action.errors import InputError
 
 
 def _git(workspace: Path, *args: str) -> str:

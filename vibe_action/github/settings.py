@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from vibe_action.errors import InputError
 
 COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor")
 FAIL_ON = ("block", "skip", "never")

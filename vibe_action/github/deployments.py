@@ -12,7 +12,6 @@ a baseline.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -21,9 +20,9 @@ from github import GithubException
 from github.Deployment import Deployment
 from github.Repository import Repository
 
-from .errors import ExternalError
-from .github_api import WRITE_PERMISSION_HINTS, describe
-from .ledger import COUNT_KEY, LIVE_STATUSES, Record, finished
+from vibe_action.errors import ExternalError
+from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe
+from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, Outcome, Record, finished
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
@@ -206,18 +205,10 @@ class GitHubLedger:
         self._status(started, "in_progress", "deploying: firing the build hook")
         return started
 
-    def finish(
-        self,
-        started: Record,
-        status: str,
-        message: str,
-        deploy_url: str | None = None,
-        deploy_id: str | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Record:
-        final = finished(started, status, message, deploy_url, deploy_id, extra)
-        state, prefix = STATUS_TO_STATE.get(status, ("error", f"{status}: "))
-        self._status(final, state, prefix + message)
+    def finish(self, started: Record, outcome: Outcome) -> Record:
+        final = finished(started, outcome)
+        state, prefix = STATUS_TO_STATE.get(outcome.status, ("error", f"{outcome.status}: "))
+        self._status(final, state, prefix + outcome.message)
         return final
 
     def _status(self, record: Record, state: str, description: str) -> None:

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .errors import InputError, Problem
-from .sourcemap import SourceMap, load_json
+from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.sourcemap import SourceMap, load_json
 
 SETTING_KEYS = ("temperature", "top_p", "max_tokens", "max_new_tokens", "max_gen_toks", "top_k")
 PREFERRED_METRICS = ("exact_match", "acc", "pass@1", "accuracy", "extractive_match", "em", "score")

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .results import Benchmark
-from .stats import Comparison, mcnemar, paired, stderr_test
+from vibe_action.decide.stats import Comparison, mcnemar, paired, stderr_test
+from vibe_action.inputs.results import Benchmark
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not

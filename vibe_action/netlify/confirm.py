@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .netlify import Deploy, NetlifyClient
+from vibe_action.netlify.api import Deploy, NetlifyClient
 
 FINAL_OK = frozenset({"ready"})
 FINAL_ERROR = frozenset({"error", "rejected"})

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from github import GithubException
 from github.Repository import Repository
 
-from .event import GitHubContext
-from .github_api import WRITE_PERMISSION_HINTS, describe
-from .report import CHECK_TEXT_LIMIT, Publication
-from .workflow import Annotation, Workflow, truncate_utf8
+from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe
+from vibe_action.github.event import GitHubContext
+from vibe_action.github.workflow import Workflow, truncate_utf8
+from vibe_action.report import CHECK_TEXT_LIMIT, Annotation, Publication
 
 CHECK_NAME = "vibe-deploy-gate"
 STATUS_CONTEXT = "vibe-deploy-gate"

@@ -16,13 +16,13 @@ from typing import Any
 
 import requests
 
-from . import hook
-from .confirm import Confirmation, confirm
-from .decision import Decision
-from .errors import ExternalError, InputError
-from .ledger import Ledger, Record
-from .netlify import Deploy, NetlifyClient
-from .redact import Secrets
+from vibe_action.decide.decision import Decision
+from vibe_action.errors import ExternalError, InputError
+from vibe_action.ledger.records import Ledger, Outcome, Record
+from vibe_action.netlify import hook
+from vibe_action.netlify.api import Deploy, NetlifyClient
+from vibe_action.netlify.confirm import Confirmation, confirm
+from vibe_action.redact import Secrets
 
 HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
 # What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
@@ -107,7 +107,7 @@ def carry_out(
     fresh = ledger.records(record.environment, record.sha)
     rival = lost_race(fresh, started)
     if rival is not None:
-        ledger.finish(started, "cancelled", f"another run (record {rival.id}) is deploying this commit")
+        ledger.finish(started, Outcome("cancelled", f"another run (record {rival.id}) is deploying this commit"))
         return replace(
             decision,
             verdict="skip",
@@ -117,7 +117,7 @@ def carry_out(
     if again.baseline != decision.baseline:  # a newer snapshot went live meanwhile: decide against it
         decision = replace(again, reasons=(*again.reasons, "decided again: a newer snapshot went live meanwhile"))
         if not decision.should_fire:
-            ledger.finish(started, "cancelled", "a newer snapshot went live before this one fired")
+            ledger.finish(started, Outcome("cancelled", "a newer snapshot went live before this one fired"))
             return decision
     fired_at = services.wall_clock()
     result = _start_build(trigger, services)
@@ -135,7 +135,7 @@ def carry_out(
         "warnings": warnings,
     }
     try:
-        final = ledger.finish(started, status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
+        final = ledger.finish(started, Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra))
     except ExternalError as exc:  # the build was (maybe) started: say so, do not pretend nothing happened
         outcome.update(message=f"{message}; but the ledger could not record the outcome: {exc}", ledger_error=str(exc))
         return decision.with_outcome(deployed=status == "success", **outcome)

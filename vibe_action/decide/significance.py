@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .config import Config
-from .noise import Deployed, compare, describe, differences
-from .results import Benchmark
-from .stats import Comparison, holm
+from vibe_action.decide.noise import Deployed, compare, describe, differences
+from vibe_action.decide.stats import Comparison, holm
+from vibe_action.inputs.config import Config
+from vibe_action.inputs.results import Benchmark
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def measure(
     return Evidence(comparison, tuple(problems), partial)
 
 
-def adjusted_drop_p(config: Config, evidence: Mapping[str, Evidence | None], guarded: list[str]) -> dict[str, float]:
+def adjusted_drop_p(evidence: Mapping[str, Evidence | None], guarded: list[str]) -> dict[str, float]:
     """Holm-adjusted one-sided p-values of a drop, across the guarded metrics that have error bars."""
     names = [n for n in guarded if (e := evidence.get(n)) and e.comparison and e.comparison.p_value is not None]
     drops = [evidence[n].comparison.p_drop() for n in names]  # type: ignore[union-attr]

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from .config import Amount, BranchRule, Config, MetricRule
-from .decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
-from .noise import Deployed
-from .results import Results
-from .significance import Evidence, adjusted_drop_p, gain_detail, measure
+from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
+from vibe_action.decide.noise import Deployed
+from vibe_action.decide.significance import Evidence, adjusted_drop_p, gain_detail, measure
+from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
+from vibe_action.inputs.results import Results
 
 # Scores are decimals written in JSON; 76.4 - 74.4 is 2.0000000000000057 in binary floating point. Anything
 # within this tolerance of a threshold counts as exactly at it.
@@ -57,7 +57,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
     rows = tuple(_metric_rows(config, results, baseline, branch_rule))
     quota = _quota_state(config, context)
     reasons: list[str] = []
-    verdict = _verdict(config, rows, baseline, branch_rule, quota, context, reasons)
+    verdict = _verdict(rows, baseline, branch_rule, quota, context, reasons)
 
     report_only = branch_rule is None or not branch_rule.deploy
     would: Verdict | None = None
@@ -100,7 +100,6 @@ def _already_deployed(context: Context) -> bool:
 
 
 def _verdict(
-    config: Config,
     rows: tuple[MetricRow, ...],
     baseline: Baseline | None,
     branch_rule: BranchRule | None,
@@ -166,7 +165,7 @@ def _metric_rows(
             config, results.benchmarks.get(name), base_score, details, config.rule_for(name).direction
         )
     guarded = [n for n in names if config.rule_for(n).max_drop is not None]
-    drop_p = adjusted_drop_p(config, evidence, guarded) if config.significance.guards == "significant" else {}
+    drop_p = adjusted_drop_p(evidence, guarded) if config.significance.guards == "significant" else {}
     rows = []
     for name in names:
         rule = config.rule_for(name)

@@ -15,10 +15,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import InputError, Problem
-from .readers import Item, Parsed, ReadOptions, detect, read
-from .sourcemap import SourceMap, load_json
-from .validation import load_schema, validate
+from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.readers import Item, Parsed, ReadOptions, detect, read
+from vibe_action.inputs.sourcemap import SourceMap, load_json
+from vibe_action.inputs.validation import load_schema, validate
 
 FORMAT_HINT = 'a results file is {"benchmarks": {"aime25": {"score": 74.4}}} or flat {"aime25": 74.4}'
 

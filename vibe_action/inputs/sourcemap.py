@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from vibe_action.errors import InputError, Problem
 
 PathKey = tuple[str | int, ...]
 

@@ -19,31 +19,14 @@ from typing import Any, Literal
 import requests
 from requests.adapters import HTTPAdapter
 
-from .netlify import CappedRetry
-from .redact import Secrets
+from vibe_action.netlify.retry import retry_policy
+from vibe_action.redact import Secrets
 
 HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
 # Answers that mean "not started, try again": rate limited, or Netlify's edge could not reach the builder.
 RETRY_STATUSES = (429, 502, 503, 504)
-
-
-def hook_retry() -> CappedRetry:
-    """Retry only what cannot have started a build: failures to connect, and the statuses above, with backoff
-    and `Retry-After`. Never a read error: once the request is sent, the outcome is unknown."""
-    return CappedRetry(
-        total=3,
-        connect=3,
-        read=0,
-        status=3,
-        other=0,
-        backoff_factor=1.0,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"POST"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
 
 
 @dataclass(frozen=True)
@@ -65,7 +48,10 @@ def fire(
 ) -> HookResult:
     """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
     secrets.add_url(url)
-    session.mount(url.split("?", 1)[0], HTTPAdapter(max_retries=hook_retry()))
+    session.mount(
+        url.split("?", 1)[0],
+        HTTPAdapter(max_retries=retry_policy(methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0)),
+    )
     params = {"trigger_title": title}
     if branch:
         params["trigger_branch"] = branch

@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
-from .errors import ExternalError, InputError
-from .redact import Secrets
+from vibe_action.errors import ExternalError, InputError
+from vibe_action.netlify.retry import retry_policy
+from vibe_action.redact import Secrets
 
 DEFAULT_API_URL = "https://api.netlify.com/api/v1"
 TIMEOUT = (10.0, 30.0)
@@ -27,45 +27,9 @@ PER_PAGE = 100
 MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
 
 
-MAX_RETRY_AFTER = 60.0
-
-
-class CappedRetry(Retry):
-    """urllib3's Retry, but a `Retry-After` longer than a minute is not slept through: the run gives up."""
-
-    def get_retry_after(self, response: Any) -> float | None:
-        after = super().get_retry_after(response)
-        return None if after is None else min(after, MAX_RETRY_AFTER)
-
-
-def idempotent_retry() -> Retry:
-    return CappedRetry(
-        total=4,
-        connect=3,
-        read=2,
-        status=4,
-        backoff_factor=0.5,
-        status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=frozenset({"GET", "DELETE"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-
-
-def post_retry() -> Retry:
-    """POST: only where the request cannot have been acted on (429, and failures to connect)."""
-    return Retry(
-        total=3,
-        connect=3,
-        read=0,
-        status=3,
-        other=0,
-        backoff_factor=0.5,
-        status_forcelist=(429,),
-        allowed_methods=frozenset({"POST"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
+# Reads and deletes are idempotent; a POST (restore, lock, start a build) only where it was refused unread.
+IDEMPOTENT_STATUSES = (429, 500, 502, 503, 504)
+POST_STATUSES = (429,)
 
 
 @dataclass(frozen=True)
@@ -110,8 +74,14 @@ class NetlifyClient:
         self.api_url = api_url.rstrip("/")
         secrets.add(token)
         self._headers = {"Authorization": f"Bearer {token}", "User-Agent": "vibe-deploy-gate"}
-        self._read = HTTPAdapter(max_retries=idempotent_retry())
-        self._post = HTTPAdapter(max_retries=post_retry())
+        self._read = HTTPAdapter(
+            max_retries=retry_policy(
+                methods=("GET", "DELETE"), statuses=IDEMPOTENT_STATUSES, attempts=4, backoff=0.5, read_retries=2
+            )
+        )
+        self._post = HTTPAdapter(
+            max_retries=retry_policy(methods=("POST",), statuses=POST_STATUSES, attempts=3, backoff=0.5)
+        )
 
     # ------------------------------------------------------------------ transport
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .config import Config
-from .errors import InputError
-from .ledger import Ledger
-from .netlify import NetlifyClient
-from .report import table
-from .snapshots import apply_prune, foreign_deploys, prune_plan
+from vibe_action.errors import InputError
+from vibe_action.inputs.config import Config
+from vibe_action.ledger.records import Ledger
+from vibe_action.netlify.api import NetlifyClient
+from vibe_action.netlify.snapshots import apply_prune, foreign_deploys, prune_plan
+from vibe_action.report import table
 
 ALL_SNAPSHOTS = 1_000_000  # the `live` hint: every snapshot in the (bounded) listing
 DOCTOR_WINDOW = 50

@@ -1,0 +1,52 @@
+"""The folders are the architecture: what a layer loads, and how large a module may grow."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+NETWORK_MODULES = ("requests", "urllib3", "github", "http.client")
+
+
+def loaded_after_import(module: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing `module` (nothing else imported first)."""
+    code = f"import json, sys; import {module}; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["vibe_action.decide.policy", "vibe_action.inputs.config", "vibe_action.inputs.results", "vibe_action.report"],
+)
+def test_pure_layers_load_no_network_library(module: str) -> None:
+    loaded = loaded_after_import(module)
+    assert module in loaded
+    assert not [name for name in NETWORK_MODULES if name in loaded]
+
+
+def test_the_check_loads_what_it_claims_to_look_for() -> None:
+    """Guard the guard: the same probe does see the network libraries where they are used."""
+    loaded = loaded_after_import("vibe_action.netlify.hook")
+    assert {"requests", "urllib3", "http.client"} <= loaded
+
+
+def test_every_module_stays_small() -> None:
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "vibe_action").rglob("*.py")
+    }
+    assert len(sizes) > 30
+    assert {name: n for name, n in sizes.items() if n >= 400} == {}
+
+
+def test_every_subpackage_says_what_it_may_import() -> None:
+    for init in (ROOT / "vibe_action").glob("*/__init__.py"):
+        text = init.read_text(encoding="utf-8")
+        assert text.startswith('"""'), init
+        assert "May import" in text, init

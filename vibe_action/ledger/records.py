@@ -1,0 +1,146 @@
+"""Ledger records and the questions a decision asks of them; the `Ledger` protocol every ledger implements.
+
+`LocalLedger` (`ledger/local.py`) keeps one JSON object per line in a file, outside Actions; the GitHub
+Deployments ledger (`github/deployments.py`) implements the same three methods. A deploy is recorded in two
+steps: `start` writes an `in_progress` record before the hook fires (it is what a concurrent run sees, so the
+same commit is never fired twice), `finish` gives it its `Outcome`. The helper functions below are pure and work
+on any list of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+# Statuses that mean "a build was (or may have been) started": they count against the quota and the same
+# commit is not fired again. `superseded` is a success that a newer deploy replaced (GitHub: inactive).
+SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded", "pruned"})
+
+
+@dataclass(frozen=True)
+class Record:
+    """One snapshot: what was deployed (or attempted), from which commit, with which scores."""
+
+    sha: str
+    branch: str
+    time: str
+    status: str
+    scores: Mapping[str, float]
+    id: str = ""
+    environment: str = "production"
+    decision: str = "deploy"
+    reasons: tuple[str, ...] = ()
+    results_digest: str = ""
+    config_digest: str = ""
+    deploy_id: str | None = None
+    deploy_url: str | None = None
+    model: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["scores"] = dict(self.scores)
+        data["reasons"] = list(self.reasons)
+        data["model"] = None if self.model is None else dict(self.model)
+        data["extra"] = dict(self.extra)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Record:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        missing = [name for name in ("sha", "branch", "time", "status", "scores") if name not in known]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
+        if not isinstance(known["scores"], dict):
+            raise TypeError("scores is not an object")
+        known["reasons"] = tuple(known.get("reasons", ()))
+        return cls(**known)
+
+    @property
+    def month(self) -> str:
+        return self.time[:7]
+
+
+class Ledger(Protocol):
+    """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
+
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
+        """The records a decision needs, oldest first, each in its latest state.
+
+        `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
+        they must return at least the environment's `live` newest live snapshots, this month's deploys, and any
+        record of `sha`.
+        """
+        ...
+
+    def start(self, record: Record) -> Record:
+        """Durably record a deploy that is about to start (status `in_progress`); returns it with its id."""
+        ...
+
+    def finish(self, started: Record, outcome: Outcome) -> Record:
+        """Give a started deploy its outcome; returns the final record."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a started deploy ended: the ledger status, the message, and what Netlify told (one shape for all)."""
+
+    status: str
+    message: str
+    deploy_url: str | None = None
+    deploy_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def finished(started: Record, outcome: Outcome) -> Record:
+    """The final form of a started record (shared by the ledgers)."""
+    return replace(
+        started,
+        status=outcome.status,
+        reasons=(*started.reasons, outcome.message),
+        deploy_url=outcome.deploy_url or started.deploy_url,
+        deploy_id=outcome.deploy_id or started.deploy_id,
+        extra={**started.extra, **outcome.extra},
+    )
+
+
+# A snapshot that went live. `superseded` counts too: GitHub marks a live deployment inactive when any newer
+# deployment in the environment succeeds, including one made by another tool.
+LIVE_STATUSES = frozenset({"success", "superseded"})
+
+
+def baseline(records: Iterable[Record], environment: str) -> Record | None:
+    """The newest snapshot that went live in the environment: what a new result must beat."""
+    live = [r for r in records if r.status in LIVE_STATUSES and r.environment == environment]
+    return live[-1] if live else None
+
+
+# Each deploy record carries the month's count made before it, so counting can stop at the newest such record:
+# a ledger that reads statuses one request at a time (GitHub) then needs only the records newer than it.
+COUNT_KEY = "month_spent_before"
+
+
+def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
+    """Builds started in the calendar month (UTC) of `now`, for the quota; unconfirmed ones count too.
+
+    A rollback restores an existing deploy: no build, no credits. Records are read newest first until one of
+    this month that carries the count made before it (`extra[COUNT_KEY]`); that count covers the older ones.
+    """
+    month = now.strftime("%Y-%m")
+    total = 0
+    for record in reversed(list(records)):
+        if record.month != month:
+            continue
+        if record.status in SPENT_STATUSES and record.decision != "rollback":
+            total += 1
+        before = record.extra.get(COUNT_KEY)
+        if record.extra.get("month") == month and isinstance(before, int):
+            return total + before
+    return total
+
+
+def deployed_shas(records: Iterable[Record], environment: str) -> frozenset[str]:
+    return frozenset(r.sha for r in records if r.status in SPENT_STATUSES and r.environment == environment)
