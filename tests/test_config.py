@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import CONFIG
 from vibe_action.errors import InputError, Problem
-from vibe_action.inputs.config import Amount, glob_regex, load_config, parse_config
+from vibe_action.inputs.config import Amount, load_config, parse_config
+from vibe_action.inputs.globs import glob_regex
 
 
 def problems(text: str) -> list[Problem]:

@@ -48,7 +48,7 @@ def test_the_later_of_two_runs_for_one_commit_cancels_itself(workspace: Workspac
     rival = Record(
         sha=sha,
         branch="main",
-        time="2026-11-26T00:00:00Z",
+        time=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),  # a live run, not an abandoned one
         status="in_progress",
         scores={"aime25": 74.4},
         id="other-run",
@@ -57,13 +57,19 @@ def test_the_later_of_two_runs_for_one_commit_cancels_itself(workspace: Workspac
     with requests.Session() as session:
         decision = run_gate(request_for(workspace, sha, httpserver.url_for(HOOK)), Services(ledger, session, Secrets()))
     assert decision.verdict == "skip"
-    assert decision.reasons[0] == f"commit {sha[:7]} is already being deployed by another run"
+    assert decision.reasons[0] == (
+        f"not fired: another run is deploying commit {sha[:7]} (record other-run); "
+        "run the gate again to decide against it"
+    )
     assert len(httpserver.log) == 0
     records = LocalLedger(workspace.path / "ledger.jsonl").records()
     assert [(r.id == "other-run", r.status) for r in records] == [(True, "in_progress"), (False, "cancelled")]
 
 
-def test_a_snapshot_that_went_live_meanwhile_is_decided_against(workspace: Workspace, httpserver: HTTPServer) -> None:
+def test_a_deploy_recorded_after_this_run_read_the_ledger_makes_it_stand_down(
+    workspace: Workspace, httpserver: HTTPServer
+) -> None:
+    """Its baseline and quota count would be stale: it stands down rather than fire on old facts."""
     httpserver.expect_request(HOOK, method="POST").respond_with_data("", status=200)
     workspace.write("results/r.json", native(77.5))
     sha = workspace.commit("x", branch="main")
@@ -78,7 +84,30 @@ def test_a_snapshot_that_went_live_meanwhile_is_decided_against(workspace: Works
     ledger = RacingLedger(workspace.path / "ledger.jsonl", newer)
     with requests.Session() as session:
         decision = run_gate(request_for(workspace, sha, httpserver.url_for(HOOK)), Services(ledger, session, Secrets()))
-    assert decision.verdict == "skip"  # +0.5 over the new live 77.0 is below min_gain
+    assert decision.verdict == "skip"
+    assert decision.reasons[0].startswith("not fired: commit eeeeeee was deployed (record newer-live) after this run")
+    assert len(httpserver.log) == 0
+    assert LocalLedger(workspace.path / "ledger.jsonl").records()[-1].status == "cancelled"
+
+
+def test_a_rollback_that_went_live_meanwhile_is_decided_against(workspace: Workspace, httpserver: HTTPServer) -> None:
+    """A rollback starts no build (no quota), so the run decides again against what is live now."""
+    httpserver.expect_request(HOOK, method="POST").respond_with_data("", status=200)
+    workspace.write("results/r.json", native(77.5))
+    sha = workspace.commit("x", branch="main")
+    restored = Record(
+        sha="e" * 40,
+        branch="main",
+        time="2026-11-26T00:00:00Z",
+        status="success",
+        decision="rollback",
+        scores={"aime25": 77.0, "hmmt25": 50.4, "livecodebench_v6": 51.1},
+        id="rolled-back",
+    )
+    ledger = RacingLedger(workspace.path / "ledger.jsonl", restored)
+    with requests.Session() as session:
+        decision = run_gate(request_for(workspace, sha, httpserver.url_for(HOOK)), Services(ledger, session, Secrets()))
+    assert decision.verdict == "skip"  # +0.5 over the restored 77.0 is below min_gain
     assert decision.baseline is not None
     assert decision.baseline.sha == "e" * 40
     assert "decided again: a newer snapshot went live meanwhile" in decision.reasons

@@ -28,7 +28,8 @@ from vibe_action.github.deployments import GitHubLedger
 from vibe_action.github.event import GitHubContext, load_context
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
-from vibe_action.inputs.config import glob_regex, load_config
+from vibe_action.inputs.config import load_config
+from vibe_action.inputs.globs import matches
 from vibe_action.netlify import snapshots
 from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
 from vibe_action.netlify.snapshot_report import snapshot_report
@@ -112,9 +113,15 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
         return _publish_failure(run, reporter, publication, exc)
     if isinstance(result, int):
         return result
-    print(secrets.scrub(report.text_report(result)), file=out)
+    workflow.echo(secrets.scrub(report.text_report(result)))
     for warning in result.outcome.get("warnings") or ():
         workflow.message("warning", secrets.scrub(str(warning)))
+    unrecorded = report.unrecorded_notice(result)
+    if unrecorded:
+        workflow.echo(secrets.scrub(unrecorded))
+        workflow.append_summary(
+            f"\n### vibe-deploy-gate: outcome not recorded\n\n```\n{secrets.scrub(unrecorded)}\n```\n"
+        )
     publication = report.decision_publication(result, context.run_url)
     reporter.publish(publication)
     _decision_outputs(result, run.outputs)
@@ -187,9 +194,8 @@ def _irrelevant_push(settings: ActionSettings, context: GitHubContext, workspace
             patterns = [s.path for s in load_config(workspace / settings.config, display=settings.config).results]
         except InputError:
             return ""  # evaluate, so the broken config is reported
-    matchers = [glob_regex(p) for p in patterns]
     for path in context.changed_files:
-        if path == settings.config or any(m.fullmatch(path) for m in matchers):
+        if path == settings.config or any(matches(pattern, path) for pattern in patterns):
             return ""
     return "no results or config change"
 
@@ -211,7 +217,7 @@ def _history(run: ActionRun, repo: Repository) -> int:
     primary = load_config(config_file, display=run.settings.config).primary if config_file.exists() else None
     records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None)
     table = report.history_table(records, primary)
-    print(table, file=run.workflow.out)
+    run.workflow.echo(table)
     run.outputs.update(decision="history", reason=f"{len(records)} snapshot(s) in {environment}")
     _write_report(run, f"### vibe-deploy-gate: history ({environment})\n\n```\n{table}\n```\n")
     return EXIT_OK
@@ -240,7 +246,7 @@ def _snapshot_command(run: ActionRun, repo: Repository) -> int:
         run.outputs.update(decision=settings.command, reason=text.splitlines()[0])
         if found:
             run.workflow.message("warning", text.splitlines()[0])
-    print(run.secrets.scrub(text), file=run.workflow.out)
+    run.workflow.echo(run.secrets.scrub(text))
     _write_report(run, f"### vibe-deploy-gate: {settings.command}\n\n```\n{run.secrets.scrub(text)}\n```\n")
     if "summary" in settings.annotate:
         run.workflow.append_summary(
@@ -259,8 +265,7 @@ def _write_report(run: ActionRun, markdown: str) -> None:
 
 def _publish_failure(run: ActionRun, reporter: GitHubReporter, publication: report.Publication, exc: Exception) -> int:
     message = run.secrets.scrub(str(exc))
-    for line in message.splitlines():
-        print(f"error: {line}", file=run.workflow.out)
+    run.workflow.echo("\n".join(f"error: {line}" for line in message.splitlines()))
     reporter.publish(publication)
     invalid = isinstance(exc, InputError)
     first = message.splitlines()[0] if message else type(exc).__name__

@@ -6,23 +6,27 @@ Exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (ho
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 import requests
 
-from vibe_action import __version__, report
+from vibe_action import __version__, interrupts, report
 from vibe_action.decide.decision import exit_code
-from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError
+from vibe_action.decide.policy import KNOWN_EVENTS
+from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError, InputError
 from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, load_inputs, run_gate
+from vibe_action.github.workflow import echo
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
+from vibe_action.interrupts import Interrupted
 from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
 from vibe_action.netlify import snapshots
 from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
@@ -38,6 +42,8 @@ exit codes:
   1  blocked by a floor, a guard, a missing metric or the quota (doctor: builds outside the gate found)
   2  invalid input: config, results, ledger or options (nothing deployed, nothing recorded)
   3  external failure: the build hook, Netlify or an API failed
+  4  the build was triggered but the ledger could not record it (the record is printed to restore)
+  130/143  interrupted by SIGINT/SIGTERM (a build already triggered is recorded as unconfirmed)
 """
 
 
@@ -75,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--sha", help="commit being evaluated (default: git HEAD)")
     run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
-    run.add_argument("--event", default="push", help="triggering event; pull_request only previews (default: push)")
+    run.add_argument(
+        "--event",
+        default="push",
+        type=_event,
+        help=f"triggering event: {', '.join(sorted(KNOWN_EVENTS))}; pull_request only previews (default: push)",
+    )
     run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
@@ -149,6 +160,11 @@ def main(
     secrets = Secrets()
     secrets.add_url(getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE))
     secrets.add(getattr(args, "netlify_token", None) or env.get("NETLIFY_AUTH_TOKEN"))
+    with interrupts.raised():
+        return _dispatch(args, env, out, err, secrets)
+
+
+def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     try:
         if args.command == "action":
             from vibe_action.action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
@@ -167,21 +183,46 @@ def main(
                 return _snapshots(args, env, out, secrets, session)
             return _run(args, env, out, err, secrets, session)
     except GateError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
-            print(secrets.scrub(f"error: {line}"), file=err)
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        _printer(env)(secrets.scrub("\n".join(f"error: {line}" for line in lines)), err)
+        return exc.exit_code
+    except Interrupted as exc:
+        print(f"interrupted by {exc.args[0]}", file=err)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: say so without a traceback, unless asked for one
         if env.get("VIBE_DEBUG"):
             print(secrets.scrub(traceback.format_exc()), file=err)
-        print(
+        _printer(env)(
             secrets.scrub(
                 f"internal error: {type(exc).__name__}: {exc} (set VIBE_DEBUG=1 for details; please report it)"
             ),
-            file=err,
+            err,
         )
         return EXIT_EXTERNAL_FAILURE
+
+
+def _event(value: str) -> str:
+    """Only the documented events: a typo (`pull-request`) must not be taken for a push that can deploy."""
+    if value in KNOWN_EVENTS:
+        return value
+    close = difflib.get_close_matches(value.replace("-", "_"), sorted(KNOWN_EVENTS), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise argparse.ArgumentTypeError(f"unknown event {value[:60]!r} (one of {', '.join(sorted(KNOWN_EVENTS))}){hint}")
+
+
+def _writable_file(path: str, option: str) -> None:
+    """Fail before deciding when an output file cannot be written, not after a deploy was started."""
+    target = Path(path)
+    try:
+        existed = target.exists()
+        with target.open("a", encoding="utf-8"):
+            pass
+        if not existed:
+            target.unlink()
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write there ({exc.strerror or exc})") from None
 
 
 def _examples_folder(given: str | None) -> Path:
@@ -218,11 +259,15 @@ def _run(
     session: requests.Session,
 ) -> int:
     workspace = Path(args.workspace)
+    if args.decision_file:
+        _writable_file(args.decision_file, "--decision-file")
+    sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else gitinfo.head_sha(workspace)
+    branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else gitinfo.current_branch(workspace)
     request = RunRequest(
         workspace=workspace,
         config_path=args.config,
-        sha=args.sha or gitinfo.head_sha(workspace),
-        branch=args.branch or gitinfo.current_branch(workspace),
+        sha=sha,
+        branch=branch,
         now=datetime.now(timezone.utc),
         results=args.results,
         event=args.event,
@@ -232,13 +277,27 @@ def _run(
     )
     ledger = _ledger(args, env)
     decision = run_gate(request, Services(ledger, session, secrets, _netlify(args, env, session, secrets)))
+    shown = _printer(env)
     for warning in [*ledger.warnings, *(decision.outcome.get("warnings") or ())]:
-        print(secrets.scrub(f"warning: {warning}"), file=err)
+        shown(secrets.scrub(f"warning: {warning}"), err)
+    unrecorded = report.unrecorded_notice(decision)
+    if unrecorded:
+        shown(secrets.scrub(f"error: {unrecorded}"), err)
     text = json.dumps(decision.to_json(), indent=2) if args.json else report.text_report(decision)
-    print(secrets.scrub(text), file=out)
+    shown(secrets.scrub(text), out)
     if args.decision_file:
-        Path(args.decision_file).write_text(secrets.scrub(json.dumps(decision.to_json(), indent=2)) + "\n")
+        try:
+            Path(args.decision_file).write_text(secrets.scrub(json.dumps(decision.to_json(), indent=2)) + "\n")
+        except OSError as exc:  # checked before deciding; a disk that filled since must not hide the outcome
+            shown(f"warning: --decision-file {args.decision_file}: not written ({exc.strerror or exc})", err)
     return exit_code(decision)
+
+
+def _printer(env: Mapping[str, str]) -> Callable[[str, TextIO], None]:
+    """Plain print; inside GitHub Actions, printing that no line of untrusted text can turn into a command."""
+    if env.get("GITHUB_ACTIONS") == "true":
+        return echo
+    return lambda text, stream: print(text, file=stream)
 
 
 def _snapshots(

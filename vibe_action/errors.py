@@ -13,6 +13,9 @@ EXIT_OK = 0
 EXIT_BLOCKED = 1
 EXIT_INVALID_INPUT = 2
 EXIT_EXTERNAL_FAILURE = 3
+# The build was (or may have been) started, but its outcome could not be written to the ledger: the record is
+# printed so it can be restored by hand (README: When things fail).
+EXIT_UNRECORDED = 4
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,12 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}"
         path = f" {self.json_path}:" if self.json_path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{path} {self.message}{hint}"
+        return printable(f"{where}:{path} {self.message}{hint}")
+
+
+def printable(text: str) -> str:
+    """`text` with anything that cannot be written as UTF-8 (lone surrogates from hostile JSON) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class GateError(Exception):
@@ -48,7 +56,7 @@ class InputError(GateError):
     def __init__(self, problems: list[Problem] | str) -> None:
         if isinstance(problems, str):
             self.problems: list[Problem] = []
-            text = problems
+            text = printable(problems)
         else:
             self.problems = list(problems)
             text = "\n".join(p.render() for p in self.problems)

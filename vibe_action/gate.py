@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,11 +11,14 @@ from typing import Any
 
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.noise import Deployed, deployed_of
-from vibe_action.decide.policy import PREVIEW_EVENTS, Baseline, Context, decide, environment_for
+from vibe_action.decide.policy import DEPLOY_EVENTS, Baseline, Context, decide, environment_for
+from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config, load_config
+from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.netlify.deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
+from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -53,14 +57,24 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     """Decide; on a deploy verdict, start the build (with the ledger as the lock) and record the outcome."""
     inputs = load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
-    records = services.ledger.records(environment, request.sha)
-    decision = decide_from(inputs, request, records, environment)
-    if not decision.should_fire or request.event in PREVIEW_EVENTS:
-        return decision
     config = inputs.config
+    stale = stale_check(request.now, stale_after(config.hook.timeout, config.netlify.confirm_timeout))
+    records, notes = resolve_stale(
+        services.ledger.records(environment, request.sha),
+        services.ledger,
+        services.netlify,
+        stale,
+        write=not request.dry_run,
+    )
+    decision = decide_from(inputs, request, records, environment)
+    if notes:
+        decision = decision.with_outcome(deployed=False, warnings=notes)
+    if not decision.should_fire or request.event not in DEPLOY_EVENTS:
+        return decision
+    title = hook_title(config, inputs.results, request)
     trigger = Trigger(
         kind=config.netlify.trigger,
-        title=hook_title(config, inputs.results, request),
+        title=title,
         branch=config.hook.branch,
         body=hook_body(inputs.results, request),
         hook_url=request.hook_url,
@@ -68,13 +82,15 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         poll_interval=config.netlify.poll_interval,
         read_timeout=config.hook.timeout,
     )
-    check_trigger(trigger, services)
+    trigger = check_trigger(trigger, services)
     return carry_out(
         decision,
-        snapshot_record(decision, inputs, request),
+        snapshot_record(decision, inputs, request, title),
         trigger,
         services,
         lambda fresh: decide_from(inputs, request, fresh, environment),
+        seen=frozenset(r.id for r in records),
+        stale=stale,
     )
 
 
@@ -115,7 +131,8 @@ def hook_title(config: Config, results: Results, request: RunRequest) -> str:
         "branch": request.branch,
         "model": results.model.name if results.model else "",
     }
-    return config.hook.title.format(**fields)
+    title = " ".join(config.hook.title.format(**fields).split())  # one line, whatever a branch name holds
+    return title if len(title) <= MAX_TITLE_LENGTH else title[: MAX_TITLE_LENGTH - 1] + "…"
 
 
 def hook_body(results: Results, request: RunRequest) -> dict[str, Any]:
@@ -123,10 +140,13 @@ def hook_body(results: Results, request: RunRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"sha": request.sha, "branch": request.branch, "scores": results.scores()}
     if results.model:
         body["model"] = {"name": results.model.name, "revision": results.model.revision}
+    size = len(json.dumps(body).encode("utf-8"))
+    if size > MAX_HOOK_BODY_BYTES:  # cannot happen within the results limits; refuse rather than send it
+        raise InputError(f"the build hook body would be {size:,} bytes; the limit is {MAX_HOOK_BODY_BYTES:,}")
     return body
 
 
-def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest) -> Record:
+def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest, title: str = "") -> Record:
     """The record of a deploy about to start; the ledger gives it its id and, later, its outcome."""
     model = inputs.results.model
     return Record(
@@ -143,6 +163,7 @@ def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest) -> 
         model=None if model is None else {"name": model.name, "revision": model.revision},
         extra={
             "month": request.now.strftime("%Y-%m"),
+            "title": title,  # how a later run finds this build on Netlify if this one never records it
             COUNT_KEY: decision.quota.used,
             # What a later paired test needs of this run: items digest, n, stderr, samples, settings.
             "benchmarks": {name: deployed_of(b).to_json() for name, b in inputs.results.benchmarks.items()},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -265,4 +266,18 @@ def problems_publication(
         annotations=annotations,
         status_state="failure",
         status_description=clip(f"{heading}: {first}", STATUS_DESCRIPTION_LIMIT),
+    )
+
+
+def unrecorded_notice(decision: Decision) -> str:
+    """When a build was (maybe) started but its outcome could not be written: the record, to restore by hand."""
+    record = decision.outcome.get("unrecorded")
+    if not record:
+        return ""
+    return (
+        "The build was triggered but the ledger could not record its outcome "
+        f"({decision.outcome.get('ledger_error')}). Until this record is restored, the ledger shows it as "
+        "in_progress; the next run resolves it as unconfirmed. To restore it now, append this line to the "
+        "local ledger (or set the GitHub deployment's status):\n"
+        + json.dumps(record, sort_keys=True, ensure_ascii=False)
     )

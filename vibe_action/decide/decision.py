@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_UNRECORDED
+
 Verdict = Literal["deploy", "skip", "block"]
 
 
@@ -182,10 +184,13 @@ def _round(value: float | None) -> float | None:
 
 
 def exit_code(decision: Decision, fail_on: str = "block") -> int:
-    """3 when the build or the ledger failed (or its outcome is unknown), 1 for the verdicts `fail_on` names."""
+    """4 when a started build could not be recorded, 3 when the build failed (or its outcome is unknown), 1 for
+    the verdicts `fail_on` names."""
     outcome = decision.outcome
-    if outcome.get("ledger_error") or (outcome.get("hook_state") is not None and not decision.deployed):
-        return 3
+    if outcome.get("ledger_error"):
+        return EXIT_UNRECORDED
+    if outcome.get("hook_state") is not None and not decision.deployed:
+        return EXIT_EXTERNAL_FAILURE
     if fail_on == "never":
         return 0
     if decision.verdict == "block" or (fail_on == "skip" and decision.verdict == "skip"):

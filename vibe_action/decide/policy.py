@@ -27,7 +27,10 @@ from vibe_action.inputs.results import Results
 # within this tolerance of a threshold counts as exactly at it.
 TOLERANCE = 1e-9
 
+# The only events that may ever deploy; every other event (pull_request, or a name nobody knows) only previews.
+DEPLOY_EVENTS = frozenset({"push", "workflow_dispatch", "schedule", "repository_dispatch"})
 PREVIEW_EVENTS = frozenset({"pull_request"})
+KNOWN_EVENTS = DEPLOY_EVENTS | PREVIEW_EVENTS
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
         where = "matches no rule under branches:" if branch_rule is None else f"matches '{branch_rule.pattern}'"
         reasons.insert(0, f"branch '{context.branch}' {where}, which only reports (would {verdict})")
         verdict = "skip"
-    preview = context.event in PREVIEW_EVENTS
+    preview = context.event not in DEPLOY_EVENTS  # fail closed: an unknown event never deploys
     if preview:
         reasons.append("pull request: shows what a push would do; nothing is deployed from a pull request")
     environment = environment_for(config, context.branch, context.environment)

@@ -12,6 +12,7 @@ a baseline.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -22,10 +23,11 @@ from github.Repository import Repository
 
 from vibe_action.errors import ExternalError
 from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe
-from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, Outcome, Record, finished
+from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
+PAYLOAD_EXTRA = ("month", COUNT_KEY, "benchmarks", "title")  # record.extra fields kept in the payload
 PAGE_SIZE = 100
 DESCRIPTION_LIMIT = 140
 # GitHub deployment status state -> ledger status. `inactive` is a success that a newer one replaced.
@@ -61,6 +63,22 @@ def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _typed_extra(data: dict[str, Any]) -> dict[str, Any]:
+    """The payload fields the decision reads, each only when it has the type the gate writes."""
+    kept: dict[str, Any] = {}
+    if isinstance(data.get("month"), str):
+        kept["month"] = data["month"]
+    count = data.get(COUNT_KEY)
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        kept[COUNT_KEY] = count
+    if isinstance(data.get("benchmarks"), dict):
+        kept["benchmarks"] = data["benchmarks"]
+    for key in ("title", "fired_at"):
+        if isinstance(data.get(key), str):
+            kept[key] = data[key]
+    return kept
+
+
 class GitHubLedger:
     def __init__(self, repo: Repository, run_url: str, now: datetime) -> None:
         self.repo = repo
@@ -81,7 +99,10 @@ class GitHubLedger:
             needed = found_live < live or (in_month and not counted) or (sha is not None and deployment.sha == sha)
             record = self._record(deployment, with_status=needed)
             found_live += record.status in LIVE_STATUSES
-            counted = counted or (in_month and record.extra.get("month") == month and COUNT_KEY in record.extra)
+            trusted = record.status in SPENT_STATUSES or record.status == "failure"  # not a cancelled run's count
+            counted = counted or (
+                in_month and trusted and record.extra.get("month") == month and COUNT_KEY in record.extra
+            )
             records.append(record)
         return list(reversed(records))
 
@@ -146,7 +167,7 @@ class GitHubLedger:
             branch=str(data.get("branch") or deployment.ref),
             time=deployment.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             status=status,
-            scores={k: float(v) for k, v in scores.items() if isinstance(v, (int, float))},
+            scores={k: float(v) for k, v in scores.items() if isinstance(v, (int, float)) and math.isfinite(v)},
             id=str(deployment.id),
             environment=deployment.environment,
             decision=str(data.get("decision", "deploy")),
@@ -156,10 +177,11 @@ class GitHubLedger:
             deploy_id=deploy_id_from_permalink(url),
             deploy_url=url,
             model=data.get("model") if isinstance(data.get("model"), dict) else None,
+            # (month, count and per-item digests are read back only when they have their written types)
             extra={
                 "github_deployment_id": deployment.id,
                 "description": description,
-                **{key: data[key] for key in ("month", COUNT_KEY, "benchmarks") if key in data},
+                **_typed_extra(data),
             },
         )
 
@@ -177,7 +199,7 @@ class GitHubLedger:
                 "reasons": list(record.reasons)[:10],
                 "model": None if record.model is None else dict(record.model),
                 "run_url": self.run_url,
-                **{key: record.extra[key] for key in ("month", COUNT_KEY, "benchmarks") if key in record.extra},
+                **{key: record.extra[key] for key in PAYLOAD_EXTRA if key in record.extra},
             }
         }
         try:

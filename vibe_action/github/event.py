@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from vibe_action.decide.policy import DEPLOY_EVENTS
 from vibe_action.errors import InputError
+from vibe_action.inputs.gitinfo import checked_sha
 
-PUSH_LIKE = frozenset({"push", "workflow_dispatch", "schedule", "repository_dispatch"})
+PUSH_LIKE = DEPLOY_EVENTS
 # GitHub caps a push payload's `commits` at 2048; at the cap the list of changed files may be incomplete.
 MAX_PUSH_COMMITS = 2048
 
@@ -98,7 +100,7 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
             raise InputError("the pull_request payload has no head.sha or base.ref; cannot tell what to evaluate")
         return replace(
             base_context,
-            sha=str(head["sha"]),
+            sha=checked_sha(str(head["sha"]), "pull_request.head.sha"),
             branch=str(base["ref"]),
             head_branch=str(head.get("ref") or ""),
             pr_number=int(payload.get("number") or pr.get("number") or 0),
@@ -108,7 +110,7 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
         branch = _required(env, "GITHUB_REF_NAME")
         return replace(
             base_context,
-            sha=_required(env, "GITHUB_SHA"),
+            sha=checked_sha(_required(env, "GITHUB_SHA"), "GITHUB_SHA"),
             branch=branch,
             head_branch=branch,
             changed_files=changed_files(payload) if event == "push" else None,

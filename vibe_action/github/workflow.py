@@ -31,6 +31,24 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
+def echo(text: str, out: TextIO) -> None:
+    """Print text that may carry untrusted content (names from results files, branch names, reasons, paths).
+
+    The runner reads every stdout/stderr line for workflow commands (`::set-output …`, `::add-mask::…`, and
+    the older `##[…]`). Such text is wrapped in `::stop-commands::<token>` … `::<token>::`, with a random
+    token that does not occur in it, so no line of it can act as a command.
+    """
+    if "::" not in text and "##[" not in text:
+        print(text, file=out)
+        return
+    token = random.token_hex(16)
+    while token in text:
+        token = random.token_hex(16)
+    print(f"::stop-commands::{token}", file=out)
+    print(text, file=out)
+    print(f"::{token}::", file=out)
+
+
 class Workflow:
     """Writes to the runner: commands on stdout, outputs and summary to the files it names."""
 
@@ -58,6 +76,10 @@ class Workflow:
             ),
             file=self.out,
         )
+
+    def echo(self, text: str) -> None:
+        """Every line that can contain untrusted text goes through here (see `echo`)."""
+        echo(text, self.out)
 
     def message(self, level: str, text: str) -> None:
         print(command(level, text), file=self.out)

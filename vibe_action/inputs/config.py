@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +11,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.globs import glob_regex, pattern_problem
+from vibe_action.inputs.limits import MAX_CONFIG_BYTES, MAX_TITLE_LENGTH, read_limited
 from vibe_action.inputs.results import Source
 from vibe_action.inputs.sourcemap import SourceMap, load_yaml
 from vibe_action.inputs.validation import load_schema, suggest, validate
@@ -167,31 +168,11 @@ class Config:
         return next((rule for rule in self.branches if rule.matches(branch)), None)
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Branch and path globs as in GitHub's filters: `**` any depth, `*` within one segment, `?` one character."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
 def load_config(path: Path, display: str | None = None) -> Config:
     """Read, validate and convert deploy.yaml; raises `InputError` listing every problem with its place."""
     name = display or str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, name, MAX_CONFIG_BYTES, "the config")
     except FileNotFoundError:
         raise InputError(
             [
@@ -241,23 +222,56 @@ def _semantic_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]
     quota = data.get("quota") or {}
     if "monthly_deploys" in quota and "monthly_credits" in quota:
         problems.append(source.problem(("quota",), "set monthly_deploys or monthly_credits, not both", at_key=True))
-    title = (data.get("hook") or {}).get("title")
-    if title is not None:
-        try:
-            names = [name for _, name, _, _ in string.Formatter().parse(title) if name is not None]
-        except ValueError as exc:
-            names = []
-            problems.append(source.problem(("hook", "title"), f"invalid title template: {exc}"))
-        for name in names:
-            if name not in TITLE_FIELDS:
-                problems.append(
-                    source.problem(
-                        ("hook", "title"),
-                        f"unknown placeholder '{{{name}}}'",
-                        suggest(name, list(TITLE_FIELDS)),
-                    )
-                )
+    problems += _title_problems((data.get("hook") or {}).get("title"), source)
+    problems += _results_problems(data.get("results"), source)
     return problems
+
+
+def _title_problems(title: str | None, source: SourceMap) -> list[Problem]:
+    """Plain `{name}` placeholders only: a format spec (`{score:>300000000}`) could build a huge or failing
+    title from one line of config."""
+    if title is None:
+        return []
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(title) if name is not None]
+    except ValueError as exc:
+        return [source.problem(("hook", "title"), f"invalid title template: {exc}", "escape braces as {{ and }}")]
+    problems = []
+    for name, spec, conversion in fields:
+        if name not in TITLE_FIELDS:
+            problems.append(
+                source.problem(
+                    ("hook", "title"), f"unknown placeholder '{{{name}}}'", suggest(name, list(TITLE_FIELDS))
+                )
+            )
+        elif spec or conversion:
+            problems.append(
+                source.problem(
+                    ("hook", "title"),
+                    f"placeholder '{{{name}}}' takes no format spec or conversion",
+                    f"write {{{name}}}; the title is cut at {MAX_TITLE_LENGTH} characters",
+                )
+            )
+    return problems
+
+
+def _results_problems(raw: Any, source: SourceMap) -> list[Problem]:
+    entries = [raw] if isinstance(raw, str) else list(raw or [])
+    problems = []
+    for index, entry in enumerate(entries):
+        pattern = entry if isinstance(entry, str) else entry["path"]
+        why = pattern_problem(pattern)
+        if why:
+            path: tuple[str | int, ...] = ("results",) if isinstance(raw, str) else ("results", index)
+            problems.append(source.problem(path, f"'{pattern}' {why}"))
+    return problems
+
+
+def _branch_min_gain(raw: Any) -> Amount | None:
+    """A branch's min_gain: None when unset or `false` (the gain rule is off); `0` is a real threshold."""
+    if raw is None or raw is False:
+        return None
+    return Amount.parse(raw)
 
 
 def _amount(raw: Any) -> Amount | None:
@@ -296,7 +310,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             pattern=pattern,
             deploy=spec.get("deploy", False),
             gain_rule=spec.get("min_gain") is not False,
-            min_gain=None if spec.get("min_gain") in (None, False) else Amount.parse(spec["min_gain"]),
+            min_gain=_branch_min_gain(spec.get("min_gain")),
             use_reserve=spec.get("use_reserve", False),
             environment=spec.get("environment"),
         )

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 from vibe_action.errors import InputError
+
+SHA = re.compile(r"[0-9a-f]{7,64}")  # abbreviated to full; 64 for SHA-256 repositories
+MAX_BRANCH_LENGTH = 255
+
+
+def checked_sha(value: str, where: str) -> str:
+    """A commit id as git prints it (7 to 64 lowercase hex digits); it goes into the hook body and the ledger."""
+    value = value.strip()
+    if not SHA.fullmatch(value):
+        raise InputError(f"{where}: '{value[:80]}' is not a commit id (7 to 40 hex digits, as git prints it)")
+    return value
+
+
+def checked_branch(value: str, where: str) -> str:
+    """A branch name git would accept, within a length that fits titles, statuses and ledger lines."""
+    if not value or len(value) > MAX_BRANCH_LENGTH or any(ord(ch) < 32 or ch in "\x7f ~^:?*[\\" for ch in value):
+        raise InputError(f"{where}: {value[:80]!r} is not a valid branch name")
+    return value
 
 
 def _git(workspace: Path, *args: str) -> str:

@@ -7,7 +7,6 @@ merged; a benchmark reported by two files is an error, because which score count
 
 from __future__ import annotations
 
-import glob
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,16 @@ from types import MappingProxyType
 from typing import Any
 
 from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.globs import check_patterns, find_files
+from vibe_action.inputs.limits import (
+    MAX_BENCHMARKS,
+    MAX_ITEMS,
+    MAX_JSON_RESULTS_BYTES,
+    MAX_NAME_LENGTH,
+    MAX_RESULTS_FILE_BYTES,
+    MAX_RESULTS_FILES,
+    read_limited,
+)
 from vibe_action.inputs.readers import Item, Parsed, ReadOptions, detect, read
 from vibe_action.inputs.sourcemap import SourceMap, load_json
 from vibe_action.inputs.validation import load_schema, validate
@@ -66,17 +75,6 @@ class Results:
         return {name: bench.score for name, bench in self.benchmarks.items()}
 
 
-def find_result_files(patterns: Iterable[str], root: Path) -> list[Path]:
-    """Files matching any glob (relative to `root`), sorted, without duplicates."""
-    found: dict[str, Path] = {}
-    for pattern in patterns:
-        for match in sorted(glob.glob(pattern, root_dir=root, recursive=True)):
-            path = root / match
-            if path.is_file():
-                found.setdefault(Path(match).as_posix(), path)
-    return [found[key] for key in sorted(found)]
-
-
 def load_results(
     sources: Iterable[Source | str],
     root: Path,
@@ -85,15 +83,37 @@ def load_results(
 ) -> Results:
     """Read every file the sources match; `origin` says where the globs came from, for the error."""
     entries = [Source(s) if isinstance(s, str) else s for s in sources]
+    check_patterns([e.path for e in entries], origin or "results")
     files: dict[str, tuple[Path, Source]] = {}
+    outside: list[str] = []
     for entry in entries:
-        for path in find_result_files([entry.path], root):
+        found, escaped = find_files([entry.path], root)
+        outside += escaped
+        for path in found:
             files.setdefault(path.relative_to(root).as_posix(), (path, entry))
+    if outside:
+        raise InputError(
+            [
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "resolves outside the repository (a symlink); it is not read",
+                    hint="commit the file itself",
+                )
+                for rel in outside
+            ]
+        )
     if not files:
         where = f" (from {origin})" if origin else ""
         raise InputError(
             f"no results files match {', '.join(repr(e.path) for e in entries)}{where} under {root}; "
             "write your evaluation results there or change 'results:' in deploy.yaml / --results"
+        )
+    if len(files) > MAX_RESULTS_FILES:
+        raise InputError(
+            f"{len(files)} results files match {', '.join(repr(e.path) for e in entries)}; the limit is "
+            f"{MAX_RESULTS_FILES} — narrow the globs to the summary files"
         )
     parts: list[Results] = []
     problems: list[Problem] = []
@@ -106,14 +126,48 @@ def load_results(
             problems.extend(exc.problems or [Problem(display, 1, 1, str(exc))])
     if problems:
         raise InputError(problems)
-    return merge(parts)
+    return check_sizes(merge(parts))
+
+
+def check_sizes(results: Results) -> Results:
+    """Counts and name lengths within the documented limits (they bound the hook body and ledger records)."""
+    problems = []
+    if len(results.benchmarks) > MAX_BENCHMARKS:
+        problems.append(
+            Problem(results.files[0], 1, 1, f"{len(results.benchmarks)} benchmarks; the limit is {MAX_BENCHMARKS}")
+        )
+    for bench in results.benchmarks.values():
+        if len(bench.name) > MAX_NAME_LENGTH:
+            problems.append(
+                Problem(
+                    bench.file,
+                    bench.line,
+                    1,
+                    f"benchmark name is {len(bench.name)} characters; the limit is {MAX_NAME_LENGTH}",
+                )
+            )
+        if bench.items is not None and len(bench.items.scores) > MAX_ITEMS:
+            problems.append(
+                Problem(
+                    bench.file,
+                    bench.line,
+                    1,
+                    f"'{bench.name}' has {len(bench.items.scores):,} items; the limit is {MAX_ITEMS:,}",
+                )
+            )
+    if results.model is not None and len(results.model.name) + len(results.model.revision or "") > MAX_NAME_LENGTH:
+        problems.append(Problem(results.files[0], 1, 1, f"model name and revision exceed {MAX_NAME_LENGTH} characters"))
+    if problems:
+        raise InputError(problems[:50])
+    return results
 
 
 def read_results_file(
     path: Path, display: str, format_name: str = "auto", options: ReadOptions | None = None
 ) -> Results:
+    limit = MAX_JSON_RESULTS_BYTES if path.suffix.lower() == ".json" else MAX_RESULTS_FILE_BYTES
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, display, limit, "the results file")
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
@@ -124,7 +178,23 @@ def read_results_file(
     if kind in ("native", "flat"):
         data, source = load_json(text, display)
         return parse_results(data, source, digest)
-    parsed = read(kind, text, display, options or ReadOptions())
+    try:
+        parsed = read(kind, text, display, options or ReadOptions())
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError, RecursionError) as exc:
+        # A reader met a shape it does not know. Refuse the file by name rather than crash the run.
+        raise InputError(
+            [
+                Problem(
+                    display,
+                    1,
+                    1,
+                    f"cannot read this file as {kind} ({type(exc).__name__}); it is not shaped as that tool writes it",
+                    hint="name the format in 'results:' (format: …), or report it if the tool really wrote this",
+                )
+            ]
+        ) from None
     return Results(MappingProxyType({p.name: _from_parsed(p, display) for p in parsed}), (display,), None, digest)
 
 

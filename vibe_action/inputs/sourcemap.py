@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from vibe_action.errors import InputError, Problem
+from vibe_action.inputs.limits import MAX_NESTING, bad_values, check_nesting
 
 PathKey = tuple[str | int, ...]
 
@@ -66,13 +67,28 @@ def format_path(path: PathKey) -> str:
 # ---------------------------------------------------------------- YAML
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors' aliases: the config comes from the change being evaluated, and a few
+    lines of nested aliases expand to gigabytes (the "billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed here; write the values out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Parse YAML safely; duplicate keys and syntax errors become `InputError`s with positions."""
-    loader = yaml.SafeLoader(text)
+    """Parse YAML safely; aliases, duplicate keys, keys that are not text, values that are not finite numbers
+    or valid text, and syntax errors become `InputError`s with positions."""
+    loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, SourceMap(file)
+        _check_node_depth(node, file)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -90,14 +106,33 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, 1, 1, f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
+    except (TypeError, ValueError) as exc:  # e.g. an unhashable key (`? [a]: 1`), a timestamp out of range
+        raise InputError([Problem(file, 1, 1, f"invalid YAML: {exc}")]) from None
     finally:
         loader.dispose()
     source = SourceMap(file)
     problems: list[Problem] = []
     _walk_yaml(node, (), source, problems)
+    problems += [source.problem(path, message) for path, message in bad_values(data, key_types=False)]
     if problems:
         raise InputError(problems)
     return data, source
+
+
+def _check_node_depth(root: yaml.Node, file: str) -> None:
+    """Refuse deep nesting before anything walks the tree recursively."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            pos = _mark(node)
+            raise InputError([Problem(file, pos.line, pos.column, f"nested deeper than {MAX_NESTING} levels")])
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
 
 
 def _mark(node: yaml.Node) -> Position:
@@ -110,6 +145,18 @@ def _walk_yaml(node: yaml.Node, path: PathKey, source: SourceMap, problems: list
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            if key_node.tag != "tag:yaml.org,2002:str":
+                pos = _mark(key_node)
+                problems.append(
+                    Problem(
+                        source.file,
+                        pos.line,
+                        pos.column,
+                        f"key {key!r} is not text",
+                        format_path(path),
+                        f"quote it ('{key}':); YAML reads 2025, yes, on and null as numbers, booleans and null",
+                    )
+                )
             if key in seen:
                 pos = _mark(key_node)
                 problems.append(
@@ -165,7 +212,10 @@ def load_json(text: str, file: str) -> tuple[Any, SourceMap]:
                 )
             ]
         ) from None
+    except RecursionError:
+        raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
     except _DuplicateKeyError as exc:
+        check_nesting(_allowing_duplicates(text, file), file)  # before the recursive scan below
         scanner = _JsonScanner(text, SourceMap(file))
         scanner.scan()  # the text is valid apart from the duplicate: locate it
         pos = scanner.duplicates[0] if scanner.duplicates else Position(1, 1)
@@ -174,9 +224,20 @@ def load_json(text: str, file: str) -> tuple[Any, SourceMap]:
         ) from None
     except ValueError as exc:
         raise InputError([Problem(file, 1, 1, f"invalid JSON: {exc}")]) from None
+    check_nesting(data, file)
     source = SourceMap(file)
     _JsonScanner(text, source).scan()
+    problems = [source.problem(path, message) for path, message in bad_values(data)]
+    if problems:
+        raise InputError(problems)
     return data, source
+
+
+def _allowing_duplicates(text: str, file: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
 
 
 class _DuplicateKeyError(Exception):

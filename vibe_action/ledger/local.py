@@ -9,6 +9,7 @@ line number — it is never skipped silently.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -16,10 +17,11 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from vibe_action.errors import InputError, Problem
+from vibe_action.errors import InputError, Problem, printable
 from vibe_action.ledger.records import Outcome, Record, finished
 
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"
+MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
 
 
 class LocalLedger:
@@ -47,32 +49,40 @@ class LocalLedger:
 
     def _parse(self, data: bytes) -> list[Record]:
         lines = data.split(b"\n")
-        torn = lines.pop()  # after the last newline: empty, or a write that never finished
-        if torn.strip():
-            self.warnings.append(
-                f"{self.display}:{len(lines) + 1}: ignoring an incomplete last record "
-                "(a write was interrupted); it will be cut off at the next append"
-            )
+        tail = lines.pop()  # after the last newline: empty, a complete record without its newline, or torn
+        if tail.strip():
+            if _complete(tail):
+                lines.append(tail)  # an editor dropped the final newline: the record is whole, keep it
+            else:
+                self.warnings.append(
+                    f"{self.display}:{len(lines) + 1}: ignoring an incomplete last record "
+                    "(a write was interrupted); it will be cut off at the next append"
+                )
         latest: dict[str, Record] = {}  # a later line for the same id is a newer state of that record
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
+            if len(raw) > MAX_LINE_BYTES:
+                raise self._corrupt(number, f"a line of {len(raw):,} bytes (the limit is {MAX_LINE_BYTES:,})")
             try:
                 record = Record.from_json(json.loads(raw))
-                latest[record.id or f"line-{number}"] = record
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    [
-                        Problem(
-                            self.display,
-                            number,
-                            1,
-                            f"corrupt ledger record: {exc}",
-                            hint="repair or delete this line by hand; the gate never skips a record silently",
-                        )
-                    ]
-                ) from None
+            except (ValueError, TypeError, RecursionError) as exc:
+                raise self._corrupt(number, str(exc)) from None
+            latest[record.id or f"line-{number}"] = record
         return list(latest.values())
+
+    def _corrupt(self, number: int, what: str) -> InputError:
+        return InputError(
+            [
+                Problem(
+                    self.display,
+                    number,
+                    1,
+                    printable(f"corrupt ledger record: {what}"),
+                    hint="repair or delete this line by hand; the gate never skips a record silently",
+                )
+            ]
+        )
 
     def start(self, record: Record) -> Record:
         started = replace(record, id=record.id or uuid.uuid4().hex[:16], status="in_progress")
@@ -85,23 +95,36 @@ class LocalLedger:
         return final
 
     def append(self, record: Record) -> None:
-        """Write one line: a new record, or a newer state of one with the same id."""
+        """Write one line: a new record, or a newer state of one with the same id. Any failure (read-only
+        file or folder, full disk) leaves the file as it was and raises `InputError` naming the ledger."""
         line = json.dumps(record.to_json(), sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise self._unwritable(exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            self._cut_torn_tail(fd)
-            written = os.write(fd, line)
-            if written != len(line):  # disk full: undo the partial line so the file stays parseable
-                os.ftruncate(fd, os.lseek(fd, 0, os.SEEK_END) - written)
-                raise OSError("short write to the ledger")
-            os.fsync(fd)
+            self._mend_tail(fd)
+            before = os.lseek(fd, 0, os.SEEK_END)
+            try:
+                _write_all_or_nothing(fd, line)
+            except OSError:
+                os.ftruncate(fd, before)  # undo a partial line so the file stays parseable
+                raise
+        except OSError as exc:
+            raise self._unwritable(exc) from None
         finally:
             os.close(fd)  # closing releases the lock
 
-    def _cut_torn_tail(self, fd: int) -> None:
-        """Remove an unterminated last line left by an interrupted write, so the new record starts clean."""
+    def _unwritable(self, exc: OSError) -> InputError:
+        return InputError(
+            f"{self.display}: cannot write the ledger ({exc.strerror or exc}); make the file and its folder "
+            "writable, free disk space, or pass --ledger / VIBE_LEDGER"
+        )
+
+    def _mend_tail(self, fd: int) -> None:
+        """Before appending: end a complete last record that lacks its newline; cut off a torn one."""
         size = os.lseek(fd, 0, os.SEEK_END)
         if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
             return
@@ -112,7 +135,30 @@ class LocalLedger:
             block = os.pread(fd, end - start, start)
             newline = block.rfind(b"\n")
             if newline >= 0:
-                os.ftruncate(fd, start + newline + 1)
+                self._end_or_cut(fd, start + newline + 1, size)
                 return
             end = start
-        os.ftruncate(fd, 0)
+        self._end_or_cut(fd, 0, size)
+
+    @staticmethod
+    def _end_or_cut(fd: int, tail_start: int, size: int) -> None:
+        if size - tail_start <= MAX_LINE_BYTES and _complete(os.pread(fd, size - tail_start, tail_start)):
+            os.write(fd, b"\n")
+        else:
+            os.ftruncate(fd, tail_start)
+
+
+def _write_all_or_nothing(fd: int, line: bytes) -> None:
+    written = os.write(fd, line)
+    if written != len(line):
+        raise OSError(errno.ENOSPC, "short write (disk full?)")
+    os.fsync(fd)
+
+
+def _complete(raw: bytes) -> bool:
+    """A whole JSON record: what a crash cannot leave (it cuts a line short, and a cut object never parses)."""
+    try:
+        Record.from_json(json.loads(raw))
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return True

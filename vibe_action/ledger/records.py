@@ -9,10 +9,15 @@ on any list of records.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
+
+_TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 # Statuses that mean "a build was (or may have been) started": they count against the quota and the same
 # commit is not fired again. `superseded` is a success that a newer deploy replaced (GitHub: inactive).
@@ -48,14 +53,36 @@ class Record:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Record:
+    def from_json(cls, data: Any) -> Record:
+        """A record as stored; every field is type-checked, because a record decides what is fired next
+        (a `sha` that is a number once fired the hook before crashing)."""
+        if not isinstance(data, dict):
+            raise TypeError("a record is a JSON object")
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         missing = [name for name in ("sha", "branch", "time", "status", "scores") if name not in known]
         if missing:
             raise ValueError(f"missing {', '.join(missing)}")
-        if not isinstance(known["scores"], dict):
-            raise TypeError("scores is not an object")
-        known["reasons"] = tuple(known.get("reasons", ()))
+        for name in _TEXT_FIELDS:
+            if name in known and not isinstance(known[name], str):
+                raise TypeError(f"{name} is not text")
+        for name in ("deploy_id", "deploy_url"):
+            if known.get(name) is not None and not isinstance(known[name], str):
+                raise TypeError(f"{name} is not text or null")
+        if not _TIME.fullmatch(known["time"]):
+            raise ValueError("time is not YYYY-MM-DDTHH:MM:SSZ")
+        scores = known["scores"]
+        if not isinstance(scores, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in scores.values()
+        ):
+            raise TypeError("scores is not an object of finite numbers")
+        reasons = known.get("reasons", [])
+        if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+            raise TypeError("reasons is not a list of text")
+        for name in ("model", "extra"):
+            if known.get(name) is not None and not isinstance(known[name], dict):
+                raise TypeError(f"{name} is not an object")
+        known["reasons"] = tuple(reasons)
+        known["extra"] = known.get("extra") or {}
         return cls(**known)
 
     @property
@@ -137,7 +164,8 @@ def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
         if record.status in SPENT_STATUSES and record.decision != "rollback":
             total += 1
         before = record.extra.get(COUNT_KEY)
-        if record.extra.get("month") == month and isinstance(before, int):
+        trusted = record.status in SPENT_STATUSES or record.status == "failure"  # a cancelled run's may be stale
+        if trusted and record.extra.get("month") == month and isinstance(before, int) and not isinstance(before, bool):
             return total + before
     return total
 

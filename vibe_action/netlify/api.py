@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -28,7 +28,7 @@ MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
 
 
 # Reads and deletes are idempotent; a POST (restore, lock, start a build) only where it was refused unread.
-IDEMPOTENT_STATUSES = (429, 500, 502, 503, 504)
+IDEMPOTENT_STATUSES = (429, 502, 503, 504)
 POST_STATUSES = (429,)
 
 
@@ -90,13 +90,24 @@ class NetlifyClient:
         self.session.mount(self.api_url, adapter)
         try:
             response = self.session.request(
-                method, f"{self.api_url}{path}", params=params, headers=self._headers, timeout=TIMEOUT
+                method,
+                f"{self.api_url}{path}",
+                params=params,
+                headers=self._headers,
+                timeout=TIMEOUT,
+                allow_redirects=False,  # a redirect would carry the token to wherever it points
             )
         except requests.exceptions.RequestException as exc:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)}: {type(exc).__name__} "
                 "(no answer; check the network or Netlify's status page)"
             ) from None
+        if 300 <= response.status_code < 400:
+            where = urlsplit(response.headers.get("Location") or "").hostname or "nowhere"
+            raise ExternalError(
+                f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}, a redirect to "
+                f"{where}; redirects are not followed (check {API_URL_VARIABLE} if you set it)"
+            )
         if response.status_code >= 400:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: "

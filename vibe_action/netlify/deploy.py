@@ -8,6 +8,7 @@ the later one cancels itself without firing.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,8 @@ import requests
 
 from vibe_action.decide.decision import Decision
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.ledger.records import Ledger, Outcome, Record
+from vibe_action.interrupts import Interrupted, deferred
+from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
 from vibe_action.netlify import hook
 from vibe_action.netlify.api import Deploy, NetlifyClient
 from vibe_action.netlify.confirm import Confirmation, confirm
@@ -64,8 +66,9 @@ class Started:
     status_code: int | None = None
 
 
-def check_trigger(trigger: Trigger, services: Services) -> None:
-    """Fail before anything is recorded when the build cannot be started at all."""
+def check_trigger(trigger: Trigger, services: Services) -> Trigger:
+    """Fail before anything is recorded when the build cannot be started at all; the hook URL comes back
+    stripped of the whitespace a pasted secret brings."""
     if trigger.kind == "api" and services.netlify is None:
         raise InputError(
             "netlify.trigger is 'api' but no Netlify token and site id are set: pass netlify-token "
@@ -76,22 +79,29 @@ def check_trigger(trigger: Trigger, services: Services) -> None:
             f"the decision is deploy but no build hook URL is set: put it in {HOOK_URL_VARIABLE} "
             "(from a secret) or pass --build-hook-url; use --dry-run to decide without deploying"
         )
+    if trigger.kind == "hook" and trigger.hook_url:
+        url = hook.check_hook_url(trigger.hook_url, "build hook URL")
+        services.secrets.add_url(url)
+        return replace(trigger, hook_url=url)
+    return trigger
 
 
-def lost_race(records: list[Record], mine: Record) -> Record | None:
-    """Another run's live or in-progress record for the same commit, written before mine: it wins."""
-    ahead = True
-    for record in records:
+def stand_down_reason(fresh: list[Record], mine: Record, seen: frozenset[str], stale: Callable[[Record], bool]) -> str:
+    """Why this run must not fire, given the ledger read again after its own `in_progress` record: another
+    run's live `in_progress` record ahead of it (that run fires, this one stands down), or a build recorded
+    after this run read the ledger (its baseline, quota count or already-deployed check would be stale).
+    Ahead means written earlier: file order locally, deployment id on GitHub. One deploy at a time per
+    environment, whatever the commits."""
+    for record in fresh:
         if record.id == mine.id:
-            ahead = False
-        elif (
-            ahead
-            and record.sha == mine.sha
-            and record.environment == mine.environment
-            and record.status in ("in_progress", "success", "unconfirmed")
-        ):
-            return record
-    return None
+            return ""
+        if record.environment != mine.environment:
+            continue
+        if record.status == "in_progress" and not stale(record):
+            return f"another run is deploying commit {record.sha[:7]} (record {record.id})"
+        if record.status in SPENT_STATUSES and record.id not in seen and record.decision != "rollback":
+            return f"commit {record.sha[:7]} was deployed (record {record.id}) after this run read the ledger"
+    return ""
 
 
 def carry_out(
@@ -100,28 +110,37 @@ def carry_out(
     trigger: Trigger,
     services: Services,
     redecide: Callable[[list[Record]], Decision],
+    seen: frozenset[str] = frozenset(),
+    stale: Callable[[Record], bool] = lambda _record: False,
 ) -> Decision:
-    """Lock, look again, fire, confirm, record. `redecide` runs the policy again on fresh ledger records."""
+    """Lock, look again, fire, confirm, record. `redecide` runs the policy again on fresh ledger records;
+    `seen` are the ids of the records the decision was made on; `stale` tells an abandoned in_progress record."""
     ledger = services.ledger
-    started = ledger.start(record)
+    started = ledger.start(record)  # raises before anything is fired when the ledger cannot be written
     fresh = ledger.records(record.environment, record.sha)
-    rival = lost_race(fresh, started)
-    if rival is not None:
-        ledger.finish(started, Outcome("cancelled", f"another run (record {rival.id}) is deploying this commit"))
+    reason = stand_down_reason(fresh, started, seen, stale)
+    if reason:
+        _finish(ledger, started, Outcome("cancelled", f"stood down: {reason}"))
         return replace(
             decision,
             verdict="skip",
-            reasons=(f"commit {record.sha[:7]} is already being deployed by another run", *decision.reasons),
+            reasons=(f"not fired: {reason}; run the gate again to decide against it", *decision.reasons),
         )
     again = redecide([r for r in fresh if r.id != started.id])
     if again.baseline != decision.baseline:  # a newer snapshot went live meanwhile: decide against it
         decision = replace(again, reasons=(*again.reasons, "decided again: a newer snapshot went live meanwhile"))
         if not decision.should_fire:
-            ledger.finish(started, Outcome("cancelled", "a newer snapshot went live before this one fired"))
+            _finish(ledger, started, Outcome("cancelled", "a newer snapshot went live before this one fired"))
             return decision
     fired_at = services.wall_clock()
-    result = _start_build(trigger, services)
-    confirmation = _confirm(result, record.sha, trigger, fired_at, services)
+    try:
+        result = _start_build(trigger, services)
+        confirmation = _confirm(result, record.sha, trigger, fired_at, services)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
+        with deferred():
+            _finish_after_interrupt(ledger, started, name)
+        raise
     status, message, extra, warnings = _outcome(result, confirmation, record.sha, services)
     deploy = confirmation.deploy if confirmation else None
     outcome: dict[str, Any] = {
@@ -134,13 +153,44 @@ def carry_out(
         "netlify_state": confirmation.state if confirmation else None,
         "warnings": warnings,
     }
+    ending = Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
     try:
-        final = ledger.finish(started, Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra))
-    except ExternalError as exc:  # the build was (maybe) started: say so, do not pretend nothing happened
-        outcome.update(message=f"{message}; but the ledger could not record the outcome: {exc}", ledger_error=str(exc))
+        with deferred():
+            final = ledger.finish(started, ending)
+    except (ExternalError, InputError, OSError) as exc:  # the build was (maybe) started: never pretend otherwise
+        unrecorded = finished(started, ending)
+        outcome.update(
+            message=f"{message}; but the ledger could not record the outcome: {exc}",
+            ledger_error=str(exc),
+            unrecorded=unrecorded.to_json(),
+        )
         return decision.with_outcome(deployed=status == "success", **outcome)
     outcome["record_id"] = final.id
     return decision.with_outcome(deployed=status == "success", **outcome)
+
+
+def _finish(ledger: Ledger, started: Record, outcome: Outcome) -> None:
+    """Close a record whose build was never started; if that write fails, the stale check resolves it later."""
+    with deferred():
+        ledger.finish(started, outcome)
+
+
+def _finish_after_interrupt(ledger: Ledger, started: Record, signal_name: str) -> None:
+    """The POST may have been sent when the signal came: `unconfirmed` (it counts, and is never fired again)."""
+    try:
+        ledger.finish(
+            started,
+            Outcome(
+                "unconfirmed",
+                f"interrupted by {signal_name} after the build was triggered; the build may have started",
+            ),
+        )
+    except (ExternalError, InputError, OSError) as exc:
+        print(
+            f"error: interrupted by {signal_name} and the ledger could not record it ({exc}); "
+            f"record {started.id} stays in_progress until a later run resolves it",
+            file=sys.stderr,
+        )
 
 
 def _start_build(trigger: Trigger, services: Services) -> Started:

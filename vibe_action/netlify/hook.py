@@ -12,14 +12,19 @@ Outcomes are told apart because they lead to different records:
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 
-from vibe_action.netlify.retry import retry_policy
+from vibe_action.errors import InputError
+from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
 from vibe_action.redact import Secrets
 
 HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
@@ -27,6 +32,69 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
 # Answers that mean "not started, try again": rate limited, or Netlify's edge could not reach the builder.
 RETRY_STATUSES = (429, 502, 503, 504)
+
+
+def check_hook_url(raw: str, where: str) -> str:
+    """The hook URL, stripped of the whitespace a pasted secret brings, or `InputError`: it must be https
+    (plain http only on loopback, for local tests) and must not point at a private, link-local or reserved
+    address — a hook URL of 169.254.169.254 would POST the evaluated scores to the cloud metadata service."""
+    url = raw.strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 — raises ValueError on a malformed port
+    except ValueError:
+        raise InputError(f"{where}: the build hook URL is malformed") from None
+    if not host or any(ch.isspace() for ch in url):
+        raise InputError(f"{where}: the build hook URL has no host or contains spaces")
+    loopback = _is_loopback(host)
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise InputError(
+            f"{where}: the build hook URL must start with https:// (Netlify's hooks are "
+            "https://api.netlify.com/build_hooks/<id>); plain http is accepted only for a local test server"
+        )
+    address = _literal_address(host)
+    if address is not None and not loopback and _internal(address):
+        raise InputError(
+            f"{where}: the build hook URL points at a private or link-local address; refusing to POST there"
+        )
+    return url
+
+
+def resolves_internal(url: str) -> bool:
+    """True when the hook's host name resolves to a private, link-local or reserved address (checked just
+    before the POST; a name that does not resolve is left to the request, which reports it unreachable)."""
+    host = urlsplit(url).hostname or ""
+    if _is_loopback(host) or _literal_address(host) is not None:
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return any(_internal(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])) for info in infos)
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _is_loopback(host: str) -> bool:
+    address = _literal_address(host)
+    return host == "localhost" or (address is not None and address.is_loopback)
+
+
+def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (
+        address.is_private
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+        or address.is_loopback
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +116,10 @@ def fire(
 ) -> HookResult:
     """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
     secrets.add_url(url)
+    if resolves_internal(url):
+        return HookResult(
+            "unreachable", "build hook: its host resolves to a private or link-local address; nothing was sent"
+        )
     session.mount(
         url.split("?", 1)[0],
         HTTPAdapter(max_retries=retry_policy(methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0)),
@@ -62,12 +134,15 @@ def fire(
             timeout=timeout,
             data=json.dumps(body) if body is not None else None,
             headers={"Content-Type": "application/json"} if body is not None else None,
+            allow_redirects=False,  # a redirect would re-POST the body elsewhere, or turn a GET 200 into "accepted"
         )
     except requests.exceptions.ConnectTimeout:
         return HookResult("unreachable", "build hook: connection timed out; nothing was sent")
     except requests.exceptions.RetryError:
         return HookResult("rejected", "build hook kept answering 'try again later'; the build was not started")
     except requests.exceptions.ConnectionError as exc:
+        if isinstance(_reason(exc), ReadTimeoutError):  # with retries mounted, a read timeout arrives this way
+            return _no_answer(timeout[1])
         if _never_sent(exc):
             return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
         return HookResult(
@@ -76,19 +151,50 @@ def fire(
             "the build may have started — not fired again",
         )
     except requests.exceptions.Timeout:
-        return HookResult(
-            "unknown",
-            f"build hook: no answer within {timeout[1]:g} s after the request was "
-            "sent; the build may have started — not fired again",
-        )
+        return _no_answer(timeout[1])
     except requests.exceptions.RequestException as exc:
         return HookResult("unreachable", f"build hook: {_short(exc, secrets)}")
+    return _classify(response)
+
+
+def _classify(response: requests.Response) -> HookResult:
+    """What an answer means for the build: started, or not (and why, in words a person can act on)."""
     code = response.status_code
     if 200 <= code < 300:
         return HookResult("accepted", f"build hook accepted (HTTP {code})", code)
+    if 300 <= code < 400:
+        where = urlsplit(response.headers.get("Location") or "").hostname or "nowhere"
+        return HookResult(
+            "rejected",
+            f"build hook answered HTTP {code}, a redirect to {where}; redirects are not followed and the build "
+            "was not started — check that the secret holds the hook URL Netlify shows",
+            code,
+        )
+    asked = requested_wait(response)
+    if asked is not None and asked > MAX_RETRY_AFTER:
+        return HookResult(
+            "rejected",
+            f"build hook answered HTTP {code} and asked to wait {asked:g} s (more than the {MAX_RETRY_AFTER:g} s "
+            "the gate waits); the build was not started — run the gate again later",
+            code,
+        )
     if code in RETRY_STATUSES:
         return HookResult("rejected", f"build hook answered HTTP {code} after retries: {_explain(code)}", code)
     return HookResult("rejected", f"build hook answered HTTP {code}: {_explain(code)}", code)
+
+
+def _no_answer(read_timeout: float) -> HookResult:
+    return HookResult(
+        "unknown",
+        f"build hook: no answer within {read_timeout:g} s after the request was "
+        "sent; the build may have started — not fired again",
+    )
+
+
+def _reason(exc: requests.exceptions.ConnectionError) -> object:
+    """The urllib3 error behind a requests ConnectionError (a MaxRetryError's reason, when wrapped)."""
+    inner = exc.args[0] if exc.args else None
+    return getattr(inner, "reason", inner)
 
 
 def _explain(code: int) -> str:

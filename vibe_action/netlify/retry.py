@@ -8,19 +8,53 @@ retried only where the caller allows it (an idempotent GET), and a `Retry-After`
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
+from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
+
+if TYPE_CHECKING:  # Python 3.10 has no typing.Self; only the type checker needs it
+    from typing_extensions import Self
 
 MAX_RETRY_AFTER = 60.0
 
 
 class CappedRetry(Retry):
-    """urllib3's Retry, but a `Retry-After` longer than a minute is not slept through."""
+    """urllib3's Retry, narrowed: only the statuses the caller lists are retried (urllib3 would also retry a 413
+    that carries `Retry-After`), and a `Retry-After` longer than a minute ends the retries at once — the run
+    gives up with that answer instead of sleeping through an hour."""
 
-    def get_retry_after(self, response: Any) -> float | None:
-        after = super().get_retry_after(response)
-        return None if after is None else min(after, MAX_RETRY_AFTER)
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code not in (self.status_forcelist or ()):
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        if response is not None and (asked := requested_wait(response)) is not None and asked > MAX_RETRY_AFTER:
+            raise MaxRetryError(_pool, url or "", ResponseError("Retry-After too long"))  # type: ignore[arg-type]
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def requested_wait(response: Any) -> float | None:
+    """The seconds an answer's `Retry-After` asks for (number or HTTP date), uncapped; None without one."""
+    header = response.headers.get("Retry-After") if response is not None else None
+    if not header:
+        return None
+    try:
+        return Retry().parse_retry_after(header)
+    except InvalidHeader:
+        return None
 
 
 def retry_policy(
@@ -42,8 +76,10 @@ def retry_policy(
         status=attempts,
         other=0,
         backoff_factor=backoff,
-        status_forcelist=tuple(statuses),
+        status_forcelist=frozenset(statuses),
         allowed_methods=frozenset(methods),
         respect_retry_after_header=True,
         raise_on_status=False,
+        redirect=0,
+        raise_on_redirect=False,
     )
