@@ -43,8 +43,15 @@ lint: $(STAMP_TEST)
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy --strict vibe_action
 
+# The suite under coverage (branches; the CLI and action subprocesses too, through coverage's subprocess
+# patch), then a floor just under what it reaches, so an untested new path fails the build.
+COVERAGE_FLOOR := 91
 pytest: $(STAMP_TEST) $(STAMP_WHEELS)
-	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/python -m pytest
+	rm -rf .coverage && mkdir -p .coverage
+	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/coverage run -m pytest
+	$(BIN)/coverage combine --quiet
+	$(BIN)/coverage report --fail-under=$(COVERAGE_FLOOR) > .coverage/report.txt; \
+		status=$$?; tail -n 3 .coverage/report.txt; exit $$status
 
 test: lint typecheck pytest
 
@@ -53,4 +60,4 @@ bench: $(STAMP_TEST)
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info .coverage

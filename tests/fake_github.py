@@ -59,7 +59,7 @@ class FakeGitHub:
     prefix: str = ""  # "/api/v3" for a GitHub Enterprise Server style base URL
     now: datetime = field(default_factory=lambda: datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc))
     forbidden: set[str] = field(default_factory=set)  # write surfaces answered 403: check-runs, statuses, ...
-    faults: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (method, surface) -> next statuses
+    faults: dict[tuple[str, str], list[int | None]] = field(default_factory=dict)  # (method, surface) -> next statuses
     log: list[Seen] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     deployments: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -143,8 +143,9 @@ class FakeGitHub:
                 if request.method != "GET" and surface in self.forbidden:
                     return _json(NOT_ACCESSIBLE, 403)
                 injected = self.faults.get((request.method, surface))
-                if injected:
-                    return _json({"message": "injected fault"}, injected.pop(0))
+                status = injected.pop(0) if injected else None  # None in the list: this one goes through
+                if status is not None:
+                    return _json({"message": "injected fault"}, status)
                 result: Response = handler(request, base, body, *match.groups())
                 return result
         return self._unknown(request)

@@ -215,7 +215,8 @@ def run_with_file_limit(workspace: Workspace, server: HTTPServer, limit: int) ->
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "GITHUB_"))}
+    # (not measured for coverage either: its data file could not be written under the limit)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "GITHUB_", "COVERAGE_"))}
     return subprocess.run(
         [sys.executable, str(ROOT / "entrypoint.py"), "run"],
         cwd=workspace.path,

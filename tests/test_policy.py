@@ -258,3 +258,29 @@ def test_decision_is_immutable_and_inputs_are_untouched() -> None:
         decision.verdict = "block"  # type: ignore[misc]
     assert base.scores == BASE
     assert decide(cfg, res, base, Context("c" * 40, "main")) == decision  # deterministic
+
+
+def test_a_branch_min_gain_of_zero_is_a_threshold_not_unset() -> None:
+    """`min_gain: 0` on a branch means 'any non-negative change', not 'fall back to the metric's 2 %'."""
+    cfg = config(
+        CONFIG.replace(
+            '"hotfix/**": {deploy: true, min_gain: false, use_reserve: true}',
+            '"hotfix/**": {deploy: true, min_gain: 0}',
+        )
+    )
+    (hotfix,) = [rule for rule in cfg.branches if rule.pattern == "hotfix/**"]
+    assert hotfix.min_gain is not None
+    assert hotfix.min_gain.value == 0
+    assert hotfix.gain_rule
+    verdict, reasons, _ = run(with_(aime25=74.9), branch="hotfix/urgent", cfg=cfg)
+    assert verdict == "deploy", reasons
+    assert run(with_(aime25=74.9), branch="main", cfg=cfg)[0] == "skip"  # main keeps the 2 %
+    assert run(with_(aime25=74.0), branch="hotfix/urgent", cfg=cfg)[0] == "skip"  # a fall is no gain
+
+
+@pytest.mark.parametrize("event", ["pull-request", "merge_group", "", "PUSH"])
+def test_an_event_outside_the_documented_ones_never_deploys(event: str) -> None:
+    verdict, reasons, data = run(with_(aime25=80.0), event=event)
+    assert data["preview"] is True
+    assert verdict == "deploy"  # what a push would do is shown, but the decision is marked as a preview
+    assert reasons[-1].startswith(f"event '{event}' only previews: only push,")

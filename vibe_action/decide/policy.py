@@ -70,8 +70,10 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
         reasons.insert(0, f"branch '{context.branch}' {where}, which only reports (would {verdict})")
         verdict = "skip"
     preview = context.event not in DEPLOY_EVENTS  # fail closed: an unknown event never deploys
-    if preview:
+    if preview and context.event in PREVIEW_EVENTS:
         reasons.append("pull request: shows what a push would do; nothing is deployed from a pull request")
+    elif preview:
+        reasons.append(f"event '{context.event}' only previews: only {', '.join(sorted(DEPLOY_EVENTS))} may deploy")
     environment = environment_for(config, context.branch, context.environment)
     return Decision(
         verdict=verdict,

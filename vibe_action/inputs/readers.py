@@ -300,7 +300,7 @@ def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Par
 
 def read_summary_csv(text: str, file: str, options: ReadOptions) -> list[Parsed]:
     """VibeThinker's evaluation summary: `model_path,dataset,pass@1,pass@64,cons@64,...` (0-1 scores)."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     parsed = []
     for row in reader:
         dataset = PurePosixPath((row.get("dataset") or "").strip()).stem
@@ -317,7 +317,7 @@ def read_opencompass(text: str, file: str, options: ReadOptions) -> list[Parsed]
     first = text.split("\n", 1)[0].split(",")
     if "pass@1" in first and "dataset" in first:
         return read_summary_csv(text, file, options)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if not header or [h.strip() for h in header[:4]] != ["dataset", "version", "metric", "mode"] or len(header) < 5:
         raise _problem(file, 1, "not an OpenCompass summary: the header must be dataset,version,metric,mode,<model>")
@@ -345,7 +345,10 @@ def read(format_name: str, text: str, file: str, options: ReadOptions) -> list[P
     if format_name == "lm-eval-samples":
         return read_lm_eval_samples(text, file, options)
     if format_name == "opencompass":
-        return read_opencompass(text, file, options)
+        try:
+            return read_opencompass(text, file, options)
+        except csv.Error as exc:
+            raise _problem(file, 1, f"not valid CSV: {exc}", "save it as comma-separated text") from None
     data, source = load_json(text, file)
     readers = {"lm-eval": read_lm_eval, "lighteval": read_lighteval, "livecodebench": read_livecodebench}
     return readers[format_name](data, source, options)

@@ -83,7 +83,10 @@ class _NoAliasLoader(yaml.SafeLoader):
 def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse YAML safely; aliases, duplicate keys, keys that are not text, values that are not finite numbers
     or valid text, and syntax errors become `InputError`s with positions."""
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)  # the reader checks the characters here already
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, 1, 1, f"invalid YAML: {exc}".splitlines()[0])]) from None
     try:
         node = loader.get_single_node()
         if node is None:
