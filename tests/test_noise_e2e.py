@@ -46,7 +46,8 @@ def test_local_ledger_within_noise_then_real_gain_then_partial(workspace: Worksp
     noisy = workspace.run("--json", env=env).json
     assert noisy["decision"] == "skip"
     assert "within noise; this benchmark detects" in noisy["reasons"][0]
-    assert noisy["metrics"][0]["rules"][1]["significance"]["method"] == "paired"
+    (noise,) = [rule for rule in noisy["metrics"][0]["rules"] if rule["rule"] == "noise"]
+    assert noise["significance"]["method"] == "paired"
 
     write_run(workspace, [min(K, c + 5) if c < K else c for c in base])
     workspace.commit("real gain")

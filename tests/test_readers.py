@@ -46,7 +46,14 @@ def test_lm_eval_results_with_mapped_metrics(tmp_path: Path) -> None:
     assert aime.score == pytest.approx(76.66666667)
     assert aime.stderr is None  # "N/A"
     assert aime.n == 30
-    assert aime.settings == {"temperature": 0.6, "top_p": 0.95, "max_tokens": 40960, "task_hash": "8c1f"}
+    assert aime.settings == {
+        "temperature": 0.6,
+        "top_p": 0.95,
+        "max_tokens": 40960,
+        "task_hash": "8c1f",
+        "n_shot": 0,
+        "task_version": 1.0,
+    }
     assert res.benchmarks["hmmt25"].score == pytest.approx(50.4)
 
 

@@ -88,7 +88,7 @@ def test_errors_from_every_file_at_once(tmp_path: Path) -> None:
         ('{"aime25": 74.4,}', 1, 17, "invalid JSON"),
         ('{"aime25": NaN}', 1, 1, "NaN is not valid JSON"),
         ('{\n "aime25": 1,\n "aime25": 2\n}', 3, 2, "duplicate key 'aime25'"),
-        ("[1, 2]", 1, 1, "a list is not a mapping of keys to values"),
+        ("[1, 2]", 1, 1, "not a LiveCodeBench file"),
     ],
 )
 def test_malformed_json(tmp_path: Path, text: str, line: int, column: int, message: str) -> None:

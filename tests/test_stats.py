@@ -34,9 +34,12 @@ def test_paired_test_matches_scipy(seed: int) -> None:
     result = stats.paired(diffs, confidence)
     reference = scipy_stats.ttest_1samp(diffs, 0.0, alternative="greater")
     assert result.p_value == pytest.approx(reference.pvalue, abs=1e-6)
-    low, high = scipy_stats.ttest_1samp(diffs, 0.0).confidence_interval(confidence)
+    # The interval matches the one-sided test: its lower end is scipy's one-sided bound at `confidence`.
+    (low, _) = scipy_stats.ttest_1samp(diffs, 0.0, alternative="greater").confidence_interval(confidence)
+    _, high = scipy_stats.ttest_1samp(diffs, 0.0, alternative="less").confidence_interval(confidence)
     assert result.ci_low == pytest.approx(low * 100, abs=1e-6)
     assert result.ci_high == pytest.approx(high * 100, abs=1e-6)
+    assert (result.bound is not None and result.bound > 0) == (result.p_value < 1 - confidence)
     se = scipy_stats.sem(diffs)
     expected_mde = (scipy_stats.t.ppf(confidence, n - 1) + scipy_stats.t.ppf(0.8, n - 1)) * se * 100
     assert result.mde == pytest.approx(expected_mde, abs=1e-6)
@@ -49,6 +52,33 @@ def test_exact_mcnemar_matches_the_binomial_test(improved: int, worsened: int) -
         reference = scipy_stats.binomtest(improved, improved + worsened, 0.5, alternative="greater").pvalue
         assert result.p_value == pytest.approx(reference, abs=1e-12)
     assert result.delta == pytest.approx((improved - worsened) / 30 * 100)
+    discordant = improved + worsened
+    if discordant:
+        # Clopper-Pearson's one-sided bound on the share that improved, in points: scipy's exact interval
+        low = scipy_stats.binomtest(improved, discordant, 0.5, alternative="greater").proportion_ci(0.95).low
+        assert result.ci_low == pytest.approx(discordant / 30 * (2 * low - 1) * 100, abs=1e-9)
+        assert (result.ci_low > 0) == (result.p_value < 0.05)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_bound_and_the_test_never_disagree_for_mcnemar(seed: int) -> None:
+    rng = random.Random(seed)
+    improved, worsened = rng.randint(0, 25), rng.randint(0, 25)
+    confidence = rng.choice([0.9, 0.95, 0.99])
+    result = stats.mcnemar(improved, worsened, 60, confidence)
+    assert result.bound is not None
+    assert (result.bound > 0) == (result.p_value is not None and result.p_value < 1 - confidence)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_paired_t_on_continuous_values_matches_scipy(seed: int) -> None:
+    rng = random.Random(seed)
+    then = [rng.random() for _ in range(40)]
+    now = [min(1.0, max(0.0, v + rng.gauss(0.03, 0.1))) for v in then]
+    result = stats.paired([a - b for a, b in zip(now, then, strict=True)], 0.95)
+    reference = scipy_stats.ttest_rel(now, then, alternative="greater")
+    assert result.p_value == pytest.approx(reference.pvalue, abs=1e-9)
+    assert result.ci_low == pytest.approx(reference.confidence_interval(0.95).low * 100, abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -59,7 +89,7 @@ def test_stderr_z_test_matches_scipy(seed: int) -> None:
     result = stats.stderr_test(a, b, se_a, se_b, 0.95)
     se = (se_a**2 + se_b**2) ** 0.5
     assert result.p_value == pytest.approx(scipy_stats.norm.sf((a - b) / se), abs=1e-9)
-    assert result.ci_low == pytest.approx(a - b - scipy_stats.norm.ppf(0.975) * se, abs=1e-9)
+    assert result.ci_low == pytest.approx(a - b - scipy_stats.norm.ppf(0.95) * se, abs=1e-9)  # one-sided
     assert result.mde == pytest.approx((scipy_stats.norm.ppf(0.95) + scipy_stats.norm.ppf(0.8)) * se, abs=1e-9)
 
 

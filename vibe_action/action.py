@@ -21,7 +21,7 @@ from github.Repository import Repository
 from vibe_action import report
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
-from vibe_action.gate import RunRequest, Services, load_inputs, run_gate
+from vibe_action.gate import RunRequest, Services, check_required, load_inputs, run_gate
 from vibe_action.github.annotate import GitHubReporter
 from vibe_action.github.api import DEFAULT_WRITE_SPACING, make_github
 from vibe_action.github.deployments import GitHubLedger
@@ -202,6 +202,7 @@ def _irrelevant_push(settings: ActionSettings, context: GitHubContext, workspace
 
 def _validate(run: ActionRun) -> int:
     inputs = load_inputs(run.workspace, run.settings.config, run.settings.results or None)
+    check_required(inputs)
     text = (
         f"### vibe-deploy-gate: valid\n\n`{run.settings.config}` ({len(inputs.config.metrics)} metrics) and "
         f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)}\n"

@@ -22,7 +22,7 @@ from vibe_action import __version__, interrupts, report
 from vibe_action.decide.decision import exit_code
 from vibe_action.decide.policy import KNOWN_EVENTS
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError, InputError
-from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, load_inputs, run_gate
+from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, check_required, load_inputs, run_gate
 from vibe_action.github.workflow import echo
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
@@ -333,6 +333,7 @@ def _snapshots(
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     inputs = load_inputs(Path(args.workspace), args.config, args.results)
+    check_required(inputs)
     summary = {
         "valid": True,
         "config": args.config,

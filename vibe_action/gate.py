@@ -50,7 +50,20 @@ def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None
     config = load_config(workspace / config_path, display=config_path)
     sources = [Source(glob) for glob in results] if results else list(config.results)
     origin = "--results" if results else f"'results:' in {config_path}"
-    return Inputs(config, load_results(sources, workspace, origin, config.tasks))
+    loaded = load_results(sources, workspace, origin, config.tasks, config.gated)
+    return Inputs(config.with_directions({n: b.direction for n, b in loaded.benchmarks.items()}), loaded)
+
+
+def check_required(inputs: Inputs) -> None:
+    """Every metric the policy needs is in some results file (else `run` would block): for `validate`."""
+    found = inputs.results.benchmarks
+    missing = [name for name, rule in inputs.config.metrics.items() if not rule.optional and name not in found]
+    if missing:
+        raise InputError(
+            f"{inputs.config.file}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} in no results "
+            f"file; the results have: {', '.join(sorted(found)) or 'nothing'} — map a task with "
+            "metrics.<name>.task, fix the results globs, or mark the metric optional"
+        )
 
 
 def run_gate(request: RunRequest, services: Services) -> Decision:
@@ -67,6 +80,7 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         write=not request.dry_run,
     )
     decision = decide_from(inputs, request, records, environment)
+    notes = [*inputs.results.notes, *notes]
     if notes:
         decision = decision.with_outcome(deployed=False, warnings=notes)
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:

@@ -68,7 +68,11 @@ def rule_label(check: RuleCheck) -> str:
     if check.rule == "gain":
         if threshold == "off":
             return f"gain off {mark}"
+        if check.required is None:  # no deployed baseline to gain over
+            return "gain —"
         return f"gain {'>0' if threshold is None else f'≥+{threshold}'} {mark}"
+    if check.rule == "noise":
+        return "noise —" if threshold is None else f"noise p<{threshold:g} {mark}"
     if check.rule == "guard":
         shown = _num(threshold) if isinstance(threshold, (int, float)) else threshold
         return f"guard drop ≤{shown} {mark}"
@@ -196,7 +200,7 @@ def decision_annotations(decision: Decision) -> list[Annotation]:
         for check in row.rules:
             if check.passed:
                 continue
-            level = "warning" if check.rule == "gain" or decision.report_only else "failure"
+            level = "warning" if check.rule in ("gain", "noise") or decision.report_only else "failure"
             title = f"{row.name}: {check.rule} rule"
             if row.file and row.line:
                 found.append(Annotation(row.file, row.line, level, check.detail, title))

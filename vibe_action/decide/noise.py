@@ -20,7 +20,9 @@ from vibe_action.inputs.results import Benchmark
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
 # comparable item by item.
-COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash")
+COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash", "n_shot", "limit", "task_version")
+CONTINUOUS = 0  # `samples` of a digest whose items are continuous values, stored in 1/65535 steps
+STEPS = 65535
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,18 @@ class Digest:
     ids_hash: str
     n: int
     samples: int
-    counts: str  # base64 of correct-sample counts per item, in sorted-id order (1 byte, or 2 when samples > 255)
+    counts: str  # base64 of correct-sample counts per item, in sorted-id order (1 byte, or 2 when samples > 255);
+    # for continuous items (samples == CONTINUOUS) each value in [0, 1] in 1/65535 steps, 2 bytes
+
+    @property
+    def continuous(self) -> bool:
+        return self.samples == CONTINUOUS
 
     def scores(self) -> list[float]:
         raw = base64.b64decode(self.counts)
-        width = 2 if self.samples > 255 else 1
-        return [int.from_bytes(raw[i : i + width], "big") / self.samples for i in range(0, len(raw), width)]
+        width = 2 if self.samples > 255 or self.continuous else 1
+        per = STEPS if self.continuous else self.samples
+        return [int.from_bytes(raw[i : i + width], "big") / per for i in range(0, len(raw), width)]
 
     def to_json(self) -> dict[str, Any]:
         return {"ids": self.ids_hash, "n": self.n, "k": self.samples, "c": self.counts}
@@ -55,10 +63,12 @@ def ids_hash(ids: list[str]) -> str:
 def digest_of(bench: Benchmark) -> Digest | None:
     if bench.items is None or not bench.items.scores or len(bench.items.scores) > MAX_DIGEST_ITEMS:
         return None
-    samples = max(bench.items.samples, 1)
-    width = 2 if samples > 255 else 1
+    continuous = bench.items.continuous
+    samples = CONTINUOUS if continuous else max(bench.items.samples, 1)
+    width = 2 if samples > 255 or continuous else 1
+    per = STEPS if continuous else samples
     ordered = sorted(bench.items.scores)
-    counts = b"".join(round(bench.items.scores[i] * samples).to_bytes(width, "big") for i in ordered)
+    counts = b"".join(round(bench.items.scores[i] * per).to_bytes(width, "big") for i in ordered)
     return Digest(ids_hash(ordered), len(ordered), samples, base64.b64encode(counts).decode())
 
 
@@ -114,6 +124,13 @@ def differences(current: Benchmark, base: Deployed) -> tuple[list[str], bool]:
         found.append("the items differ from the deployed run's (other problems or ids)")
     if base.samples and current.samples_per_problem and base.samples != current.samples_per_problem:
         found.append(f"samples per item differ ({current.samples_per_problem} vs {base.samples} deployed)")
+    if base.digest and current.items and base.digest.continuous != current.items.continuous:
+        kinds = (
+            ("continuous scores", "correct/incorrect")
+            if current.items.continuous
+            else ("correct/incorrect", "continuous scores")
+        )
+        found.append(f"per-item values differ in kind ({kinds[0]} now, {kinds[1]} deployed)")
     for key in COMPARED_SETTINGS:
         now, then = current.settings.get(key), base.settings.get(key)
         if now is not None and then is not None and now != then:
@@ -140,7 +157,8 @@ def compare(
         now = [current.items.scores[i] for i in sorted(current.items.scores)]
         then = base.digest.scores()
         if len(now) == len(then):
-            if base.digest.samples == 1 and current.items.samples == 1:
+            binary = not base.digest.continuous and not current.items.continuous
+            if binary and base.digest.samples == 1 and current.items.samples == 1:
                 improved = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign > 0)
                 worsened = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign < 0)
                 return mcnemar(improved, worsened, len(now), confidence)
@@ -150,11 +168,16 @@ def compare(
     return None
 
 
-def describe(comparison: Comparison | None, confidence: float, sign: float = 1.0) -> str:
-    """`(95 % CI -2.1 … +4.7, p = 0.23)`, in the metric's own direction."""
+def describe(comparison: Comparison | None, confidence: float) -> str:
+    """`(gain ≥ -2.1 at 95 %, p = 0.23)`: the one-sided bound the test uses, and its p-value. A gain is an
+    improvement in the metric's own direction (a fall, for lower-is-better metrics)."""
     if comparison is None:
         return "(no error bars)"
-    if comparison.p_value is None or comparison.ci_low is None or comparison.ci_high is None:
+    if comparison.p_value is None or comparison.bound is None:
         return f"({comparison.method}: too few items for an interval)"
-    low, high = sorted((comparison.ci_low * sign, comparison.ci_high * sign))
-    return f"({confidence * 100:g} % CI {low:+.1f} … {high:+.1f}, p = {comparison.p_value:.2g})"
+    return f"(gain ≥ {comparison.bound:+.1f} at {confidence * 100:g} %, {p_text(comparison.p_value)})"
+
+
+def p_text(p_value: float) -> str:
+    """`p = 0.035`, and `p < 0.0001` rather than a rounded `p = 0`."""
+    return "p < 0.0001" if p_value < 0.0001 else f"p = {p_value:.2g}"

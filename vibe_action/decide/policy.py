@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
 from vibe_action.decide.noise import Deployed
-from vibe_action.decide.significance import Evidence, adjusted_drop_p, gain_detail, measure
+from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure, noise_detail
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
 from vibe_action.inputs.results import Results
 
@@ -119,20 +119,20 @@ def _verdict(
         f"{row.name}: {check.detail}"
         for row in rows
         for check in row.rules
-        if not check.passed and check.rule != "gain"
+        if not check.passed and check.rule not in ("gain", "noise")
     ]
     if failures:
         reasons.extend(failures)
         return "block"
     primary = next(row for row in rows if row.primary)
-    gain = next((check for check in primary.rules if check.rule == "gain"), None)
-    if gain is not None and not gain.passed:
-        reasons.append(f"{primary.name}: {gain.detail}")
+    gain_checks = [check for check in primary.rules if check.rule in ("gain", "noise")]
+    if any(not check.passed for check in gain_checks):  # both words: below min_gain, and/or within noise
+        reasons.append(f"{primary.name}: {'; '.join(check.detail for check in gain_checks)}")
         return "skip"
     if baseline is None:
         reasons.append("first deploy: no deployed baseline; floors and guards pass")
-    elif gain is not None:
-        reasons.append(f"{primary.name}: {gain.detail}")
+    elif gain_checks:
+        reasons.append(f"{primary.name}: {'; '.join(check.detail for check in gain_checks)}")
     deploys_here = branch_rule is not None and branch_rule.deploy
     if deploys_here and quota.limit is not None:
         assert branch_rule is not None  # noqa: S101 — narrowed by deploys_here
@@ -180,7 +180,7 @@ def _metric_rows(
         primary = name == config.primary
         checks = _checks(rule, current, base, primary, branch_rule, results)
         if current is not None and base is not None:
-            checks = _with_evidence(checks, config, rule, current, base, evidence[name], drop_p.get(name))
+            checks = _with_evidence(checks, config, evidence[name], drop_p.get(name))
         rows.append(
             MetricRow(
                 name=name,
@@ -198,13 +198,7 @@ def _metric_rows(
 
 
 def _with_evidence(
-    checks: list[RuleCheck],
-    config: Config,
-    rule: MetricRule,
-    current: float,
-    base: float,
-    evidence: Evidence | None,
-    drop_p: float | None,
+    checks: list[RuleCheck], config: Config, evidence: Evidence | None, drop_p: float | None
 ) -> list[RuleCheck]:
     """Add comparability, and make gain (and, if asked, guard) checks account for noise."""
     out: list[RuleCheck] = []
@@ -212,10 +206,9 @@ def _with_evidence(
         fatal = evidence.partial or config.comparability == "block"
         detail = "; ".join(evidence.problems) + ("" if fatal else " (comparability: warn)")
         out.append(RuleCheck("comparable", config.comparability, not fatal, detail))
-    shown = _signed(current - base) + _pct(current - base, base)
     for check in checks:
         if check.rule == "gain":
-            out.append(_noisy_gain(check, config, rule, shown, evidence))
+            out += _noisy_gain(check, config, evidence)
         elif check.rule == "guard":
             out.append(_noisy_guard(check, config, evidence, drop_p))
         else:
@@ -223,24 +216,24 @@ def _with_evidence(
     return out
 
 
-def _noisy_gain(check: RuleCheck, config: Config, rule: MetricRule, shown: str, evidence: Evidence | None) -> RuleCheck:
-    """The gain must also be significant (one-sided) when the significance method is on."""
+def _noisy_gain(check: RuleCheck, config: Config, evidence: Evidence | None) -> list[RuleCheck]:
+    """The gain check as measured in points, and beside it, when the significance method is on, the noise
+    check: is the gain larger than sampling noise (one-sided)? Each is shown with its own mark."""
     settings = config.significance
     if settings.method == "off" or check.threshold == "off":
-        return check
-    significant, words = gain_detail(shown, evidence, settings.confidence, rule.direction)
+        return [check]
+    alpha = round(1.0 - settings.confidence, 6)
     stats = evidence.stats_json(settings.confidence) if evidence else None
     if stats is None:
         if settings.method == "auto":
-            return replace(check, detail=f"{check.detail} (no error bars)")
+            return [check, RuleCheck("noise", None, True, "no error bars: not tested")]
         need = "per-item results" if settings.method == "paired" else "standard errors"
-        return replace(
-            check, passed=False, detail=f"{words}: significance method {settings.method} needs {need} in both runs"
-        )
-    if not significant:
-        return replace(check, passed=False, detail=words, stats=stats)
-    rest = check.detail.split(" over deployed ", 1)[-1]
-    return replace(check, detail=f"{words} over deployed {rest}", stats=stats)
+        return [
+            check,
+            RuleCheck("noise", alpha, False, f"significance method {settings.method} needs {need} in both runs"),
+        ]
+    significant, words = noise_detail(evidence, settings.confidence)
+    return [check, RuleCheck("noise", alpha, significant, words, stats=stats)]
 
 
 def _noisy_guard(check: RuleCheck, config: Config, evidence: Evidence | None, drop_p: float | None) -> RuleCheck:

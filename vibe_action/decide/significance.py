@@ -30,7 +30,8 @@ class Evidence:
             "method": c.method,
             "confidence": confidence,
             "p_value": c.p_value,
-            "ci": [c.ci_low, c.ci_high],
+            "ci": [c.ci_low, c.ci_high],  # two-sided at 1 - 2 (1 - confidence): ci[0] is the one-sided bound
+            "bound": c.bound,
             "mde": c.mde,
             "n": c.n,
         }
@@ -57,14 +58,16 @@ def adjusted_drop_p(evidence: Mapping[str, Evidence | None], guarded: list[str])
     return dict(zip(names, holm([p for p in drops if p is not None]), strict=True))
 
 
-def gain_detail(shown: str, evidence: Evidence | None, confidence: float, direction: str) -> tuple[bool, str]:
-    """(significant, the words after the delta) — e.g. `(95 % CI -2.1 … +4.7, p = 0.23) — within noise; …`."""
-    sign = 1.0 if direction == "higher" else -1.0
+def noise_detail(evidence: Evidence | None, confidence: float) -> tuple[bool, str]:
+    """(significant, words) for the noise check — e.g. `(gain ≥ -2.1 at 95 %, p = 0.23) — within noise; this
+    benchmark detects ≥ 4.2 points`. A change that is no improvement at all is said to be one, not "noise"."""
     comparison = evidence.comparison if evidence else None
-    text = f"{shown} {describe(comparison, confidence, sign)}"
+    text = describe(comparison, confidence)
     if comparison is None or comparison.p_value is None:
         return False, text
     if comparison.p_value < 1.0 - confidence:
-        return True, text
+        return True, f"{text} — significant"
+    if comparison.delta <= 0:
+        return False, f"{text} — no improvement to test"
     detects = f"; this benchmark detects ≥ {comparison.mde:.1f} points" if comparison.mde else ""
     return False, f"{text} — within noise{detects}"

@@ -96,7 +96,10 @@ def normal_sf(z: float) -> float:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A gain (current - baseline, in points) with its uncertainty. `p_value` is one-sided: P(no gain)."""
+    """A gain (current - baseline, in points) with its uncertainty. `p_value` is one-sided: P(no gain).
+
+    The interval is two-sided at the level that matches the one-sided test (90 % for a 95 % test), so its
+    lower end is the one-sided bound the test uses: "significant" and "the bound is above 0" never disagree."""
 
     method: str  # paired | mcnemar | stderr | none
     delta: float
@@ -105,6 +108,11 @@ class Comparison:
     ci_high: float | None = None
     mde: float | None = None  # the smallest gain this benchmark detects at the confidence, with 80 % power
     n: int = 0
+
+    @property
+    def bound(self) -> float | None:
+        """The one-sided lower confidence bound of the gain: the test is significant when it is above 0."""
+        return self.ci_low
 
     def p_drop(self) -> float | None:
         """One-sided p-value of a drop (the mirror of `p_value`)."""
@@ -121,13 +129,13 @@ def paired(differences: Sequence[float], confidence: float, scale: float = 100.0
     se = math.sqrt(variance / n)
     df = n - 1
     alpha = 1.0 - confidence
-    t_half = t_ppf(1.0 - alpha / 2.0, df)
-    mde = (t_ppf(1.0 - alpha, df) + t_ppf(POWER, df)) * se * scale
+    t_one = t_ppf(1.0 - alpha, df)  # one-sided, as the test
+    mde = (t_one + t_ppf(POWER, df)) * se * scale
     if se == 0.0:
         p = 0.0 if mean > 0 else (1.0 if mean < 0 else 0.5)
         return Comparison("paired", mean * scale, p, mean * scale, mean * scale, 0.0, n)
     p = t_sf(mean / se, df)
-    return Comparison("paired", mean * scale, p, (mean - t_half * se) * scale, (mean + t_half * se) * scale, mde, n)
+    return Comparison("paired", mean * scale, p, (mean - t_one * se) * scale, (mean + t_one * se) * scale, mde, n)
 
 
 def binomial_sf(k: int, n: int) -> float:
@@ -137,13 +145,34 @@ def binomial_sf(k: int, n: int) -> float:
     return sum(math.comb(n, i) for i in range(k, n + 1)) / 2.0**n
 
 
+def beta_ppf(q: float, a: float, b: float) -> float:
+    """The q-quantile of Beta(a, b), by bisection on the incomplete beta function (monotone in x)."""
+    low, high = 0.0, 1.0
+    for _ in range(80):
+        mid = (low + high) / 2.0
+        if betainc(a, b, mid) < q:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2.0
+
+
 def mcnemar(improved: int, worsened: int, n_items: int, confidence: float) -> Comparison:
-    """Exact McNemar test for one sample per item: of the discordant items, how many improved."""
+    """Exact McNemar test for one sample per item: of the discordant items, how many improved.
+
+    The interval is Clopper-Pearson's on the share of discordant items that improved, which is exactly the
+    inversion of this exact test; turned into points, its lower end is above 0 just when p < 1 - confidence."""
     discordant = improved + worsened
     delta = (improved - worsened) / n_items * 100.0
     p = binomial_sf(improved, discordant) if discordant else 0.5
-    paired_view = paired([1.0] * improved + [-1.0] * worsened + [0.0] * (n_items - discordant), confidence)
-    return Comparison("mcnemar", delta, p, paired_view.ci_low, paired_view.ci_high, paired_view.mde, n_items)
+    alpha = 1.0 - confidence
+    mde = paired([1.0] * improved + [-1.0] * worsened + [0.0] * (n_items - discordant), confidence).mde
+    if not discordant:
+        return Comparison("mcnemar", delta, p, 0.0, 0.0, mde, n_items)
+    low = beta_ppf(alpha, improved, worsened + 1) if improved else 0.0
+    high = beta_ppf(confidence, improved + 1, worsened) if worsened else 1.0
+    share = discordant / n_items * 100.0
+    return Comparison("mcnemar", delta, p, share * (2 * low - 1), share * (2 * high - 1), mde, n_items)
 
 
 def stderr_test(
@@ -154,9 +183,9 @@ def stderr_test(
     se = math.sqrt(se_current**2 + se_baseline**2)
     if se == 0.0:
         return Comparison("stderr", delta)
-    z_half = _NORMAL.inv_cdf(1.0 - (1.0 - confidence) / 2.0)
-    mde = (_NORMAL.inv_cdf(confidence) + _NORMAL.inv_cdf(POWER)) * se
-    return Comparison("stderr", delta, normal_sf(delta / se), delta - z_half * se, delta + z_half * se, mde)
+    z_one = _NORMAL.inv_cdf(confidence)  # one-sided, as the test
+    mde = (z_one + _NORMAL.inv_cdf(POWER)) * se
+    return Comparison("stderr", delta, normal_sf(delta / se), delta - z_one * se, delta + z_one * se, mde)
 
 
 def holm(p_values: Sequence[float]) -> list[float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -66,6 +66,7 @@ class MetricRule:
     line: int = 0
     task: str | None = None  # harness task this benchmark is read from
     metric: str | None = None  # harness metric key
+    direction_explicit: bool = True  # False: `direction` was not written, so the format's higher_is_better wins
 
 
 @dataclass(frozen=True)
@@ -143,14 +144,18 @@ class Config:
     environment: str | None = None
     file: str = "config/deploy.yaml"
     digest: str = ""
+    format_directions: Mapping[str, str] = field(default_factory=dict)  # from the results' higher_is_better
 
     def rule_for(self, benchmark: str) -> MetricRule:
         """The configured rule, or the `defaults` rule under that benchmark's name."""
         if benchmark in self.metrics:
             return self.metrics[benchmark]
+        direction = self.defaults.direction
+        if not self.defaults.direction_explicit:
+            direction = self.format_directions.get(benchmark, direction)  # type: ignore[assignment]
         return MetricRule(
             name=benchmark,
-            direction=self.defaults.direction,
+            direction=direction,
             min_gain=self.defaults.min_gain,
             max_drop=self.defaults.max_drop,
             configured=False,
@@ -162,6 +167,24 @@ class Config:
         return {
             rule.task or name: (name, rule.metric) for name, rule in self.metrics.items() if rule.task or rule.metric
         }
+
+    @property
+    def gated(self) -> frozenset[str] | None:
+        """The benchmarks a rule looks at; None (all of them) when `defaults` sets a gain or a guard."""
+        if self.defaults.min_gain is not None or self.defaults.max_drop is not None:
+            return None
+        return frozenset(self.metrics)
+
+    def with_directions(self, directions: Mapping[str, str | None]) -> Config:
+        """The config with each metric's direction taken from its results file where deploy.yaml is silent."""
+        known: dict[str, Direction] = {
+            name: "higher" if d == "higher" else "lower" for name, d in directions.items() if d in ("higher", "lower")
+        }
+        metrics = {
+            name: replace(rule, direction=known[name]) if not rule.direction_explicit and name in known else rule
+            for name, rule in self.metrics.items()
+        }
+        return replace(self, metrics=MappingProxyType(metrics), format_directions=MappingProxyType(known))
 
     def branch_rule(self, branch: str) -> BranchRule | None:
         """The first rule, in file order, whose glob matches the branch; None means report only."""
@@ -283,6 +306,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         name: MetricRule(
             name=name,
             direction=spec.get("direction", "higher"),
+            direction_explicit="direction" in spec,
             minimum=spec.get("min"),
             maximum=spec.get("max"),
             min_gain=_amount(spec.get("min_gain")),
@@ -298,6 +322,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
     defaults = MetricRule(
         name="*",
         direction=defaults_raw.get("direction", "higher"),
+        direction_explicit="direction" in defaults_raw,
         min_gain=_amount(defaults_raw.get("min_gain")),
         max_drop=_amount(defaults_raw.get("max_drop")),
         configured=False,
@@ -320,7 +345,9 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
     sources = tuple(
         Source(entry)
         if isinstance(entry, str)
-        else Source(entry["path"], entry.get("format", "auto"), entry.get("benchmark"), entry.get("metric"))
+        else Source(
+            entry["path"], entry.get("format", "auto"), entry.get("benchmark"), entry.get("metric"), entry.get("model")
+        )
         for entry in ([raw_results] if isinstance(raw_results, str) else raw_results)
     )
     significance = data.get("significance") or {}

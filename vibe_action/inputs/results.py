@@ -8,7 +8,7 @@ merged; a benchmark reported by two files is an error, because which score count
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -29,6 +29,7 @@ from vibe_action.inputs.readers import Item, Parsed, ReadOptions, detect, read
 from vibe_action.inputs.sourcemap import SourceMap, load_json
 from vibe_action.inputs.validation import load_schema, validate
 
+MEAN_TOLERANCE = 0.05  # points: an aggregate and its per-item file of the same run agree to rounding
 FORMAT_HINT = 'a results file is {"benchmarks": {"aime25": {"score": 74.4}}} or flat {"aime25": 74.4}'
 
 
@@ -46,6 +47,8 @@ class Benchmark:
     items: Item | None = None  # per-item results, for paired tests
     settings: Mapping[str, Any] = field(default_factory=dict)  # generation settings, when recorded
     from_items: bool = False  # the score was computed from a per-item file (it may complete an aggregate)
+    direction: str | None = None  # the format's own higher_is_better, when it says
+    stamp: str | None = None  # the run's timestamp, when the file name carries one
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Source:
     format: str = "auto"
     benchmark: str | None = None
     metric: str | None = None
+    model: str | None = None  # the model column of a summary table with several
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Results:
     files: tuple[str, ...] = ()
     model: Model | None = None
     digest: str = ""
+    notes: tuple[str, ...] = ()  # what a reader chose for the user (e.g. the last of several rows)
 
     def scores(self) -> dict[str, float]:
         return {name: bench.score for name, bench in self.benchmarks.items()}
@@ -80,8 +85,10 @@ def load_results(
     root: Path,
     origin: str = "",
     tasks: Mapping[str, tuple[str, str | None]] | None = None,
+    gated: Collection[str] | None = None,
 ) -> Results:
-    """Read every file the sources match; `origin` says where the globs came from, for the error."""
+    """Read every file the sources match; `origin` says where the globs came from, for the error. Only
+    `gated` benchmarks (None: all) must be unambiguous in a file; others that are ambiguous are skipped."""
     entries = [Source(s) if isinstance(s, str) else s for s in sources]
     check_patterns([e.path for e in entries], origin or "results")
     files: dict[str, tuple[Path, Source]] = {}
@@ -119,7 +126,7 @@ def load_results(
     problems: list[Problem] = []
     for display in sorted(files):  # read every file, so one run reports every broken file at once
         path, entry = files[display]
-        options = ReadOptions(entry.benchmark, entry.metric, dict(tasks or {}))
+        options = ReadOptions(entry.benchmark, entry.metric, dict(tasks or {}), entry.model, gated)
         try:
             parts.append(read_results_file(path, display, entry.format, options))
         except InputError as exc:
@@ -195,7 +202,10 @@ def read_results_file(
                 )
             ]
         ) from None
-    return Results(MappingProxyType({p.name: _from_parsed(p, display) for p in parsed}), (display,), None, digest)
+    notes = tuple(note for p in parsed for note in p.notes)
+    return Results(
+        MappingProxyType({p.name: _from_parsed(p, display) for p in parsed}), (display,), None, digest, notes
+    )
 
 
 def _from_parsed(parsed: Parsed, file: str) -> Benchmark:
@@ -210,6 +220,8 @@ def _from_parsed(parsed: Parsed, file: str) -> Benchmark:
         items=parsed.items,
         settings=MappingProxyType(dict(parsed.settings)),
         from_items=parsed.items is not None,
+        direction=parsed.direction,
+        stamp=parsed.stamp,
     )
 
 
@@ -220,13 +232,16 @@ def _native_items(entry: Mapping[str, Any]) -> Item | None:
         return None
     scores: dict[str, float] = {}
     samples = int(entry.get("samples_per_problem") or 1)
+    lists = False
     for ident, value in raw.items():
         if isinstance(value, list):
+            lists = True
             samples = max(samples, len(value))
             scores[str(ident)] = sum(1 for v in value if v) / len(value)
         else:
             scores[str(ident)] = float(value)
-    return Item(scores, samples)
+    continuous = not lists and samples <= 1 and any(v not in (0.0, 1.0) for v in scores.values())
+    return Item(scores, samples, continuous)
 
 
 def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
@@ -270,8 +285,51 @@ def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
 
 
 def _combine(one: Benchmark, other: Benchmark) -> Benchmark:
-    """The aggregate's score and standard error, with the per-item file's items (lm-eval results + samples)."""
+    """The aggregate's score and standard error, with the per-item file's items (lm-eval results + samples).
+    Both must come from one run: the same timestamp (when both file names carry one), as many items as the
+    aggregate counted, and a mean that gives its score."""
     aggregate, per_item = (other, one) if one.from_items else (one, other)
+    assert per_item.items is not None  # noqa: S101 — from_items means a reader built items
+    count = len(per_item.items.scores)
+    where = f"{per_item.file} and {aggregate.file}"
+    if aggregate.stamp and per_item.stamp and aggregate.stamp != per_item.stamp:
+        raise InputError(
+            [
+                Problem(
+                    per_item.file,
+                    1,
+                    1,
+                    f"'{aggregate.name}': the samples are from the run of {per_item.stamp}, the results from "
+                    f"{aggregate.stamp}",
+                    hint="keep one run's results and samples files together",
+                )
+            ]
+        )
+    if aggregate.n is not None and aggregate.n != count:
+        raise InputError(
+            [
+                Problem(
+                    per_item.file,
+                    1,
+                    1,
+                    f"'{aggregate.name}': {count} items, but {aggregate.file} counts {aggregate.n}",
+                    hint=f"{where} are not from the same run",
+                )
+            ]
+        )
+    if abs(per_item.score - aggregate.score) > MEAN_TOLERANCE:
+        raise InputError(
+            [
+                Problem(
+                    per_item.file,
+                    1,
+                    1,
+                    f"'{aggregate.name}': the items average {per_item.score:.2f}, but {aggregate.file} says "
+                    f"{aggregate.score:.2f}",
+                    hint=f"{where} are not from the same run, or not the same metric and filter",
+                )
+            ]
+        )
     return replace(
         aggregate,
         items=per_item.items,
@@ -322,4 +380,5 @@ def merge(parts: list[Results]) -> Results:
         raise InputError(problems)
     digest = hashlib.sha256("\n".join(f"{p.files[0]} {p.digest}" for p in parts).encode()).hexdigest()
     files = tuple(f for p in parts for f in p.files)
-    return Results(MappingProxyType(benchmarks), files, model, digest)
+    notes = tuple(note for p in parts for note in p.notes)
+    return Results(MappingProxyType(benchmarks), files, model, digest, notes)

@@ -151,7 +151,7 @@ def carry_out(
         "deploy_id": deploy.id if deploy else result.deploy_id,
         "deploy_url": deploy.url if deploy and status == "success" else None,
         "netlify_state": confirmation.state if confirmation else None,
-        "warnings": warnings,
+        "warnings": [*(decision.outcome.get("warnings") or ()), *warnings],
     }
     ending = Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
     try:

@@ -1,0 +1,189 @@
+"""What every reader shares: the normalised types a reader returns, how a file's format is recognised, and
+the rules that keep a harness's output unambiguous (which metric, which filter, which scale).
+
+A reader must never guess silently. When a gated task reports several metrics, or one metric under several
+filters, the file is refused with the choices named; a task nobody gates on is skipped instead, so one odd
+task does not invalidate a file. Scores on a 0-1 scale become 0-100 together with their standard error, and
+only for metrics that are proportions (accuracy, exact match, pass@k), never for BLEU or perplexity.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from vibe_action.errors import InputError, Problem
+
+SETTING_KEYS = ("temperature", "top_p", "max_tokens", "max_new_tokens", "max_gen_toks", "top_k")
+# Keys lm-evaluation-harness writes beside the metrics of a task: labels, not measurements.
+LABEL_KEYS = frozenset({"alias", "name", "sample_len", "sample_count", "samples", "group", "task"})
+# Metrics that are not proportions: their values keep their own scale (BLEU 20.29 stays 20.29).
+NOT_PROPORTIONS = ("bleu", "rouge", "ter", "chrf", "perplexity", "word_perplexity", "byte_perplexity", "bits_per")
+STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}[-:]\d{2}[-:]\d{2}(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class Item:
+    """Per-item results of one benchmark: item id -> value, and samples per item.
+
+    Binary items (`continuous` False) hold the fraction of correct samples; continuous ones a score in [0, 1]
+    per item (truthfulqa_mc2's acc, any mean of scores), which only a paired t test on the values can compare.
+    """
+
+    scores: Mapping[str, float]
+    samples: int
+    continuous: bool = False
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader found for one benchmark in one file."""
+
+    name: str
+    score: float
+    line: int = 1
+    n: int | None = None
+    stderr: float | None = None
+    items: Item | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    direction: str | None = None  # from the format's higher_is_better, when it says
+    stamp: str | None = None  # the run's timestamp, from the file name (lm-eval results and samples)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """From deploy.yaml: a benchmark name for single-benchmark files, task/metric aliases for harnesses, the
+    model column of a CSV, and which benchmarks are gated (None: all of them)."""
+
+    benchmark: str | None = None
+    metric: str | None = None
+    tasks: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)  # task -> (benchmark, metric)
+    model: str | None = None
+    gated: Collection[str] | None = None
+
+    def is_gated(self, name: str) -> bool:
+        return self.gated is None or name in self.gated
+
+
+def detect(path: str, text: str) -> str:
+    """Which format a file is in, from its name and first bytes; `flat` when nothing else fits."""
+    name = PurePosixPath(path).name
+    head = text.lstrip()[:4096]
+    if name.endswith(".csv") or head.startswith(("dataset,", "model_path,")):
+        return "opencompass"
+    if name.endswith(".jsonl"):
+        first = text.lstrip().split("\n", 1)[0]
+        return "correctness" if '"correctness"' in first else "lm-eval-samples"
+    if head.startswith("["):  # the only format that is a list: its error names LiveCodeBench's two files
+        return "livecodebench"
+    if '"config_general"' in text:
+        return "lighteval"
+    if '"n-samples"' in text or ('"results"' in text and '"versions"' in text):
+        return "lm-eval"
+    if re.search(r'"benchmarks"\s*:', head) or '"benchmarks"' in text:
+        return "native"
+    return "flat"
+
+
+def problem(file: str, line: int, message: str, hint: str = "", column: int = 1) -> InputError:
+    return InputError([Problem(file, line, column, message, hint=hint)])
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def scale_for(metric: str, value: float) -> float:
+    """100 for a proportion on a 0-1 scale (it becomes 0-100), else 1: a metric and its stderr share it."""
+    base = metric.split(",", 1)[0].lower()
+    if any(base.startswith(prefix) for prefix in NOT_PROPORTIONS):
+        return 1.0
+    return 100.0 if -1e-9 <= value <= 1.0 + 1e-9 else 1.0
+
+
+def percent(value: float) -> float:
+    """A 0-1 proportion as 0-100 (values above 1 are taken as percentages already)."""
+    return value * scale_for("", value)
+
+
+def settings_in(config: Any) -> dict[str, Any]:
+    """Generation settings found anywhere below `config` (temperature, top_p, max tokens)."""
+    found: dict[str, Any] = {}
+    stack = [config]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in SETTING_KEYS and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+                    found.setdefault("max_tokens" if key.startswith("max_") else key, value)
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def metric_keys(metrics: Mapping[str, Any]) -> list[str]:
+    """The keys of a task's entry that are measurements: numeric, not a stderr, not a label."""
+    return [
+        key
+        for key, value in metrics.items()
+        if key not in LABEL_KEYS and "_stderr" not in key and number(value) is not None
+    ]
+
+
+def pick_metric(
+    metrics: Mapping[str, Any], wanted: str | None, gated: bool, where: tuple[str, int], task: str
+) -> str | None:
+    """The key to read for a task, or None to skip an ungated task that is ambiguous or has no measurement.
+
+    `wanted` may name a filter (`exact_match,flexible-extract`) or not (`exact_match`); without a filter it
+    must match exactly one key, or the filters are named in the error."""
+    file, line = where
+    keys = metric_keys(metrics)
+    if wanted:
+        if wanted in keys:
+            return wanted
+        same = [k for k in keys if k.split(",", 1)[0] == wanted]
+        if len(same) == 1:
+            return same[0]
+        if same:
+            filters = ", ".join(k.split(",", 1)[1] for k in same)
+            raise problem(
+                file,
+                line,
+                f"task '{task}' reports {wanted} under several filters ({filters})",
+                f"name one: metric: {same[0]} in deploy.yaml",
+            )
+        raise problem(file, line, f"task '{task}' has no metric '{wanted}'", "it has: " + (", ".join(keys) or "none"))
+    if len(keys) == 1:
+        return keys[0]
+    if not gated:
+        return None
+    if not keys:
+        raise problem(file, line, f"task '{task}' reports no numeric metric", "gate on another task, or fix the file")
+    raise problem(
+        file,
+        line,
+        f"task '{task}' reports several metrics ({', '.join(keys)})",
+        "name the one to gate on: metrics.<name>.metric in deploy.yaml",
+    )
+
+
+def stderr_of(metrics: Mapping[str, Any], key: str) -> float | None:
+    """The standard error next to a metric (`acc_stderr,none`); "N/A" means none."""
+    metric, _, filt = key.partition(",")
+    return number(metrics.get(f"{metric}_stderr,{filt}" if filt else f"{metric}_stderr"))
+
+
+def stamp_of(path: str) -> str | None:
+    """`results_2026-11-20T10-00-00.123.json` / `samples_aime25_2026-11-20T10-00-00.123.jsonl` → the stamp."""
+    found = STAMP.search(PurePosixPath(path).name)
+    return found.group(1).replace(":", "-") if found else None

@@ -1,0 +1,153 @@
+"""Aggregate results of evaluation harnesses: lm-evaluation-harness `results_*.json` (0.3 and 0.4.x) and
+lighteval's results (keys `suite|task|fewshot` and, since 0.12, `task|fewshot`).
+
+Besides the score, what makes two runs comparable is kept as settings: few-shot count, `limit`, the task's
+version and hash, generation settings. A run with another value is not compared item by item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vibe_action.inputs.formats import (
+    Parsed,
+    ReadOptions,
+    number,
+    pick_metric,
+    problem,
+    scale_for,
+    settings_in,
+    stamp_of,
+    stderr_of,
+)
+from vibe_action.inputs.sourcemap import SourceMap
+
+
+def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Parsed]:
+    file = source.file
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, dict):
+        raise problem(
+            file,
+            1,
+            "not an lm-evaluation-harness results file: no 'results' object",
+            "point the glob at results_*.json, or set format:",
+        )
+    parsed = []
+    for task, metrics in results.items():
+        if not isinstance(metrics, dict):
+            continue
+        name, wanted = options.tasks.get(task, (task, options.metric))
+        line = source.key_at(("results", task)).line
+        key = pick_metric(metrics, wanted, options.is_gated(name), (file, line), task)
+        if key is None:
+            continue
+        value = number(metrics[key])
+        assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
+        scale = scale_for(key, value)
+        stderr = stderr_of(metrics, key)
+        parsed.append(
+            Parsed(
+                name,
+                value * scale,
+                line,
+                _count(data, task),
+                None if stderr is None else stderr * scale,
+                settings=_lm_eval_settings(data, task),
+                direction=_direction(data, task, key),
+                stamp=stamp_of(file),
+            )
+        )
+    return parsed
+
+
+def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is an object, else {} (a harness version that does not write it)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _count(data: Mapping[str, Any], task: str) -> int | None:
+    counts = _table(data, "n-samples").get(task)
+    if not isinstance(counts, dict):
+        return None
+    n = counts.get("effective", counts.get("original"))
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+
+def _lm_eval_settings(data: Mapping[str, Any], task: str) -> dict[str, Any]:
+    """Generation settings, few-shot count, limit, task version and hash: what two runs must share."""
+    task_config = _table(_table(data, "configs"), task)
+    run_config = _table(data, "config")
+    found = settings_in(run_config) | settings_in(task_config)
+    n_shot = _table(data, "n-shot").get(task)
+    if n_shot is None:
+        n_shot = task_config.get("num_fewshot", run_config.get("num_fewshot"))
+    if isinstance(n_shot, int) and not isinstance(n_shot, bool):
+        found["n_shot"] = n_shot
+    if "limit" in run_config:
+        limit = run_config["limit"]
+        found["limit"] = "none" if limit is None else limit
+    version = _table(data, "versions").get(task)
+    if isinstance(version, (int, float, str)) and not isinstance(version, bool):
+        found["task_version"] = version
+    task_hash = _table(data, "task_hashes").get(task)
+    if isinstance(task_hash, str):
+        found["task_hash"] = task_hash
+    return found
+
+
+def _direction(data: Mapping[str, Any], task: str, key: str) -> str | None:
+    value = _table(_table(data, "higher_is_better"), task).get(key.split(",", 1)[0])
+    return None if not isinstance(value, bool) else ("higher" if value else "lower")
+
+
+def lighteval_task(key: str) -> str | None:
+    """`lighteval|gsm8k|0` (and `…|0|0`) and, since lighteval 0.12, `gsm8k|0` → `gsm8k`; `all` → None."""
+    if key == "all":
+        return None
+    parts = key.split("|")
+    if len(parts) == 2 and parts[1].isdigit():
+        return parts[0]
+    if len(parts) >= 3:
+        return parts[1]
+    return key
+
+
+def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[Parsed]:
+    file = source.file
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, dict):
+        raise problem(file, 1, "not a lighteval results file: no 'results' object")
+    settings = settings_in(data.get("config_general"))
+    versions = _table(data, "versions")
+    parsed = []
+    for key, metrics in results.items():
+        task = lighteval_task(key)
+        if task is None or not isinstance(metrics, dict):
+            continue
+        name, wanted = options.tasks.get(task, (task, options.metric))
+        line = source.key_at(("results", key)).line
+        metric = pick_metric(metrics, wanted, options.is_gated(name), (file, line), task)
+        if metric is None:
+            continue
+        value = number(metrics[metric])
+        assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
+        scale = scale_for(metric, value)
+        stderr = stderr_of(metrics, metric)
+        shots = key.split("|")[-1] if key.count("|") in (1, 2) else key.split("|")[2] if "|" in key else ""
+        extra = {"n_shot": int(shots)} if shots.isdigit() else {}
+        if isinstance(versions.get(key), (int, str)) and not isinstance(versions.get(key), bool):
+            extra["task_version"] = versions[key]
+        parsed.append(
+            Parsed(
+                name,
+                value * scale,
+                line,
+                None,
+                None if stderr is None else stderr * scale,
+                settings={**settings, **extra},
+            )
+        )
+    return parsed

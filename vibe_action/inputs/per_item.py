@@ -1,0 +1,186 @@
+"""Per-item results, for paired tests: lm-evaluation-harness samples, per-problem correctness JSONL, and both
+files LiveCodeBench writes (`*_eval_all.json`, per problem; `*_eval.json`, the metrics with per-problem detail).
+
+Item values that are all 0 or 1 are binary (fractions of correct samples, McNemar when one sample each);
+anything else in [0, 1] is continuous and compared with a paired t test on the values themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from vibe_action.inputs.formats import Item, Parsed, ReadOptions, number, problem, stamp_of
+from vibe_action.inputs.sourcemap import SourceMap
+
+PREFERRED_METRICS = ("exact_match", "acc", "pass@1", "accuracy", "extractive_match", "em", "score")
+
+
+def items_result(
+    name: str, scores: dict[str, float], samples: int, line: int = 1, *, stamp: str | None = None
+) -> Parsed:
+    continuous = any(value not in (0.0, 1.0) for value in scores.values()) and samples <= 1
+    mean = sum(scores.values()) / len(scores)
+    return Parsed(name, mean * 100.0, line, len(scores), None, Item(scores, max(samples, 1), continuous), stamp=stamp)
+
+
+def jsonl(text: str, file: str) -> list[tuple[int, dict[str, Any]]]:
+    rows = []
+    for number_, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise problem(file, number_, f"invalid JSON line: {exc.msg}", column=exc.colno) from None
+        except RecursionError:
+            raise problem(file, number_, "a line nested too deep") from None
+        if not isinstance(row, dict):
+            raise problem(file, number_, "each line must be a JSON object")
+        rows.append((number_, row))
+    if not rows:
+        raise problem(file, 1, "empty JSONL file")
+    return rows
+
+
+def _binary(flags: list[Any]) -> bool:
+    """Only 0/1 (or booleans): fast for long lists, since set() hashes True as 1 and False as 0."""
+    try:
+        return set(flags) <= {0, 1} and all(type(f) in (int, bool) for f in set(flags))
+    except TypeError:  # an unhashable element, such as a list
+        return False
+
+
+def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]:
+    """VibeThinker-style per-problem JSONL: `{"id": ..., "correctness": [1, 0, ...]}` per line."""
+    scores: dict[str, float] = {}
+    samples = 0
+    name = options.benchmark or PurePosixPath(file).stem
+    for line, row in jsonl(text, file):
+        flags = row.get("correctness")
+        if not isinstance(flags, list) or not flags or not _binary(flags):
+            raise problem(file, line, "'correctness' must be a non-empty list of 0/1 per sample")
+        ident = next((row[k] for k in ("id", "problem_id", "idx", "question_id", "index") if k in row), None)
+        key = str(ident) if ident is not None else f"line-{line}"
+        if key in scores:
+            raise problem(file, line, f"problem '{key}' appears twice")
+        samples = max(samples, len(flags))
+        scores[key] = sum(flags) / len(flags)
+        name = options.benchmark or str(row.get("benchmark") or row.get("dataset") or name)
+    return [items_result(name, scores, samples)]
+
+
+def _samples_task(file: str) -> str:
+    match = re.match(r"samples_(.+?)_\d{4}-\d{2}-\d{2}", PurePosixPath(file).name)
+    return match.group(1) if match else PurePosixPath(file).stem.removeprefix("samples_")
+
+
+def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Parsed]:
+    """`samples_<task>_<date>.jsonl`: one line per document and filter, the metric's value on each."""
+    task = _samples_task(file)
+    name, wanted = options.tasks.get(task, (options.benchmark or task, options.metric))
+    metric, _, wanted_filter = (wanted or "").partition(",")
+    rows = jsonl(text, file)
+    filters = sorted({str(row["filter"]) for _, row in rows if "filter" in row})
+    if wanted_filter and filters and wanted_filter not in filters:
+        raise problem(file, 1, f"no lines with filter '{wanted_filter}'", "it has: " + ", ".join(filters))
+    if not wanted_filter and len(filters) > 1:
+        if not options.is_gated(name):
+            return []
+        raise problem(
+            file,
+            1,
+            f"the samples hold several filters ({', '.join(filters)}) and the metric names none",
+            f"name one: metric: {metric or 'exact_match'},{filters[0]} in deploy.yaml",
+        )
+    metric = metric or _only_metric(rows, file, options.is_gated(name))
+    if not metric:
+        return []
+    scores: dict[str, float] = {}
+    for line, row in rows:
+        if "doc_id" not in row:
+            raise problem(file, line, "not an lm-evaluation-harness sample: no 'doc_id'")
+        if wanted_filter and row.get("filter", wanted_filter) != wanted_filter:
+            continue  # one line per document and filter: keep the filter the metric names
+        value = number(row.get(metric))
+        if value is None or not 0.0 <= value <= 1.0:
+            raise problem(
+                file,
+                line,
+                f"document {row['doc_id']} has no value in [0, 1] for '{metric}'",
+                "name the metric: metrics.<name>.metric in deploy.yaml",
+            )
+        key = str(row.get("doc_hash") or row["doc_id"])
+        if key in scores:
+            raise problem(file, line, f"document {row['doc_id']} appears twice for one filter")
+        scores[key] = value
+    return [items_result(name, scores, 1, stamp=stamp_of(file))]
+
+
+def _only_metric(rows: list[tuple[int, dict[str, Any]]], file: str, gated: bool) -> str:
+    """The metric of a samples file that names none: the one in each line's `metrics` list, else the one
+    preferred name present. Several: an error for a gated task, skipped ('') otherwise."""
+    listed = {m for _, row in rows for m in (row.get("metrics") or []) if isinstance(m, str)}
+    candidates = sorted(listed) or [m for m in PREFERRED_METRICS if m in rows[0][1]][:1]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not gated:
+        return ""
+    raise problem(
+        file,
+        1,
+        f"the samples report several metrics ({', '.join(candidates) or 'none'})",
+        "name the one to gate on: metrics.<name>.metric in deploy.yaml",
+    )
+
+
+def read_livecodebench(data: Any, source: SourceMap, options: ReadOptions) -> list[Parsed]:
+    """`*_eval_all.json` (a list of problems with `question_id` and `graded_list`) or `*_eval.json` (a list:
+    the metrics with `pass@1` and per-problem `detail`, then the raw results)."""
+    file = source.file
+    name = options.benchmark or "livecodebench"
+    if isinstance(data, list) and data and isinstance(data[0], dict) and "detail" in data[0]:
+        raw = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
+        samples = max((len(v) for v in raw.values() if isinstance(v, list)), default=0)
+        return [_lcb_metrics(data[0], file, name, samples)]
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict) or "graded_list" not in data[0]:
+        raise problem(
+            file,
+            1,
+            "not a LiveCodeBench file: expected *_eval_all.json (a list of problems with question_id and "
+            "graded_list) or *_eval.json (a list starting with the metrics and their per-problem detail)",
+            'point the glob at one of them; a results file of this project is an object, {"aime25": 74.4}',
+        )
+    scores: dict[str, float] = {}
+    samples = 0
+    for index, entry in enumerate(data):
+        line = source.value_at((index,)).line
+        graded = entry.get("graded_list") if isinstance(entry, dict) else None
+        ident = entry.get("question_id") if isinstance(entry, dict) else None
+        if not isinstance(graded, list) or not graded or ident is None:
+            raise problem(file, line, "LiveCodeBench problem without question_id or graded_list", "each needs both")
+        if str(ident) in scores:
+            raise problem(file, line, f"LiveCodeBench problem '{ident}' appears twice")
+        samples = max(samples, len(graded))
+        scores[str(ident)] = sum(1 for g in graded if g is True or g == 1) / len(graded)
+    return [items_result(name, scores, samples)]
+
+
+def _lcb_metrics(metrics: dict[str, Any], file: str, name: str, samples: int) -> Parsed:
+    """`compute_metrics_from_results`: pass@k as fractions, `detail.pass@1` per problem (c / n each). With the
+    raw results beside it, n is known and the items are fractions of correct samples; else continuous."""
+    detail = metrics.get("detail")
+    per_problem = detail.get("pass@1") if isinstance(detail, dict) else None
+    overall = number(metrics.get("pass@1"))
+    if overall is None or not isinstance(per_problem, dict) or not per_problem:
+        raise problem(file, 1, "LiveCodeBench *_eval.json without pass@1 and detail.pass@1 per problem")
+    scores: dict[str, float] = {}
+    for ident, value in per_problem.items():
+        score = number(value)
+        if score is None or not 0.0 <= score <= 1.0:
+            raise problem(file, 1, f"LiveCodeBench detail.pass@1 of problem '{ident}' is not a fraction")
+        scores[str(ident)] = score
+    parsed = items_result(name, scores, samples)
+    return Parsed(name, overall * 100.0 if overall <= 1.0 else overall, 1, parsed.n, None, parsed.items)
