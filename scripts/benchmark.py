@@ -22,6 +22,7 @@ import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,12 +85,55 @@ def bench_noise(benchmarks: int = 6, items: int = 1000, samples: int = 64) -> st
         done = time.perf_counter()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-    method = decision.metrics[0].rules[1].stats or {}
+    method = next((r.stats for r in decision.metrics[0].rules if r.rule == "noise" and r.stats), None) or {}
     return (
         f"noise: {benchmarks} benchmarks x {items} items x {samples} samples: parse {parsed - started:.2f} s, "
         f"decide {(done - parsed) * 1e3:.0f} ms ({method.get('method')} tests), total {done - started:.2f} s, "
         f"peak {peak:.0f} MiB"
     )
+
+
+def bench_native_vs_jsonl(benchmarks: int = 6, items: int = 1000, samples: int = 64) -> str:
+    """Issue 10: the same per-item data as native JSON `items` lists and as correctness JSONL: load time (best
+    of 3) and traced peak memory against the file size."""
+    rng = random.Random(10)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "native").mkdir()
+        (root / "jsonl").mkdir()
+        document: dict[str, Any] = {"benchmarks": {}}
+        for b in range(benchmarks):
+            per_item = {}
+            lines = []
+            for i in range(items):
+                correct = rng.randint(0, samples)
+                flags = [1] * correct + [0] * (samples - correct)
+                per_item[f"p{i}"] = flags
+                lines.append(json.dumps({"id": f"p{i}", "correctness": flags}))
+            document["benchmarks"][f"bench{b}"] = {"items": per_item}
+            (root / "jsonl" / f"bench{b}.jsonl").write_text("\n".join(lines) + "\n")
+        (root / "native" / "results.json").write_text(json.dumps(document))
+        measured = {}
+        for kind, glob in (("jsonl", "jsonl/*.jsonl"), ("native", "native/*.json")):
+            best = min(_timed(lambda g=glob: load_results([Source(g)], root)) for _ in range(3))
+            tracemalloc.start()
+            load_results([Source(glob)], root)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            size = sum(path.stat().st_size for path in root.glob(glob))
+            measured[kind] = (best, peak, size)
+    (jt, jp, js), (nt, np_, ns) = measured["jsonl"], measured["native"]
+    return (
+        f"formats: {benchmarks} x {items} items x {samples} samples — correctness JSONL {jt:.2f} s "
+        f"(peak {jp / 2**20:.1f} MiB, {jp / js:.1f}x its {js / 2**20:.1f} MiB); native JSON {nt:.2f} s "
+        f"(peak {np_ / 2**20:.1f} MiB, {np_ / ns:.1f}x its {ns / 2**20:.1f} MiB); native/JSONL time {nt / jt:.2f}x"
+    )
+
+
+def _timed(call: Any) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
 
 
 def bench_ledger(count: int = 10_000) -> str:
@@ -175,6 +219,7 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     print(bench_policy())
     print(bench_noise())
+    print(bench_native_vs_jsonl())
     print(bench_ledger())
     for seeded in (0, 20, 150):
         print(bench_action(seeded))

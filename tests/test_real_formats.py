@@ -265,3 +265,43 @@ def test_higher_is_better_from_the_format_is_the_default_direction(tmp_path: Pat
     inputs = load_inputs(tmp_path, "config/deploy.yaml", None)
     assert inputs.config.metrics["wikitext"].direction == "lower"  # from higher_is_better
     assert inputs.config.metrics["gsm8k"].direction == "higher"
+
+
+def test_13_native_items_are_checked_in_one_pass_with_positions(tmp_path: Path) -> None:
+    """Validated structurally (not sample by sample through the schema), errors still point at the item."""
+    items = {f"p{i}": [1, 0, 1, 1] for i in range(50)}
+    items["p7"] = [1, 0, 2, 1]  # a 2 is not a sample outcome
+    items["p9"] = 1.5  # nor is a fraction above 1
+    text = json.dumps({"benchmarks": {"aime25": {"items": items}}}, indent=2)
+    write(tmp_path, "results/r.json", text)
+    message = refused(tmp_path, "results/*.json")
+    line_p7 = _line_of(text, '"p7": [')
+    assert f"results/r.json:{line_p7}:" in message
+    assert "benchmarks.aime25.items.p7: must be a fraction correct in [0, 1]" in message
+    assert "benchmarks.aime25.items.p9:" in message
+    items.pop("p7")
+    items.pop("p9")
+    write(tmp_path, "results/r.json", json.dumps({"benchmarks": {"aime25": {"items": items}}}))
+    bench = load_results([Source("results/*.json")], tmp_path).benchmarks["aime25"]
+    assert bench.score == pytest.approx(75.0)
+    assert bench.items is not None
+    assert (bench.items.samples, bench.items.continuous) == (4, False)
+
+
+def test_12_the_rules_column_shows_noise_as_its_own_mark_and_gain_dash_without_baseline() -> None:
+    from tests.test_noise_policy import base_counts, bench, config, others, results, run, within_noise
+    from vibe_action.decide.policy import Context, decide
+    from vibe_action.report import text_report
+
+    base = base_counts()
+    noisy = run(
+        config(), results(bench("aime25", within_noise(base)), *others()), results(bench("aime25", base), *others())
+    )
+    table = text_report(noisy)
+    assert "gain ≥+1.0 ✓ · noise p<0.05 ✗" in table  # the point gain is met; only the noise test failed
+    first = decide(config(), results(bench("aime25", base), *others()), None, Context("c" * 40, "main"))
+    assert "gain — ·" in text_report(first)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if needle in line)

@@ -47,10 +47,15 @@ def read_limited(path: Path, display: str, limit: int, what: str) -> bytes:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
             raise too_large(display, size, limit, what)
-        data = handle.read(limit + 1)
+        # Ask for what the file holds (plus one byte, to notice growth): read(limit) would allocate the limit.
+        data = handle.read(size + 1) if size else handle.read(min(limit + 1, 1 << 20))
     if len(data) > limit:  # grew while being read (or a special file that reports no size)
         raise too_large(display, len(data), limit, what)
     return data
+
+
+CONTAINERS = frozenset({dict, list})
+PLAIN_NUMBERS = frozenset({int, bool, type(None)})
 
 
 def nesting_depth(data: Any) -> int:
@@ -68,7 +73,9 @@ def nesting_depth(data: Any) -> int:
         deepest = max(deepest, depth)
         if depth > MAX_NESTING:
             return depth
-        stack.extend((child, depth + 1) for child in children)
+        if isinstance(value, list) and not CONTAINERS & set(map(type, value)):
+            continue  # a list of plain values (64 samples of one item): nothing deeper, checked in C
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return deepest
 
 
@@ -96,6 +103,9 @@ def bad_values(data: Any, key_types: bool = True) -> Iterator[tuple[tuple[str | 
                     continue
                 stack.append((child, (*path, key)))
         elif isinstance(value, list):
+            kinds = set(map(type, value))
+            if kinds <= PLAIN_NUMBERS:
+                continue  # ints and booleans (the common per-sample lists) cannot be wrong here
             stack.extend((child, (*path, index)) for index, child in enumerate(value))
         elif isinstance(value, str) and not _encodable(value):
             yield path, "text is not valid Unicode (a lone surrogate)"

@@ -29,6 +29,8 @@ from vibe_action.inputs.readers import Item, Parsed, ReadOptions, detect, read
 from vibe_action.inputs.sourcemap import SourceMap, load_json
 from vibe_action.inputs.validation import load_schema, validate
 
+MAX_ITEM_PROBLEMS = 20  # enough to show the pattern of a broken file
+NATIVE_POSITION_DEPTH = 4  # benchmarks.<name>.items.<id>: where any error in a native file can point
 MEAN_TOLERANCE = 0.05  # points: an aggregate and its per-item file of the same run agree to rounding
 FORMAT_HINT = 'a results file is {"benchmarks": {"aime25": {"score": 74.4}}} or flat {"aime25": 74.4}'
 
@@ -181,9 +183,10 @@ def read_results_file(
     except OSError as exc:
         raise InputError([Problem(display, 1, 1, f"cannot read results file: {exc.strerror}")]) from None
     digest = hashlib.sha256(raw).hexdigest()
+    del raw  # the text holds it: no second copy while the file is parsed
     kind = detect(display, text) if format_name == "auto" else format_name
     if kind in ("native", "flat"):
-        data, source = load_json(text, display)
+        data, source = load_json(text, display, max_depth=NATIVE_POSITION_DEPTH)
         return parse_results(data, source, digest)
     try:
         parsed = read(kind, text, display, options or ReadOptions())
@@ -237,11 +240,45 @@ def _native_items(entry: Mapping[str, Any]) -> Item | None:
         if isinstance(value, list):
             lists = True
             samples = max(samples, len(value))
-            scores[str(ident)] = sum(1 for v in value if v) / len(value)
+            scores[str(ident)] = sum(value) / len(value)  # validated: 0/1 or booleans
         else:
             scores[str(ident)] = float(value)
     continuous = not lists and samples <= 1 and any(v not in (0.0, 1.0) for v in scores.values())
     return Item(scores, samples, continuous)
+
+
+def _split_items(data: dict[str, Any], source: SourceMap) -> tuple[dict[str, Any], list[Problem]]:
+    """(the document with each non-empty `items` object replaced by a one-item stand-in, the problems of
+    the items themselves). The schema validator would check 64,000 samples one by one; this does it in one
+    pass, with the same rules (a fraction in [0, 1], or a non-empty list of 0/1 per sample)."""
+    benchmarks = data.get("benchmarks")
+    if not isinstance(benchmarks, dict):
+        return data, []
+    problems: list[Problem] = []
+    shallow_benchmarks: dict[str, Any] = {}
+    for name, entry in benchmarks.items():
+        items = entry.get("items") if isinstance(entry, dict) else None
+        if not isinstance(items, dict) or not items:
+            shallow_benchmarks[name] = entry
+            continue
+        shallow_benchmarks[name] = {**entry, "items": {"_": 0}}
+        for ident, value in items.items():
+            if not _valid_item(value):
+                problems.append(
+                    source.problem(
+                        ("benchmarks", name, "items", ident),
+                        "must be a fraction correct in [0, 1] or a non-empty list of 0/1 per sample",
+                    )
+                )
+                if len(problems) >= MAX_ITEM_PROBLEMS:
+                    return {**data, "benchmarks": shallow_benchmarks}, problems
+    return {**data, "benchmarks": shallow_benchmarks}, problems
+
+
+def _valid_item(value: Any) -> bool:
+    if isinstance(value, list):  # set() and map() run in C: True == 1 and False == 0 for the value check
+        return bool(value) and set(map(type, value)) <= {int, bool} and set(value) <= {0, 1}
+    return type(value) in (int, float) and 0 <= value <= 1
 
 
 def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
@@ -249,7 +286,8 @@ def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
     schema = load_schema("results")
     native = isinstance(data, dict) and "benchmarks" in data
     definition = "native" if native else "flat"
-    problems = validate(data, {**schema, "$ref": f"#/$defs/{definition}"}, source)
+    shallow, item_problems = _split_items(data, source) if native else (data, [])
+    problems = validate(shallow, {**schema, "$ref": f"#/$defs/{definition}"}, source) + item_problems
     if problems:
         if not native:
             problems = [
