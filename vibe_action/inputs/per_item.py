@@ -122,7 +122,9 @@ def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Par
 def _only_metric(rows: list[tuple[int, dict[str, Any]]], file: str, gated: bool) -> str:
     """The metric of a samples file that names none: the one in each line's `metrics` list, else the one
     preferred name present. Several: an error for a gated task, skipped ('') otherwise."""
-    listed = {m for _, row in rows for m in (row.get("metrics") or []) if isinstance(m, str)}
+    listed = {
+        m for _, row in rows if isinstance(row.get("metrics"), list) for m in row["metrics"] if isinstance(m, str)
+    }
     candidates = sorted(listed) or [m for m in PREFERRED_METRICS if m in rows[0][1]][:1]
     if len(candidates) == 1:
         return candidates[0]

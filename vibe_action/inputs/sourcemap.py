@@ -21,7 +21,7 @@ from vibe_action.inputs.limits import MAX_NESTING, bad_values, check_nesting
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per value of a document: kept small
 class Position:
     line: int
     column: int
@@ -188,16 +188,40 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _FLAT_LIST = re.compile(r'\[[^\[\]{}"]*\]')
 
 
-def load_json(text: str, file: str, max_depth: int | None = None) -> tuple[Any, SourceMap]:
+@dataclass(frozen=True, slots=True)
+class SampleFlags:
+    """A list of 0/1 sample outcomes, kept as two numbers: an object whose every value is such a list (the
+    `items` of a native results file) would otherwise hold 64 pointers per item while the file is parsed."""
+
+    correct: int
+    total: int
+
+
+def _compact(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The pairs of an object whose values are all non-empty lists of 0/1, with `SampleFlags` for the lists."""
+    if not pairs or not all(type(value) is list and value for _, value in pairs):
+        return pairs
+    compacted = []
+    for key, value in pairs:
+        if not set(map(type, value)) <= {int, bool} or not set(value) <= {0, 1}:
+            return pairs  # not sample flags after all: leave the object as written, for the validator
+        compacted.append((key, SampleFlags(sum(value), len(value))))
+    return compacted
+
+
+def load_json(
+    text: str, file: str, max_depth: int | None = None, compact_samples: bool = False
+) -> tuple[Any, SourceMap]:
     """Parse JSON strictly (no NaN, no duplicate keys) and map every value to its line and column — down to
-    `max_depth` levels when given (a per-item file's 64 samples per item need no position each)."""
+    `max_depth` levels when given (a per-item file's 64 samples per item need no position each). With
+    `compact_samples`, objects of 0/1 lists come back as `SampleFlags` (see there)."""
 
     def reject_constant(name: str) -> Any:
         raise ValueError(f"{name} is not valid JSON")
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key, value in pairs:
+        for key, value in _compact(pairs) if compact_samples else pairs:
             if key in result:
                 raise _DuplicateKeyError(key)
             result[key] = value
@@ -303,7 +327,8 @@ class _JsonScanner:
                 self.duplicates.append(key_pos)
             seen.add(key)
             child = (*path, key)
-            self.source.keys[child] = key_pos
+            if self.max_depth is None or len(child) < self.max_depth:  # an item's own key needs no position
+                self.source.keys[child] = key_pos
             offset = self.skip(self.skip(offset) + 1)  # past ':'
             offset = self.skip(self.value(offset, child))
             if self.text[offset] == "}":
