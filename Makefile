@@ -10,7 +10,7 @@ STAMP_TEST := $(VENV)/.installed-test
 WHEELHOUSE := $(VENV)/wheelhouse
 STAMP_WHEELS := $(WHEELHOUSE)/.downloaded
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
@@ -58,6 +58,11 @@ test: lint typecheck pytest
 # Wall time, memory and GitHub request counts; measured, never asserted (see scripts/benchmark.py).
 bench: $(STAMP_TEST)
 	$(BIN)/python scripts/benchmark.py
+
+# The pictures in docs/ from a real run of the gate; needs Chromium from the OS packages.
+docs: $(STAMP_RUN)
+	@command -v chromium >/dev/null || { echo "make docs needs Chromium: apt-get install -y chromium"; exit 2; }
+	$(BIN)/python scripts/render-docs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info .coverage

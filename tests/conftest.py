@@ -115,6 +115,7 @@ class Workspace:
     def run(self, *args: str, env: dict[str, str] | None = None) -> Done:
         """The real CLI in a child process (`python entrypoint.py …`), as a workflow step would run it."""
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "GITHUB_"))}
+        full_env["COLUMNS"] = "1000"  # one line per reason, as most assertions read them (80: test_first_hour)
         full_env.update(env or {})
         done = subprocess.run(
             [sys.executable, str(ROOT / "entrypoint.py"), *args],

@@ -78,6 +78,7 @@ class FakeNetlify:
     hook_id: str = "5f0a1b2c3d4e5f6a7b8c9d0e"
     head_sha: str = ""  # what a hook build checks out: the branch head (set by tests)
     final_state: str = "ready"  # what a new build ends as
+    stop_builds: bool = False  # the site's "Stop builds" switch: hooks then start nothing
     error_message: str = ""
     polls_until_final: int = 2
     hook_faults: list[HookFault] = field(default_factory=list)
@@ -244,6 +245,7 @@ class FakeNetlify:
                     "name": SITE_NAME,
                     "url": f"https://{SITE_NAME}.netlify.app",
                     "published_deploy": published,
+                    "build_settings": {"stop_builds": self.stop_builds, "allowed_branches": ["main"]},
                 },
                 200,
             )

@@ -103,8 +103,8 @@ def test_quota_in_deploys_or_credits_not_both() -> None:
 
 def test_yaml_syntax_and_duplicate_keys() -> None:
     found = problems("version: 1\nprimary: [unclosed\n")
-    assert found[0].message.startswith("invalid YAML")
-    assert found[0].line == 3
+    assert found[0].message.startswith("invalid YAML: the '[' opened here is not closed")
+    assert found[0].line == 2  # where the bracket belongs, not the line after
     found = problems(CONFIG.replace("primary: aime25", "primary: aime25\nprimary: hmmt25"))
     assert found[0].render().startswith("config/deploy.yaml:3:1: duplicate key 'primary'")
 

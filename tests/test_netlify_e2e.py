@@ -317,3 +317,28 @@ def test_two_runs_at_once_fire_the_hook_once(workspace: Workspace, netlify: Fake
     statuses = sorted(r["status"] for r in workspace.ledger_lines())
     assert statuses.count("success") == 1
     assert set(statuses) <= {"success", "cancelled"}
+
+
+def test_rollback_finds_a_snapshot_deployed_without_a_token_by_its_title(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    netlify.polls_until_final = 1  # the builds finish while nobody watches, as on Netlify
+    first, _ = deploy_commit(workspace, netlify, 74.4, False)  # no token: no deploy id in the ledger
+    deploy_commit(workspace, netlify, 77.5, False)
+    (record,) = [r for r in workspace.ledger_lines() if r["sha"] == first]
+    assert record["deploy_id"] is None
+    done = workspace.run("rollback", "--to", first[:7], env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    (found,) = [d for d in netlify.deploys if d["title"] == record["extra"]["title"]]
+    assert netlify.published_id == found["id"]
+    assert f"restored Netlify deploy {found['id']}" in done.stdout
+
+
+def test_doctor_fails_loudly_when_builds_are_stopped(workspace: Workspace, netlify: FakeNetlify) -> None:
+    deploy_commit(workspace, netlify, 74.4)
+    netlify.stop_builds = True
+    done = workspace.run("doctor", env=env(netlify))
+    assert done.code == 1
+    assert "builds are stopped on this site — the gate's build hook will never build" in done.stdout
+    netlify.stop_builds = False
+    assert workspace.run("doctor", env=env(netlify)).code == 0

@@ -72,8 +72,8 @@ def test_rollback_targets() -> None:
         rollback_target(records, "production", "ccccccc")  # its build failed: nothing to restore
     with pytest.raises(InputError, match="too short"):
         rollback_target(records, "production", "abc")
-    with pytest.raises(InputError, match="has no Netlify deploy id"):
-        rollback_target(records, "production", "eeeeeee")
+    # recorded without a deploy id (no token then): rollback looks for it on Netlify (test_netlify_e2e)
+    assert rollback_target(records, "production", "eeeeeee")[0].deploy_id is None
 
 
 def test_title_pattern_and_foreign_deploys() -> None:

@@ -31,7 +31,7 @@ from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.globs import matches
 from vibe_action.netlify import snapshots
-from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
+from vibe_action.netlify.api import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE, NetlifyClient, make_netlify
 from vibe_action.netlify.snapshot_report import snapshot_report
 from vibe_action.redact import Secrets
 
@@ -59,6 +59,7 @@ class ActionRun:
 
 
 def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None) -> int:
+    ACCESS_NAMES.set(ACTION_NAMES)  # errors name the action's inputs, not the CLI's flags
     workflow = Workflow(env, out)
     secrets = Secrets()
     try:
@@ -162,7 +163,10 @@ def _dispatch(run: ActionRun) -> Decision | int:
         environment=settings.environment,
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
-    return run_gate(request, Services(ledger, run.session, run.secrets, run.netlify))
+    services = Services(
+        ledger, run.session, run.secrets, run.netlify, progress=lambda text: run.workflow.echo(run.secrets.scrub(text))
+    )
+    return run_gate(request, services)
 
 
 def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:

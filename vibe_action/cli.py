@@ -6,9 +6,10 @@ Exit codes: 0 deploy or skip, 1 blocked, 2 invalid input, 3 external failure (ho
 from __future__ import annotations
 
 import argparse
-import difflib
+import contextlib
 import json
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -18,10 +19,10 @@ from typing import TextIO
 
 import requests
 
-from vibe_action import __version__, interrupts, report
+from vibe_action import interrupts, report
+from vibe_action.arguments import COMMANDS, LEDGER_VARIABLE, build_parser
 from vibe_action.decide.decision import exit_code
-from vibe_action.decide.policy import KNOWN_EVENTS
-from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError, InputError
+from vibe_action.errors import EXIT_BROKEN_PIPE, EXIT_EXTERNAL_FAILURE, EXIT_OK, GateError, InputError
 from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, check_required, load_inputs, run_gate
 from vibe_action.github.workflow import echo
 from vibe_action.inputs import gitinfo
@@ -32,116 +33,6 @@ from vibe_action.netlify import snapshots
 from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
 from vibe_action.netlify.snapshot_report import snapshot_report
 from vibe_action.redact import Secrets
-
-COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor", "demo", "action")
-LEDGER_VARIABLE = "VIBE_LEDGER"
-EPILOG = """With no command, 'run' is assumed.
-
-exit codes:
-  0  deploy or skip (including report-only branches and dry runs)
-  1  blocked by a floor, a guard, a missing metric or the quota (doctor: builds outside the gate found)
-  2  invalid input: config, results, ledger or options (nothing deployed, nothing recorded)
-  3  external failure: the build hook, Netlify or an API failed
-  4  the build was triggered but the ledger could not record it (the record is printed to restore)
-  130/143  interrupted by SIGINT/SIGTERM (a build already triggered is recorded as unconfirmed)
-"""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", default=".", help="repository root (default: current directory)")
-    common.add_argument("--config", default="config/deploy.yaml", help="deploy policy (default: config/deploy.yaml)")
-    common.add_argument(
-        "--results",
-        action="append",
-        metavar="GLOB",
-        help="results glob; repeatable; overrides 'results:' in the config",
-    )
-    common.add_argument("--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})")
-    common.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
-    netlify = argparse.ArgumentParser(add_help=False)
-    netlify.add_argument("--netlify-token", help="Netlify access token (default: $NETLIFY_AUTH_TOKEN); never printed")
-    netlify.add_argument("--netlify-site-id", help="Netlify site id (default: $NETLIFY_SITE_ID)")
-
-    parser = argparse.ArgumentParser(
-        prog="vibe-gate",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    run = sub.add_parser(
-        "run",
-        parents=[common, netlify],
-        help="decide, and deploy when the policy says so",
-        description="Validate, compare with the last deployed snapshot, decide, and start the build "
-        "on a deploy verdict; with Netlify access, wait for the deploy and record its permalink.",
-    )
-    run.add_argument("--sha", help="commit being evaluated (default: git HEAD)")
-    run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
-    run.add_argument(
-        "--event",
-        default="push",
-        type=_event,
-        help=f"triggering event: {', '.join(sorted(KNOWN_EVENTS))}; pull_request only previews (default: push)",
-    )
-    run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
-    run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
-    run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
-    sub.add_parser(
-        "validate",
-        parents=[common],
-        help="check deploy.yaml and the results files",
-        description="Validate the config and results against their schemas; errors are file:line:col. "
-        "Exit 0 when valid, 2 otherwise.",
-    )
-    sub.add_parser(
-        "history",
-        parents=[common],
-        help="list recorded snapshots, newest first",
-        description="Show the ledger: every snapshot with its status, scores and deploy URL.",
-    )
-    rollback = sub.add_parser(
-        "rollback",
-        parents=[common, netlify],
-        help="restore an earlier snapshot",
-        description="Restore a snapshot's Netlify deploy, lock it, and record it in the ledger "
-        "so the next decision compares with what is live. Needs Netlify API access.",
-    )
-    target = rollback.add_mutually_exclusive_group(required=True)
-    target.add_argument("--to", metavar="SHA", help="the commit whose snapshot to restore (7+ characters)")
-    target.add_argument("--previous", action="store_true", help="the snapshot before the one live now")
-    rollback.add_argument("--no-lock", action="store_true", help="do not lock it (the next auto-publish replaces it)")
-    prune = sub.add_parser(
-        "prune",
-        parents=[common, netlify],
-        help="delete deploys that are not worth keeping",
-        description="Classify the site's deploys (published, locked, newest snapshots and recent "
-        "ones are kept), print the plan, and delete only with --apply.",
-    )
-    prune.add_argument("--keep", type=int, help="ledger snapshots to keep (default: retention.keep, 10)")
-    prune.add_argument("--apply", action="store_true", help="delete what the plan says (default: only print it)")
-    sub.add_parser(
-        "doctor",
-        parents=[common, netlify],
-        help="find production builds the gate did not start",
-        description="List recent production deploys that did not come from the gate, and how to stop them.",
-    )
-    demo = sub.add_parser(
-        "demo",
-        help="run the gate on the bundled example history",
-        description="Build a temporary git repository from the examples and run the real gate on "
-        "each commit against a local build-hook receiver, a local Netlify API and a local ledger.",
-    )
-    demo.add_argument("--examples", help="examples folder (default: ./examples, else the one beside the package)")
-    sub.add_parser(
-        "action",
-        help="run as the GitHub Action (what action.yml calls)",
-        description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables.",
-    )
-    return parser
 
 
 def main(
@@ -161,7 +52,12 @@ def main(
     secrets.add_url(getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE))
     secrets.add(getattr(args, "netlify_token", None) or env.get("NETLIFY_AUTH_TOKEN"))
     with interrupts.raised():
-        return _dispatch(args, env, out, err, secrets)
+        try:
+            return _dispatch(args, env, out, err, secrets)
+        except BrokenPipeError:  # `vibe-gate history --json | head`: the reader has gone, end quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain either
+            return EXIT_BROKEN_PIPE
 
 
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
@@ -174,6 +70,12 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err
             from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
 
             return run_demo(_examples_folder(args.examples), out)
+        if args.command == "init":
+            from vibe_action.init import run_init  # noqa: PLC0415 — only this command scans the repository
+
+            return run_init(
+                Path(args.workspace), _examples_folder(None).joinpath("workflow.yml").read_text(), args.force, out
+            )
         if args.command == "validate":
             return _validate(args, out)
         if args.command == "history":
@@ -203,15 +105,6 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err
         return EXIT_EXTERNAL_FAILURE
 
 
-def _event(value: str) -> str:
-    """Only the documented events: a typo (`pull-request`) must not be taken for a push that can deploy."""
-    if value in KNOWN_EVENTS:
-        return value
-    close = difflib.get_close_matches(value.replace("-", "_"), sorted(KNOWN_EVENTS), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise argparse.ArgumentTypeError(f"unknown event {value[:60]!r} (one of {', '.join(sorted(KNOWN_EVENTS))}){hint}")
-
-
 def _writable_file(path: str, option: str) -> None:
     """Fail before deciding when an output file cannot be written, not after a deploy was started."""
     target = Path(path)
@@ -226,11 +119,22 @@ def _writable_file(path: str, option: str) -> None:
 
 
 def _examples_folder(given: str | None) -> Path:
-    """`./examples` when it exists, else the checkout's examples beside the package (editable installs)."""
+    """`./examples` when it holds the demo, else the copy shipped inside the package (any install)."""
     if given:
         return Path(given)
     here = Path("examples")
-    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "examples"
+    return here if (here / "demo" / "scenario.yaml").is_file() else Path(__file__).resolve().parent / "examples"
+
+
+def width_of(env: Mapping[str, str], stream: TextIO) -> int:
+    """Columns to fit: $COLUMNS, else the terminal's width, else 80 (a pipe or a file)."""
+    try:
+        return max(40, int(env.get("COLUMNS", "")))
+    except ValueError:
+        pass
+    if stream.isatty():
+        return shutil.get_terminal_size().columns
+    return 80
 
 
 def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
@@ -276,14 +180,31 @@ def _run(
         environment=args.environment,
     )
     ledger = _ledger(args, env)
-    decision = run_gate(request, Services(ledger, session, secrets, _netlify(args, env, session, secrets)))
+    printer = _printer(env)
+    services = Services(
+        ledger,
+        session,
+        secrets,
+        _netlify(args, env, session, secrets),
+        progress=lambda text: printer(secrets.scrub(text), err),
+    )
+    decision = run_gate(request, services)
     shown = _printer(env)
+    if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
+        files = sorted({row.file for row in decision.metrics if row.file} | {args.config})
+        changed = gitinfo.changed_since_head(workspace, files)
+        if changed:
+            shown(
+                f"warning: {', '.join(changed)} differ from HEAD ({sha[:7]}); the decision is recorded under "
+                "HEAD's sha — commit them first, or pass --sha",
+                err,
+            )
     for warning in [*ledger.warnings, *(decision.outcome.get("warnings") or ())]:
         shown(secrets.scrub(f"warning: {warning}"), err)
     unrecorded = report.unrecorded_notice(decision)
     if unrecorded:
         shown(secrets.scrub(f"error: {unrecorded}"), err)
-    text = json.dumps(decision.to_json(), indent=2) if args.json else report.text_report(decision)
+    text = json.dumps(decision.to_json(), indent=2) if args.json else report.text_report(decision, width_of(env, out))
     shown(secrets.scrub(text), out)
     if args.decision_file:
         try:
@@ -327,7 +248,8 @@ def _snapshots(
         now=now,
         keep=getattr(args, "keep", None),
     )
-    print(secrets.scrub(text), file=out)
+    shown = json.dumps({"command": args.command, "report": text, "found": found}, indent=2) if args.json else text
+    print(secrets.scrub(shown), file=out)
     return 1 if found else EXIT_OK
 
 
@@ -360,6 +282,9 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
         print(f"warning: {warning}", file=err)
     if args.json:
         print(json.dumps([r.to_json() for r in records], indent=2), file=out)
-    else:
-        print(report.history_table(records), file=out)
+        return EXIT_OK
+    primary = None
+    with contextlib.suppress(InputError):  # no (valid) config: every score is shown
+        primary = load_config(Path(args.workspace) / args.config, display=args.config).primary
+    print(report.history_table(records, primary, wide=args.wide), file=out)
     return EXIT_OK

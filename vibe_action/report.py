@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,11 @@ def verdict_label(decision: Decision) -> str:
         return PREVIEW_WORDS[decision.verdict]
     if decision.verdict == "deploy" and decision.dry_run:
         return "DEPLOY (dry run: nothing fired)"
+    hook_state = decision.outcome.get("hook_state")
+    if decision.verdict == "deploy" and hook_state in ("rejected", "unreachable"):
+        return "DEPLOY FAILED"  # the verdict was deploy; the build did not start
+    if decision.verdict == "deploy" and hook_state == "unknown" and not decision.deployed:
+        return "DEPLOY UNCONFIRMED"
     return VERDICT_WORDS[decision.verdict]
 
 
@@ -83,8 +89,9 @@ def _name(row: MetricRow) -> str:
     return row.name + (" *" if row.primary else "") + (" ↓" if row.direction == "lower" else "")
 
 
-def text_report(decision: Decision) -> str:
-    """Header, one line per metric, the quota, and the decision line."""
+def text_report(decision: Decision, width: int = 0) -> str:
+    """Header, one line per metric, the quota, and the decision line; fitted to `width` columns when given
+    (the rules then go under each metric, and reasons wrap with a hanging indent)."""
     base = decision.baseline
     header = f"vibe-deploy-gate · {decision.branch} @ {decision.sha[:7]} · "
     header += f"baseline {base.sha[:7]} (last deployed)" if base else "no deployed baseline"
@@ -93,15 +100,27 @@ def text_report(decision: Decision) -> str:
         rules = " · ".join(rule_label(c) for c in row.rules) or "(reported only)"
         table.append((_name(row), _num(row.baseline), _num(row.current), _delta(row), rules))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
-    lines = [header]
-    lines += ["  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(r)).rstrip() for r in table]
-    lines.append(f"quota: {decision.quota.line()}")
+    rows = ["  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(r)).rstrip() for r in table]
+    if width and max(len(row) for row in rows) > width:  # too wide: the rules go on their own lines
+        rows = []
+        for cells in table:
+            rows.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(cells[:4])).rstrip())
+            if cells is not table[0]:
+                rows += _wrap(cells[4], width, "    ", "    ")
+    lines = [*_wrap(header, width, "", "  "), *rows, *_wrap(f"quota: {decision.quota.line()}", width, "", "  ")]
     for reason in decision.reasons[1:]:
-        lines.append(f"  · {reason}")
+        lines += _wrap(reason, width, "  · ", "    ")
     for warning in decision.outcome.get("warnings") or ():
-        lines.append(f"  ! {warning}")
-    lines.append(decision_line(decision))
+        lines += _wrap(warning, width, "  ! ", "    ")
+    lines += _wrap(decision_line(decision), width, "", "  ")
     return "\n".join(lines)
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """`text` with `first` before it, wrapped to `width` (0: one line) with `rest` before every next line."""
+    if not width or len(first) + len(text) <= width:
+        return [first + text]
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
 
 
 def markdown_report(decision: Decision) -> str:
@@ -132,10 +151,24 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def history_table(records: list[Record], primary: str | None = None) -> str:
-    """Snapshots newest first: when, commit, branch, status, primary score, deploy URL."""
+def history_table(records: list[Record], primary: str | None = None, wide: bool = True) -> str:
+    """Snapshots newest first: when, commit, branch, status, primary score, deploy URL. The compact form
+    (wide=False) fits 80 columns: date, commit, kind and status, the primary score, the URL on its own line."""
     if not records:
         return "no snapshots recorded yet"
+    if not wide:
+        lines = []
+        for record in reversed(records):
+            score = _num(record.scores.get(primary)) if primary else ""
+            if not primary:
+                score = ", ".join(f"{k} {_num(v)}" for k, v in list(record.scores.items())[:2])
+            lines.append(
+                f"{record.time[:16].replace('T', ' ')}  {record.sha[:7]}  {record.decision:<8} "
+                f"{record.status:<11} {score}".rstrip()
+            )
+            if record.deploy_url or record.deploy_id:
+                lines.append(f"  {record.deploy_url or record.deploy_id}")
+        return "\n".join(lines)
     rows = [("time (UTC)", "sha", "branch", "env", "kind", "status", primary or "scores", "deploy")]
     for record in reversed(records):
         if primary:

@@ -100,7 +100,7 @@ class QuotaState:
 
     def line(self) -> str:
         if self.limit is None:
-            return f"{self.used} deploys this month (no quota set)"
+            return f"{self.used} {'deploy' if self.used == 1 else 'deploys'} this month (no quota set)"
         text = f"{self.used}/{self.limit} deploys used this month"
         if self.credits_per_deploy:
             per = self.credits_per_deploy

@@ -67,7 +67,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
     if report_only and not _already_deployed(context):
         would = verdict
         where = "matches no rule under branches:" if branch_rule is None else f"matches '{branch_rule.pattern}'"
-        reasons.insert(0, f"branch '{context.branch}' {where}, which only reports (would {verdict})")
+        reasons.insert(0, f"branch '{context.branch}' {where}, which only reports")
         verdict = "skip"
     preview = context.event not in DEPLOY_EVENTS  # fail closed: an unknown event never deploys
     if preview and context.event in PREVIEW_EVENTS:
@@ -277,12 +277,13 @@ def _checks(
     checks = []
     if rule.minimum is not None:
         ok = current >= rule.minimum - TOLERANCE
+        hint = _scale_hint(current, rule.minimum) if not ok else ""
         checks.append(
             RuleCheck(
                 "floor",
                 rule.minimum,
                 ok,
-                f"{_num(current)} {'≥' if ok else '<'} floor {_num(rule.minimum)}",
+                f"{_num(current)} {'≥' if ok else '<'} floor {_num(rule.minimum)}{hint}",
                 rule.minimum,
             )
         )
@@ -302,6 +303,13 @@ def _checks(
     if rule.max_drop is not None:
         checks.append(_guard_check(rule, rule.max_drop, current, base))
     return checks
+
+
+def _scale_hint(current: float, floor: float) -> str:
+    """A native score of 0.612 against a floor of 50: the file is on a 0-1 scale, the gate on 0-100."""
+    if 0.0 <= current <= 1.0 < floor:
+        return f" (scores are on a 0-100 scale: {_num(current)} looks like a fraction — write {_num(current * 100)})"
+    return ""
 
 
 def _improvement(direction: str, current: float, base: float) -> float:
@@ -357,11 +365,15 @@ def _guard_check(rule: MetricRule, max_drop: Amount, current: float, base: float
 
 
 def _describe(amount: Amount, points: float) -> str:
-    return f"{amount} ({_num(points)} points)" if amount.relative else f"{_num(points)} points"
+    """A threshold in points, to four decimals: 2 % of 74.4 is 1.488, and 1.49 would hide why +1.487 fails."""
+    number = f"{round(points, 4):g}"
+    shown = f"{number} {'point' if number == '1' else 'points'}"
+    return f"{amount} ({shown})" if amount.relative else shown
 
 
 def _num(value: float) -> str:
-    return f"{round(value, 4):g}"
+    """Two decimals, as the table shows them: a reason never says 74.4271 where the table says 74.43."""
+    return f"{round(value, 2):g}"
 
 
 def _signed(value: float) -> str:

@@ -49,3 +49,21 @@ def current_branch(workspace: Path) -> str:
     if name == "HEAD":
         raise InputError("HEAD is detached, so the branch is unknown; pass --branch")
     return name
+
+
+def changed_since_head(workspace: Path, paths: list[str]) -> list[str]:
+    """Which of `paths` differ from HEAD (modified, staged or untracked); [] when git cannot tell."""
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", *paths],
+            cwd=workspace,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:
+        return []
+    return sorted({line[3:].strip() for line in done.stdout.splitlines() if len(line) > 3})

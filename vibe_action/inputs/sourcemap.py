@@ -94,19 +94,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         _check_node_depth(node, file)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    line,
-                    col,
-                    f"invalid YAML: {exc.problem or exc}",
-                    hint="check indentation and quoting",
-                )
-            ]
-        ) from None
+        raise InputError([_yaml_problem(exc, file)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, 1, 1, f"invalid YAML: {exc}")]) from None
     except RecursionError:
@@ -122,6 +110,26 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     if problems:
         raise InputError(problems)
     return data, source
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+    """Where the YAML went wrong. An unclosed `{` or `[` is found only on a later line; the error then points
+    at the line that opened it, where the missing bracket belongs, and says which bracket."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or exc)
+    context = exc.context_mark
+    unclosed = re.search(r"expected ',' or '([}\]])'", problem)
+    if unclosed and context is not None and mark is not None and context.line < mark.line:
+        opener = "{" if unclosed.group(1) == "}" else "["
+        return Problem(
+            file,
+            context.line + 1,
+            context.column + 1,
+            f"invalid YAML: the '{opener}' opened here is not closed (found on line {mark.line + 1}: {problem})",
+            hint=f"add the missing '{unclosed.group(1)}' at the end of this line",
+        )
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(file, line, col, f"invalid YAML: {problem}", hint="check indentation and quoting")
 
 
 def _check_node_depth(root: yaml.Node, file: str) -> None:

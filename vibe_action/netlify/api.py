@@ -10,6 +10,7 @@ and Netlify's `message`, never from the exception text (which quotes the URL).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -189,6 +190,25 @@ class NetlifyClient:
 API_URL_VARIABLE = "VIBE_NETLIFY_API_URL"  # another API base, e.g. a local test server or a proxy
 
 
+@dataclass(frozen=True)
+class AccessNames:
+    """How the interface in use spells the Netlify settings, so errors name what the user can set."""
+
+    token: str
+    site: str
+    hook: str
+
+
+CLI_NAMES = AccessNames(
+    "--netlify-token (or NETLIFY_AUTH_TOKEN)",
+    "--netlify-site-id (or NETLIFY_SITE_ID)",
+    "--build-hook-url (or VIBE_BUILD_HOOK_URL)",
+)
+ACTION_NAMES = AccessNames("the netlify-token input", "the netlify-site-id input", "the build-hook-url input")
+# Set once by the front end (the action sets ACTION_NAMES); read where an error names a setting.
+ACCESS_NAMES: ContextVar[AccessNames] = ContextVar("ACCESS_NAMES", default=CLI_NAMES)
+
+
 def make_netlify(
     session: requests.Session, token: str | None, site_id: str | None, secrets: Secrets, api_url: str | None = None
 ) -> NetlifyClient | None:
@@ -196,6 +216,7 @@ def make_netlify(
     if not token and not site_id:
         return None
     if not token or not site_id:
-        missing = "netlify-token (NETLIFY_AUTH_TOKEN)" if not token else "netlify-site-id (NETLIFY_SITE_ID)"
+        names = ACCESS_NAMES.get()
+        missing = names.token if not token else names.site
         raise InputError(f"Netlify API access needs both a token and a site id; {missing} is missing")
     return NetlifyClient(session, token, site_id, secrets, api_url or DEFAULT_API_URL)

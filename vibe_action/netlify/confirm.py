@@ -17,6 +17,7 @@ from vibe_action.netlify.api import Deploy, NetlifyClient
 FINAL_OK = frozenset({"ready"})
 FINAL_ERROR = frozenset({"error", "rejected"})
 MAX_INTERVAL = 30.0
+PROGRESS_EVERY = 5.0  # seconds between progress lines
 MAX_POLLS = 200  # a hard bound on requests, whatever the budget and interval
 CLOCK_SKEW = timedelta(minutes=2)  # the runner's clock and Netlify's may disagree a little
 
@@ -60,8 +61,11 @@ def confirm(
     deploy_id: str | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[str], None] = lambda _text: None,
 ) -> Confirmation:
-    deadline = clock() + budget
+    started = clock()
+    deadline = started + budget
+    told = started - PROGRESS_EVERY
     interval = first_interval
     deploy: Deploy | None = None
     for _ in range(MAX_POLLS):
@@ -79,6 +83,10 @@ def confirm(
             return Confirmation("error", f"Netlify deploy {deploy.id} failed: {reason}", deploy)
         if clock() + interval > deadline:
             break
+        if clock() - told >= PROGRESS_EVERY:
+            told = clock()
+            what = f"deploy {deploy.id}… ({deploy.state}" if deploy else "the deploy to appear… (not listed yet"
+            progress(f"waiting for {what}, {told - started:.0f} s of {budget:g} s)")
         sleep(interval)
         interval = min(interval * 1.5, MAX_INTERVAL)
     if deploy is None:

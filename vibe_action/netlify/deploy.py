@@ -22,7 +22,7 @@ from vibe_action.errors import ExternalError, InputError
 from vibe_action.interrupts import Interrupted, deferred
 from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
 from vibe_action.netlify import hook
-from vibe_action.netlify.api import Deploy, NetlifyClient
+from vibe_action.netlify.api import ACCESS_NAMES, Deploy, NetlifyClient
 from vibe_action.netlify.confirm import Confirmation, confirm
 from vibe_action.redact import Secrets
 
@@ -42,6 +42,7 @@ class Services:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    progress: Callable[[str], None] = field(default=lambda _text: None)  # a line while waiting (CLI: stderr)
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,16 @@ class Started:
 def check_trigger(trigger: Trigger, services: Services) -> Trigger:
     """Fail before anything is recorded when the build cannot be started at all; the hook URL comes back
     stripped of the whitespace a pasted secret brings."""
+    names = ACCESS_NAMES.get()
     if trigger.kind == "api" and services.netlify is None:
         raise InputError(
-            "netlify.trigger is 'api' but no Netlify token and site id are set: pass netlify-token "
-            "and netlify-site-id (NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID), or use trigger: hook"
+            f"netlify.trigger is 'api' but no Netlify token and site id are set: set {names.token} and "
+            f"{names.site}, or use trigger: hook"
         )
     if trigger.kind == "hook" and not trigger.hook_url:
         raise InputError(
-            f"the decision is deploy but no build hook URL is set: put it in {HOOK_URL_VARIABLE} "
-            "(from a secret) or pass --build-hook-url; use --dry-run to decide without deploying"
+            f"the decision is deploy but no build hook URL is set: set {names.hook} from a secret; use a dry run "
+            "to decide without deploying"
         )
     if trigger.kind == "hook" and trigger.hook_url:
         url = hook.check_hook_url(trigger.hook_url, "build hook URL")
@@ -210,6 +212,7 @@ def _start_build(trigger: Trigger, services: Services) -> Started:
         branch=trigger.branch,
         body=trigger.body,
         timeout=(hook.CONNECT_TIMEOUT, trigger.read_timeout),
+        on_wait=lambda seconds: services.progress(f"build hook: Netlify asks to try again; waiting {seconds:.0f} s"),
     )
     return Started(fired.state, fired.message, None, fired.status_code)
 
@@ -236,6 +239,7 @@ def _confirm(
             deploy_id=result.deploy_id,
             clock=services.clock,
             sleep=services.sleep,
+            progress=services.progress,
         )
     except ExternalError as exc:
         return Confirmation("unavailable", f"could not confirm on Netlify: {exc}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -113,6 +114,7 @@ def fire(
     branch: str | None = None,
     body: dict[str, Any] | None = None,
     timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    on_wait: Callable[[float], None] | None = None,
 ) -> HookResult:
     """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
     secrets.add_url(url)
@@ -122,7 +124,11 @@ def fire(
         )
     session.mount(
         url.split("?", 1)[0],
-        HTTPAdapter(max_retries=retry_policy(methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0)),
+        HTTPAdapter(
+            max_retries=retry_policy(
+                methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0, on_wait=on_wait
+            )
+        ),
     )
     params = {"trigger_title": title}
     if branch:

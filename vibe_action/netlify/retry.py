@@ -7,7 +7,7 @@ retried only where the caller allows it (an idempotent GET), and a `Retry-After`
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,21 @@ MAX_RETRY_AFTER = 60.0
 class CappedRetry(Retry):
     """urllib3's Retry, narrowed: only the statuses the caller lists are retried (urllib3 would also retry a 413
     that carries `Retry-After`), and a `Retry-After` longer than a minute ends the retries at once — the run
-    gives up with that answer instead of sleeping through an hour."""
+    gives up with that answer instead of sleeping through an hour. `on_wait` hears of each wait before it
+    is slept (the CLI prints it: a silent 7 s of retries looks like a hang)."""
+
+    on_wait: Callable[[float], None] | None = None
+
+    def new(self, **kw: Any) -> Self:
+        renewed = super().new(**kw)
+        renewed.on_wait = self.on_wait
+        return renewed
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        if self.on_wait is not None:
+            after = self.get_retry_after(response) if response is not None else None
+            self.on_wait(after if after is not None else self.get_backoff_time())
+        super().sleep(response)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if status_code not in (self.status_forcelist or ()):
@@ -64,12 +78,13 @@ def retry_policy(
     attempts: int,
     backoff: float,
     read_retries: int = 0,
+    on_wait: Callable[[float], None] | None = None,
 ) -> CappedRetry:
     """Retries for `methods`: connection failures and `statuses` up to `attempts` times, with backoff.
 
     `read_retries` stays 0 for anything that is not idempotent: once a POST is sent, its outcome is unknown.
     """
-    return CappedRetry(
+    policy = CappedRetry(
         total=attempts,
         connect=3,
         read=read_retries,
@@ -83,3 +98,5 @@ def retry_policy(
         redirect=0,
         raise_on_redirect=False,
     )
+    policy.on_wait = on_wait
+    return policy

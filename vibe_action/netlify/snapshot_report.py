@@ -7,7 +7,7 @@ from datetime import datetime
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.ledger.records import Ledger
-from vibe_action.netlify.api import NetlifyClient
+from vibe_action.netlify.api import ACCESS_NAMES, NetlifyClient
 from vibe_action.netlify.snapshots import apply_prune, foreign_deploys, prune_plan
 from vibe_action.report import table
 
@@ -16,8 +16,12 @@ DOCTOR_WINDOW = 50
 STOP_ADVICE = (
     "These builds did not go through the gate: they burn build credits and can replace the version the gate "
     "chose. Make the hook the only trigger: add the netlify.toml 'ignore' command from the README (it cancels "
-    "builds whose INCOMING_HOOK_TITLE is not the gate's), or stop builds in Site configuration → Build & deploy "
-    "→ Continuous deployment → Build settings → Stop builds, so that only the build hook starts them."
+    "builds whose INCOMING_HOOK_TITLE is not the gate's). Do not use 'Stop builds': it stops the build hook too."
+)
+STOPPED = (
+    "doctor: builds are stopped on this site — the gate's build hook will never build (Netlify ignores build "
+    "hooks and refuses API builds while builds are stopped). Turn them back on in Site configuration → Build & "
+    "deploy → Continuous deployment → Build settings, and keep other builds out with the README's 'ignore' recipe."
 )
 
 
@@ -33,12 +37,13 @@ def snapshot_report(
 ) -> tuple[str, int]:
     """(the text to show, the number of builds outside the gate: doctor's finding, 0 for prune)."""
     if netlify is None:
-        raise InputError(
-            f"{command} needs Netlify API access: pass netlify-token and netlify-site-id "
-            "(NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID)"
-        )
+        names = ACCESS_NAMES.get()
+        raise InputError(f"{command} needs Netlify API access: set {names.token} and {names.site}")
     records = [r for r in ledger.records(environment, None, live=ALL_SNAPSHOTS) if r.deploy_id]
     if command == "doctor":
+        settings = netlify.site().get("build_settings")
+        if isinstance(settings, dict) and settings.get("stop_builds") is True:
+            return STOPPED, 1
         recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))
         foreign = foreign_deploys(recent, records, config.hook.title)
         if not foreign:

@@ -13,15 +13,19 @@ from datetime import datetime
 
 from vibe_action.errors import InputError
 from vibe_action.ledger.records import LIVE_STATUSES, Ledger, Outcome, Record
-from vibe_action.netlify.api import Deploy, NetlifyClient
+from vibe_action.netlify.api import ACCESS_NAMES, Deploy, NetlifyClient
 from vibe_action.netlify.confirm import parse_time
 
 FINAL_STATES = frozenset({"ready", "error", "rejected"})
-NO_API = (
-    "rollback needs Netlify API access: a build hook can only build the branch head, it cannot bring back an "
-    "earlier snapshot. Pass netlify-token and netlify-site-id (NETLIFY_AUTH_TOKEN, NETLIFY_SITE_ID); the gate "
-    "then restores the snapshot's deploy with POST /sites/{site_id}/deploys/{deploy_id}/restore"
-)
+
+
+def no_api() -> str:
+    names = ACCESS_NAMES.get()
+    return (
+        "rollback needs Netlify API access: a build hook can only build the branch head, it cannot bring back an "
+        f"earlier snapshot. Set {names.token} and {names.site}; the gate then restores the snapshot's deploy "
+        "with POST /sites/{site_id}/deploys/{deploy_id}/restore"
+    )
 
 
 def _live(records: list[Record], environment: str) -> list[Record]:
@@ -45,22 +49,35 @@ def rollback_target(records: list[Record], environment: str, to: str) -> tuple[R
                 f"no deployed snapshot of commit {to} in the {environment} ledger; "
                 "'vibe-gate history' lists the snapshots you can roll back to"
             )
-    if not target.deploy_id:
-        raise InputError(
-            f"snapshot {target.sha[:7]} has no Netlify deploy id (it was recorded without deploy "
-            "confirmation); restore it by hand in Netlify → Deploys"
-        )
     return target, current
+
+
+def find_on_netlify(netlify: NetlifyClient, target: Record) -> str:
+    """The deploy id of a snapshot recorded without one (deployed without a token): the newest ready
+    deploy with the gate's title for it, else of its commit."""
+    title = str(target.extra.get("title") or "")
+    deploys = [d for d in netlify.deploys(per_page=100, max_pages=5) if d.state == "ready"]
+    match = next((d for d in deploys if title and d.title == title), None)
+    match = match or next((d for d in deploys if d.commit_ref and target.sha.startswith(d.commit_ref)), None)
+    if match is None:
+        raise InputError(
+            f"snapshot {target.sha[:7]} has no recorded Netlify deploy id, and no ready deploy of that commit or "
+            f"with its title is among the site's newest 500 (Netlify deletes deploys after 30 days, 90 on paid "
+            "plans); restore it by hand in Netlify → Deploys, or rebuild it"
+        )
+    return match.id
 
 
 def rollback(
     ledger: Ledger, netlify: NetlifyClient | None, environment: str, to: str, lock: bool, now: datetime
 ) -> Record:
     if netlify is None:
-        raise InputError(NO_API)
+        raise InputError(no_api())
     records = ledger.records(environment, None if to == "previous" else to, live=2)
     target, current = rollback_target(records, environment, to)
-    assert target.deploy_id is not None  # noqa: S101 — rollback_target() made sure
+    if not target.deploy_id:
+        target = replace(target, deploy_id=find_on_netlify(netlify, target))
+    assert target.deploy_id is not None  # noqa: S101 — set just above
     restored = netlify.restore(target.deploy_id)
     if lock:
         netlify.lock(target.deploy_id)

@@ -1,0 +1,77 @@
+"""The README is the first thing a user reads: it starts with the user, shows the example workflow exactly as
+shipped, whose path filters cover every results file the example config reads, and pictures that exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT
+from vibe_action.inputs.config import load_config
+from vibe_action.inputs.globs import find_files, matches
+
+README = (ROOT / "README.md").read_text()
+EXAMPLES = ROOT / "vibe_action" / "examples"
+
+
+def test_the_readme_shows_the_example_workflow_verbatim() -> None:
+    shipped = (ROOT / "examples" / "workflow.yml").read_text().rstrip()
+    blocks = re.findall(r"```yaml\n(.*?)\n```", README, re.DOTALL)
+    assert shipped in blocks
+
+
+def test_the_example_workflow_filters_cover_every_results_file_of_the_example_config() -> None:
+    workflow = yaml.safe_load((EXAMPLES / "workflow.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
+    config = load_config(EXAMPLES / "config" / "deploy.yaml")
+    files, _ = find_files([source.path for source in config.results], EXAMPLES)
+    assert files, "the example config reads no files?"
+    for event in ("push", "pull_request"):
+        filters = triggers[event]["paths"]
+        for path in files:
+            rel = path.relative_to(EXAMPLES).as_posix()
+            assert any(matches(pattern, rel) for pattern in filters), f"{event} misses {rel}"
+        assert "config/deploy.yaml" in filters
+
+
+def test_the_first_screen_is_for_the_user() -> None:
+    first_screen = "\n".join(README.splitlines()[:60])
+    assert "make demo" in first_screen
+    assert "make test" in first_screen
+    assert "![" in first_screen  # a picture of what the user will see
+    assert "uses: org/vibe-deploy-gate@v1" in "\n".join(README.splitlines()[:80])
+    assert README.index("## Set up Netlify") < README.index("## Try it locally / develop")
+    for step in ("Build hooks", "NETLIFY_BUILD_HOOK_URL", "Site ID", "access token"):
+        assert step in README.split("## Set up Netlify", 1)[1].split("## Try it locally", 1)[0]
+
+
+def test_pictures_and_links_resolve() -> None:
+    for text, base in [(README, ROOT), *[(p.read_text(), p.parent) for p in (ROOT / "docs").glob("*.md")]]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
+            assert (base / target).exists(), f"{target} (from {base}) does not exist"
+    assert (ROOT / "docs" / "pr-comment.png").stat().st_size > 10_000
+    assert (ROOT / "docs" / "terminal.png").stat().st_size > 10_000
+
+
+def test_the_readme_never_advises_stop_builds() -> None:
+    for text in (README, (ROOT / "docs" / "netlify.md").read_text()):
+        for line in text.splitlines():
+            if "Stop builds" in line:
+                assert re.search(r"not|never|stops|doctor", line), line
+
+
+def test_the_pictures_come_from_a_real_run(tmp_path: Path) -> None:
+    """The docs script's text step (the screenshots need Chromium; make docs does those)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VIBE_DOCS_HTML_ONLY": "1", "VIBE_DOCS_OUT": str(tmp_path)}
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "render-docs.py")], check=True, env=env, timeout=300)
+    fresh = (tmp_path / "terminal.html").read_text()
+    assert "SKIP: aime25: +1.3 (+1.75%) over deployed 74.43 is below min_gain" in fresh
+    assert "DEPLOY (dry run: nothing fired): aime25: +3.07" in fresh
+    for name in ("terminal.html", "pr-comment.html"):  # the committed pictures show what the gate prints today
+        assert (tmp_path / name).read_text() == (ROOT / "docs" / name).read_text(), f"run make docs ({name})"

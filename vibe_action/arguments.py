@@ -1,0 +1,183 @@
+"""The command line's grammar: subcommands, their options, and help that says what each one exits with.
+
+Each subcommand takes only the options it uses (history, rollback, prune and doctor read no results), and its
+help ends with its exit codes and, where an option has a fixed set of values, the values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+from vibe_action import __version__
+from vibe_action.decide.policy import KNOWN_EVENTS
+from vibe_action.ledger.local import DEFAULT_LEDGER
+from vibe_action.netlify.deploy import HOOK_URL_VARIABLE
+
+COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor", "init", "demo", "action")
+LEDGER_VARIABLE = "VIBE_LEDGER"
+EXIT_CODES = {
+    0: "deploy or skip (including report-only branches and dry runs)",
+    1: "blocked by a floor, a guard, a missing metric or the quota (doctor: builds outside the gate found)",
+    2: "invalid input: config, results, ledger or options (nothing deployed, nothing recorded)",
+    3: "external failure: the build hook, Netlify or an API failed",
+    4: "the build was triggered but the ledger could not record it (the record is printed to restore)",
+    130: "interrupted by SIGINT (143: SIGTERM); a build already triggered is recorded as unconfirmed",
+    141: "stdout was closed (a pipe into head): nothing more is printed",
+}
+EPILOG = (
+    "With no command, 'run' is assumed.\n\n"
+    + "exit codes:\n"
+    + "".join(f"  {code:<4} {text}\n" for code, text in EXIT_CODES.items())
+)
+COMMAND_EXITS = {
+    "run": (0, 1, 2, 3, 4, 130, 141),
+    "validate": (0, 2, 141),
+    "history": (0, 2, 141),
+    "rollback": (0, 2, 3, 141),
+    "prune": (0, 2, 3, 141),
+    "doctor": (0, 1, 2, 3, 141),
+    "init": (0, 2),
+    "demo": (0, 1, 2),
+}
+
+
+def _epilog(command: str, extra: str = "") -> str:
+    codes = "".join(f"  {code:<4} {EXIT_CODES[code]}\n" for code in COMMAND_EXITS[command])
+    return (extra + "\n\n" if extra else "") + "exit codes:\n" + codes
+
+
+def _event(value: str) -> str:
+    """Only the documented events: a typo (`pull-request`) must not be taken for a push that can deploy."""
+    if value in KNOWN_EVENTS:
+        return value
+    close = difflib.get_close_matches(value.replace("-", "_"), sorted(KNOWN_EVENTS), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise argparse.ArgumentTypeError(f"unknown event {value[:60]!r} (one of {', '.join(sorted(KNOWN_EVENTS))}){hint}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    base = argparse.ArgumentParser(add_help=False)
+    base.add_argument("--workspace", default=".", help="repository root (default: current directory)")
+    base.add_argument("--config", default="config/deploy.yaml", help="deploy policy (default: config/deploy.yaml)")
+    base.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
+    base.add_argument("--json", action="store_true", help="print machine-readable JSON instead of text")
+    ledger = argparse.ArgumentParser(add_help=False)
+    ledger.add_argument("--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})")
+    results = argparse.ArgumentParser(add_help=False)
+    results.add_argument(
+        "--results",
+        action="append",
+        metavar="GLOB",
+        help="results glob; repeatable; overrides 'results:' in the config",
+    )
+    netlify = argparse.ArgumentParser(add_help=False)
+    netlify.add_argument("--netlify-token", help="Netlify access token (default: $NETLIFY_AUTH_TOKEN); never printed")
+    netlify.add_argument("--netlify-site-id", help="Netlify site id (default: $NETLIFY_SITE_ID)")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    parser = argparse.ArgumentParser(
+        prog="vibe-gate",
+        epilog=EPILOG,
+        formatter_class=raw,
+        description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        parents=[base, ledger, results, netlify],
+        formatter_class=raw,
+        help="decide, and deploy when the policy says so",
+        description="Validate, compare with the last deployed snapshot, decide, and start the build "
+        "on a deploy verdict; with Netlify access, wait for the deploy and record its permalink.",
+        epilog=_epilog("run", f"--event takes one of: {', '.join(sorted(KNOWN_EVENTS))}"),
+    )
+    run.add_argument("--sha", help="commit being evaluated: 7 to 40 hex digits (default: git HEAD)")
+    run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
+    run.add_argument(
+        "--event",
+        default="push",
+        type=_event,
+        metavar="EVENT",
+        help="triggering event (default: push); pull_request only previews",
+    )
+    run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
+    run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
+    run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
+    sub.add_parser(
+        "validate",
+        parents=[base, results],
+        formatter_class=raw,
+        help="check deploy.yaml and the results files",
+        description="Validate the config and results against their schemas, and that every required metric is "
+        "in some results file; errors are file:line:col.",
+        epilog=_epilog("validate"),
+    )
+    history = sub.add_parser(
+        "history",
+        parents=[base, ledger],
+        formatter_class=raw,
+        help="list recorded snapshots, newest first",
+        description="Show the ledger: every snapshot with its status, primary score and deploy URL.",
+        epilog=_epilog("history"),
+    )
+    history.add_argument("--wide", action="store_true", help="every column (branch, environment, all scores)")
+    rollback = sub.add_parser(
+        "rollback",
+        parents=[base, ledger, netlify],
+        formatter_class=raw,
+        help="restore an earlier snapshot",
+        description="Restore a snapshot's Netlify deploy, lock it, and record it in the ledger "
+        "so the next decision compares with what is live. Needs Netlify API access.",
+        epilog=_epilog("rollback"),
+    )
+    target = rollback.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="SHA", help="the commit whose snapshot to restore (7+ characters)")
+    target.add_argument("--previous", action="store_true", help="the snapshot before the one live now")
+    rollback.add_argument("--no-lock", action="store_true", help="do not lock it (the next auto-publish replaces it)")
+    prune = sub.add_parser(
+        "prune",
+        parents=[base, ledger, netlify],
+        formatter_class=raw,
+        help="delete deploys that are not worth keeping",
+        description="Classify the site's deploys (published, locked, newest snapshots and recent "
+        "ones are kept), print the plan, and delete only with --apply.",
+        epilog=_epilog("prune"),
+    )
+    prune.add_argument("--keep", type=int, help="ledger snapshots to keep (default: retention.keep, 10)")
+    prune.add_argument("--apply", action="store_true", help="delete what the plan says (default: only print it)")
+    sub.add_parser(
+        "doctor",
+        parents=[base, ledger, netlify],
+        formatter_class=raw,
+        help="check the Netlify site and find production builds the gate did not start",
+        description="Fail when the site's builds are stopped (the build hook would never build), and list "
+        "recent production deploys that did not come from the gate, and how to stop them.",
+        epilog=_epilog("doctor"),
+    )
+    init = sub.add_parser(
+        "init",
+        formatter_class=raw,
+        help="write config/deploy.yaml and a workflow for this repository",
+        description="Look at the results files and branches in the repository and write a commented "
+        "config/deploy.yaml and .github/workflows/deploy-gate.yml whose path filters cover the results.",
+        epilog=_epilog("init"),
+    )
+    init.add_argument("--workspace", default=".", help="repository root (default: current directory)")
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
+    demo = sub.add_parser(
+        "demo",
+        formatter_class=raw,
+        help="run the gate on the bundled example history",
+        description="Build a temporary git repository from the examples and run the real gate on "
+        "each commit against a local build-hook receiver, a local Netlify API and a local ledger.",
+        epilog=_epilog("demo"),
+    )
+    demo.add_argument("--examples", help="examples folder (default: ./examples, else the copy inside the package)")
+    sub.add_parser(
+        "action",
+        help="run as the GitHub Action (what action.yml calls)",
+        description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables.",
+    )
+    return parser

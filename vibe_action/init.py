@@ -1,0 +1,213 @@
+"""`vibe-gate init`: look at a repository and write a commented `config/deploy.yaml` and a workflow for it.
+
+It reads every results file it can find (every format the gate reads), the branch names in use, and writes
+files that `vibe-gate validate` accepts: globs that match only readable files, the benchmarks found (guards on
+all, a gain rule on the primary), branch rules for the branch families in use, and a workflow whose path
+filters cover the globs. It never overwrites a file unless told to (`--force`), and it sends nothing anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from vibe_action.errors import InputError
+from vibe_action.inputs.formats import ReadOptions
+from vibe_action.inputs.globs import matches
+from vibe_action.inputs.results import read_results_file
+
+CONFIG_PATH = "config/deploy.yaml"
+WORKFLOW_PATH = ".github/workflows/deploy-gate.yml"
+SUFFIXES = (".json", ".jsonl", ".csv")
+SKIPPED_FOLDERS = frozenset({".git", ".github", ".venv", "venv", "node_modules", "__pycache__", ".vibe-deploy-gate"})
+MAX_CANDIDATES = 500
+PREFERRED_PRIMARY = ("aime25", "aime24", "hmmt25", "gsm8k", "math500", "livecodebench_v6", "livecodebench")
+BRANCH_FAMILIES = (
+    ("release", "deploy: true"),
+    ("hotfix", "deploy: true, min_gain: false, use_reserve: true"),
+    ("experiment", "deploy: false"),
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A results file the gate can read: where, in which format, with which benchmarks."""
+
+    path: str
+    kind: str
+    benchmarks: tuple[str, ...]
+
+
+def scan(root: Path) -> list[Found]:
+    """Every results file under `root` that reads cleanly, ungated (an ambiguous task is left out)."""
+    found: list[Found] = []
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(SUFFIXES) or name in ("package.json", "package-lock.json", "tsconfig.json"):
+                continue
+            seen += 1
+            if seen > MAX_CANDIDATES:
+                return found
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            try:
+                results = read_results_file(path, rel, "auto", ReadOptions(gated=()))
+            except InputError:
+                continue
+            if results.benchmarks:
+                kind = "per-item" if any(b.items for b in results.benchmarks.values()) else "aggregate"
+                found.append(Found(rel, kind, tuple(sorted(results.benchmarks))))
+    return found
+
+
+def globs_for(found: list[Found]) -> list[str]:
+    """One glob per folder and extension when every file it matches is readable, else the files by name."""
+    readable = {f.path for f in found}
+    groups: dict[str, list[str]] = {}
+    for item in found:
+        folder, _, name = item.path.rpartition("/")
+        suffix = name[name.rfind(".") :]
+        groups.setdefault(f"{folder + '/' if folder else ''}*{suffix}", []).append(item.path)
+    globs: list[str] = []
+    for pattern, paths in sorted(groups.items()):
+        siblings = _siblings(pattern, paths)
+        globs += [pattern] if siblings <= readable else sorted(paths)
+    return globs
+
+
+def _siblings(pattern: str, paths: list[str]) -> set[str]:
+    folder = Path(paths[0]).parent
+    return (
+        {
+            (folder / name).as_posix() if folder.as_posix() != "." else name
+            for name in os.listdir(folder)
+            if matches(pattern, (folder / name).as_posix() if folder.as_posix() != "." else name)
+        }
+        if folder.exists()
+        else set(paths)
+    )
+
+
+def branches(root: Path) -> tuple[str, list[str]]:
+    """(the default branch, the branch families in use: release, hotfix, experiment)."""
+    try:
+        done = subprocess.run(
+            ["git", "branch", "-a", "--format=%(refname:short)"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+        head = subprocess.run(
+            ["git", "symbolic-ref", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "main", []
+    names = [line.split("/", 1)[-1] if line.startswith("origin/") else line for line in done.stdout.split()]
+    default = "master" if "master" in names and "main" not in names else "main"
+    if head.returncode == 0 and head.stdout.strip() in ("main", "master"):
+        default = head.stdout.strip()
+    families = [family for family, _ in BRANCH_FAMILIES if any(n.startswith(f"{family}/") for n in names)]
+    return default, families
+
+
+def config_text(found: list[Found], default_branch: str, families: list[str]) -> str:
+    names = sorted({name for item in found for name in item.benchmarks})
+    primary = next((p for p in PREFERRED_PRIMARY if p in names), names[0])
+    lines = [
+        '# vibe-deploy-gate policy, written by `vibe-gate init`. Reference: README.md, "deploy.yaml reference".',
+        "version: 1",
+        "",
+        "# Where the evaluation writes its results (globs, relative to the repository root).",
+        "results:",
+        *(f"  - {glob}" for glob in globs_for(found)),
+        "",
+        f"# The metric whose improvement earns a deploy (found: {', '.join(names)}).",
+        f"primary: {primary}",
+        "",
+        "metrics:",
+    ]
+    for name in names:
+        if name == primary:
+            lines += [f"  {_key(name)}:", '    min_gain: "2%"   # beat the deployed version by 2 %', "    max_drop: 1"]
+            lines += ["    # min: 70        # a floor: never ship under this score"]
+        else:
+            lines += [f"  {_key(name)}:", "    max_drop: 2      # guard: block if it falls more than 2 points"]
+    lines += [
+        "",
+        "branches:            # first match wins; a branch that matches none only reports",
+        f"  {default_branch}:",
+    ]
+    lines += ["    deploy: true"]
+    for family, rule in BRANCH_FAMILIES:
+        marker = "" if family in families else "# "
+        lines.append(f'  {marker}"{family}/**": {{{rule}}}')
+    lines += [
+        "",
+        "quota:",
+        "  monthly_credits: 300      # Netlify Free: 300 credits a month",
+        "  credits_per_deploy: 15    # a production deploy costs 15 credits",
+        "  reserve: 2                # kept for hotfix branches",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _key(name: str) -> str:
+    return name if name.replace("_", "").replace("-", "").isalnum() else f'"{name}"'
+
+
+def workflow_text(template: str, globs: Sequence[str], default_branch: str, families: list[str]) -> str:
+    """The example workflow with this repository's path filters and branches."""
+    paths = ", ".join(f'"{p}"' for p in [*globs, CONFIG_PATH])
+    branch_list = ", ".join([default_branch, *(f'"{f}/**"' for f in families)])
+    out = []
+    for line in template.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("paths:"):
+            out.append(line[: line.index("paths:")] + f"paths: [{paths}]")
+        elif stripped.startswith("branches:") and line.startswith("    branches"):
+            out.append(line[: line.index("branches:")] + f"branches: [{branch_list}]")
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
+    targets = [root / CONFIG_PATH, root / WORKFLOW_PATH]
+    existing = [t.relative_to(root).as_posix() for t in targets if t.exists()]
+    if existing and not force:
+        raise InputError(f"{', '.join(existing)} already exist; run with --force to overwrite them")
+    found = scan(root)
+    if not found:
+        raise InputError(
+            f"no results file under {root} that the gate can read (JSON, JSONL or CSV from lm-evaluation-harness, "
+            'lighteval, LiveCodeBench, OpenCompass, or {"benchmark": score}); commit one first'
+        )
+    default_branch, families = branches(root)
+    globs = globs_for(found)
+    targets[0].parent.mkdir(parents=True, exist_ok=True)
+    targets[0].write_text(config_text(found, default_branch, families), encoding="utf-8")
+    targets[1].parent.mkdir(parents=True, exist_ok=True)
+    targets[1].write_text(workflow_text(template, globs, default_branch, families), encoding="utf-8")
+    print("found:", file=out)
+    for item in found:
+        print(f"  {item.path}  ({item.kind}: {', '.join(item.benchmarks)})", file=out)
+    print(f"wrote {CONFIG_PATH} and {WORKFLOW_PATH}", file=out)
+    print("next:", file=out)
+    print("  1. check the primary metric, floors and guards in config/deploy.yaml; run: vibe-gate validate", file=out)
+    print("  2. in Netlify: Site configuration → Build & deploy → Build hooks → Add build hook; copy its URL", file=out)
+    print("  3. in GitHub: Settings → Secrets and variables → Actions → New secret NETLIFY_BUILD_HOOK_URL", file=out)
+    return 0
