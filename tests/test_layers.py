@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -50,3 +51,32 @@ def test_every_subpackage_says_what_it_may_import() -> None:
         text = init.read_text(encoding="utf-8")
         assert text.startswith('"""'), init
         assert "May import" in text, init
+
+
+PROBE = """
+import json, sys
+from vibe_action.cli import main
+try:
+    code = main(sys.argv[1:], stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+except SystemExit as exc:  # --help prints and exits
+    code = exc.code
+print()
+print(json.dumps({"code": code, "loaded": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["run", "--dry-run"], ["validate"], ["history"]])
+def test_commands_that_send_nothing_load_no_http_library(workspace: Any, args: list[str]) -> None:
+    from tests.conftest import native
+
+    workspace.write("results/r.json", native(77.5))
+    workspace.commit("candidate", branch="main")
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=workspace.path, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip(), done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded = set(result["loaded"])
+    assert result["code"] == 0, done.stderr
+    assert "vibe_action.cli" in loaded
+    assert not [name for name in ("requests", "urllib3", "github", "http.client") if name in loaded]

@@ -31,7 +31,8 @@ from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.globs import matches
 from vibe_action.netlify import snapshots
-from vibe_action.netlify.api import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE, NetlifyClient, make_netlify
+from vibe_action.netlify.api import NetlifyClient, make_netlify
+from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
 from vibe_action.netlify.snapshot_report import snapshot_report
 from vibe_action.redact import Secrets
 

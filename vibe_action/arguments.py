@@ -12,7 +12,7 @@ import difflib
 from vibe_action import __version__
 from vibe_action.decide.policy import KNOWN_EVENTS
 from vibe_action.ledger.local import DEFAULT_LEDGER
-from vibe_action.netlify.deploy import HOOK_URL_VARIABLE
+from vibe_action.netlify.models import HOOK_URL_VARIABLE
 
 COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor", "init", "demo", "action")
 LEDGER_VARIABLE = "VIBE_LEDGER"

@@ -15,9 +15,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TextIO
-
-import requests
+from typing import TYPE_CHECKING, TextIO
 
 from vibe_action import interrupts, report
 from vibe_action.arguments import COMMANDS, LEDGER_VARIABLE, build_parser
@@ -29,10 +27,13 @@ from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
 from vibe_action.interrupts import Interrupted
 from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
-from vibe_action.netlify import snapshots
-from vibe_action.netlify.api import API_URL_VARIABLE, NetlifyClient, make_netlify
-from vibe_action.netlify.snapshot_report import snapshot_report
+from vibe_action.netlify.models import API_URL_VARIABLE
 from vibe_action.redact import Secrets
+
+if TYPE_CHECKING:  # requests is loaded only by the commands that send something
+    import requests
+
+    from vibe_action.netlify.api import NetlifyClient
 
 
 def main(
@@ -80,6 +81,10 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err
             return _validate(args, out)
         if args.command == "history":
             return _history(args, env, out, err)
+        if args.command == "run" and args.dry_run:
+            return _run(args, env, out, err, secrets, None)  # sends nothing: no HTTP library is even loaded
+        import requests  # noqa: PLC0415 — only the commands that send something load it
+
         with requests.Session() as session:
             if args.command in ("rollback", "prune", "doctor"):
                 return _snapshots(args, env, out, secrets, session)
@@ -93,6 +98,8 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # a closed stdout is no bug: main() ends quietly
     except Exception as exc:  # a bug: say so without a traceback, unless asked for one
         if env.get("VIBE_DEBUG"):
             print(secrets.scrub(traceback.format_exc()), file=err)
@@ -145,6 +152,8 @@ def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
 def _netlify(
     args: argparse.Namespace, env: Mapping[str, str], session: requests.Session, secrets: Secrets
 ) -> NetlifyClient | None:
+    from vibe_action.netlify.api import make_netlify  # noqa: PLC0415 — only when something may be sent
+
     return make_netlify(
         session,
         args.netlify_token or env.get("NETLIFY_AUTH_TOKEN"),
@@ -160,7 +169,7 @@ def _run(
     out: TextIO,
     err: TextIO,
     secrets: Secrets,
-    session: requests.Session,
+    session: requests.Session | None,
 ) -> int:
     workspace = Path(args.workspace)
     if args.decision_file:
@@ -185,7 +194,7 @@ def _run(
         ledger,
         session,
         secrets,
-        _netlify(args, env, session, secrets),
+        None if session is None else _netlify(args, env, session, secrets),
         progress=lambda text: printer(secrets.scrub(text), err),
     )
     decision = run_gate(request, services)
@@ -230,6 +239,8 @@ def _snapshots(
     netlify = _netlify(args, env, session, secrets)
     now = datetime.now(timezone.utc)
     if args.command == "rollback":
+        from vibe_action.netlify import snapshots  # noqa: PLC0415 — the Netlify client loads requests
+
         record = snapshots.rollback(
             ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now
         )
@@ -238,6 +249,8 @@ def _snapshots(
         )
         print(secrets.scrub(text), file=out)
         return EXIT_OK
+    from vibe_action.netlify.snapshot_report import snapshot_report  # noqa: PLC0415 — as above
+
     text, found = snapshot_report(
         args.command,
         ledger,

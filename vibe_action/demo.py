@@ -21,7 +21,7 @@ from typing import Any, TextIO
 import yaml
 
 from vibe_action.errors import InputError
-from vibe_action.netlify.api import API_URL_VARIABLE
+from vibe_action.netlify.models import API_URL_VARIABLE
 from vibe_action.netlify.receiver import SITE_ID, TOKEN, HookReceiver
 
 EXPECTED_LABELS = {"deploy", "skip", "block", "report-only", "rollback"}

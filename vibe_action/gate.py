@@ -17,7 +17,8 @@ from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
-from vibe_action.netlify.deploy import HOOK_URL_VARIABLE, Services, Trigger, carry_out, check_trigger
+from vibe_action.netlify.deploy import Services, Trigger, carry_out, check_trigger
+from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]

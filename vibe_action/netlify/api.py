@@ -10,8 +10,6 @@ and Netlify's `message`, never from the exception text (which quotes the URL).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -19,10 +17,10 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from vibe_action.errors import ExternalError, InputError
+from vibe_action.netlify.models import ACCESS_NAMES, API_URL_VARIABLE, DEFAULT_API_URL, Deploy
 from vibe_action.netlify.retry import retry_policy
 from vibe_action.redact import Secrets
 
-DEFAULT_API_URL = "https://api.netlify.com/api/v1"
 TIMEOUT = (10.0, 30.0)
 PER_PAGE = 100
 MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
@@ -31,39 +29,6 @@ MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
 # Reads and deletes are idempotent; a POST (restore, lock, start a build) only where it was refused unread.
 IDEMPOTENT_STATUSES = (429, 502, 503, 504)
 POST_STATUSES = (429,)
-
-
-@dataclass(frozen=True)
-class Deploy:
-    """The fields of a Netlify deploy the gate reads."""
-
-    id: str
-    state: str
-    title: str
-    commit_ref: str
-    branch: str
-    context: str
-    created_at: str
-    published_at: str
-    locked: bool
-    url: str  # the permalink: https://<deploy_id>--<site>.netlify.app
-    error_message: str
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Deploy:
-        return cls(
-            id=str(data.get("id", "")),
-            state=str(data.get("state") or ""),
-            title=str(data.get("title") or ""),
-            commit_ref=str(data.get("commit_ref") or ""),
-            branch=str(data.get("branch") or ""),
-            context=str(data.get("context") or ""),
-            created_at=str(data.get("created_at") or ""),
-            published_at=str(data.get("published_at") or ""),
-            locked=bool(data.get("locked")),
-            url=str(data.get("deploy_ssl_url") or data.get("deploy_url") or ""),
-            error_message=str(data.get("error_message") or ""),
-        )
 
 
 class NetlifyClient:
@@ -185,28 +150,6 @@ class NetlifyClient:
         if not deploy_id:
             raise ExternalError("Netlify started a build but returned no deploy id")
         return str(deploy_id)
-
-
-API_URL_VARIABLE = "VIBE_NETLIFY_API_URL"  # another API base, e.g. a local test server or a proxy
-
-
-@dataclass(frozen=True)
-class AccessNames:
-    """How the interface in use spells the Netlify settings, so errors name what the user can set."""
-
-    token: str
-    site: str
-    hook: str
-
-
-CLI_NAMES = AccessNames(
-    "--netlify-token (or NETLIFY_AUTH_TOKEN)",
-    "--netlify-site-id (or NETLIFY_SITE_ID)",
-    "--build-hook-url (or VIBE_BUILD_HOOK_URL)",
-)
-ACTION_NAMES = AccessNames("the netlify-token input", "the netlify-site-id input", "the build-hook-url input")
-# Set once by the front end (the action sets ACTION_NAMES); read where an error names a setting.
-ACCESS_NAMES: ContextVar[AccessNames] = ContextVar("ACCESS_NAMES", default=CLI_NAMES)
 
 
 def make_netlify(

@@ -11,8 +11,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from vibe_action.netlify.api import Deploy, NetlifyClient
+from vibe_action.netlify.models import Deploy
+
+if TYPE_CHECKING:
+    from vibe_action.netlify.api import NetlifyClient
 
 FINAL_OK = frozenset({"ready"})
 FINAL_ERROR = frozenset({"error", "rejected"})

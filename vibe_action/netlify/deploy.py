@@ -13,20 +13,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from vibe_action.decide.decision import Decision
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.interrupts import Interrupted, deferred
 from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
-from vibe_action.netlify import hook
-from vibe_action.netlify.api import ACCESS_NAMES, Deploy, NetlifyClient
+from vibe_action.netlify.models import (
+    ACCESS_NAMES,
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    Deploy,
+    check_hook_url,
+)
+
+if TYPE_CHECKING:  # the clients are passed in; importing them would load requests for a dry run
+    import requests
+
+    from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import Confirmation, confirm
 from vibe_action.redact import Secrets
 
-HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
 # What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
 UNKNOWN_OUTCOME_BUDGET = 120.0
 
@@ -36,7 +43,7 @@ class Services:
     """The I/O clients of one run, passed in (tests hand in ones pointed at local servers)."""
 
     ledger: Ledger
-    session: requests.Session
+    session: requests.Session | None
     secrets: Secrets
     netlify: NetlifyClient | None = None
     clock: Callable[[], float] = time.monotonic
@@ -56,7 +63,7 @@ class Trigger:
     hook_url: str | None
     confirm_timeout: float
     poll_interval: float
-    read_timeout: float = hook.READ_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ def check_trigger(trigger: Trigger, services: Services) -> Trigger:
             "to decide without deploying"
         )
     if trigger.kind == "hook" and trigger.hook_url:
-        url = hook.check_hook_url(trigger.hook_url, "build hook URL")
+        url = check_hook_url(trigger.hook_url, "build hook URL")
         services.secrets.add_url(url)
         return replace(trigger, hook_url=url)
     return trigger
@@ -204,6 +211,10 @@ def _start_build(trigger: Trigger, services: Services) -> Started:
             return Started("rejected", f"Netlify API could not start the build: {exc}")
         return Started("accepted", f"Netlify build started (deploy {deploy_id})", deploy_id)
     assert trigger.hook_url is not None  # noqa: S101 — check_trigger() made sure
+    from vibe_action.netlify import hook  # noqa: PLC0415 — requests is loaded only when something is sent
+
+    if services.session is None:
+        raise InputError("a dry run sends nothing; this run was asked to fire the build hook")
     fired = hook.fire(
         services.session,
         trigger.hook_url,
@@ -211,7 +222,7 @@ def _start_build(trigger: Trigger, services: Services) -> Started:
         services.secrets,
         branch=trigger.branch,
         body=trigger.body,
-        timeout=(hook.CONNECT_TIMEOUT, trigger.read_timeout),
+        timeout=(CONNECT_TIMEOUT, trigger.read_timeout),
         on_wait=lambda seconds: services.progress(f"build hook: Netlify asks to try again; waiting {seconds:.0f} s"),
     )
     return Started(fired.state, fired.message, None, fired.status_code)

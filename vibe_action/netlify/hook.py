@@ -12,9 +12,7 @@ Outcomes are told apart because they lead to different records:
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,78 +22,13 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
-from vibe_action.errors import InputError
+from vibe_action.netlify.models import CONNECT_TIMEOUT, READ_TIMEOUT, resolves_internal
 from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
 from vibe_action.redact import Secrets
 
 HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
-CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 30.0
 # Answers that mean "not started, try again": rate limited, or Netlify's edge could not reach the builder.
 RETRY_STATUSES = (429, 502, 503, 504)
-
-
-def check_hook_url(raw: str, where: str) -> str:
-    """The hook URL, stripped of the whitespace a pasted secret brings, or `InputError`: it must be https
-    (plain http only on loopback, for local tests) and must not point at a private, link-local or reserved
-    address — a hook URL of 169.254.169.254 would POST the evaluated scores to the cloud metadata service."""
-    url = raw.strip()
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 — raises ValueError on a malformed port
-    except ValueError:
-        raise InputError(f"{where}: the build hook URL is malformed") from None
-    if not host or any(ch.isspace() for ch in url):
-        raise InputError(f"{where}: the build hook URL has no host or contains spaces")
-    loopback = _is_loopback(host)
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
-        raise InputError(
-            f"{where}: the build hook URL must start with https:// (Netlify's hooks are "
-            "https://api.netlify.com/build_hooks/<id>); plain http is accepted only for a local test server"
-        )
-    address = _literal_address(host)
-    if address is not None and not loopback and _internal(address):
-        raise InputError(
-            f"{where}: the build hook URL points at a private or link-local address; refusing to POST there"
-        )
-    return url
-
-
-def resolves_internal(url: str) -> bool:
-    """True when the hook's host name resolves to a private, link-local or reserved address (checked just
-    before the POST; a name that does not resolve is left to the request, which reports it unreachable)."""
-    host = urlsplit(url).hostname or ""
-    if _is_loopback(host) or _literal_address(host) is not None:
-        return False
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (OSError, UnicodeError):
-        return False
-    return any(_internal(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])) for info in infos)
-
-
-def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
-
-
-def _is_loopback(host: str) -> bool:
-    address = _literal_address(host)
-    return host == "localhost" or (address is not None and address.is_loopback)
-
-
-def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return (
-        address.is_private
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-        or address.is_loopback
-    )
 
 
 @dataclass(frozen=True)

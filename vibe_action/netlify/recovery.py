@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
 from vibe_action.ledger.records import Ledger, Outcome, Record
-from vibe_action.netlify.api import NetlifyClient
+from vibe_action.netlify.models import CONNECT_TIMEOUT
+
+if TYPE_CHECKING:
+    from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import confirm
-from vibe_action.netlify.hook import CONNECT_TIMEOUT
 
 STALE_MARGIN = 300.0  # seconds beyond the longest a run can take between its in_progress record and the outcome
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.ledger.records import Ledger
-from vibe_action.netlify.api import ACCESS_NAMES, NetlifyClient
+from vibe_action.netlify.api import NetlifyClient
+from vibe_action.netlify.models import ACCESS_NAMES
 from vibe_action.netlify.snapshots import apply_prune, foreign_deploys, prune_plan
 from vibe_action.report import table
 

@@ -13,8 +13,9 @@ from datetime import datetime
 
 from vibe_action.errors import InputError
 from vibe_action.ledger.records import LIVE_STATUSES, Ledger, Outcome, Record
-from vibe_action.netlify.api import ACCESS_NAMES, Deploy, NetlifyClient
+from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import parse_time
+from vibe_action.netlify.models import ACCESS_NAMES, Deploy
 
 FINAL_STATES = frozenset({"ready", "error", "rejected"})
 
