@@ -13,8 +13,8 @@ from vibe_action.errors import InputError
 from vibe_action.github.deployments import deploy_id_from_permalink
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.models import Deploy
 from vibe_action.netlify.confirm import confirm
+from vibe_action.netlify.models import Deploy
 from vibe_action.netlify.snapshots import foreign_deploys, prune_plan, rollback_target, title_pattern
 from vibe_action.redact import Secrets
 
