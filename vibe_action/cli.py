@@ -61,34 +61,38 @@ def main(
             return EXIT_BROKEN_PIPE
 
 
+def _command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
+    """Run one command; the modules each needs are imported here, so a command loads only its own."""
+    if args.command == "action":
+        from vibe_action.action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
+
+        return run_action(env, out)
+    if args.command == "demo":
+        from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
+
+        return run_demo(_examples_folder(args.examples), out)
+    if args.command == "init":
+        from vibe_action.init import run_init  # noqa: PLC0415 — only this command scans the repository
+
+        template = (_examples_folder(None) / "workflow.yml").read_text(encoding="utf-8")
+        return run_init(Path(args.workspace), template, args.force, out)
+    if args.command == "validate":
+        return _validate(args, out)
+    if args.command == "history":
+        return _history(args, env, out, err)
+    if args.command == "run" and args.dry_run:
+        return _run(args, env, out, err, secrets, None)  # sends nothing: no HTTP library is even loaded
+    import requests  # noqa: PLC0415 — only the commands that send something load it
+
+    with requests.Session() as session:
+        if args.command in ("rollback", "prune", "doctor"):
+            return _snapshots(args, env, out, secrets, session)
+        return _run(args, env, out, err, secrets, session)
+
+
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     try:
-        if args.command == "action":
-            from vibe_action.action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
-
-            return run_action(env, out)
-        if args.command == "demo":
-            from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
-
-            return run_demo(_examples_folder(args.examples), out)
-        if args.command == "init":
-            from vibe_action.init import run_init  # noqa: PLC0415 — only this command scans the repository
-
-            return run_init(
-                Path(args.workspace), _examples_folder(None).joinpath("workflow.yml").read_text(), args.force, out
-            )
-        if args.command == "validate":
-            return _validate(args, out)
-        if args.command == "history":
-            return _history(args, env, out, err)
-        if args.command == "run" and args.dry_run:
-            return _run(args, env, out, err, secrets, None)  # sends nothing: no HTTP library is even loaded
-        import requests  # noqa: PLC0415 — only the commands that send something load it
-
-        with requests.Session() as session:
-            if args.command in ("rollback", "prune", "doctor"):
-                return _snapshots(args, env, out, secrets, session)
-            return _run(args, env, out, err, secrets, session)
+        return _command(args, env, out, err, secrets)
     except GateError as exc:
         lines = str(exc).splitlines() or [type(exc).__name__]
         _printer(env)(secrets.scrub("\n".join(f"error: {line}" for line in lines)), err)
