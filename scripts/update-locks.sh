@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Regenerate requirements.lock (runtime, what the action installs) and requirements-test.lock (test tools)
-# from pyproject.toml, in throw-away virtualenvs. tests/test_packaging.py checks that the locks and
-# pyproject.toml agree, so run this after changing dependencies there.
+# Regenerate requirements.lock (runtime, what the action installs: one universal lock for Python 3.10-3.13,
+# resolved by uv, pins that differ by version carry markers) and requirements-test.lock (test tools, on this
+# machine's Python) from pyproject.toml, in throw-away virtualenvs. tests/test_packaging.py checks that the
+# locks and pyproject.toml agree; scripts/check-lock-wheels.py (make test) that every pin has a wheel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 -m venv "$tmp/run"
-"$tmp/run/bin/pip" install --quiet .
+python3 -m venv "$tmp/tools"
+"$tmp/tools/bin/pip" install --quiet uv
 {
-  echo "# Runtime lock of vibe-deploy-gate: what the action installs. Regenerate: scripts/update-locks.sh"
-  "$tmp/run/bin/pip" freeze --exclude vibe-deploy-gate | LC_ALL=C sort -f
+  echo "# Runtime lock of vibe-deploy-gate: what the action installs, for every supported Python (3.10-3.13)."
+  echo "# Universal: pins that differ by version carry markers. Regenerate: scripts/update-locks.sh"
+  "$tmp/tools/bin/uv" pip compile pyproject.toml --universal --python-version 3.10 --no-header --no-annotate --quiet
 } > requirements.lock
 python3 -m venv "$tmp/test"
 "$tmp/test/bin/pip" install --quiet -r requirements.lock ".[test]"
 {
   echo "# Test tools of vibe-deploy-gate, installed on top of requirements.lock. Regenerate: scripts/update-locks.sh"
-  "$tmp/test/bin/pip" freeze --exclude vibe-deploy-gate | LC_ALL=C sort -f | grep -vxFf <(tail -n +2 requirements.lock)
+  "$tmp/test/bin/pip" freeze --exclude vibe-deploy-gate | LC_ALL=C sort -f | grep -vixFf <(grep -v '^#' requirements.lock | sed 's/ ;.*//')
 } > requirements-test.lock
 echo "wrote requirements.lock and requirements-test.lock"

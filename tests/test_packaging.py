@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import tomllib
 from jsonschema import Draft202012Validator
 from packaging.requirements import Requirement
@@ -19,15 +20,25 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock(path: Path) -> dict[str, str]:
+def lock(path: Path, python: str = "3.11") -> dict[str, str]:
+    """name -> pinned version, for the lines whose markers hold on `python` (a universal lock has markers)."""
+    environment = {
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
     pins = {}
     for raw in path.read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        name, sep, version = line.partition("==")
-        assert sep, f"{path.name}: '{line}' is not pinned with =="
-        pins[normalise(name)] = version
+        requirement = Requirement(line)
+        (spec,) = requirement.specifier
+        assert spec.operator == "==", f"{path.name}: '{line}' is not pinned with =="
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            assert normalise(requirement.name) not in pins, f"{requirement.name} pinned twice for {python}"
+            pins[normalise(requirement.name)] = spec.version
     return pins
 
 
@@ -40,13 +51,15 @@ def test_runtime_dependencies_are_the_design_cards_four() -> None:
     assert {normalise(d.name) for d in deps} == DESIGN_CARD_RUNTIME
 
 
-def test_runtime_lock_pins_every_dependency_within_its_range() -> None:
-    pins = lock(ROOT / "requirements.lock")
+@pytest.mark.parametrize("python", ["3.10", "3.11", "3.12", "3.13"])
+def test_runtime_lock_pins_every_dependency_within_its_range_on_every_python(python: str) -> None:
+    pins = lock(ROOT / "requirements.lock", python)
     for raw in pyproject()["project"]["dependencies"]:  # type: ignore[index]
         req = Requirement(raw)
         name = normalise(req.name)
-        assert name in pins, f"{req.name} is in pyproject.toml but not in requirements.lock"
+        assert name in pins, f"{req.name} is in pyproject.toml but not in requirements.lock for {python}"
         assert req.specifier.contains(pins[name]), f"{req.name}=={pins[name]} does not satisfy {req.specifier}"
+    assert pyproject()["project"]["requires-python"] == ">=3.10"  # type: ignore[index]
 
 
 def test_test_lock_pins_the_test_extra_and_does_not_repeat_runtime_pins() -> None:
