@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +115,22 @@ def wheelhouse() -> Path:
     return path
 
 
+def _path_with_uv(with_uv: bool) -> str:
+    """PATH as the runner has it, with uv (from the test tools) or without any uv on it."""
+    entries = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and not (Path(p) / "uv").exists()]
+    if with_uv:
+        uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+        assert uv, "uv is a test tool (requirements-test.lock): run make test"
+        entries.insert(0, str(Path(uv).parent))
+    return os.pathsep.join(entries)
+
+
+@pytest.mark.parametrize("installer", ["pip", "uv"])
 def test_action_yml_runs_end_to_end_like_the_runner(
-    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer, tmp_path: Path
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer, tmp_path: Path, installer: str
 ) -> None:
-    """Every step of action.yml, install included (offline, from the wheelhouse), on a push that deploys."""
+    """Every step of action.yml, install included (offline, from the wheelhouse), on a push that deploys;
+    the install step takes uv when it is on PATH, else the runner's pip into a venv without ensurepip."""
     workspace.write("results/vibethinker.json", native(74.4))
     sha = workspace.commit("results", branch="main")
     payload = push_payload(sha, "main", ["results/vibethinker.json"], fake_github.repository)
@@ -125,6 +138,8 @@ def test_action_yml_runs_end_to_end_like_the_runner(
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir()
     env.update({"RUNNER_TEMP": str(runner_temp), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse())})
+    env.update({"UV_NO_INDEX": "1", "UV_FIND_LINKS": str(wheelhouse()), "UV_CACHE_DIR": str(tmp_path / "uv-cache")})
+    env["PATH"] = _path_with_uv(installer == "uv")
     for name in list(env):
         if name.startswith("INPUT_"):
             del env[name]  # inputs come from `with:` through action.yml, as on a runner
@@ -143,6 +158,10 @@ def test_action_yml_runs_end_to_end_like_the_runner(
         "Install the pinned runtime",
         "Decide",
     ]
+    install = result.steps[3].stdout
+    assert ("with uv" in install) if installer == "uv" else ("into a venv without pip" in install), install
+    venv = runner_temp / "vibe-deploy-gate-venv"
+    assert not list((venv / "lib").glob("python3*/site-packages/pip"))  # no ensurepip: 25 MB less to cache
     assert result.outputs["decision"] == "deploy"
     assert result.outputs["deployed"] == "true"
     assert set(result.outputs) == set(OUTPUT_NAMES)
