@@ -208,3 +208,27 @@ def test_json_is_there_for_every_command_that_reports(workspace: Workspace, netl
         assert data["command"] == command
         assert isinstance(data["found"], int)
         assert data["report"].startswith(f"{command}:")
+
+
+def test_history_shows_a_screenful_by_default(workspace: Workspace) -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": f"r{i}",
+                "sha": f"{i:040x}",
+                "branch": "main",
+                "time": "2026-11-01T00:00:00Z",
+                "status": "success",
+                "scores": {"aime25": 70.0},
+                "environment": "production",
+            }
+        )
+        for i in range(30)
+    ]
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", "\n".join(lines) + "\n")
+    out = workspace.run("history").stdout
+    assert "1daaaaa" in out  # the newest (29) first
+    assert "05aaaaa" not in out
+    assert "… 10 older snapshot(s); --limit 0 shows them all" in out
+    assert len(workspace.run("history", "--limit", "0").stdout.splitlines()) == 30
+    assert len(workspace.run("history", "--json", "--limit", "3").json) == 3

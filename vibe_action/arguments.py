@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog("history"),
     )
     history.add_argument("--wide", action="store_true", help="every column (branch, environment, all scores)")
+    history.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="the newest N snapshots (default: 20; 0: all of them)"
+    )
     rollback = sub.add_parser(
         "rollback",
         parents=[base, ledger, netlify],

@@ -150,7 +150,7 @@ def width_of(env: Mapping[str, str], stream: TextIO) -> int:
 
 def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
     raw = args.ledger or env.get(LEDGER_VARIABLE) or DEFAULT_LEDGER
-    return LocalLedger(Path(args.workspace) / raw, display=raw)
+    return LocalLedger(Path(args.workspace) / raw, display=raw, now=datetime.now(timezone.utc))
 
 
 def _netlify(
@@ -298,10 +298,14 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
     for warning in ledger.warnings:
         print(f"warning: {warning}", file=err)
     if args.json:
-        print(json.dumps([r.to_json() for r in records], indent=2), file=out)
+        shown_json = records[-args.limit :] if args.limit > 0 else records
+        print(json.dumps([r.to_json() for r in shown_json], indent=2), file=out)
         return EXIT_OK
     primary = None
     with contextlib.suppress(InputError):  # no (valid) config: every score is shown
         primary = load_config(Path(args.workspace) / args.config, display=args.config).primary
-    print(report.history_table(records, primary, wide=args.wide), file=out)
+    shown = records[-args.limit :] if args.limit > 0 else records
+    print(report.history_table(shown, primary, wide=args.wide), file=out)
+    if len(shown) < len(records):
+        print(f"… {len(records) - len(shown)} older snapshot(s); --limit 0 shows them all", file=out)
     return EXIT_OK

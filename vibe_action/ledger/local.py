@@ -12,13 +12,16 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import mmap
 import os
 import uuid
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from vibe_action.errors import InputError, Problem, printable
 from vibe_action.ledger.records import Outcome, Record, finished
+from vibe_action.ledger.tail import read_back
 
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
@@ -27,25 +30,63 @@ MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item diges
 class LocalLedger:
     """A JSON-lines file, safe against crashes mid-write and against concurrent appends."""
 
-    def __init__(self, path: Path, display: str | None = None) -> None:
+    def __init__(self, path: Path, display: str | None = None, now: datetime | None = None) -> None:
         self.path = path
         self.display = display or str(path)
         self.warnings: list[str] = []
+        self.now = now  # with it, a decision's read stops as soon as it has what it needs (ledger/tail.py)
 
-    def records(
-        self,
-        environment: str | None = None,  # noqa: ARG002 — a hint for ledgers that cannot read everything
-        sha: str | None = None,  # noqa: ARG002
-        live: int = 1,  # noqa: ARG002
-    ) -> list[Record]:
-        """Every record (a local file is cheap to read whole); the hints are not needed."""
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
+        """With an environment (a decision), the records it needs, read from the end; else every record."""
         try:
-            data = self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size == 0:
+                    return []
+                if environment is None or self.now is None:
+                    return self._parse(handle.read())
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                    return read_back(
+                        data,
+                        self._end(data, size),
+                        self._parse_line,
+                        environment=environment,
+                        sha=sha,
+                        live=live,
+                        month=self.now.strftime("%Y-%m"),
+                    )
         except FileNotFoundError:
             return []
         except OSError as exc:
             raise InputError(f"{self.display}: cannot read the ledger: {exc.strerror}") from None
-        return self._parse(data)
+
+    def _end(self, data: mmap.mmap, size: int) -> int:
+        """Where the readable records end: before a torn last line (warned about), after a whole one."""
+        if data[size - 1 : size] == b"\n":
+            return size
+        start = data.rfind(b"\n") + 1
+        if _complete(bytes(data[start:size])):
+            return size
+        line = data[:start].count(b"\n") + 1
+        self.warnings.append(
+            f"{self.display}:{line}: ignoring an incomplete last record "
+            "(a write was interrupted); it will be cut off at the next append"
+        )
+        return start
+
+    def _parse_line(self, raw: bytes, offset: int) -> Record:
+        if len(raw) > MAX_LINE_BYTES:
+            raise self._corrupt(
+                self._line_at(offset), f"a line of {len(raw):,} bytes (the limit is {MAX_LINE_BYTES:,})"
+            )
+        try:
+            return Record.from_json(json.loads(raw))
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise self._corrupt(self._line_at(offset), str(exc)) from None
+
+    def _line_at(self, offset: int) -> int:
+        with self.path.open("rb") as handle:
+            return handle.read(offset).count(b"\n") + 1
 
     def _parse(self, data: bytes) -> list[Record]:
         lines = data.split(b"\n")
