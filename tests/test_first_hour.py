@@ -215,7 +215,7 @@ def test_history_shows_a_screenful_by_default(workspace: Workspace) -> None:
         json.dumps(
             {
                 "id": f"r{i}",
-                "sha": f"{i:040x}",
+                "sha": f"{i:02x}" + "a" * 38,
                 "branch": "main",
                 "time": "2026-11-01T00:00:00Z",
                 "status": "success",
