@@ -15,6 +15,9 @@ import os
 import random
 import re
 import resource
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -165,6 +168,126 @@ def bench_ledger(count: int = 10_000) -> str:
     )
 
 
+def _median_process(command: list[str], cwd: Path, runs: int = 7) -> float:
+    """The median wall time of a whole process, in seconds (start-up included: it is what a user waits for)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=cwd, capture_output=True, check=False, env={**os.environ, "COLUMNS": "100"})
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _ledger_lines(count: int) -> str:
+    """A ledger as the gate writes it: per deploy an in_progress line, then its outcome."""
+    lines = []
+    for index in range(count):
+        month = "2026-10" if index < count - 1 else "2026-11"
+        record = {
+            "id": f"r{index}",
+            "sha": f"{index:040x}",
+            "branch": "main",
+            "time": f"{month}-01T00:00:00Z",
+            "status": "in_progress",
+            "scores": dict.fromkeys(SIX, 70.0),
+            "environment": "production",
+            "extra": {"month": month, "month_spent_before": 0},
+        }
+        lines += [json.dumps(record), json.dumps({**record, "status": "success"})]
+    return "\n".join(lines) + "\n"
+
+
+def bench_startup() -> str:
+    """Issue 12: whole processes against `python -c pass` — --help, validate, a dry run on ledgers of 1,
+    10,000 and 100,000 past deploys (medians of 7; ratios taken in one run)."""
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace(Path(folder) / "repo")
+        ws.write("config/deploy.yaml", CONFIG)
+        ws.write("results/r.json", native(77.5))
+        ws.commit("candidate", branch="main")
+        gate = [sys.executable, str(ROOT / "entrypoint.py")]
+        floor = _median_process([sys.executable, "-c", "pass"], ws.path)
+        rows = {
+            "--help": _median_process([*gate, "--help"], ws.path),
+            "validate": _median_process([*gate, "validate"], ws.path),
+        }
+        for count in (1, 10_000, 100_000):
+            ledger = ws.path / ".vibe-deploy-gate" / "ledger.jsonl"
+            ledger.parent.mkdir(exist_ok=True)
+            ledger.write_text(_ledger_lines(count))
+            rows[f"run --dry-run, {count:,} deploys"] = _median_process([*gate, "run", "--dry-run"], ws.path)
+    one = rows["run --dry-run, 1 deploys"]
+    parts = [f"python -c pass {floor * 1e3:.0f} ms"]
+    parts += [f"{name} {value * 1e3:.0f} ms ({value / floor:.1f}x)" for name, value in rows.items()]
+    ratio = rows["run --dry-run, 10,000 deploys"] / one
+    return "startup: " + "; ".join(parts) + f"; dry run at 10,000 deploys / at 1: {ratio:.2f}x"
+
+
+def bench_install() -> str:
+    """Issue 12: the action's install step, cold (empty venv and caches) and warm (the cache restored: no
+    install at all), through pip into a venv without ensurepip and through uv, against a bare pip install."""
+    lock = str(ROOT / "requirements.lock")
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        wheels = root / "wheels"
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "-d", str(wheels), "-r", lock], check=True)
+        offline = {
+            **os.environ,
+            "PIP_NO_INDEX": "1",
+            "PIP_FIND_LINKS": str(wheels),
+            "UV_NO_INDEX": "1",
+            "UV_FIND_LINKS": str(wheels),
+            "UV_CACHE_DIR": str(root / "uv-cache"),
+            "PIP_NO_CACHE_DIR": "1",
+        }
+
+        def timed(commands: list[list[str]]) -> float:
+            started = time.perf_counter()
+            for command in commands:
+                subprocess.run(command, check=True, capture_output=True, env=offline)
+            return time.perf_counter() - started
+
+        bare = timed(
+            [
+                [sys.executable, "-m", "venv", str(root / "a")],
+                [str(root / "a" / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", lock],
+            ]
+        )
+        no_pip = timed(
+            [
+                [sys.executable, "-m", "venv", "--without-pip", str(root / "b")],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "--python",
+                    str(root / "b" / "bin" / "python"),
+                    "install",
+                    "--quiet",
+                    "-r",
+                    lock,
+                ],
+            ]
+        )
+        results += [
+            f"bare venv + pip install {bare:.1f} s",
+            f"pip into a venv without pip {no_pip:.1f} s ({no_pip / bare:.0%} of bare)",
+        ]
+        uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+        if uv:
+            with_uv = timed(
+                [
+                    [uv, "venv", "--quiet", "--python", sys.executable, str(root / "c")],
+                    [uv, "pip", "install", "--quiet", "--python", str(root / "c" / "bin" / "python"), "-r", lock],
+                ]
+            )
+            results.append(f"uv {with_uv:.1f} s ({with_uv / bare:.0%} of bare)")
+        else:
+            results.append("uv: not installed (make test installs it)")
+    return "install (cold, offline from a wheelhouse; warm = cache hit, no install): " + "; ".join(results)
+
+
 def bench_action(seeded_this_month: int, with_counts: bool = True) -> str:
     with tempfile.TemporaryDirectory() as folder:
         ws = Workspace(Path(folder) / "repo")
@@ -220,6 +343,8 @@ def main() -> int:
     print(bench_policy())
     print(bench_noise())
     print(bench_native_vs_jsonl())
+    print(bench_startup())
+    print(bench_install())
     print(bench_ledger())
     for seeded in (0, 20, 150):
         print(bench_action(seeded))

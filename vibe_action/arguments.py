@@ -10,7 +10,7 @@ import argparse
 import difflib
 
 from vibe_action import __version__
-from vibe_action.decide.policy import KNOWN_EVENTS
+from vibe_action.decide.events import KNOWN_EVENTS
 from vibe_action.ledger.local import DEFAULT_LEDGER
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from vibe_action.decide.decision import Decision
+from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.decide.noise import Deployed, deployed_of
-from vibe_action.decide.policy import DEPLOY_EVENTS, Baseline, Context, decide, environment_for
+from vibe_action.decide.policy import Baseline, Context, decide, environment_for
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH

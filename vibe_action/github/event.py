@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vibe_action.decide.policy import DEPLOY_EVENTS
+from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.errors import InputError
 from vibe_action.inputs.gitinfo import checked_sha
 

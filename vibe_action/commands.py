@@ -1,0 +1,256 @@
+"""The commands behind `vibe-gate`: what each one does, given its parsed arguments.
+
+Imported by `cli.main` only after the arguments are parsed, so `--help` and a mistyped option load none of
+this (nor the gate, the readers or YAML). Exit codes and error messages are `cli`'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from vibe_action import report
+from vibe_action.arguments import LEDGER_VARIABLE
+from vibe_action.decide.decision import exit_code
+from vibe_action.errors import EXIT_OK, InputError
+from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, check_required, load_inputs, run_gate
+from vibe_action.github.workflow import echo
+from vibe_action.inputs import gitinfo
+from vibe_action.inputs.config import load_config
+from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
+from vibe_action.netlify.models import API_URL_VARIABLE
+from vibe_action.redact import Secrets
+
+if TYPE_CHECKING:  # requests is loaded only by the commands that send something
+    import requests
+
+    from vibe_action.netlify.api import NetlifyClient
+
+
+def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
+    """Run one command; the modules each needs are imported here, so a command loads only its own."""
+    if args.command == "action":
+        from vibe_action.action import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
+
+        return run_action(env, out)
+    if args.command == "demo":
+        from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
+
+        return run_demo(_examples_folder(args.examples), out)
+    if args.command == "init":
+        from vibe_action.init import run_init  # noqa: PLC0415 — only this command scans the repository
+
+        template = (_examples_folder(None) / "workflow.yml").read_text(encoding="utf-8")
+        return run_init(Path(args.workspace), template, args.force, out)
+    if args.command == "validate":
+        return _validate(args, out)
+    if args.command == "history":
+        return _history(args, env, out, err)
+    if args.command == "run" and args.dry_run:
+        return _run(args, env, out, err, secrets, None)  # sends nothing: no HTTP library is even loaded
+    import requests  # noqa: PLC0415 — only the commands that send something load it
+
+    with requests.Session() as session:
+        if args.command in ("rollback", "prune", "doctor"):
+            return _snapshots(args, env, out, secrets, session)
+        return _run(args, env, out, err, secrets, session)
+
+
+def _writable_file(path: str, option: str) -> None:
+    """Fail before deciding when an output file cannot be written, not after a deploy was started."""
+    target = Path(path)
+    try:
+        existed = target.exists()
+        with target.open("a", encoding="utf-8"):
+            pass
+        if not existed:
+            target.unlink()
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _examples_folder(given: str | None) -> Path:
+    """`./examples` when it holds the demo, else the copy shipped inside the package (any install)."""
+    if given:
+        return Path(given)
+    here = Path("examples")
+    return here if (here / "demo" / "scenario.yaml").is_file() else Path(__file__).resolve().parent / "examples"
+
+
+def width_of(env: Mapping[str, str], stream: TextIO) -> int:
+    """Columns to fit: $COLUMNS, else the terminal's width, else 80 (a pipe or a file)."""
+    try:
+        return max(40, int(env.get("COLUMNS", "")))
+    except ValueError:
+        pass
+    if stream.isatty():
+        return shutil.get_terminal_size().columns
+    return 80
+
+
+def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
+    raw = args.ledger or env.get(LEDGER_VARIABLE) or DEFAULT_LEDGER
+    return LocalLedger(Path(args.workspace) / raw, display=raw, now=datetime.now(timezone.utc))
+
+
+def _netlify(
+    args: argparse.Namespace, env: Mapping[str, str], session: requests.Session, secrets: Secrets
+) -> NetlifyClient | None:
+    from vibe_action.netlify.api import make_netlify  # noqa: PLC0415 — only when something may be sent
+
+    return make_netlify(
+        session,
+        args.netlify_token or env.get("NETLIFY_AUTH_TOKEN"),
+        args.netlify_site_id or env.get("NETLIFY_SITE_ID"),
+        secrets,
+        env.get(API_URL_VARIABLE),
+    )
+
+
+def _run(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    secrets: Secrets,
+    session: requests.Session | None,
+) -> int:
+    workspace = Path(args.workspace)
+    if args.decision_file:
+        _writable_file(args.decision_file, "--decision-file")
+    sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else gitinfo.head_sha(workspace)
+    branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else gitinfo.current_branch(workspace)
+    request = RunRequest(
+        workspace=workspace,
+        config_path=args.config,
+        sha=sha,
+        branch=branch,
+        now=datetime.now(timezone.utc),
+        results=args.results,
+        event=args.event,
+        dry_run=args.dry_run,
+        hook_url=args.build_hook_url or env.get(HOOK_URL_VARIABLE),
+        environment=args.environment,
+    )
+    ledger = _ledger(args, env)
+    shown = printer(env)
+    services = Services(
+        ledger,
+        session,
+        secrets,
+        None if session is None else _netlify(args, env, session, secrets),
+        progress=lambda text: shown(secrets.scrub(text), err),
+    )
+    decision = run_gate(request, services)
+    if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
+        files = sorted({row.file for row in decision.metrics if row.file} | {args.config})
+        changed = gitinfo.changed_since_head(workspace, files)
+        if changed:
+            shown(
+                f"warning: {', '.join(changed)} differ from HEAD ({sha[:7]}); the decision is recorded under "
+                "HEAD's sha — commit them first, or pass --sha",
+                err,
+            )
+    for warning in [*ledger.warnings, *(decision.outcome.get("warnings") or ())]:
+        shown(secrets.scrub(f"warning: {warning}"), err)
+    unrecorded = report.unrecorded_notice(decision)
+    if unrecorded:
+        shown(secrets.scrub(f"error: {unrecorded}"), err)
+    text = json.dumps(decision.to_json(), indent=2) if args.json else report.text_report(decision, width_of(env, out))
+    shown(secrets.scrub(text), out)
+    if args.decision_file:
+        try:
+            Path(args.decision_file).write_text(secrets.scrub(json.dumps(decision.to_json(), indent=2)) + "\n")
+        except OSError as exc:  # checked before deciding; a disk that filled since must not hide the outcome
+            shown(f"warning: --decision-file {args.decision_file}: not written ({exc.strerror or exc})", err)
+    return exit_code(decision)
+
+
+def printer(env: Mapping[str, str]) -> Callable[[str, TextIO], None]:
+    """Plain print; inside GitHub Actions, printing that no line of untrusted text can turn into a command."""
+    if env.get("GITHUB_ACTIONS") == "true":
+        return echo
+    return lambda text, stream: print(text, file=stream)
+
+
+def _snapshots(
+    args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
+) -> int:
+    config = load_config(Path(args.workspace) / args.config, display=args.config)
+    environment = args.environment or config.environment or "production"
+    ledger = _ledger(args, env)
+    netlify = _netlify(args, env, session, secrets)
+    now = datetime.now(timezone.utc)
+    if args.command == "rollback":
+        from vibe_action.netlify import snapshots  # noqa: PLC0415 — the Netlify client loads requests
+
+        record = snapshots.rollback(
+            ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now
+        )
+        text = (
+            json.dumps(record.to_json(), indent=2) if args.json else f"{record.reasons[-1]}\nlive: {record.deploy_url}"
+        )
+        print(secrets.scrub(text), file=out)
+        return EXIT_OK
+    from vibe_action.netlify.snapshot_report import snapshot_report  # noqa: PLC0415 — as above
+
+    text, found = snapshot_report(
+        args.command,
+        ledger,
+        netlify,
+        environment,
+        config,
+        apply=getattr(args, "apply", False),
+        now=now,
+        keep=getattr(args, "keep", None),
+    )
+    shown = json.dumps({"command": args.command, "report": text, "found": found}, indent=2) if args.json else text
+    print(secrets.scrub(shown), file=out)
+    return 1 if found else EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    inputs = load_inputs(Path(args.workspace), args.config, args.results)
+    check_required(inputs)
+    summary = {
+        "valid": True,
+        "config": args.config,
+        "metrics": list(inputs.config.metrics),
+        "results": list(inputs.results.files),
+        "benchmarks": inputs.results.scores(),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2), file=out)
+    else:
+        print(
+            f"ok: {args.config} ({len(inputs.config.metrics)} metrics, primary {inputs.config.primary}); "
+            f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)} "
+            f"({len(inputs.results.benchmarks)} benchmarks)",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    ledger = _ledger(args, env)
+    records = ledger.records()
+    for warning in ledger.warnings:
+        print(f"warning: {warning}", file=err)
+    if args.json:
+        shown_json = records[-args.limit :] if args.limit > 0 else records
+        print(json.dumps([r.to_json() for r in shown_json], indent=2), file=out)
+        return EXIT_OK
+    primary = None
+    with contextlib.suppress(InputError):  # no (valid) config: every score is shown
+        primary = load_config(Path(args.workspace) / args.config, display=args.config).primary
+    shown = records[-args.limit :] if args.limit > 0 else records
+    print(report.history_table(shown, primary, wide=args.wide), file=out)
+    if len(shown) < len(records):
+        print(f"… {len(records) - len(shown)} older snapshot(s); --limit 0 shows them all", file=out)
+    return EXIT_OK
