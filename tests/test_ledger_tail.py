@@ -14,7 +14,7 @@ from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import COUNT_KEY, baseline, deployed_shas, deploys_in_month
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
-SHAS = [f"{i:040x}" for i in range(1, 9)]
+SHAS = [(f"{i:x}" * 40)[:40] for i in range(1, 9)]  # distinct 7-character prefixes
 EVENT = st.tuples(
     st.sampled_from(SHAS),
     st.sampled_from(["production", "preview"]),
@@ -62,6 +62,8 @@ def test_the_tail_read_gives_the_decisions_facts(tmp_path_factory: object, event
     assert baseline(tail, env) == baseline(whole, env)
     assert deploys_in_month(tail, NOW) == deploys_in_month(whole, NOW)
     assert (sha in deployed_shas(tail, env)) == (sha in deployed_shas(whole, env))
+    prefix = LocalLedger(path, now=NOW).records(env, sha[:7])
+    assert {r.id for r in prefix if r.sha == sha} == {r.id for r in whole if r.sha == sha}  # rollback --to
 
 
 def test_a_long_ledger_is_read_only_back_to_what_the_decision_needs(tmp_path: Path) -> None:

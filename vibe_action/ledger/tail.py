@@ -9,7 +9,6 @@ cost stays flat as the ledger grows (README: Performance).
 
 from __future__ import annotations
 
-import json
 import mmap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,14 +72,15 @@ def _take(window: Window, record: Record, offset: int, environment: str, month: 
 
 
 def _take_commit(data: mmap.mmap | bytes, before: int, parse: Parse, sha: str, window: Window) -> None:
-    """Older lines of the evaluated commit, found by a byte search in the part not read."""
-    needle = json.dumps(sha).encode()
+    """Older lines of the commit (a full sha, or a prefix from `rollback --to`), found by a byte search in the
+    part not read; a line is taken when its record's sha really starts with it."""
+    needle = b'"' + sha.encode()
     found = data.rfind(needle, 0, before)
     while found >= 0:
         start = data.rfind(b"\n", 0, found) + 1
         stop = data.find(b"\n", found)
         record = parse(bytes(data[start : stop if stop >= 0 else before]), start)
         key = record.id or f"offset-{start}"
-        if key not in window.latest and record.sha == sha:
+        if key not in window.latest and record.sha.startswith(sha):
             window.latest[key] = (-1, start, record)
         found = data.rfind(needle, 0, start)
