@@ -106,16 +106,22 @@ def test_twenty_concurrent_pairs_never_fire_twice_nor_pass_a_quota_of_one(
     assert "1/1 deploys used this month" in out  # ... and the ledger counts exactly the one deploy
 
 
+def run_until_the_hook_hangs(ws: Workspace, hook: SlowHook, url: str) -> tuple[str, subprocess.Popen[str]]:
+    """A deploying run, left when its POST has reached a hook that will not answer for 20 s."""
+    hook.delay = 20.0
+    ws.write(RESULTS, native(77.5))
+    sha = ws.commit("candidate", branch="main")
+    run = start(ws, url)
+    assert hook.arrived.wait(timeout=60)
+    return sha, run
+
+
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_while_the_hook_hangs_records_unconfirmed(
     workspace: Workspace, slow_hook: tuple[SlowHook, str], signum: int, code: int
 ) -> None:
     hook, url = slow_hook
-    hook.delay = 20.0
-    workspace.write(RESULTS, native(77.5))
-    sha = workspace.commit("candidate", branch="main")
-    run = start(workspace, url)
-    assert hook.arrived.wait(timeout=60)
+    sha, run = run_until_the_hook_hangs(workspace, hook, url)
     time.sleep(0.2)
     run.send_signal(signum)
     _, err = run.communicate(timeout=30)
@@ -143,11 +149,7 @@ def age_records(ws: Workspace, hours: float) -> None:
 
 def test_a_sigkilled_run_is_resolved_by_the_next_run(workspace: Workspace, slow_hook: tuple[SlowHook, str]) -> None:
     hook, url = slow_hook
-    hook.delay = 20.0
-    workspace.write(RESULTS, native(77.5))
-    sha = workspace.commit("candidate", branch="main")
-    run = start(workspace, url)
-    assert hook.arrived.wait(timeout=60)
+    sha, run = run_until_the_hook_hangs(workspace, hook, url)
     run.kill()
     run.communicate(timeout=30)
     assert statuses(workspace) == ["in_progress"]

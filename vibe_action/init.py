@@ -9,7 +9,6 @@ filters cover the globs. It never overwrites a file unless told to (`--force`), 
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TextIO
 
 from vibe_action.errors import InputError
 from vibe_action.inputs.formats import ReadOptions
+from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.inputs.results import read_results_file
 
@@ -96,29 +96,14 @@ def _siblings(pattern: str, paths: list[str]) -> set[str]:
 
 def branches(root: Path) -> tuple[str, list[str]]:
     """(the default branch, the branch families in use: release, hotfix, experiment)."""
-    try:
-        done = subprocess.run(
-            ["git", "branch", "-a", "--format=%(refname:short)"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-        head = subprocess.run(
-            ["git", "symbolic-ref", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
+    listing = ask_git(root, "branch", "-a", "--format=%(refname:short)")
+    head = (ask_git(root, "symbolic-ref", "--short", "HEAD") or "").strip()
+    if listing is None:
         return "main", []
-    names = [line.split("/", 1)[-1] if line.startswith("origin/") else line for line in done.stdout.split()]
+    names = [line.split("/", 1)[-1] if line.startswith("origin/") else line for line in listing.split()]
     default = "master" if "master" in names and "main" not in names else "main"
-    if head.returncode == 0 and head.stdout.strip() in ("main", "master"):
-        default = head.stdout.strip()
+    if head in ("main", "master"):
+        default = head
     families = [family for family, _ in BRANCH_FAMILIES if any(n.startswith(f"{family}/") for n in names)]
     return default, families
 

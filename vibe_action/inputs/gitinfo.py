@@ -51,19 +51,16 @@ def current_branch(workspace: Path) -> str:
     return name
 
 
+def ask_git(workspace: Path, *args: str) -> str | None:
+    """git's answer, or None when there is no git, no repository or an error: for hints, never decisions."""
+    try:
+        done = subprocess.run(["git", *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
 def changed_since_head(workspace: Path, paths: list[str]) -> list[str]:
     """Which of `paths` differ from HEAD (modified, staged or untracked); [] when git cannot tell."""
-    try:
-        done = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all", "--", *paths],
-            cwd=workspace,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if done.returncode != 0:
-        return []
-    return sorted({line[3:].strip() for line in done.stdout.splitlines() if len(line) > 3})
+    status = ask_git(workspace, "status", "--porcelain", "--untracked-files=all", "--", *paths) or ""
+    return sorted({line[3:].strip() for line in status.splitlines() if len(line) > 3})

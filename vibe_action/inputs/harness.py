@@ -43,23 +43,29 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
         key = pick_metric(metrics, wanted, options.is_gated(name), (file, line), task)
         if key is None:
             continue
-        value = number(metrics[key])
-        assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
-        scale = scale_for(key, value)
-        stderr = stderr_of(metrics, key)
+        score, stderr = _measured(metrics, key)
         parsed.append(
             Parsed(
                 name,
-                value * scale,
+                score,
                 line,
                 _count(data, task),
-                None if stderr is None else stderr * scale,
+                stderr,
                 settings=_lm_eval_settings(data, task),
                 direction=_direction(data, task, key),
                 stamp=stamp_of(file),
             )
         )
     return parsed
+
+
+def _measured(metrics: Mapping[str, Any], key: str) -> tuple[float, float | None]:
+    """(score, stderr) of the chosen metric, on one scale: a proportion and its stderr both become 0-100."""
+    value = number(metrics[key])
+    assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
+    scale = scale_for(key, value)
+    stderr = stderr_of(metrics, key)
+    return value * scale, None if stderr is None else stderr * scale
 
 
 def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -132,22 +138,10 @@ def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[P
         metric = pick_metric(metrics, wanted, options.is_gated(name), (file, line), task)
         if metric is None:
             continue
-        value = number(metrics[metric])
-        assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
-        scale = scale_for(metric, value)
-        stderr = stderr_of(metrics, metric)
+        score, stderr = _measured(metrics, metric)
         shots = key.split("|")[-1] if key.count("|") in (1, 2) else key.split("|")[2] if "|" in key else ""
         extra = {"n_shot": int(shots)} if shots.isdigit() else {}
         if isinstance(versions.get(key), (int, str)) and not isinstance(versions.get(key), bool):
             extra["task_version"] = versions[key]
-        parsed.append(
-            Parsed(
-                name,
-                value * scale,
-                line,
-                None,
-                None if stderr is None else stderr * scale,
-                settings={**settings, **extra},
-            )
-        )
+        parsed.append(Parsed(name, score, line, None, stderr, settings={**settings, **extra}))
     return parsed
