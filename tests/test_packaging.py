@@ -7,7 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (make oldest): the same parser as a package
+    import tomli as tomllib  # type: ignore[no-redef]
 from jsonschema import Draft202012Validator
 from packaging.requirements import Requirement
 
@@ -109,3 +113,16 @@ def test_example_config_is_valid() -> None:
 
     config = load_config(ROOT / "examples" / "config" / "deploy.yaml")
     assert config.quota.limit == 20
+
+
+def test_the_oldest_pythons_test_tools_are_a_subset_of_the_test_extra_within_its_ranges() -> None:
+    """requirements-oldest.lock (make oldest, Python 3.10) pins test tools from the same ranges, minus scipy."""
+    oldest = lock(ROOT / "requirements-oldest.lock", "3.10")
+    extra = {
+        normalise(Requirement(raw).name): Requirement(raw)
+        for raw in pyproject()["project"]["optional-dependencies"]["test"]
+    }  # type: ignore[index]
+    for name in ("pytest", "pytest-httpserver", "openapi-core", "hypothesis", "uv"):
+        assert name in oldest, f"{name} is missing from requirements-oldest.lock"
+        assert extra[name].specifier.contains(oldest[name])
+    assert "scipy" not in oldest
