@@ -146,6 +146,11 @@ def _check_node_depth(root: yaml.Node, file: str) -> None:
             stack.extend((child, depth + 1) for child in node.value)
 
 
+def _at_key(source: SourceMap, key_node: yaml.Node, path: PathKey, message: str, hint: str) -> Problem:
+    pos = _mark(key_node)
+    return Problem(source.file, pos.line, pos.column, message, format_path(path), hint)
+
+
 def _mark(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -157,29 +162,10 @@ def _walk_yaml(node: yaml.Node, path: PathKey, source: SourceMap, problems: list
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key_node.tag != "tag:yaml.org,2002:str":
-                pos = _mark(key_node)
-                problems.append(
-                    Problem(
-                        source.file,
-                        pos.line,
-                        pos.column,
-                        f"key {key!r} is not text",
-                        format_path(path),
-                        f"quote it ('{key}':); YAML reads 2025, yes, on and null as numbers, booleans and null",
-                    )
-                )
+                hint = f"quote it ('{key}':); YAML reads 2025, yes, on and null as numbers, booleans and null"
+                problems.append(_at_key(source, key_node, path, f"key {key!r} is not text", hint))
             if key in seen:
-                pos = _mark(key_node)
-                problems.append(
-                    Problem(
-                        source.file,
-                        pos.line,
-                        pos.column,
-                        f"duplicate key '{key}'",
-                        format_path(path),
-                        "keep one of them",
-                    )
-                )
+                problems.append(_at_key(source, key_node, path, f"duplicate key '{key}'", "keep one of them"))
             seen.add(key)
             child = (*path, key)
             source.keys[child] = _mark(key_node)
