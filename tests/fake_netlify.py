@@ -89,6 +89,12 @@ class FakeNetlify:
     violations: list[str] = field(default_factory=list)
     polls: dict[str, int] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # Netlify's retention: deploys older than this are deleted, except the published one, the newest
+    # production deploy and the newest deploy of each branch (None: nothing is ever deleted).
+    retention_days: float | None = None
+    exact_commit_recipe: bool = False  # the build checks out the hook body's sha (docs/netlify.md recipe)
+    allowed_branches: list[str] = field(default_factory=lambda: ["main"])
+    expired: list[str] = field(default_factory=list)  # ids Netlify's retention deleted
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -161,12 +167,31 @@ class FakeNetlify:
         self.deploys.sort(key=lambda d: d["created_at"], reverse=True)
         return deploy
 
-    def _build(self, title: str, branch: str) -> dict[str, Any]:
-        deploy = self._new_deploy(
-            title, self.head_sha, "production", datetime.now(timezone.utc), "building", branch=branch
-        )
+    def _build(self, title: str, branch: str, body: bytes = b"") -> dict[str, Any]:
+        commit = self.head_sha
+        if self.exact_commit_recipe and body:
+            commit = str(json.loads(body).get("sha") or commit)
+        context = "production" if branch == "main" else "branch-deploy"
+        deploy = self._new_deploy(title, commit, context, datetime.now(timezone.utc), "building", branch=branch)
         self.polls[deploy["id"]] = 0
         return deploy
+
+    def expire(self) -> None:
+        """Netlify's retention job: delete what is past `retention_days` and not kept for a reason."""
+        if self.retention_days is None:
+            return
+        kept = {self.published_id}
+        production = [d for d in self.deploys if d["context"] == "production"]
+        if production:
+            kept.add(production[0]["id"])  # newest first
+        for branch in {d["branch"] for d in self.deploys}:
+            kept.add(next(d["id"] for d in self.deploys if d["branch"] == branch))
+        limit = datetime.now(timezone.utc) - timedelta(days=self.retention_days)
+        for deploy in list(self.deploys):
+            created = datetime.strptime(deploy["created_at"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
+            if created < limit and deploy["id"] not in kept:
+                self.deploys.remove(deploy)
+                self.expired.append(deploy["id"])
 
     def _advance(self, deploy: dict[str, Any]) -> None:
         """Each look at a building deploy brings it closer to its end state."""
@@ -219,6 +244,7 @@ class FakeNetlify:
             response.headers.update(headers)
             return response
         with self.lock:
+            self.expire()
             return self._api(request, path)
 
     def _hook(self, request: Request) -> Response:
@@ -229,7 +255,9 @@ class FakeNetlify:
             return Response("", status=fault.status, headers=fault.headers)
         with self.lock:
             self._build(
-                request.args.get("trigger_title", "Deploy from build hook"), request.args.get("trigger_branch", "main")
+                request.args.get("trigger_title", "Deploy from build hook"),
+                request.args.get("trigger_branch", "main"),
+                request.get_data(),
             )
         if fault.hang:
             time.sleep(fault.hang)
@@ -245,7 +273,7 @@ class FakeNetlify:
                     "name": SITE_NAME,
                     "url": f"https://{SITE_NAME}.netlify.app",
                     "published_deploy": published,
-                    "build_settings": {"stop_builds": self.stop_builds, "allowed_branches": ["main"]},
+                    "build_settings": {"stop_builds": self.stop_builds, "allowed_branches": self.allowed_branches},
                 },
                 200,
             )

@@ -21,7 +21,7 @@ from github.Repository import Repository
 from vibe_action import report
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
-from vibe_action.gate import RunRequest, Services, check_required, load_inputs, run_gate
+from vibe_action.gate import RunRequest, Services, check_required, load_inputs, rebuild_for, run_gate
 from vibe_action.github.annotate import GitHubReporter
 from vibe_action.github.api import DEFAULT_WRITE_SPACING, make_github
 from vibe_action.github.deployments import GitHubLedger
@@ -30,7 +30,7 @@ from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.globs import matches
-from vibe_action.netlify import snapshots
+from vibe_action.netlify import rollback
 from vibe_action.netlify.api import NetlifyClient, make_netlify
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
 from vibe_action.netlify.snapshot_report import snapshot_report
@@ -236,7 +236,9 @@ def _snapshot_command(run: ActionRun, repo: Repository) -> int:
     environment = settings.environment or config.environment or "production"
     ledger = GitHubLedger(repo, run.context.run_url, run.now)
     if settings.command == "rollback":
-        record = snapshots.rollback(ledger, run.netlify, environment, settings.to or "previous", True, run.now)
+        services = Services(ledger, run.session, run.secrets, run.netlify, progress=run.workflow.echo)
+        rebuild = rebuild_for(config, settings.build_hook_url or None, services)
+        record = rollback.rollback(ledger, run.netlify, environment, settings.to or "previous", True, run.now, rebuild)
         text = record.reasons[-1]
         run.outputs.update(
             decision="rollback",

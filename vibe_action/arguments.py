@@ -14,7 +14,7 @@ from vibe_action.decide.events import KNOWN_EVENTS
 from vibe_action.ledger.local import DEFAULT_LEDGER
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 
-COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor", "init", "demo", "action")
+COMMANDS = ("run", "validate", "history", "page", "rollback", "prune", "doctor", "init", "demo", "action")
 LEDGER_VARIABLE = "VIBE_LEDGER"
 EXIT_CODES = {
     0: "deploy or skip (including report-only branches and dry runs)",
@@ -34,6 +34,7 @@ COMMAND_EXITS = {
     "run": (0, 1, 2, 3, 4, 130, 141),
     "validate": (0, 2, 141),
     "history": (0, 2, 141),
+    "page": (0, 2, 3, 141),
     "rollback": (0, 2, 3, 141),
     "prune": (0, 2, 3, 141),
     "doctor": (0, 1, 2, 3, 141),
@@ -105,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
+    run.add_argument(
+        "--remote", default="origin", help="git remote that gets the lasting version branches (default: origin)"
+    )
     sub.add_parser(
         "validate",
         parents=[base, results],
@@ -126,19 +130,47 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument(
         "--limit", type=int, default=20, metavar="N", help="the newest N snapshots (default: 20; 0: all of them)"
     )
+    history.add_argument("--markdown", action="store_true", help="a markdown table (job summaries, release notes)")
+    page = sub.add_parser(
+        "page",
+        parents=[base, ledger],
+        formatter_class=raw,
+        help="write the versions page (a static site) from the ledger",
+        description="Write index.html (every version newest first, the live one marked, a chart per benchmark) "
+        "and one page per version (the decision that shipped it) into --out. Self-contained: no scripts, no "
+        "requests. Reads the local ledger, or GitHub Deployments with --github-repo ($GITHUB_TOKEN if set; a "
+        "public repository needs none).",
+        epilog=_epilog("page"),
+    )
+    page.add_argument("--out", required=True, metavar="DIR", help="folder to write the pages into (created)")
+    page.add_argument("--github-repo", metavar="OWNER/NAME", help="read GitHub Deployments instead of the ledger file")
+    page.add_argument(
+        "--repo-url",
+        metavar="URL",
+        help="web URL of the repository, for commit links (default: from GITHUB_* or Netlify's REPOSITORY_URL)",
+    )
+    page.add_argument("--title", help="the page's heading (default: the model's name)")
     rollback = sub.add_parser(
         "rollback",
         parents=[base, ledger, netlify],
         formatter_class=raw,
         help="restore an earlier snapshot",
-        description="Restore a snapshot's Netlify deploy, lock it, and record it in the ledger "
-        "so the next decision compares with what is live. Needs Netlify API access.",
+        description="Restore a version's Netlify deploy, lock it, and record it in the ledger so the next "
+        "decision compares with what is live. When Netlify deleted the deploy (past its retention) or there is "
+        "no token, rebuild the version's commit through the build hook instead (one build, counted in the "
+        "quota; locked when a token is given).",
         epilog=_epilog("rollback"),
     )
     target = rollback.add_mutually_exclusive_group(required=True)
-    target.add_argument("--to", metavar="SHA", help="the commit whose snapshot to restore (7+ characters)")
+    target.add_argument(
+        "--to", metavar="SHA|vN", help="the version (v12) or the commit (7+ characters) whose snapshot to restore"
+    )
     target.add_argument("--previous", action="store_true", help="the snapshot before the one live now")
     rollback.add_argument("--no-lock", action="store_true", help="do not lock it (the next auto-publish replaces it)")
+    rollback.add_argument(
+        "--build-hook-url",
+        help=f"rebuild the version through this hook when Netlify deleted its deploy (default: ${HOOK_URL_VARIABLE})",
+    )
     prune = sub.add_parser(
         "prune",
         parents=[base, ledger, netlify],

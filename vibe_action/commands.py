@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import shutil
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +21,16 @@ from vibe_action import report
 from vibe_action.arguments import LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
 from vibe_action.errors import EXIT_OK, InputError
-from vibe_action.gate import HOOK_URL_VARIABLE, RunRequest, Services, check_required, load_inputs, run_gate
+from vibe_action.gate import (
+    HOOK_URL_VARIABLE,
+    RunRequest,
+    Services,
+    check_required,
+    load_inputs,
+    rebuild_for,
+    run_gate,
+)
+from vibe_action.github.refs import GitPushBranches
 from vibe_action.github.workflow import echo
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
@@ -30,6 +41,9 @@ from vibe_action.redact import Secrets
 if TYPE_CHECKING:  # requests is loaded only by the commands that send something
     import requests
 
+    from vibe_action.inputs.config import Config
+    from vibe_action.ledger.records import Record
+    from vibe_action.ledger.versions import History
     from vibe_action.netlify.api import NetlifyClient
 
 
@@ -52,6 +66,8 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
         return _validate(args, out)
     if args.command == "history":
         return _history(args, env, out, err)
+    if args.command == "page":
+        return _page(args, env, out, err)
     if args.command == "run" and args.dry_run:
         return _run(args, env, out, err, secrets, None)  # sends nothing: no HTTP library is even loaded
     import requests  # noqa: PLC0415 — only the commands that send something load it
@@ -146,6 +162,7 @@ def _run(
         secrets,
         None if session is None else _netlify(args, env, session, secrets),
         progress=lambda text: shown(secrets.scrub(text), err),
+        branches=GitPushBranches(workspace, args.remote),  # used only when versions.branch_prefix is set
     )
     decision = run_gate(request, services)
     if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
@@ -188,10 +205,12 @@ def _snapshots(
     netlify = _netlify(args, env, session, secrets)
     now = datetime.now(timezone.utc)
     if args.command == "rollback":
-        from vibe_action.netlify import snapshots  # noqa: PLC0415 — the Netlify client loads requests
+        from vibe_action.netlify import rollback  # noqa: PLC0415 — the Netlify client loads requests
 
-        record = snapshots.rollback(
-            ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now
+        services = Services(ledger, session, secrets, netlify, progress=lambda text: print(text, file=sys.stderr))
+        rebuild = rebuild_for(config, args.build_hook_url or env.get(HOOK_URL_VARIABLE), services)
+        record = rollback.rollback(
+            ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now, rebuild
         )
         text = (
             json.dumps(record.to_json(), indent=2) if args.json else f"{record.reasons[-1]}\nlive: {record.deploy_url}"
@@ -237,20 +256,116 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _config_or_none(args: argparse.Namespace) -> Config | None:
+    """The config when the file exists (a broken one is an error); None when there is none."""
+    path = Path(args.workspace) / args.config
+    return load_config(path, display=args.config) if path.exists() else None
+
+
 def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from vibe_action.page import history  # noqa: PLC0415 — only this command renders the versions
+
     ledger = _ledger(args, env)
     records = ledger.records()
     for warning in ledger.warnings:
         print(f"warning: {warning}", file=err)
+    if args.environment:
+        records = [r for r in records if r.environment == args.environment]
+    shown_records = records[-args.limit :] if args.limit > 0 else records
     if args.json:
-        shown_json = records[-args.limit :] if args.limit > 0 else records
-        print(json.dumps([r.to_json() for r in shown_json], indent=2), file=out)
+        print(json.dumps([r.to_json() for r in shown_records], indent=2), file=out)
         return EXIT_OK
-    primary = None
+    config = None
     with contextlib.suppress(InputError):  # no (valid) config: every score is shown
-        primary = load_config(Path(args.workspace) / args.config, display=args.config).primary
-    shown = records[-args.limit :] if args.limit > 0 else records
-    print(report.history_table(shown, primary, wide=args.wide), file=out)
-    if len(shown) < len(records):
-        print(f"… {len(records) - len(shown)} older snapshot(s); --limit 0 shows them all", file=out)
+        config = _config_or_none(args)
+    found = history.rows(records, _histories(records, config))[: len(shown_records)]
+    primary = config.primary if config else None
+    if args.markdown:
+        print(history.history_markdown(found, primary), end="", file=out)
+    else:
+        print(history.history_text(found, primary, wide=args.wide), file=out)
+    if len(shown_records) < len(records):
+        print(f"… {len(records) - len(shown_records)} older snapshot(s); --limit 0 shows them all", file=out)
     return EXIT_OK
+
+
+def _histories(records: list[Record], config: Config | None) -> list[History]:
+    from vibe_action.page import history  # noqa: PLC0415 — as above
+
+    now = datetime.now(timezone.utc)
+    if config is None:
+        return history.histories(records, now)
+    return history.histories(records, now, config.retention.netlify_days, config.versions.site)
+
+
+def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    """`vibe-gate page --out DIR`: the versions site, from the local ledger or from GitHub Deployments."""
+    from vibe_action.page import site  # noqa: PLC0415 — only this command renders HTML
+
+    config = _config_or_none(args)
+    environment = args.environment or (config.environment if config else None) or "production"
+    if args.github_repo:
+        records = _github_records(args, env, environment)
+    else:
+        ledger = _ledger(args, env)
+        records = ledger.records()
+        for warning in ledger.warnings:
+            print(f"warning: {warning}", file=err)
+    now = datetime.now(timezone.utc)
+    chosen = next((h for h in _histories(records, config) if h.environment == environment), None)
+    if chosen is None:
+        from vibe_action.ledger.versions import build_history  # noqa: PLC0415 — an empty history
+
+        chosen = build_history([], environment, now)
+    options = site.PageOptions(
+        generated=now,
+        primary=config.primary if config else None,
+        floors={n: r.minimum for n, r in config.metrics.items() if r.minimum is not None} if config else {},
+        repo_url=args.repo_url or repository_url(env),
+        title=args.title or "",
+    )
+    files = site.render_site(chosen, options)
+    written = write_site(Path(args.out), files)
+    print(
+        f"wrote {written} page(s) to {args.out}: {len(chosen.numbered())} version(s) of {environment}; "
+        f"open {Path(args.out) / 'index.html'}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def repository_url(env: Mapping[str, str]) -> str | None:
+    """The repository's web URL from the CI's variables: GitHub Actions', else Netlify's REPOSITORY_URL."""
+    if env.get("GITHUB_SERVER_URL") and env.get("GITHUB_REPOSITORY"):
+        return f"{env['GITHUB_SERVER_URL'].rstrip('/')}/{env['GITHUB_REPOSITORY']}"
+    netlify = env.get("REPOSITORY_URL", "")
+    if netlify.startswith("git@") and ":" in netlify:  # git@github.com:owner/name
+        host, path = netlify[4:].split(":", 1)
+        return f"https://{host}/{path.removesuffix('.git')}"
+    return netlify.removesuffix(".git") if netlify.startswith("https://") else None
+
+
+def write_site(out: Path, files: Mapping[str, str]) -> int:
+    """Write each page through a temporary file and a rename: a reader never sees half a page."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            temporary = out / f".{name}.tmp"
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(out / name)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write the pages there ({exc.strerror or exc})") from None
+    return len(files)
+
+
+def _github_records(args: argparse.Namespace, env: Mapping[str, str], environment: str) -> list[Record]:
+    """Every snapshot in GitHub Deployments; a token from $GITHUB_TOKEN, none needed for a public repository."""
+    from vibe_action.github.api import make_github  # noqa: PLC0415 — only this path talks to GitHub
+    from vibe_action.github.deployments import GitHubLedger  # noqa: PLC0415
+    from vibe_action.netlify.rollback import ALL_SNAPSHOTS  # noqa: PLC0415
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.github_repo):
+        raise InputError(f"--github-repo {args.github_repo[:80]!r}: give it as owner/name")
+    github = make_github(env.get("GITHUB_TOKEN", ""), env.get("GITHUB_API_URL") or "https://api.github.com")
+    ledger = GitHubLedger(github.get_repo(args.github_repo, lazy=True), "", datetime.now(timezone.utc))
+    return ledger.records(environment, None, live=ALL_SNAPSHOTS)

@@ -65,6 +65,11 @@ class InputError(GateError):
 
 
 class ExternalError(GateError):
-    """A service (build hook, GitHub API) failed; the message is already free of secrets."""
+    """A service (build hook, GitHub API) failed; the message is already free of secrets. `status`: the HTTP
+    status when the service answered (a 404 on a deploy means Netlify deleted it)."""
 
     exit_code = EXIT_EXTERNAL_FAILURE
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -18,9 +18,11 @@ from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
+from vibe_action.ledger.versions import BRANCH_KEY, VERSION_KEY, next_number
 from vibe_action.netlify.deploy import Services, Trigger, carry_out, check_trigger
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
+from vibe_action.netlify.rollback import Rebuild
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -101,12 +103,13 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     trigger = check_trigger(trigger, services)
     return carry_out(
         decision,
-        snapshot_record(decision, inputs, request, title),
+        snapshot_record(decision, inputs, request, title, next_number(records, environment)),
         trigger,
         services,
         lambda fresh: decide_from(inputs, request, fresh, environment),
         seen=frozenset(r.id for r in records),
         stale=stale,
+        versions=config.versions,
     )
 
 
@@ -162,9 +165,14 @@ def hook_body(results: Results, request: RunRequest) -> dict[str, Any]:
     return body
 
 
-def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest, title: str = "") -> Record:
-    """The record of a deploy about to start; the ledger gives it its id and, later, its outcome."""
+def snapshot_record(
+    decision: Decision, inputs: Inputs, request: RunRequest, title: str = "", number: int = 0
+) -> Record:
+    """The record of a deploy about to start; the ledger gives it its id and, later, its outcome. With
+    lasting versions on, it carries the number it will have if it goes live, and that version's branch."""
     model = inputs.results.model
+    versions = inputs.config.versions
+    numbered = {VERSION_KEY: number, BRANCH_KEY: versions.branch(number)} if versions.enabled and number else {}
     return Record(
         sha=request.sha,
         branch=request.branch,
@@ -183,5 +191,39 @@ def snapshot_record(decision: Decision, inputs: Inputs, request: RunRequest, tit
             COUNT_KEY: decision.quota.used,
             # What a later paired test needs of this run: items digest, n, stderr, samples, settings.
             "benchmarks": {name: deployed_of(b).to_json() for name, b in inputs.results.benchmarks.items()},
+            "report": report_rows(decision),  # the table of the PR comment, for the versions page
+            **numbered,
         },
     )
+
+
+def report_rows(decision: Decision) -> list[dict[str, Any]]:
+    """The decision's table in plain JSON: metric, baseline, current, Δ, each rule's detail, passed."""
+    return [
+        {
+            "name": row.name,
+            "baseline": row.baseline,
+            "current": row.current,
+            "delta": row.delta,
+            "rules": [check.detail for check in row.rules],
+            "passed": row.passed,
+        }
+        for row in decision.metrics
+    ]
+
+
+def rebuild_for(config: Config, hook_url: str | None, services: Services) -> Rebuild:
+    """How `rollback` rebuilds a version Netlify deleted: the configured trigger (hook URL or API), or none."""
+    trigger = Trigger(
+        kind=config.netlify.trigger,
+        title="rollback",
+        branch=config.hook.branch,
+        body={},
+        hook_url=hook_url,
+        confirm_timeout=config.netlify.confirm_timeout,
+        poll_interval=config.netlify.poll_interval,
+        read_timeout=config.hook.timeout,
+    )
+    if (trigger.kind == "hook" and not hook_url) or (trigger.kind == "api" and services.netlify is None):
+        return Rebuild(None, services, config.quota.limit)
+    return Rebuild(check_trigger(trigger, services), services, config.quota.limit)

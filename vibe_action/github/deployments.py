@@ -24,10 +24,12 @@ from github.Repository import Repository
 from vibe_action.errors import ExternalError
 from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe
 from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
+from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, FAILED_PREFIX, VERSION_KEY
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
-PAYLOAD_EXTRA = ("month", COUNT_KEY, "benchmarks", "title")  # record.extra fields kept in the payload
+# record.extra fields kept in the payload
+PAYLOAD_EXTRA = ("month", COUNT_KEY, "benchmarks", "title", "report", "rebuilt", VERSION_KEY, BRANCH_KEY)
 PAGE_SIZE = 100
 DESCRIPTION_LIMIT = 140
 # GitHub deployment status state -> ledger status. `inactive` is a success that a newer one replaced.
@@ -73,9 +75,16 @@ def _typed_extra(data: dict[str, Any]) -> dict[str, Any]:
         kept[COUNT_KEY] = count
     if isinstance(data.get("benchmarks"), dict):
         kept["benchmarks"] = data["benchmarks"]
-    for key in ("title", "fired_at"):
+    for key in ("title", "fired_at", BRANCH_KEY):
         if isinstance(data.get(key), str):
             kept[key] = data[key]
+    number = data.get(VERSION_KEY)
+    if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        kept[VERSION_KEY] = number
+    if isinstance(data.get("report"), list):
+        kept["report"] = data["report"]
+    if data.get("rebuilt") is True:
+        kept["rebuilt"] = True
     return kept
 
 
@@ -182,6 +191,7 @@ class GitHubLedger:
                 "github_deployment_id": deployment.id,
                 "description": description,
                 **_typed_extra(data),
+                **({BUILD_KEY: "failed"} if description.startswith(FAILED_PREFIX) else {}),
             },
         )
 

@@ -14,14 +14,23 @@ from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.globs import glob_regex, pattern_problem
 from vibe_action.inputs.limits import MAX_CONFIG_BYTES, MAX_TITLE_LENGTH, read_limited
 from vibe_action.inputs.results import Source
+from vibe_action.inputs.settings import (
+    DEFAULT_CREDITS_PER_DEPLOY,
+    DEFAULT_NETLIFY_DAYS,
+    DEFAULT_TITLE,
+    HookSettings,
+    NetlifySettings,
+    Quota,
+    Retention,
+    Significance,
+    Versions,
+)
 from vibe_action.inputs.sourcemap import SourceMap, load_yaml
 from vibe_action.inputs.validation import load_schema, suggest, validate
 
 Direction = Literal["higher", "lower"]
 
 DEFAULT_RESULTS = (Source("results/*.json"),)
-DEFAULT_TITLE = "{primary} {score} @ {short_sha}"
-DEFAULT_CREDITS_PER_DEPLOY = 15
 DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main": {"deploy": True}})
 TITLE_FIELDS = ("primary", "score", "short_sha", "sha", "branch", "model")
 
@@ -83,52 +92,6 @@ class BranchRule:
 
 
 @dataclass(frozen=True)
-class Quota:
-    monthly_deploys: int | None = None
-    monthly_credits: int | None = None
-    credits_per_deploy: int = DEFAULT_CREDITS_PER_DEPLOY
-    reserve: int = 0
-
-    @property
-    def limit(self) -> int | None:
-        """Deploys allowed per calendar month, from deploys or from credits (300 credits / 15 = 20)."""
-        if self.monthly_deploys is not None:
-            return self.monthly_deploys
-        if self.monthly_credits is not None:
-            return self.monthly_credits // self.credits_per_deploy
-        return None
-
-
-@dataclass(frozen=True)
-class HookSettings:
-    title: str = DEFAULT_TITLE
-    branch: str | None = None
-    timeout: float = 30.0
-
-
-@dataclass(frozen=True)
-class Significance:
-    """How a gain is told apart from noise: `method` auto | paired | stderr | off; guards on point or significant."""
-
-    confidence: float = 0.95
-    method: str = "auto"
-    guards: str = "point"
-
-
-@dataclass(frozen=True)
-class NetlifySettings:
-    trigger: str = "hook"
-    confirm_timeout: float = 600.0
-    poll_interval: float = 5.0
-
-
-@dataclass(frozen=True)
-class Retention:
-    keep: int = 10
-    grace_days: float = 14.0
-
-
-@dataclass(frozen=True)
 class Config:
     primary: str
     metrics: Mapping[str, MetricRule]
@@ -141,6 +104,7 @@ class Config:
     significance: Significance = field(default_factory=Significance)
     comparability: str = "block"
     retention: Retention = field(default_factory=Retention)
+    versions: Versions = field(default_factory=Versions)
     environment: str | None = None
     file: str = "config/deploy.yaml"
     digest: str = ""
@@ -355,6 +319,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
     hook = data.get("hook") or {}
     netlify = data.get("netlify") or {}
     retention = data.get("retention") or {}
+    versions = data.get("versions") or {}
     return Config(
         primary=data["primary"],
         metrics=MappingProxyType(metrics),
@@ -381,7 +346,17 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             confirm_timeout=float(netlify.get("confirm_timeout", 600)),
             poll_interval=float(netlify.get("poll_interval", 5)),
         ),
-        retention=Retention(keep=retention.get("keep", 10), grace_days=float(retention.get("grace_days", 14))),
+        retention=Retention(
+            keep=retention.get("keep", 10),
+            grace_days=float(retention.get("grace_days", 14)),
+            netlify_days=retention.get("netlify_days", DEFAULT_NETLIFY_DAYS),
+        ),
+        versions=Versions(
+            branch_prefix=versions.get("branch_prefix"),
+            site=versions.get("site"),
+            credits_per_build=versions.get("credits_per_build", 0),
+            line=source.key_at(("versions",)).line if "versions" in data else 0,
+        ),
         environment=data.get("environment"),
         file=file,
         digest=digest,

@@ -153,7 +153,8 @@ COUNT_KEY = "month_spent_before"
 def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
     """Builds started in the calendar month (UTC) of `now`, for the quota; unconfirmed ones count too.
 
-    A rollback restores an existing deploy: no build, no credits. Records are read newest first until one of
+    A rollback that restores an existing deploy builds nothing and costs nothing; one that rebuilt a deleted
+    version (`extra["rebuilt"]`) is a build like any other. Records are read newest first until one of
     this month that carries the count made before it (`extra[COUNT_KEY]`); that count covers the older ones.
     """
     month = now.strftime("%Y-%m")
@@ -161,7 +162,7 @@ def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
     for record in reversed(list(records)):
         if record.month != month:
             continue
-        if record.status in SPENT_STATUSES and record.decision != "rollback":
+        if record.status in SPENT_STATUSES and (record.decision != "rollback" or record.extra.get("rebuilt") is True):
             total += 1
         before = record.extra.get(COUNT_KEY)
         trusted = record.status in SPENT_STATUSES or record.status == "failure"  # a cancelled run's may be stale

@@ -77,7 +77,8 @@ class NetlifyClient:
         if response.status_code >= 400:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: "
-                f"{self._message(response)}{self._hint(response.status_code)}"
+                f"{self._message(response)}{self._hint(response.status_code)}",
+                status=response.status_code,
             )
         return response
 

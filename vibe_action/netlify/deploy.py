@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from vibe_action.decide.decision import Decision
 from vibe_action.errors import ExternalError, InputError
+from vibe_action.inputs.settings import Versions
 from vibe_action.interrupts import Interrupted, deferred
 from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
 from vibe_action.netlify.models import (
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the clients are passed in; importing them would load reques
 
     from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import Confirmation, confirm
+from vibe_action.netlify.versions import BranchMaker, lasting_build, lasting_outcome
 from vibe_action.redact import Secrets
 
 # What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
@@ -50,6 +52,7 @@ class Services:
     sleep: Callable[[float], None] = time.sleep
     wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     progress: Callable[[str], None] = field(default=lambda _text: None)  # a line while waiting (CLI: stderr)
+    branches: BranchMaker | None = None  # where lasting version branches are created (GitHub, or git)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def stand_down_reason(fresh: list[Record], mine: Record, seen: frozenset[str], s
             continue
         if record.status == "in_progress" and not stale(record):
             return f"another run is deploying commit {record.sha[:7]} (record {record.id})"
-        if record.status in SPENT_STATUSES and record.id not in seen and record.decision != "rollback":
+        rebuilt = record.extra.get("rebuilt") is True
+        if record.status in SPENT_STATUSES and record.id not in seen and (record.decision != "rollback" or rebuilt):
             return f"commit {record.sha[:7]} was deployed (record {record.id}) after this run read the ledger"
     return ""
 
@@ -121,9 +125,11 @@ def carry_out(
     redecide: Callable[[list[Record]], Decision],
     seen: frozenset[str] = frozenset(),
     stale: Callable[[Record], bool] = lambda _record: False,
+    versions: Versions = Versions(),  # noqa: B008 — frozen, never mutated
 ) -> Decision:
-    """Lock, look again, fire, confirm, record. `redecide` runs the policy again on fresh ledger records;
-    `seen` are the ids of the records the decision was made on; `stale` tells an abandoned in_progress record."""
+    """Lock, look again, fire, confirm, record; then, for a version that went live, its lasting branch build.
+    `redecide` runs the policy again on fresh ledger records; `seen` are the ids of the records the decision
+    was made on; `stale` tells an abandoned in_progress record."""
     ledger = services.ledger
     started = ledger.start(record)  # raises before anything is fired when the ledger cannot be written
     fresh = ledger.records(record.environment, record.sha)
@@ -143,7 +149,7 @@ def carry_out(
             return decision
     fired_at = services.wall_clock()
     try:
-        result = _start_build(trigger, services)
+        result = start_build(trigger, services)
         confirmation = _confirm(result, record.sha, trigger, fired_at, services)
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
@@ -175,7 +181,25 @@ def carry_out(
         )
         return decision.with_outcome(deployed=status == "success", **outcome)
     outcome["record_id"] = final.id
+    if status == "success" and versions.enabled:
+        lasting = _lasting(final, trigger, services, versions)
+        outcome["warnings"] = [*outcome["warnings"], *lasting.pop("warnings", [])]
+        outcome.update(lasting)
     return decision.with_outcome(deployed=status == "success", **outcome)
+
+
+def _lasting(final: Record, trigger: Trigger, services: Services, versions: Versions) -> dict[str, Any]:
+    """Build the version's lasting URL and record it on the same snapshot (a second, later outcome)."""
+    result = lasting_build(final, trigger, services, versions, services.branches)
+    try:
+        with deferred():
+            services.ledger.finish(final, lasting_outcome(final, result))
+    except (ExternalError, InputError, OSError) as exc:
+        return {"version_message": f"{result.message} (not recorded in the ledger: {exc})", "version_url": result.url}
+    fields: dict[str, Any] = {"version_message": result.message, "version_url": result.url}
+    if not result.ok:
+        fields["warnings"] = [f"no lasting URL for this version: {result.message}"]
+    return fields
 
 
 def _finish(ledger: Ledger, started: Record, outcome: Outcome) -> None:
@@ -202,11 +226,21 @@ def _finish_after_interrupt(ledger: Ledger, started: Record, signal_name: str) -
         )
 
 
-def _start_build(trigger: Trigger, services: Services) -> Started:
+def start_build(
+    trigger: Trigger,
+    services: Services,
+    title: str | None = None,
+    branch: str | None = None,
+    body: dict[str, Any] | None = None,
+) -> Started:
+    """One build, by the hook or the API; `title`, `branch` and `body` override the trigger's."""
+    title = title or trigger.title
+    branch = branch or trigger.branch
+    body = trigger.body if body is None else body
     if trigger.kind == "api":
         assert services.netlify is not None  # noqa: S101 — check_trigger() made sure
         try:
-            deploy_id = services.netlify.start_build(trigger.title, trigger.branch)
+            deploy_id = services.netlify.start_build(title, branch)
         except ExternalError as exc:
             return Started("rejected", f"Netlify API could not start the build: {exc}")
         return Started("accepted", f"Netlify build started (deploy {deploy_id})", deploy_id)
@@ -218,10 +252,10 @@ def _start_build(trigger: Trigger, services: Services) -> Started:
     fired = hook.fire(
         services.session,
         trigger.hook_url,
-        trigger.title,
+        title,
         services.secrets,
-        branch=trigger.branch,
-        body=trigger.body,
+        branch=branch,
+        body=body,
         timeout=(CONNECT_TIMEOUT, trigger.read_timeout),
         on_wait=lambda seconds: services.progress(f"build hook: Netlify asks to try again; waiting {seconds:.0f} s"),
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
+from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.records import Ledger
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.models import ACCESS_NAMES
@@ -24,6 +25,27 @@ STOPPED = (
     "hooks and refuses API builds while builds are stopped). Turn them back on in Site configuration → Build & "
     "deploy → Continuous deployment → Build settings, and keep other builds out with the README's 'ignore' recipe."
 )
+
+
+def branch_deploys_problem(settings: object, versions: Versions) -> str:
+    """Why Netlify would not build the version branches, or '' when it would (or cannot be told).
+
+    `build_settings.allowed_branches` lists the branches Netlify deploys. Listing only some branches (the
+    production branch alone means branch deploys are off) leaves `<prefix>vN` unbuilt, and Netlify has no
+    wildcard for new branches; an empty or absent list is Netlify's "all branches".
+    """
+    allowed = settings.get("allowed_branches") if isinstance(settings, dict) else None
+    if not isinstance(allowed, list) or not allowed:
+        return ""
+    sample = versions.branch(1)
+    if sample in allowed:
+        return ""
+    return (
+        f"doctor: Netlify deploys only the branches {', '.join(str(b) for b in allowed[:5])}: the lasting version "
+        f"branches ({versions.branch_prefix}v1, v2, …) would not be built. In Site configuration → Build & deploy "
+        "→ Continuous deployment → Branches and deploy contexts, set Branch deploys to 'All' (the netlify.toml "
+        "'ignore' recipe keeps pushes from building; only the gate's hook does)."
+    )
 
 
 def snapshot_report(
@@ -45,14 +67,17 @@ def snapshot_report(
         settings = netlify.site().get("build_settings")
         if isinstance(settings, dict) and settings.get("stop_builds") is True:
             return STOPPED, 1
+        branches = branch_deploys_problem(settings, config.versions) if config.versions.enabled else ""
+        found = 1 if branches else 0
         recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))
         foreign = foreign_deploys(recent, records, config.hook.title)
         if not foreign:
-            return f"doctor: no production deploy outside the gate among the last {len(recent)}", 0
+            text = f"doctor: no production deploy outside the gate among the last {len(recent)}"
+            return text + (f"\n{branches}" if branches else ""), found
         rows = [("deploy", "created", "state", "commit", "title")]
         rows += [(d.id, d.created_at[:19], d.state, d.commit_ref[:7], d.title[:60]) for d in foreign]
         head = f"doctor: {len(foreign)} production deploy(s) among the last {len(recent)} did not come from the gate"
-        return f"{head}\n{table(rows)}\n{STOP_ADVICE}", len(foreign)
+        return f"{head}\n{table(rows)}\n{STOP_ADVICE}" + (f"\n{branches}" if branches else ""), len(foreign) + found
     deploys = list(netlify.deploys())
     published = netlify.published_deploy()
     plan = prune_plan(

@@ -1,107 +1,21 @@
-"""Snapshots after the fact: roll back to one, prune the ones not worth keeping, find builds the gate did not start.
+"""Snapshots after the fact: prune the ones not worth keeping, find builds the gate did not start.
 
-Every build is an immutable Netlify deploy with its own permalink. Rolling back restores one (and locks it, or
-the next auto-published build would replace it) and records it in the ledger, so the next decision compares
-with what is live. Pruning deletes only what is neither published, locked, a kept snapshot, nor recent.
+Every build is an immutable Netlify deploy with its own permalink. Pruning deletes only what is neither
+published, locked, a kept snapshot, nor recent. Rolling back is `netlify/rollback.py`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from vibe_action.errors import InputError
-from vibe_action.ledger.records import LIVE_STATUSES, Ledger, Outcome, Record
+from vibe_action.ledger.records import Ledger, Outcome, Record
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import parse_time
-from vibe_action.netlify.models import ACCESS_NAMES, Deploy
+from vibe_action.netlify.models import Deploy
 
 FINAL_STATES = frozenset({"ready", "error", "rejected"})
-
-
-def no_api() -> str:
-    names = ACCESS_NAMES.get()
-    return (
-        "rollback needs Netlify API access: a build hook can only build the branch head, it cannot bring back an "
-        f"earlier snapshot. Set {names.token} and {names.site}; the gate then restores the snapshot's deploy "
-        "with POST /sites/{site_id}/deploys/{deploy_id}/restore"
-    )
-
-
-def _live(records: list[Record], environment: str) -> list[Record]:
-    return [r for r in records if r.status in LIVE_STATUSES and r.environment == environment]
-
-
-def rollback_target(records: list[Record], environment: str, to: str) -> tuple[Record, Record | None]:
-    """(the snapshot to restore, the one live now). `to` is a commit (or its prefix) or `previous`."""
-    live = _live(records, environment)
-    current = live[-1] if live else None
-    if to == "previous":
-        target = next((r for r in reversed(live) if current is None or r.sha != current.sha), None)
-        if target is None:
-            raise InputError("there is no earlier deployed snapshot to roll back to; 'vibe-gate history' lists them")
-    else:
-        if len(to) < 7:
-            raise InputError(f"'{to}' is too short to name a commit: give at least 7 characters of the sha")
-        target = next((r for r in reversed(live) if r.sha.startswith(to)), None)
-        if target is None:
-            raise InputError(
-                f"no deployed snapshot of commit {to} in the {environment} ledger; "
-                "'vibe-gate history' lists the snapshots you can roll back to"
-            )
-    return target, current
-
-
-def find_on_netlify(netlify: NetlifyClient, target: Record) -> str:
-    """The deploy id of a snapshot recorded without one (deployed without a token): the newest ready
-    deploy with the gate's title for it, else of its commit."""
-    title = str(target.extra.get("title") or "")
-    deploys = [d for d in netlify.deploys(per_page=100, max_pages=5) if d.state == "ready"]
-    match = next((d for d in deploys if title and d.title == title), None)
-    match = match or next((d for d in deploys if d.commit_ref and target.sha.startswith(d.commit_ref)), None)
-    if match is None:
-        raise InputError(
-            f"snapshot {target.sha[:7]} has no recorded Netlify deploy id, and no ready deploy of that commit or "
-            f"with its title is among the site's newest 500 (Netlify deletes deploys after 30 days, 90 on paid "
-            "plans); restore it by hand in Netlify → Deploys, or rebuild it"
-        )
-    return match.id
-
-
-def rollback(
-    ledger: Ledger, netlify: NetlifyClient | None, environment: str, to: str, lock: bool, now: datetime
-) -> Record:
-    if netlify is None:
-        raise InputError(no_api())
-    records = ledger.records(environment, None if to == "previous" else to, live=2)
-    target, current = rollback_target(records, environment, to)
-    if not target.deploy_id:
-        target = replace(target, deploy_id=find_on_netlify(netlify, target))
-    assert target.deploy_id is not None  # noqa: S101 — set just above
-    restored = netlify.restore(target.deploy_id)
-    if lock:
-        netlify.lock(target.deploy_id)
-    since = f" from {current.sha[:7]}" if current and current.sha != target.sha else ""
-    message = f"rolled back{since} to {target.sha[:7]}: restored Netlify deploy {target.deploy_id}" + (
-        " and locked it" if lock else " (not locked: the next auto-published build replaces it)"
-    )
-    record = replace(
-        target,
-        id="",
-        time=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        status="in_progress",
-        decision="rollback",
-        reasons=(message,),
-        deploy_url=restored.url or target.deploy_url,
-        extra={
-            **{k: v for k, v in target.extra.items() if k == "benchmarks"},  # the paired test still needs them
-            "rollback_of": current.sha if current else None,
-            "locked": lock,
-        },
-    )
-    started = ledger.start(record)
-    return ledger.finish(started, Outcome("success", message, record.deploy_url, target.deploy_id))
 
 
 @dataclass(frozen=True)

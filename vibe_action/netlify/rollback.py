@@ -1,0 +1,221 @@
+"""Roll back to any version: restore its deploy while Netlify still has it, else build its commit again.
+
+A restore costs nothing: the deploy is published again and locked (or the next auto-published build would
+replace it). Netlify deletes deploys after its retention period, so an older version's deploy may be gone
+(HTTP 404) — or, deployed without a token, it was never known by id and is searched for by its title and
+commit. Then the version is *rebuilt*: one POST to the build hook whose body carries the version's sha (the
+exact-commit build recipe in docs/netlify.md checks it out), counted against the quota like any build, and
+locked once Netlify reports it ready. When neither works, the error says which step failed and why. Every
+rollback is recorded in the ledger, so the next decision compares with what is live.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from vibe_action.errors import ExternalError, InputError
+from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, Ledger, Outcome, Record, deploys_in_month
+from vibe_action.ledger.versions import NUMBERED_STATUSES, VERSION_KEY, build_history
+from vibe_action.netlify.api import NetlifyClient
+from vibe_action.netlify.confirm import confirm
+from vibe_action.netlify.deploy import Services, Trigger, start_build
+from vibe_action.netlify.models import ACCESS_NAMES
+
+VERSION_NAME = re.compile(r"v(\d{1,9})")
+ALL_SNAPSHOTS = 1_000_000  # the `live` hint: every snapshot the ledger lists, with its status
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)  # finding a version does not depend on the clock
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """What a rebuild needs: how to start a build (None: no hook URL and no API trigger) and the quota."""
+
+    trigger: Trigger | None
+    services: Services
+    monthly_limit: int | None = None
+
+
+def _candidates(records: list[Record], environment: str) -> list[Record]:
+    """Snapshots that went live once (deploys, also pruned ones, and earlier rollbacks), oldest first."""
+    return [
+        r
+        for r in records
+        if r.environment == environment
+        and (r.status in NUMBERED_STATUSES if r.decision != "rollback" else r.status in LIVE_STATUSES)
+    ]
+
+
+def rollback_target(records: list[Record], environment: str, to: str) -> tuple[Record, Record | None]:
+    """(the snapshot to bring back, the one live now). `to`: `previous`, a version (`v12`), or a commit prefix."""
+    candidates = _candidates(records, environment)
+    live = [r for r in candidates if r.status in LIVE_STATUSES]
+    current = live[-1] if live else None
+    named = VERSION_NAME.fullmatch(to)
+    if to == "previous":
+        target = next((r for r in reversed(live) if current is None or r.sha != current.sha), None)
+        if target is None:
+            raise InputError("there is no earlier deployed snapshot to roll back to; 'vibe-gate history' lists them")
+    elif named:
+        version = build_history(records, environment, _ANY_TIME).find(int(named.group(1)))
+        if version is None:
+            raise InputError(f"there is no version {to} in the {environment} ledger; 'vibe-gate history' lists them")
+        target = version.record
+    else:
+        if len(to) < 7:
+            raise InputError(f"'{to}' is too short to name a commit: give at least 7 characters of the sha, or vN")
+        target = next((r for r in reversed(candidates) if r.sha.startswith(to)), None)
+        if target is None:
+            raise InputError(
+                f"no deployed snapshot of commit {to} in the {environment} ledger; "
+                "'vibe-gate history' lists the snapshots you can roll back to"
+            )
+    return target, current
+
+
+def find_on_netlify(netlify: NetlifyClient, target: Record) -> str | None:
+    """The deploy id of a snapshot recorded without one (deployed without a token): the newest ready deploy
+    with the gate's title for it, else of its commit; None when the site's newest 500 have neither."""
+    title = str(target.extra.get("title") or "")
+    deploys = [d for d in netlify.deploys(per_page=100, max_pages=5) if d.state == "ready"]
+    match = next((d for d in deploys if title and d.title == title), None)
+    match = match or next((d for d in deploys if d.commit_ref and target.sha.startswith(d.commit_ref)), None)
+    return match.id if match else None
+
+
+def rollback(
+    ledger: Ledger,
+    netlify: NetlifyClient | None,
+    environment: str,
+    to: str,
+    lock: bool,
+    now: datetime,
+    rebuild: Rebuild | None = None,
+) -> Record:
+    by_number = VERSION_NAME.fullmatch(to) is not None  # numbering needs every snapshot's status
+    sha = None if by_number or to == "previous" else to
+    records = ledger.records(environment, sha, live=ALL_SNAPSHOTS if by_number else 2)
+    target, current = rollback_target(records, environment, to)
+    history = build_history(records, environment, now)
+    number = next((v.number for v in history.versions if v.record is target), None) or target.extra.get(VERSION_KEY)
+    name = f"v{number} ({target.sha[:7]})" if isinstance(number, int) else target.sha[:7]
+    if netlify is None:
+        why = "there is no Netlify token, and only the API can restore a deploy"
+    else:
+        deploy_id = target.deploy_id or find_on_netlify(netlify, target)
+        why = f"no ready deploy of {target.sha[:7]} or with its title among the site's newest 500"
+        if deploy_id:
+            try:
+                restored = netlify.restore(deploy_id)
+            except ExternalError as exc:
+                if exc.status != 404:
+                    raise
+                why = f"Netlify deleted its deploy {deploy_id} (HTTP 404: past its retention, or pruned)"
+            else:
+                if lock:
+                    netlify.lock(deploy_id)
+                message = _message(current, target, name, f"restored Netlify deploy {deploy_id}", lock)
+                started = ledger.start(_rollback_record(target, current, now, message, number, restored.url))
+                return ledger.finish(started, Outcome("success", message, started.deploy_url, deploy_id))
+    if rebuild is None or rebuild.trigger is None:
+        names = ACCESS_NAMES.get()
+        raise InputError(
+            f"cannot roll back to {name}: it cannot be restored ({why}), and it cannot be rebuilt: no build hook "
+            f"URL is set — set {names.hook} to rebuild its commit through the hook"
+            + ("" if netlify else f", or {names.token} and {names.site} to restore it if Netlify still has it")
+        )
+    return _rebuild(ledger, netlify, records, target, current, now, number, name, why, lock, rebuild)
+
+
+def _message(current: Record | None, target: Record, name: str, how: str, lock: bool) -> str:
+    since = f" from {current.sha[:7]}" if current and current.sha != target.sha else ""
+    locked = " and locked it" if lock else " (not locked: the next auto-published build replaces it)"
+    return f"rolled back{since} to {name}: {how}{locked}"
+
+
+def _rollback_record(
+    target: Record, current: Record | None, now: datetime, message: str, number: object, url: str | None
+) -> Record:
+    return replace(
+        target,
+        id="",
+        time=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        status="in_progress",
+        decision="rollback",
+        reasons=(message,),
+        deploy_url=url or target.deploy_url,
+        extra={
+            **{k: v for k, v in target.extra.items() if k in ("benchmarks", "report")},  # the paired test needs them
+            "rollback_of": current.sha if current else None,
+            **({VERSION_KEY: number} if isinstance(number, int) else {}),
+        },
+    )
+
+
+def _rebuild(
+    ledger: Ledger,
+    netlify: NetlifyClient | None,
+    records: list[Record],
+    target: Record,
+    current: Record | None,
+    now: datetime,
+    number: object,
+    name: str,
+    why: str,
+    lock: bool,
+    rebuild: Rebuild,
+) -> Record:
+    """One build of the version's commit through the hook (or the API), counted, confirmed and locked."""
+    assert rebuild.trigger is not None  # noqa: S101 — the caller checked
+    used = deploys_in_month(records, now)
+    if rebuild.monthly_limit is not None and used >= rebuild.monthly_limit:
+        raise InputError(
+            f"cannot roll back to {name}: it cannot be restored ({why}), and rebuilding it needs a build, but the "
+            f"quota is used up ({used}/{rebuild.monthly_limit} builds this month) — restore it by hand in Netlify "
+            "if it still exists, or raise quota.monthly_deploys"
+        )
+    services = rebuild.services
+    record = _rollback_record(target, current, now, f"rebuilding {name}: {why}", number, None)
+    record = replace(
+        record,
+        deploy_url=None,
+        deploy_id=None,
+        extra={**record.extra, "rebuilt": True, "month": now.strftime("%Y-%m"), COUNT_KEY: used},
+    )
+    started = ledger.start(record)
+    body = {"sha": target.sha, "branch": target.branch, "scores": dict(target.scores), "rollback_to": name}
+    if target.model:
+        body["model"] = dict(target.model)
+    title = f"rollback to {name}"
+    fired_at = services.wall_clock()
+    result = start_build(rebuild.trigger, services, title=title, body=body)
+    if result.state != "accepted":
+        status = "unconfirmed" if result.state == "unknown" else "failure"
+        ledger.finish(started, Outcome(status, f"rebuilding {name} failed: {result.message}"))
+        raise ExternalError(f"cannot roll back to {name}: it cannot be restored ({why}); {result.message}")
+    if netlify is None:
+        message = _message(current, target, name, f"rebuilt its commit through the build hook ({why})", False)
+        message += "; with no Netlify token the gate cannot wait for the build or lock it"
+        return ledger.finish(started, Outcome("success", message))
+    confirmation = confirm(
+        netlify,
+        sha=target.sha,
+        title=title,
+        fired_at=fired_at,
+        budget=rebuild.trigger.confirm_timeout,
+        first_interval=rebuild.trigger.poll_interval,
+        deploy_id=result.deploy_id,
+        clock=services.clock,
+        sleep=services.sleep,
+        progress=services.progress,
+    )
+    deploy = confirmation.deploy
+    if confirmation.state != "ready" or deploy is None:
+        status = "failure" if confirmation.state == "error" else "unconfirmed"
+        ledger.finish(started, Outcome(status, f"rebuilding {name}: {confirmation.message}"))
+        raise ExternalError(f"rolling back to {name}: the rebuild was started but {confirmation.message}")
+    if lock:
+        netlify.lock(deploy.id)
+    message = _message(current, target, name, f"rebuilt as Netlify deploy {deploy.id} ({why})", lock)
+    return ledger.finish(started, Outcome("success", message, deploy.url, deploy.id))

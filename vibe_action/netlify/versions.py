@@ -1,0 +1,84 @@
+"""Lasting version URLs: after a confirmed production deploy, a branch `<prefix>vN` at the commit, built once.
+
+Netlify deletes a production deploy's permalink after its retention period, but keeps the newest deploy of
+every branch. So the gate creates the branch `<prefix>vN` at the evaluated commit (through the GitHub API in
+the action, by `git push` in the CLI: the `BranchMaker` passed in) and fires the build hook once with
+`trigger_branch=<prefix>vN`; `<prefix>-vN--<site>.netlify.app` then lasts. This build is a second POST of its
+own: it is never repeated, and its failure never turns the production deploy into a failure — the version
+keeps its permalink and the outcome says why it has no lasting URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from vibe_action.errors import ExternalError, InputError
+from vibe_action.inputs.settings import Versions, lasting_url
+from vibe_action.ledger.records import Outcome, Record
+from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, FAILED_PREFIX, URL_KEY, VERSION_KEY, site_of
+
+if TYPE_CHECKING:
+    from vibe_action.netlify.deploy import Services, Trigger
+
+
+class BranchMaker(Protocol):
+    """Creates `branch` at `sha` where Netlify builds from (GitHub, or a git remote). Idempotent for the
+    same commit; raises ExternalError (or InputError) when the branch exists at another commit or cannot be
+    made."""
+
+    def create(self, branch: str, sha: str) -> str:
+        """What was done, in words (`created versions/v3 at abc1234`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class LastingResult:
+    ok: bool
+    message: str
+    url: str | None = None
+
+
+def lasting_build(
+    final: Record, trigger: Trigger, services: Services, versions: Versions, maker: BranchMaker | None
+) -> LastingResult:
+    """Create the version's branch and build it once; a failure is reported, never raised."""
+    branch = final.extra.get(BRANCH_KEY)
+    number = final.extra.get(VERSION_KEY)
+    if not isinstance(branch, str) or not isinstance(number, int):
+        return LastingResult(False, "the record has no version number")
+    if maker is None:
+        return LastingResult(False, f"nowhere to create the branch {branch}: no GitHub token or git remote")
+    try:
+        done = maker.create(branch, final.sha)
+    except (ExternalError, InputError) as exc:
+        return LastingResult(False, f"could not create the branch {branch}: {exc}")
+    from vibe_action.netlify.deploy import start_build  # noqa: PLC0415 — deploy imports this module's caller
+
+    body: dict[str, Any] = {**trigger.body, "version": number, "version_branch": branch}
+    started = start_build(trigger, services, title=f"v{number} · {trigger.title}"[:200], branch=branch, body=body)
+    if started.state != "accepted":
+        return LastingResult(False, f"{done}, but its build did not start: {started.message}")
+    site = versions.site or site_of(final.deploy_url) or _site_name(services)
+    url = lasting_url(branch, site) if site else None
+    where = url or f"the branch deploy of {branch}"
+    return LastingResult(True, f"v{number}: {done}; built once — lasting URL {where}", url)
+
+
+def _site_name(services: Services) -> str | None:
+    if services.netlify is None:
+        return None
+    try:
+        name = services.netlify.site().get("name")
+    except ExternalError:
+        return None
+    return name if isinstance(name, str) and name else None
+
+
+def lasting_outcome(final: Record, result: LastingResult) -> Outcome:
+    """The second outcome of a successful deploy: its lasting URL, or why it has none."""
+    extra: dict[str, Any] = {BUILD_KEY: "started" if result.ok else "failed"}
+    if result.url:
+        extra[URL_KEY] = result.url
+    message = result.message if result.ok else FAILED_PREFIX + result.message
+    return Outcome(final.status, message, final.deploy_url, final.deploy_id, extra)

@@ -1,0 +1,148 @@
+"""`vibe-gate history` (text and markdown) and the job summary's chart: the ledger as the versions page sees it.
+
+Every row shows the same version number, status and URL (with its expiry) as the page, because all of them
+come from one `History` (ledger/versions.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.ledger.records import Record
+from vibe_action.ledger.versions import VERSION_KEY, History, Link, Version, build_history
+from vibe_action.page.chart import Point, fmt, mermaid_chart, mermaid_label
+from vibe_action.page.site import safe_url
+
+
+@dataclass(frozen=True)
+class Row:
+    record: Record
+    name: str  # v12, or — for attempts and events
+    label: str  # live | superseded | rolled back to | failed | … | rollback → v3 | cancelled
+    link: Link | None
+
+
+def rows(records: Sequence[Record], histories: Sequence[History]) -> list[Row]:
+    """Every record newest first, each described by its environment's history."""
+    by_id = {id(v.record): v for h in histories for v in h.versions}
+    found: list[Row] = []
+    for record in reversed(records):
+        version: Version | None = by_id.get(id(record))
+        if version is not None:
+            label = version.status + (" (rolled back to)" if version.live_via_rollback else "")
+            found.append(Row(record, version.name, label, version.link))
+        elif record.decision == "rollback":
+            number = record.extra.get(VERSION_KEY)
+            to = f"v{number}" if isinstance(number, int) else record.sha[:7]
+            kind = "rebuilt" if record.extra.get("rebuilt") is True else "restored"
+            label = f"rollback → {to} ({kind})" if record.status == "success" else f"rollback → {to}: {record.status}"
+            found.append(Row(record, "—", label, None))
+        else:
+            found.append(Row(record, "—", record.status, None))
+    return found
+
+
+def _score(record: Record, primary: str | None, wide: bool) -> str:
+    if primary and not wide:
+        value = record.scores.get(primary)
+        return "—" if value is None else fmt(value)
+    items = list(record.scores.items()) if wide else list(record.scores.items())[:2]
+    return ", ".join(f"{k} {fmt(v)}" for k, v in items)
+
+
+def _url(link: Link | None, record: Record) -> str:
+    if link is None:
+        return record.deploy_url or record.deploy_id or ""
+    return f"{link.url} ({link.note})" if link.note else link.url
+
+
+def history_text(found: Sequence[Row], primary: str | None, wide: bool) -> str:
+    """The compact form fits 80 columns (URL on its own line); `wide` is one row per record with every column."""
+    if not found:
+        return "no snapshots recorded yet"
+    if not wide:
+        lines = []
+        for row in found:
+            record = row.record
+            lines.append(
+                f"{record.time[:16].replace('T', ' ')}  {row.name:<4} {record.sha[:7]}  {row.label:<16} "
+                f"{_score(record, primary, False)}".rstrip()
+            )
+            url = _url(row.link, record)
+            if url:
+                lines.append(f"  {url}")
+        return "\n".join(lines)
+    table = [("time (UTC)", "version", "sha", "branch", "env", "status", primary or "scores", "URL")]
+    for row in found:
+        record = row.record
+        table.append(
+            (
+                record.time[:19].replace("T", " "),
+                row.name,
+                record.sha[:7],
+                record.branch,
+                record.environment,
+                row.label,
+                _score(record, primary, not primary),
+                _url(row.link, record) or "—",
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in table)
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def history_markdown(found: Sequence[Row], primary: str | None) -> str:
+    """A markdown table for a job summary, an issue or a release note; URLs are links."""
+    if not found:
+        return "_No snapshots recorded yet._\n"
+    head = primary or "scores"
+    lines = [
+        f"| version | date (UTC) | commit | branch | {_md(head)} | status | URL |",
+        "|---|---|---|---|---:|---|---|",
+    ]
+    for row in found:
+        record = row.record
+        link = row.link
+        url = ""
+        if link is not None:
+            kind = "lasting" if link.kind == "lasting" else "permalink"
+            linkable = not link.expired and safe_url(link.url)
+            shown = f"[{kind}]({_md(link.url)})" if linkable else f"~~{_md(link.url)}~~"
+            url = shown + (f" ({_md(link.note)})" if link.note else "")
+        status = f"**{row.label}**" if row.label.startswith("live") else _md(row.label)
+        lines.append(
+            f"| {row.name} | {record.time[:16].replace('T', ' ')} | `{record.sha[:7]}` | {_md(record.branch)} | "
+            f"{_md(_score(record, primary, False))} | {status} | {url} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def summary_chart(history: History, primary: str, candidate: float | None, floor: float | None, last: int = 10) -> str:
+    """The job summary's section: the primary score over the last versions, the candidate as the last point,
+    as a Mermaid chart and as the same numbers in a table."""
+    points = [Point(v.name, v.record.scores[primary], v.live) for v in history.numbered() if primary in v.record.scores]
+    points = points[-last:]
+    if candidate is not None:
+        points.append(Point("candidate", candidate))
+    if not points:
+        return ""
+    name = mermaid_label(primary)
+    table = [f"| version | {name} |", "|---|---:|"] + [
+        f"| {p.label}{' (live)' if p.live else ''} | {fmt(p.value)} |" for p in points
+    ]
+    return f"\n#### {name} by version\n\n{mermaid_chart(primary, points, floor)}\n\n" + "\n".join(table) + "\n"
+
+
+def histories(
+    records: Sequence[Record], now: datetime, netlify_days: int = DEFAULT_NETLIFY_DAYS, site: str | None = None
+) -> list[History]:
+    """One history per environment the records mention, in first-seen order."""
+    environments = list(dict.fromkeys(r.environment for r in records))
+    return [build_history(records, env, now, netlify_days, site) for env in environments]
