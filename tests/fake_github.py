@@ -27,6 +27,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 CONTRACT = Path(__file__).parent / "contracts" / "github-rest-subset.json"
+# /git/refs is not in the shared subset: a supplement written from GitHub's documentation (see its info).
+GIT_REFS_CONTRACT = Path(__file__).parent / "contracts" / "github-git-refs.json"
 READ_ONLY_TOKEN = "ghs_readonly_fork_token_0000000000000000"
 NOT_ACCESSIBLE = {
     "message": "Resource not accessible by integration",
@@ -37,7 +39,9 @@ NOT_ACCESSIBLE = {
 @cache
 def contract() -> OpenAPI:
     # The published description has vendor quirks a strict spec validator rejects; requests are still checked.
-    return OpenAPI.from_file_path(str(CONTRACT), config=OpenAPIConfig(spec_validator_cls=None))
+    spec = json.loads(CONTRACT.read_text())
+    spec["paths"].update(json.loads(GIT_REFS_CONTRACT.read_text())["paths"])
+    return OpenAPI.from_dict(spec, config=OpenAPIConfig(spec_validator_cls=None))
 
 
 @dataclass
@@ -67,6 +71,7 @@ class FakeGitHub:
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     commit_statuses: list[dict[str, Any]] = field(default_factory=list)
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)  # refs/heads/<branch> -> sha
     next_id: int = 1000
 
     # ------------------------------------------------------------------ helpers for tests
@@ -155,6 +160,11 @@ class FakeGitHub:
         return _json({"message": "Not Found"}, 404)
 
     def _validate(self, request: Request, path: str) -> str:
+        ref = re.fullmatch(r"(/repos/[^/]+/[^/]+/git/ref/)(.+)", path)
+        if ref:  # GitHub's {ref} spans slashes (heads/versions/v3); the validator's paths are single segments
+            if not re.fullmatch(r"(heads|tags)/[^\s]+", ref.group(2)):
+                return f"{ref.group(2)!r} is not heads/<branch> or tags/<tag>"
+            path = ref.group(1) + "REF"
         query = urlencode(list(request.args.items(multi=True)))
         data = request.get_data()
         builder = EnvironBuilder(
@@ -184,7 +194,25 @@ class FakeGitHub:
             (r"/issues/(\d+)/comments", "GET", self._list_comments),
             (r"/issues/(\d+)/comments", "POST", self._create_comment),
             (r"/issues/comments/(\d+)", "PATCH", self._update_comment),
+            (r"/git/refs", "POST", self._create_ref),
+            (r"/git/ref/heads/(.+)", "GET", self._get_ref),
         ]
+
+    # ------------------------------------------------------------------ git refs (version branches)
+
+    def _create_ref(self, request: Request, base: str, body: Any) -> Response:
+        name = body["ref"]
+        if name in self.refs:
+            return _json({"message": "Reference already exists", "status": "422"}, 422)
+        self.refs[name] = body["sha"]
+        return _json({"ref": name, "object": {"sha": body["sha"], "type": "commit"}, "url": f"{base}/git/{name}"}, 201)
+
+    def _get_ref(self, request: Request, base: str, body: Any, branch: str) -> Response:
+        name = f"refs/heads/{branch}"
+        if name not in self.refs:
+            return _json({"message": "Not Found"}, 404)
+        found = {"ref": name, "object": {"sha": self.refs[name], "type": "commit"}, "url": f"{base}/git/{name}"}
+        return _json(found, 200)
 
     # ------------------------------------------------------------------ deployments
 

@@ -487,7 +487,7 @@ def test_confirmed_netlify_deploy_sets_environment_url_and_deploy_url(
     rollback = run_action(workspace, env)
     assert rollback.code == 0, rollback.stdout + rollback.stderr
     assert rollback.outputs["decision"] == "rollback"
-    assert f"rolled back to {sha[:7]}: restored Netlify deploy {netlify.deploys[0]['id']} and locked it" in (
+    assert f"rolled back to v1 ({sha[:7]}): restored Netlify deploy {netlify.deploys[0]['id']} and locked it" in (
         rollback.stdout
     )
     assert netlify.deploys[0]["locked"] is True

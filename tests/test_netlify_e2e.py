@@ -209,7 +209,7 @@ def test_rollback_to_the_previous_snapshot_restores_and_locks_it(workspace: Work
     second_deploy = next(r["deploy_id"] for r in workspace.ledger_lines() if r["sha"] == second)
     done = workspace.run("rollback", "--previous", env=env(netlify))
     assert done.code == 0, done.stdout + done.stderr
-    assert f"rolled back from {third[:7]} to {second[:7]}: restored Netlify deploy {second_deploy} and locked it" in (
+    assert f"rolled back from {third[:7]} to v2 ({second[:7]}): restored Netlify deploy {second_deploy} and locked it" in (
         done.stdout
     )
     assert netlify.published_id == second_deploy

@@ -15,7 +15,8 @@ from vibe_action.ledger.records import Record
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import confirm
 from vibe_action.netlify.models import Deploy
-from vibe_action.netlify.snapshots import foreign_deploys, prune_plan, rollback_target, title_pattern
+from vibe_action.netlify.rollback import rollback_target
+from vibe_action.netlify.snapshots import foreign_deploys, prune_plan, title_pattern
 from vibe_action.redact import Secrets
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
