@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -185,9 +186,9 @@ def hook_server() -> Iterator[Any]:
         server.stop()
 
 
-@pytest.fixture
-def netlify() -> Iterator[Any]:
-    """A fake Netlify (build hooks + the API subset) on its own local HTTP server."""
+@contextlib.contextmanager
+def make_netlify_server() -> Iterator[Any]:
+    """A fake Netlify (build hooks + the API subset) on its own local HTTP server, for any scope."""
     import re
 
     from pytest_httpserver import HTTPServer
@@ -205,3 +206,10 @@ def netlify() -> Iterator[Any]:
     if server.is_running():
         server.stop()
     assert fake.violations == [], "requests that do not conform to Netlify's API description"
+
+
+@pytest.fixture
+def netlify() -> Iterator[Any]:
+    """A fake Netlify (build hooks + the API subset) on its own local HTTP server."""
+    with make_netlify_server() as fake:
+        yield fake

@@ -31,8 +31,10 @@ def test_demo_replays_the_example_history() -> None:
         re.MULTILINE,
     )
     assert "BLOCK: aime25: partial run: 28 of the deployed run's 30 items" in out
-    assert re.search(r"^rolled back from \w{7} to v\d+ \(\w{7}\): restored Netlify deploy \w+ and locked it$", out, re.MULTILINE)
-    assert re.search(r"^\S+ \S+  \w{7}  rollback success", out, re.MULTILINE)
+    assert re.search(
+        r"^rolled back from \w{7} to v\d+ \(\w{7}\): restored Netlify deploy \w+ and locked it$", out, re.MULTILINE
+    )
+    assert re.search(r"^\S+ \S+  —\s+\w{7}  rollback → v\d+ \(restored\)", out, re.MULTILINE)
     assert re.findall(r"^(DEPLOY|SKIP|BLOCK|REPORT ONLY)", out, flags=re.MULTILINE) == [
         "DEPLOY",
         "SKIP",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -260,9 +261,15 @@ def test_a_full_disk_after_the_hook_fired_prints_the_record_and_exits_4(workspac
     workspace.write(RESULTS, native(77.5))
     sha = workspace.commit("candidate")
     size = (workspace.path / LEDGER).stat().st_size
-    done = run_with_file_limit(workspace, hook, size + 1500)  # the in_progress line (~1 KB) fits, the outcome not
+    rehearsal = Workspace(workspace.path.parent / "rehearsal")  # the same run, unlimited, to size its two lines
+    shutil.copytree(workspace.path, rehearsal.path, dirs_exist_ok=True)
+    assert rehearsal.run(env=hook_env(hook)).code == 0
+    started, ended = (len(line) + 1 for line in (rehearsal.path / LEDGER).read_bytes().splitlines()[-2:])
+    assert ended > started + 20
+    fired = len(posts(hook))
+    done = run_with_file_limit(workspace, hook, size + (started + ended) // 2)  # in_progress fits, the outcome not
     assert done.returncode == 4, done.stderr
-    assert len(posts(hook)) == 2
+    assert len(posts(hook)) == fired + 1
     assert "Traceback" not in done.stderr
     assert "internal error" not in done.stderr
     printed = json.loads(done.stderr.split("(or set the GitHub deployment's status):\n", 1)[1].splitlines()[0])
@@ -274,7 +281,7 @@ def test_a_full_disk_after_the_hook_fired_prints_the_record_and_exits_4(workspac
     again = workspace.run(env=hook_env(hook))
     assert again.code == 0, again.stderr
     assert f"commit {sha[:7]} is already deployed" in again.stdout
-    assert len(posts(hook)) == 2
+    assert len(posts(hook)) == fired + 1
 
 
 def test_an_unwritable_decision_file_is_refused_before_deciding(workspace: Workspace, hook: HTTPServer) -> None:

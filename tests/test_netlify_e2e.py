@@ -209,8 +209,9 @@ def test_rollback_to_the_previous_snapshot_restores_and_locks_it(workspace: Work
     second_deploy = next(r["deploy_id"] for r in workspace.ledger_lines() if r["sha"] == second)
     done = workspace.run("rollback", "--previous", env=env(netlify))
     assert done.code == 0, done.stdout + done.stderr
-    assert f"rolled back from {third[:7]} to v2 ({second[:7]}): restored Netlify deploy {second_deploy} and locked it" in (
-        done.stdout
+    assert (
+        f"rolled back from {third[:7]} to v2 ({second[:7]}): restored Netlify deploy {second_deploy} and locked it"
+        in (done.stdout)
     )
     assert netlify.published_id == second_deploy
     assert netlify.get(second_deploy)["locked"] is True
@@ -230,13 +231,6 @@ def test_rollback_to_the_previous_snapshot_restores_and_locks_it(workspace: Work
     assert rollback_to.code == 0
     assert "(not locked" in rollback_to.stdout
     no_secret(netlify, workspace, done, rollback_to)
-
-
-def test_rollback_without_api_access_explains_why(workspace: Workspace, netlify: FakeNetlify) -> None:
-    _deployed_history(workspace, netlify)
-    done = workspace.run("rollback", "--previous", env=env(netlify, api=False))
-    assert done.code == 2
-    assert "a build hook can only build the branch head, it cannot bring back an earlier snapshot" in done.stderr
 
 
 def test_prune_pages_through_250_deploys_and_never_deletes_what_must_stay(

@@ -26,16 +26,23 @@ from vibe_action.github.annotate import GitHubReporter
 from vibe_action.github.api import DEFAULT_WRITE_SPACING, make_github
 from vibe_action.github.deployments import GitHubLedger
 from vibe_action.github.event import GitHubContext, load_context
+from vibe_action.github.refs import GitHubBranches
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.globs import matches
+from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.ledger.versions import build_history
 from vibe_action.netlify import rollback
 from vibe_action.netlify.api import NetlifyClient, make_netlify
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
+from vibe_action.netlify.rollback import ALL_SNAPSHOTS
 from vibe_action.netlify.snapshot_report import snapshot_report
+from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
+from vibe_action.page.publish import build_site, write_site
 from vibe_action.redact import Secrets
 
+CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests it may cost)
 OUTPUT_NAMES = (
     "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
     "deploy-url", "report",
@@ -56,6 +63,7 @@ class ActionRun:
     report_path: Path
     session: requests.Session
     netlify: NetlifyClient | None = None
+    ledger: GitHubLedger | None = None  # set by a run that decided: the summary's chart reads it again
     outputs: dict[str, str] = field(default_factory=lambda: dict.fromkeys(OUTPUT_NAMES, ""))
 
 
@@ -126,6 +134,8 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
         )
     publication = report.decision_publication(result, context.run_url)
     reporter.publish(publication)
+    if "summary" in settings.annotate and run.ledger is not None:
+        workflow.append_summary(_versions_chart(run, run.ledger, result))
     _decision_outputs(result, run.outputs)
     _write_report(run, secrets.scrub(publication.markdown))
     return exit_code(result, settings.fail_on)
@@ -143,6 +153,8 @@ def _dispatch(run: ActionRun) -> Decision | int:
         )
     if settings.command == "history":
         return _history(run, run.repo)
+    if settings.command == "page":
+        return _page(run, run.repo)
     if settings.command in ("rollback", "prune", "doctor"):
         return _snapshot_command(run, run.repo)
     skip_reason = _irrelevant_push(settings, run.context, run.workspace)
@@ -164,8 +176,14 @@ def _dispatch(run: ActionRun) -> Decision | int:
         environment=settings.environment,
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
+    run.ledger = ledger
     services = Services(
-        ledger, run.session, run.secrets, run.netlify, progress=lambda text: run.workflow.echo(run.secrets.scrub(text))
+        ledger,
+        run.session,
+        run.secrets,
+        run.netlify,
+        progress=lambda text: run.workflow.echo(run.secrets.scrub(text)),
+        branches=GitHubBranches(run.repo),  # used only when versions.branch_prefix is set
     )
     return run_gate(request, services)
 
@@ -218,14 +236,51 @@ def _validate(run: ActionRun) -> int:
 
 
 def _history(run: ActionRun, repo: Repository) -> int:
+    """`command: history`: the versions as the page shows them, in the log and as a markdown table."""
     environment = run.settings.environment or "production"
     config_file = run.workspace / run.settings.config
-    primary = load_config(config_file, display=run.settings.config).primary if config_file.exists() else None
-    records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None)
-    table = report.history_table(records, primary)
-    run.workflow.echo(table)
+    config = load_config(config_file, display=run.settings.config) if config_file.exists() else None
+    records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None, live=ALL_SNAPSHOTS)
+    days = config.retention.netlify_days if config else DEFAULT_NETLIFY_DAYS
+    found = rows(records, [build_history(records, environment, run.now, days)])
+    primary = config.primary if config else None
+    run.workflow.echo(history_text(found, primary, wide=True))
     run.outputs.update(decision="history", reason=f"{len(records)} snapshot(s) in {environment}")
-    _write_report(run, f"### vibe-deploy-gate: history ({environment})\n\n```\n{table}\n```\n")
+    _write_report(run, f"### vibe-deploy-gate: history ({environment})\n\n{history_markdown(found, primary)}")
+    return EXIT_OK
+
+
+def _versions_chart(run: ActionRun, ledger: GitHubLedger, decision: Decision) -> str:
+    """The primary score over the last versions with this candidate as the last point (Mermaid and a table);
+    it reuses what the decision read, so it costs at most one status request per older version shown."""
+    primary = decision.row(decision.primary)
+    try:
+        records = ledger.recent(decision.environment, CHART_VERSIONS)
+        config = load_config(run.workspace / run.settings.config, display=run.settings.config)
+    except (ExternalError, InputError) as exc:
+        return f"\n_The versions chart is missing: {run.secrets.scrub(str(exc))}_\n"
+    history = build_history(records, decision.environment, run.now, config.retention.netlify_days)
+    floor = config.metrics[decision.primary].minimum if decision.primary in config.metrics else None
+    return summary_chart(history, decision.primary, primary.current if primary else None, floor, CHART_VERSIONS)
+
+
+def _page(run: ActionRun, repo: Repository) -> int:
+    """`command: page`: the versions site from GitHub Deployments into the `out` folder."""
+    settings = run.settings
+    if not settings.out:
+        raise InputError("command 'page' needs the input 'out': the folder to write the versions site into")
+    config_file = run.workspace / settings.config
+    config = load_config(config_file, display=settings.config) if config_file.exists() else None
+    environment = settings.environment or (config.environment if config else None) or "production"
+    records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None, live=ALL_SNAPSHOTS)
+    repo_url = f"{run.context.server_url}/{run.context.repository}" if run.context.server_url else None
+    history, files = build_site(records, config, environment, run.now, repo_url)
+    out = run.workspace / settings.out
+    write_site(out, files)
+    text = f"wrote {len(files)} page(s) to {settings.out}: {len(history.numbered())} version(s) of {environment}"
+    run.workflow.echo(text)
+    run.outputs.update(decision="page", reason=text)
+    _write_report(run, f"### vibe-deploy-gate: versions page\n\n{text}\n")
     return EXIT_OK
 
 

@@ -30,7 +30,6 @@ from vibe_action.gate import (
     rebuild_for,
     run_gate,
 )
-from vibe_action.github.refs import GitPushBranches
 from vibe_action.github.workflow import echo
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
@@ -45,6 +44,7 @@ if TYPE_CHECKING:  # requests is loaded only by the commands that send something
     from vibe_action.ledger.records import Record
     from vibe_action.ledger.versions import History
     from vibe_action.netlify.api import NetlifyClient
+    from vibe_action.netlify.versions import BranchMaker
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
@@ -162,7 +162,7 @@ def _run(
         secrets,
         None if session is None else _netlify(args, env, session, secrets),
         progress=lambda text: shown(secrets.scrub(text), err),
-        branches=GitPushBranches(workspace, args.remote),  # used only when versions.branch_prefix is set
+        branches=None if session is None else _git_branches(workspace, args.remote),
     )
     decision = run_gate(request, services)
     if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
@@ -187,6 +187,13 @@ def _run(
         except OSError as exc:  # checked before deciding; a disk that filled since must not hide the outcome
             shown(f"warning: --decision-file {args.decision_file}: not written ({exc.strerror or exc})", err)
     return exit_code(decision)
+
+
+def _git_branches(workspace: Path, remote: str) -> BranchMaker:
+    """Where the CLI creates lasting version branches (used only when versions.branch_prefix is set)."""
+    from vibe_action.github.refs import GitPushBranches  # noqa: PLC0415 — loads PyGithub, only when sending
+
+    return GitPushBranches(workspace, remote)
 
 
 def printer(env: Mapping[str, str]) -> Callable[[str, TextIO], None]:
@@ -300,7 +307,7 @@ def _histories(records: list[Record], config: Config | None) -> list[History]:
 
 def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     """`vibe-gate page --out DIR`: the versions site, from the local ledger or from GitHub Deployments."""
-    from vibe_action.page import site  # noqa: PLC0415 — only this command renders HTML
+    from vibe_action.page import publish  # noqa: PLC0415 — only this command renders HTML
 
     config = _config_or_none(args)
     environment = args.environment or (config.environment if config else None) or "production"
@@ -311,51 +318,21 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
         records = ledger.records()
         for warning in ledger.warnings:
             print(f"warning: {warning}", file=err)
-    now = datetime.now(timezone.utc)
-    chosen = next((h for h in _histories(records, config) if h.environment == environment), None)
-    if chosen is None:
-        from vibe_action.ledger.versions import build_history  # noqa: PLC0415 — an empty history
-
-        chosen = build_history([], environment, now)
-    options = site.PageOptions(
-        generated=now,
-        primary=config.primary if config else None,
-        floors={n: r.minimum for n, r in config.metrics.items() if r.minimum is not None} if config else {},
-        repo_url=args.repo_url or repository_url(env),
-        title=args.title or "",
+    history, files = publish.build_site(
+        records,
+        config,
+        environment,
+        datetime.now(timezone.utc),
+        args.repo_url or publish.repository_url(env),
+        args.title or "",
     )
-    files = site.render_site(chosen, options)
-    written = write_site(Path(args.out), files)
+    written = publish.write_site(Path(args.out), files)
     print(
-        f"wrote {written} page(s) to {args.out}: {len(chosen.numbered())} version(s) of {environment}; "
+        f"wrote {written} page(s) to {args.out}: {len(history.numbered())} version(s) of {environment}; "
         f"open {Path(args.out) / 'index.html'}",
         file=out,
     )
     return EXIT_OK
-
-
-def repository_url(env: Mapping[str, str]) -> str | None:
-    """The repository's web URL from the CI's variables: GitHub Actions', else Netlify's REPOSITORY_URL."""
-    if env.get("GITHUB_SERVER_URL") and env.get("GITHUB_REPOSITORY"):
-        return f"{env['GITHUB_SERVER_URL'].rstrip('/')}/{env['GITHUB_REPOSITORY']}"
-    netlify = env.get("REPOSITORY_URL", "")
-    if netlify.startswith("git@") and ":" in netlify:  # git@github.com:owner/name
-        host, path = netlify[4:].split(":", 1)
-        return f"https://{host}/{path.removesuffix('.git')}"
-    return netlify.removesuffix(".git") if netlify.startswith("https://") else None
-
-
-def write_site(out: Path, files: Mapping[str, str]) -> int:
-    """Write each page through a temporary file and a rename: a reader never sees half a page."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            temporary = out / f".{name}.tmp"
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(out / name)
-    except OSError as exc:
-        raise InputError(f"--out {out}: cannot write the pages there ({exc.strerror or exc})") from None
-    return len(files)
 
 
 def _github_records(args: argparse.Namespace, env: Mapping[str, str], environment: str) -> list[Record]:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from vibe_action.decide.decision import Decision, MetricRow, RuleCheck
 from vibe_action.errors import Problem
-from vibe_action.ledger.records import Record
 
 
 @dataclass(frozen=True)
@@ -149,45 +148,6 @@ def markdown_report(decision: Decision) -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def history_table(records: list[Record], primary: str | None = None, wide: bool = True) -> str:
-    """Snapshots newest first: when, commit, branch, status, primary score, deploy URL. The compact form
-    (wide=False) fits 80 columns: date, commit, kind and status, the primary score, the URL on its own line."""
-    if not records:
-        return "no snapshots recorded yet"
-    if not wide:
-        lines = []
-        for record in reversed(records):
-            score = _num(record.scores.get(primary)) if primary else ""
-            if not primary:
-                score = ", ".join(f"{k} {_num(v)}" for k, v in list(record.scores.items())[:2])
-            lines.append(
-                f"{record.time[:16].replace('T', ' ')}  {record.sha[:7]}  {record.decision:<8} "
-                f"{record.status:<11} {score}".rstrip()
-            )
-            if record.deploy_url or record.deploy_id:
-                lines.append(f"  {record.deploy_url or record.deploy_id}")
-        return "\n".join(lines)
-    rows = [("time (UTC)", "sha", "branch", "env", "kind", "status", primary or "scores", "deploy")]
-    for record in reversed(records):
-        if primary:
-            score = _num(record.scores.get(primary))
-        else:
-            score = ", ".join(f"{k} {_num(v)}" for k, v in record.scores.items())
-        rows.append(
-            (
-                record.time[:19].replace("T", " "),
-                record.sha[:7],
-                record.branch,
-                record.environment,
-                record.decision,
-                record.status,
-                score,
-                record.deploy_url or record.deploy_id or "—",
-            )
-        )
-    return table(rows)
 
 
 def table(rows: Sequence[tuple[str, ...]]) -> str:

@@ -93,6 +93,22 @@ class GitHubLedger:
         self.repo = repo
         self.run_url = run_url
         self.now = now
+        self._listed: dict[str, list[Deployment]] = {}  # environment -> the last listing read
+        self._statuses: dict[int, tuple[str, str | None, str]] = {}  # statuses read and not written since
+
+    def recent(self, environment: str, live: int) -> list[Record]:
+        """The records behind a chart of the last `live` versions, reusing the listing and the statuses this
+        run read already (a chart is drawn after the decision: what is new since is the candidate itself)."""
+        listing = self._listed.get(environment)
+        if listing is None:
+            return self.records(environment, None, live)
+        records: list[Record] = []
+        found_live = 0
+        for deployment in listing:
+            record = self._record(deployment, with_status=found_live < live)
+            found_live += record.status in LIVE_STATUSES
+            records.append(record)
+        return list(reversed(records))
 
     # ------------------------------------------------------------------ reading
 
@@ -125,7 +141,9 @@ class GitHubLedger:
         if sha is not None and len(page) >= PAGE_SIZE and all(d.sha != sha for d in page):
             page += self._page(self.repo.get_deployments(sha=sha, task=TASK, environment=environment), 0)
         unique = {d.id: d for d in page if self._ours(d)}
-        return sorted(unique.values(), key=lambda d: d.id, reverse=True)
+        ordered = sorted(unique.values(), key=lambda d: d.id, reverse=True)
+        self._listed[environment] = ordered
+        return ordered
 
     def _page(self, listing: Any, number: int) -> list[Deployment]:
         try:
@@ -154,7 +172,9 @@ class GitHubLedger:
     def _record(self, deployment: Deployment, with_status: bool) -> Record:
         data = self._payload(deployment)[PAYLOAD_KEY]
         status, url, description = "unknown", None, ""
-        if with_status:
+        if with_status and deployment.id in self._statuses:
+            status, url, description = self._statuses[deployment.id]
+        elif with_status:
             try:  # built from the repository URL, not from the listing's `url` fields
                 _, statuses = self.repo.requester.requestJsonAndCheck(
                     "GET", f"{self._deployment_url(deployment.id)}/statuses", parameters={"per_page": 100}
@@ -170,6 +190,7 @@ class GitHubLedger:
                 url = latest.get("environment_url") or None
             else:
                 status = "in_progress"  # created, no status yet: a run is (or was) deploying it
+            self._statuses[deployment.id] = (status, url, description)
         scores = data.get("scores") if isinstance(data.get("scores"), dict) else {}
         return Record(
             sha=deployment.sha,
@@ -245,6 +266,7 @@ class GitHubLedger:
 
     def _status(self, record: Record, state: str, description: str) -> None:
         """POST a deployment status with `log_url` (PyGithub's helper only knows the older target_url)."""
+        self._statuses.pop(record.extra["github_deployment_id"], None)
         body: dict[str, Any] = {"state": state, "log_url": self.run_url, "description": clip(description)}
         if record.deploy_url:
             body["environment_url"] = record.deploy_url

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 from vibe_action.errors import InputError
 
-COMMANDS = ("run", "validate", "history", "rollback", "prune", "doctor")
+COMMANDS = ("run", "validate", "history", "page", "rollback", "prune", "doctor")
 FAIL_ON = ("block", "skip", "never")
 ANNOTATIONS = ("check", "status", "comment", "summary")
 
 # Every input of action.yml; tests/test_action_yml.py checks that this list, action.yml and the README agree.
 INPUT_NAMES = (
     "config", "results", "build-hook-url", "github-token", "environment", "dry-run", "fail-on", "annotate",
-    "netlify-token", "netlify-site-id", "command", "to",
+    "netlify-token", "netlify-site-id", "command", "to", "out",
 )  # fmt: skip
 
 
@@ -62,6 +62,7 @@ class ActionSettings:
     netlify_site_id: str = ""
     command: str = "run"
     to: str = ""
+    out: str = ""
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> ActionSettings:
@@ -86,4 +87,5 @@ class ActionSettings:
             netlify_site_id=read_input(env, "netlify-site-id"),
             command=_choice(env, "command", COMMANDS, "run"),
             to=read_input(env, "to"),
+            out=read_input(env, "out"),
         )

@@ -14,14 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, Ledger, Outcome, Record, deploys_in_month
 from vibe_action.ledger.versions import NUMBERED_STATUSES, VERSION_KEY, build_history
-from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import confirm
 from vibe_action.netlify.deploy import Services, Trigger, start_build
 from vibe_action.netlify.models import ACCESS_NAMES
+
+if TYPE_CHECKING:  # the client is passed in; importing it would load requests for commands that send nothing
+    from vibe_action.netlify.api import NetlifyClient
 
 VERSION_NAME = re.compile(r"v(\d{1,9})")
 ALL_SNAPSHOTS = 1_000_000  # the `live` hint: every snapshot the ledger lists, with its status
@@ -93,9 +96,9 @@ def rollback(
     now: datetime,
     rebuild: Rebuild | None = None,
 ) -> Record:
-    by_number = VERSION_NAME.fullmatch(to) is not None  # numbering needs every snapshot's status
-    sha = None if by_number or to == "previous" else to
-    records = ledger.records(environment, sha, live=ALL_SNAPSHOTS if by_number else 2)
+    # Every snapshot with its status: a version's number counts the ones before it (a rollback is rare; on
+    # GitHub this costs one status request per deployment listed).
+    records = ledger.records(environment, None, live=ALL_SNAPSHOTS)
     target, current = rollback_target(records, environment, to)
     history = build_history(records, environment, now)
     number = next((v.number for v in history.versions if v.record is target), None) or target.extra.get(VERSION_KEY)

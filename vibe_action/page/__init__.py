@@ -1,5 +1,6 @@
 """The versions page and the charts: HTML, SVG and Mermaid text rendered from the ledger's history.
 
-Pure rendering, at the report layer: it may import the ledger (records, versions), the decision and the
-inputs, never a network library or a side-effect layer. The commands write the files it returns.
+Rendering is pure (`site`, `chart`, `history`); `publish` writes the files and reads the repository's URL from
+the CI's variables. May import: ledger, decide, inputs, errors — never a network library or the Netlify and
+GitHub layers. The commands (CLI and action) call it.
 """
