@@ -144,11 +144,8 @@ def build_history(
     previous: Version | None = None
     for index, record in enumerate(attempts):
         number = numbers.get(index)
-        targets = [r for r in rollbacks if number is not None and _same_version(r, record, number)]
-        is_live = live_record is not None and (
-            live_record is record
-            or (any(t is live_record for t in targets) and _newest_of_sha(attempts, numbers, record))
-        )
+        targets = [r for r in rollbacks if number is not None and _rolled_back_to(r, record, number, attempts, numbers)]
+        is_live = live_record is not None and (live_record is record or any(t is live_record for t in targets))
         status = _status(record, number, is_live, bool(targets))
         deltas: dict[str, float] = {}
         if number is not None and previous is not None:
@@ -187,11 +184,15 @@ def _numbers(attempts: Sequence[Record]) -> dict[int, int]:
     return numbers
 
 
-def _same_version(rollback: Record, record: Record, number: int) -> bool:
+def _rolled_back_to(
+    rollback: Record, record: Record, number: int, attempts: Sequence[Record], numbers: Mapping[int, int]
+) -> bool:
+    """Whether `rollback` brought back this version: by the number it recorded, else by commit (the newest
+    version of that commit, when one was deployed twice)."""
     target = rollback.extra.get(VERSION_KEY)
     if isinstance(target, int) and not isinstance(target, bool):
         return target == number
-    return rollback.sha == record.sha
+    return rollback.sha == record.sha and _newest_of_sha(attempts, numbers, record)
 
 
 def _newest_of_sha(attempts: Sequence[Record], numbers: Mapping[int, int], record: Record) -> bool:

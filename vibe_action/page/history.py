@@ -6,6 +6,7 @@ come from one `History` (ledger/versions.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,15 @@ def rows(records: Sequence[Record], histories: Sequence[History]) -> list[Row]:
     return found
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def plain(text: str) -> str:
+    """One line of text for a terminal: control characters and line separators (a hostile ledger's) shown
+    as `?`, so a field can neither start a new line nor send an escape sequence."""
+    return _CONTROL.sub("?", text)
+
+
 def _score(record: Record, primary: str | None, wide: bool) -> str:
     if primary and not wide:
         value = record.scores.get(primary)
@@ -63,6 +73,14 @@ def history_text(found: Sequence[Row], primary: str | None, wide: bool) -> str:
     """The compact form fits 80 columns (URL on its own line); `wide` is one row per record with every column."""
     if not found:
         return "no snapshots recorded yet"
+    return plain_lines(_history_lines(found, primary, wide))
+
+
+def plain_lines(lines: list[str]) -> str:
+    return "\n".join(plain(line) for line in lines)
+
+
+def _history_lines(found: Sequence[Row], primary: str | None, wide: bool) -> list[str]:
     if not wide:
         lines = []
         for row in found:
@@ -74,7 +92,7 @@ def history_text(found: Sequence[Row], primary: str | None, wide: bool) -> str:
             url = _url(row.link, record)
             if url:
                 lines.append(f"  {url}")
-        return "\n".join(lines)
+        return lines
     table = [("time (UTC)", "version", "sha", "branch", "env", "status", primary or "scores", "URL")]
     for row in found:
         record = row.record
@@ -83,19 +101,19 @@ def history_text(found: Sequence[Row], primary: str | None, wide: bool) -> str:
                 record.time[:19].replace("T", " "),
                 row.name,
                 record.sha[:7],
-                record.branch,
-                record.environment,
+                plain(record.branch),
+                plain(record.environment),
                 row.label,
                 _score(record, primary, not primary),
-                _url(row.link, record) or "—",
+                plain(_url(row.link, record)) or "—",
             )
         )
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in table)
+    return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in table]
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    return plain(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def history_markdown(found: Sequence[Row], primary: str | None) -> str:

@@ -1,0 +1,129 @@
+"""Versions in the action: the branch is made through GitHub's API (`POST /git/refs`, checked against the
+contract), the job summary gains the versions chart, `command: page` writes the site from GitHub Deployments,
+and `command: rollback` takes a version number."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from tests.actions_env import action_env, push_payload, run_action
+from tests.conftest import Workspace, native
+from tests.fake_github import FakeGitHub
+from tests.fake_netlify import SITE_ID, SITE_NAME
+from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
+from tests.test_action_e2e import RESULTS, no_secret
+
+VERSIONS = "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nversions:\n  branch_prefix: versions/\n"
+
+
+def _push(workspace: Workspace, github: FakeGitHub, netlify: Any, score: float, extra: dict[str, str] | None = None):
+    workspace.write(RESULTS, native(score))
+    sha = workspace.commit(f"aime25 {score}", branch="main")
+    netlify.head_sha = sha
+    inputs = {
+        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
+        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
+        "INPUT_NETLIFY_SITE_ID": SITE_ID,
+        **(extra or {}),
+    }
+    env = action_env(
+        workspace,
+        github,
+        github.url,
+        "push",
+        push_payload(sha, "main", [RESULTS], github.repository),
+        sha,
+        "main",
+        inputs,
+    )
+    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
+    return sha, env, run_action(workspace, env)
+
+
+def test_the_action_creates_the_version_branch_through_the_api(
+    workspace: Workspace, fake_github: FakeGitHub, netlify: Any
+) -> None:
+    workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
+    first, _, result = _push(workspace, fake_github, netlify, 74.4)
+    assert result.code == 0, result.stdout + result.stderr
+    assert fake_github.refs == {"refs/heads/versions/v1": first}
+    assert [p.query.get("trigger_branch") for p in netlify.hook_posts] == [None, "versions/v1"]
+    (deployment,) = fake_github.deployments.values()
+    payload = deployment["payload"]["vibe_deploy_gate"]
+    assert (payload["version"], payload["version_branch"]) == (1, "versions/v1")
+    assert payload["report"][0]["name"] == "aime25"
+    last = fake_github.statuses[deployment["id"]][-1]
+    assert last["state"] == "success"
+    assert f"https://versions-v1--{SITE_NAME}.netlify.app" in last["description"]
+    assert "--vibe-demo.netlify.app" in last["environment_url"]  # still the permalink
+    second, _, result = _push(workspace, fake_github, netlify, 78.0)
+    assert result.code == 0
+    assert fake_github.refs["refs/heads/versions/v2"] == second
+    assert "```mermaid\nxychart-beta" in result.summary
+    assert '"v1", "candidate"' in result.summary  # the live version, then this run's candidate
+    assert "| v1 (live) | 74.4 |" in result.summary
+    no_secret(result)
+
+
+def test_a_branch_that_exists_elsewhere_or_a_missing_permission_is_a_warning(
+    workspace: Workspace, fake_github: FakeGitHub, netlify: Any
+) -> None:
+    workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
+    fake_github.refs["refs/heads/versions/v1"] = "f" * 40
+    _, _, result = _push(workspace, fake_github, netlify, 74.4)
+    assert result.code == 0  # the production deploy stands
+    assert "exists at fffffff" in result.stdout
+    assert len(netlify.hook_posts) == 1
+    fake_github.forbidden.add("git")
+    _, _, result = _push(workspace, fake_github, netlify, 78.0)
+    assert result.code == 0
+    assert "add `contents: write` to the job's permissions" in result.stdout
+    assert fake_github.refs == {"refs/heads/versions/v1": "f" * 40}
+
+
+def test_command_page_writes_the_site_from_deployments(workspace: Workspace, fake_github: FakeGitHub) -> None:
+    now = datetime.now(timezone.utc)
+    for index in range(3):
+        fake_github.seed_deployment(
+            f"{index + 1:040x}",
+            {"aime25": 74.0 + index, "hmmt25": 50.0},
+            ["success"] if index == 2 else ["success", "inactive"],
+            created_at=now - timedelta(days=40 - index * 10),
+        )
+    env = action_env(
+        workspace, fake_github, fake_github.url, "workflow_dispatch", {}, "a" * 40, "main",
+        {"INPUT_COMMAND": "page", "INPUT_OUT": "public/versions"},
+    )  # fmt: skip
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout + result.stderr
+    index = (workspace.path / "public/versions/index.html").read_text()
+    assert index.count('<tr class="version') == 3
+    assert 'class="version live"' in index
+    assert f"https://github.com/{fake_github.repository}/commit/{3:040x}" in index
+    assert result.outputs["decision"] == "page"
+    assert len(fake_github.requests("GET", "/statuses")) == 3  # every snapshot's status, once
+
+
+def test_command_page_needs_out(workspace: Workspace, fake_github: FakeGitHub) -> None:
+    env = action_env(
+        workspace, fake_github, fake_github.url, "workflow_dispatch", {}, "a" * 40, "main", {"INPUT_COMMAND": "page"}
+    )
+    result = run_action(workspace, env)
+    assert result.code == 2
+    assert "command 'page' needs the input 'out'" in result.stdout
+
+
+def test_command_rollback_to_a_version_number(workspace: Workspace, fake_github: FakeGitHub, netlify: Any) -> None:
+    workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
+    first, env, _ = _push(workspace, fake_github, netlify, 74.4)
+    _push(workspace, fake_github, netlify, 78.0)
+    env = {**env, "INPUT_COMMAND": "rollback", "INPUT_TO": "v1"}
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout
+    assert f"to v1 ({first[:7]}): restored Netlify deploy" in result.outputs["reason"]
+    created = [
+        d for d in fake_github.deployments.values() if d["payload"]["vibe_deploy_gate"]["decision"] == "rollback"
+    ]
+    assert json.dumps(created[0]["payload"]["vibe_deploy_gate"]["version"]) == "1"
