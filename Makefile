@@ -10,7 +10,7 @@ STAMP_TEST := $(VENV)/.installed-test
 WHEELHOUSE := $(VENV)/wheelhouse
 STAMP_WHEELS := $(WHEELHOUSE)/.downloaded
 
-.PHONY: demo test lint typecheck lockcheck pytest oldest bench docs clean
+.PHONY: demo test lint typecheck lockcheck pytest oldest bench docs clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
@@ -31,8 +31,9 @@ $(STAMP_WHEELS): $(BIN)/python requirements.lock
 	$(BIN)/python -m pip download --quiet --only-binary=:all: -r requirements.lock -d $(WHEELHOUSE)
 	touch $@
 
+# The demo leaves its ledger, config and versions page in demo-output/ (open demo-output/versions/index.html).
 demo: $(STAMP_RUN)
-	$(BIN)/vibe-gate demo --examples examples
+	$(BIN)/vibe-gate demo --examples examples --keep demo-output
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check vibe_action tests entrypoint.py scripts
@@ -46,7 +47,17 @@ typecheck: $(STAMP_TEST)
 # The suite under coverage (branches; the CLI and action subprocesses too, through coverage's subprocess
 # patch), then a floor just under what it reaches, so an untested new path fails the build.
 COVERAGE_FLOOR := 91
-pytest: $(STAMP_TEST) $(STAMP_WHEELS)
+# Headless Chromium from the OS packages: the browser tests (tests/test_versions_browser.py) and make docs open
+# the versions page in it. Installed with apt when missing (as root, else with sudo); otherwise a clear error.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1; then \
+			sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+			echo "installing Chromium from the OS packages (apt-get install -y chromium)"; \
+			$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
+		else echo "the browser tests need Chromium: install the chromium package"; exit 2; fi; }
+
+pytest: $(STAMP_TEST) $(STAMP_WHEELS) chromium
 	rm -rf .coverage && mkdir -p .coverage
 	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/coverage run -m pytest
 	$(BIN)/coverage combine --quiet
@@ -62,7 +73,7 @@ lockcheck: $(STAMP_TEST)
 OLDEST := $(shell for p in python3.10 $$(ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null); do \
 	$$p -c 'import sys' >/dev/null 2>&1 && { echo $$p; break; }; done)
 OLDEST_VENV := .venv-oldest
-oldest: $(STAMP_WHEELS)
+oldest: $(STAMP_WHEELS) chromium
 	@if [ -z "$(OLDEST)" ]; then echo "note: no Python 3.10 on this machine: the suite ran on $$($(PYTHON) --version) only; the 3.10 lock was checked for wheels (lockcheck)"; exit 0; fi; \
 	set -e; echo "the suite on $$($(OLDEST) --version) ($(OLDEST)); left out: tests/test_stats.py (scipy needs 3.11+)"; \
 	rm -rf $(OLDEST_VENV); $(OLDEST) -m venv $(OLDEST_VENV); \
@@ -77,9 +88,9 @@ bench: $(STAMP_TEST)
 	$(BIN)/python scripts/benchmark.py
 
 # The pictures in docs/ from a real run of the gate; needs Chromium from the OS packages.
-docs: $(STAMP_RUN)
-	@command -v chromium >/dev/null || { echo "make docs needs Chromium: apt-get install -y chromium"; exit 2; }
+docs: $(STAMP_RUN) chromium
 	$(BIN)/python scripts/render-docs.py
+	$(BIN)/python scripts/render-versions-page.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST_VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info .coverage
+	rm -rf $(VENV) $(OLDEST_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache *.egg-info .coverage

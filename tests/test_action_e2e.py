@@ -512,7 +512,12 @@ def test_a_busy_month_costs_a_few_reads_thanks_to_the_count_in_each_payload(
     _, result = push(workspace, fake_github, hook_server, native(80.0))
     assert result.code == 1
     assert result.outputs["reason"].startswith("quota used up: 60/61 deploys used this month")  # 61 minus reserve 2
-    assert len(fake_github.requests("GET")) == 2  # the listing, and the newest deployment's statuses
+    # The decision: the listing and the newest deployment's statuses. The job summary's chart of the last 10
+    # versions then reads the 9 older ones' statuses (the listing is reused).
+    assert len(fake_github.requests("GET")) == 2 + 9
+    _, quiet = push(workspace, fake_github, hook_server, native(80.5), inputs={"INPUT_ANNOTATE": "check,status"})
+    assert quiet.code == 1
+    assert len(fake_github.requests("GET")) == 11 + 2  # without the summary, no chart and no extra read
 
 
 def test_a_build_of_another_commit_is_flagged_in_the_check_run(

@@ -6,13 +6,15 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
 
-def test_demo_replays_the_example_history() -> None:
+def test_demo_replays_the_example_history(tmp_path: Path) -> None:
+    kept = tmp_path / "demo-output"
     done = subprocess.run(
-        [sys.executable, "-m", "vibe_action", "demo", "--examples", str(ROOT / "examples")],
+        [sys.executable, "-m", "vibe_action", "demo", "--examples", str(ROOT / "examples"), "--keep", str(kept)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -43,8 +45,16 @@ def test_demo_replays_the_example_history() -> None:
         "REPORT ONLY",
         "BLOCK",
     ]
-    assert "the build-hook receiver got 2 POST(s):" in out
+    assert "the build-hook receiver got 4 POST(s):" in out  # two deploys, each with its lasting branch build
     assert len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='aime25 ", out, flags=re.MULTILINE)) == 2
+    assert len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='v\d · aime25 ", out, flags=re.MULTILINE)) == 2
+    assert "https://versions-v2--vibe-demo.netlify.app (lasting)" in out
+    assert re.search(r"^\S+ \S+  v1 +\w{7}  live \(rolled back to\)", out, re.MULTILINE)
+    index = (kept / "versions" / "index.html").read_text()
+    assert index.count('<tr class="version') == 2
+    assert 'Live now: <a href="v1.html">v1</a>' in index
+    assert (kept / "ledger.jsonl").is_file()
+    assert f"vibe-gate page --workspace {kept} --ledger ledger.jsonl --config deploy.yaml --out {kept}/versions" in out
     assert "quota: 2/20 deploys used this month (30/300 credits)" in out
     assert "demo0000000000000000hook" not in out
     assert "demo OK" in out

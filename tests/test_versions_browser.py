@@ -202,3 +202,9 @@ def test_screenshots_are_not_blank_in_light_and_dark(site: tuple[Path, FakeNetli
         share = max(counts.values())
         assert share < 0.97 * sum(counts.values())
     assert max(light, key=light.__getitem__) != max(dark, key=dark.__getitem__)  # the background changes
+
+
+def test_without_chromium_the_browser_tests_fail_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        browser.chromium()

@@ -255,8 +255,7 @@ def _versions_chart(run: ActionRun, ledger: GitHubLedger, decision: Decision) ->
     it reuses what the decision read, so it costs at most one status request per older version shown."""
     primary = decision.row(decision.primary)
     try:
-        mine = str(decision.outcome.get("record_id") or "")
-        records = [r for r in ledger.recent(decision.environment, CHART_VERSIONS) if not mine or r.id != mine]
+        records = ledger.recent(decision.environment, CHART_VERSIONS, str(decision.outcome.get("record_id") or ""))
         config = load_config(run.workspace / run.settings.config, display=run.settings.config)
     except (ExternalError, InputError) as exc:
         return f"\n_The versions chart is missing: {run.secrets.scrub(str(exc))}_\n"

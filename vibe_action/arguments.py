@@ -57,6 +57,28 @@ def _event(value: str) -> str:
     raise argparse.ArgumentTypeError(f"unknown event {value[:60]!r} (one of {', '.join(sorted(KNOWN_EVENTS))}){hint}")
 
 
+def _add_page(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+    page = sub.add_parser(
+        "page",
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write the versions page (a static site) from the ledger",
+        description="Write index.html (every version newest first, the live one marked, a chart per benchmark) "
+        "and one page per version (the decision that shipped it) into --out. Self-contained: no scripts, no "
+        "requests. Reads the local ledger, or GitHub Deployments with --github-repo ($GITHUB_TOKEN if set; a "
+        "public repository needs none).",
+        epilog=_epilog("page"),
+    )
+    page.add_argument("--out", required=True, metavar="DIR", help="folder to write the pages into (created)")
+    page.add_argument("--github-repo", metavar="OWNER/NAME", help="read GitHub Deployments instead of the ledger file")
+    page.add_argument(
+        "--repo-url",
+        metavar="URL",
+        help="web URL of the repository, for commit links (default: from GITHUB_* or Netlify's REPOSITORY_URL)",
+    )
+    page.add_argument("--title", help="the page's heading (default: the model's name)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument("--workspace", default=".", help="repository root (default: current directory)")
@@ -131,25 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=int, default=20, metavar="N", help="the newest N snapshots (default: 20; 0: all of them)"
     )
     history.add_argument("--markdown", action="store_true", help="a markdown table (job summaries, release notes)")
-    page = sub.add_parser(
-        "page",
-        parents=[base, ledger],
-        formatter_class=raw,
-        help="write the versions page (a static site) from the ledger",
-        description="Write index.html (every version newest first, the live one marked, a chart per benchmark) "
-        "and one page per version (the decision that shipped it) into --out. Self-contained: no scripts, no "
-        "requests. Reads the local ledger, or GitHub Deployments with --github-repo ($GITHUB_TOKEN if set; a "
-        "public repository needs none).",
-        epilog=_epilog("page"),
-    )
-    page.add_argument("--out", required=True, metavar="DIR", help="folder to write the pages into (created)")
-    page.add_argument("--github-repo", metavar="OWNER/NAME", help="read GitHub Deployments instead of the ledger file")
-    page.add_argument(
-        "--repo-url",
-        metavar="URL",
-        help="web URL of the repository, for commit links (default: from GITHUB_* or Netlify's REPOSITORY_URL)",
-    )
-    page.add_argument("--title", help="the page's heading (default: the model's name)")
+    _add_page(sub, [base, ledger])
     rollback = sub.add_parser(
         "rollback",
         parents=[base, ledger, netlify],
@@ -210,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog("demo"),
     )
     demo.add_argument("--examples", help="examples folder (default: ./examples, else the copy inside the package)")
+    demo.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="leave the demo's ledger and config in DIR and write its versions page to DIR/versions",
+    )
     sub.add_parser(
         "action",
         help="run as the GitHub Action (what action.yml calls)",

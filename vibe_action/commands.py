@@ -56,7 +56,7 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
     if args.command == "demo":
         from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
 
-        return run_demo(_examples_folder(args.examples), out)
+        return run_demo(_examples_folder(args.examples), out, Path(args.keep) if args.keep else None)
     if args.command == "init":
         from vibe_action.init import run_init  # noqa: PLC0415 — only this command scans the repository
 

@@ -38,7 +38,14 @@ class Step:
     command: tuple[str, ...] = ()
 
 
-def load_scenario(examples: Path) -> tuple[Path, list[Step]]:
+@dataclass(frozen=True)
+class Scenario:
+    config: Path
+    steps: list[Step]
+    versions: str | None  # a branch prefix: the demo turns lasting versions on, with a local `origin`
+
+
+def load_scenario(examples: Path) -> Scenario:
     path = examples / "demo" / "scenario.yaml"
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
@@ -57,7 +64,7 @@ def load_scenario(examples: Path) -> tuple[Path, list[Step]]:
                 tuple(raw.get("command") or ()),
             )
         )
-    return examples / data.get("config", "config/deploy.yaml"), steps
+    return Scenario(examples / data.get("config", "config/deploy.yaml"), steps, data.get("versions"))
 
 
 def _gate_env(netlify: HookReceiver) -> dict[str, str]:
@@ -97,8 +104,10 @@ def label(decision: dict[str, Any]) -> str:
     return "report-only" if decision["report_only"] else str(decision["decision"])
 
 
-def run_demo(examples: Path, out: TextIO) -> int:
-    config, steps = load_scenario(examples)
+def run_demo(examples: Path, out: TextIO, keep: Path | None = None) -> int:
+    """Replay the scenario; with `keep`, leave the ledger, the config and the versions page there."""
+    scenario = load_scenario(examples)
+    steps = scenario.steps
     workdir = Path(tempfile.mkdtemp(prefix="vibe-gate-demo-"))
     mismatches = 0
     try:
@@ -106,7 +115,12 @@ def run_demo(examples: Path, out: TextIO) -> int:
         repo.mkdir()
         _git(repo, "init", "-q")
         (repo / "config").mkdir()
-        shutil.copy(config, repo / "config" / "deploy.yaml")
+        config_text = scenario.config.read_text("utf-8")
+        if scenario.versions:  # lasting version branches, pushed to a local bare `origin`
+            config_text += f"\nversions:\n  branch_prefix: {scenario.versions}\n"
+            _git(workdir, "init", "-q", "--bare", "origin.git")
+            _git(repo, "remote", "add", "origin", str(workdir / "origin.git"))
+        (repo / "config" / "deploy.yaml").write_text(config_text, "utf-8")
         with HookReceiver() as receiver:
             print(
                 f"demo repository: {repo}\nbuild-hook receiver: http://127.0.0.1:…/build_hooks/*** "
@@ -132,6 +146,8 @@ def run_demo(examples: Path, out: TextIO) -> int:
                 check=False,
             )
             print("\nvibe-gate history:\n" + history.stdout, file=out)
+            if keep is not None:
+                mismatches += _keep(repo, keep, receiver, out)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if mismatches:
@@ -139,6 +155,27 @@ def run_demo(examples: Path, out: TextIO) -> int:
         return 1
     print("demo OK: every step reached its expected verdict", file=out)
     return 0
+
+
+def _keep(repo: Path, keep: Path, receiver: HookReceiver, out: TextIO) -> int:
+    """Copy the ledger and config out of the temporary repository and build the versions page from them."""
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy(repo / ".vibe-deploy-gate" / "ledger.jsonl", keep / "ledger.jsonl")
+    shutil.copy(repo / "config" / "deploy.yaml", keep / "deploy.yaml")
+    command = [
+        "page", "--workspace", str(keep), "--ledger", "ledger.jsonl", "--config", "deploy.yaml",
+        "--out", str(keep / "versions"),
+    ]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", *command],
+        env=_gate_env(receiver),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print((done.stdout + done.stderr).rstrip(), file=out)
+    print(f"rebuild it with: vibe-gate {' '.join(command)}\n", file=out)
+    return 0 if done.returncode == 0 else 1
 
 
 def _run_command(repo: Path, receiver: HookReceiver, number: int, total: int, step: Step, out: TextIO) -> int:

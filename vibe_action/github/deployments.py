@@ -96,15 +96,18 @@ class GitHubLedger:
         self._listed: dict[str, list[Deployment]] = {}  # environment -> the last listing read
         self._statuses: dict[int, tuple[str, str | None, str]] = {}  # statuses read and not written since
 
-    def recent(self, environment: str, live: int) -> list[Record]:
+    def recent(self, environment: str, live: int, skip: str = "") -> list[Record]:
         """The records behind a chart of the last `live` versions, reusing the listing and the statuses this
-        run read already (a chart is drawn after the decision: what is new since is the candidate itself)."""
+        run read already (a chart is drawn after the decision: what is new since is the candidate itself, and
+        `skip` is its record)."""
         listing = self._listed.get(environment)
         if listing is None:
-            return self.records(environment, None, live)
+            return [r for r in self.records(environment, None, live) if r.id != skip]
         records: list[Record] = []
         found_live = 0
         for deployment in listing:
+            if str(deployment.id) == skip:
+                continue
             record = self._record(deployment, with_status=found_live < live)
             found_live += record.status in LIVE_STATUSES
             records.append(record)

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 SITE_ID = "demo-site"
+SITE_NAME = "vibe-demo"
 TOKEN = "demo-netlify-token"  # noqa: S105 — the demo's local stand-in, not a credential
 
 
@@ -78,6 +79,8 @@ class HookReceiver:
             ident = f"{len(self.deploys) + 1:04d}demo{len(self.posts):04d}"
             sha = str(json.loads(body or b"{}").get("sha", ""))
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            branch = query.get("trigger_branch", ["main"])[0]  # another branch: a branch deploy, not published
+            production = branch == "main"
             self.deploys.insert(
                 0,
                 {
@@ -85,15 +88,16 @@ class HookReceiver:
                     "state": "ready",
                     "title": query.get("trigger_title", [""])[0],
                     "commit_ref": sha,
-                    "branch": "main",
-                    "context": "production",
+                    "branch": branch,
+                    "context": "production" if production else "branch-deploy",
                     "created_at": now,
-                    "published_at": now,
+                    "published_at": now if production else None,
                     "locked": False,
-                    "deploy_ssl_url": f"https://{ident}--vibe-demo.netlify.app",
+                    "deploy_ssl_url": f"https://{ident}--{SITE_NAME}.netlify.app",
                 },
             )
-            self.published = ident
+            if production:
+                self.published = ident
         return 200
 
     def api(self, method: str, raw_path: str, authorization: str) -> tuple[int, Any]:
@@ -105,7 +109,7 @@ class HookReceiver:
             site = f"/sites/{SITE_ID}"
             by_id = {d["id"]: d for d in self.deploys}
             if method == "GET" and path == site:
-                return 200, {"id": SITE_ID, "published_deploy": by_id.get(self.published or "")}
+                return 200, {"id": SITE_ID, "name": SITE_NAME, "published_deploy": by_id.get(self.published or "")}
             if method == "GET" and path == f"{site}/deploys":
                 return 200, self.deploys
             parts = path.split("/")
