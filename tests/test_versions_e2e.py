@@ -225,3 +225,22 @@ def test_page_into_an_unwritable_folder_is_invalid_input(workspace: Workspace, t
     assert done.code == 2
     assert "cannot write the pages there" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_version_builds_are_counted_at_their_price(workspace: Workspace, netlify: FakeNetlify, origin: Path) -> None:
+    quota = "monthly_credits: 60\n  credits_per_deploy: 15"
+    priced = VERSIONS.replace("monthly_deploys: 20\n  reserve: 2", quota) + "  credits_per_build: 15\n"
+    deploy(workspace, netlify, 74.4, priced)
+    _, data = deploy(workspace, netlify, 78.0, priced)
+    assert data["quota"]["line"].startswith("1/4 deploys used this month (30/60 credits)")  # before this deploy
+    assert "; 1 version branch build (15 credits)" in data["quota"]["line"]
+    workspace.write(RESULTS, native(82.0))
+    workspace.commit("aime25 82")
+    blocked = workspace.run("--json", env=env(netlify))
+    assert blocked.code == 1, blocked.json["quota"]  # 2 deploys and 2 branch builds: 60 of 60 credits
+    assert blocked.json["reasons"][0].startswith("quota used up: 2/4 deploys used this month (60/60 credits)")
+    free = VERSIONS.replace("monthly_deploys: 20\n  reserve: 2", quota)
+    workspace.write("config/deploy.yaml", free)
+    workspace.commit("branch builds are free")
+    assert workspace.run(env=env(netlify)).code == 0
+    assert len(remote_branches(origin)) == 3

@@ -18,7 +18,13 @@ from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
-from vibe_action.ledger.versions import BRANCH_KEY, VERSION_KEY, next_number
+from vibe_action.ledger.versions import (
+    BRANCH_KEY,
+    BUILDS_COUNT_KEY,
+    VERSION_KEY,
+    next_number,
+    version_builds_in_month,
+)
 from vibe_action.netlify.deploy import Services, Trigger, carry_out, check_trigger
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
@@ -121,6 +127,7 @@ def decide_from(inputs: Inputs, request: RunRequest, records: list[Record], envi
         branch=request.branch,
         event=request.event,
         deploys_this_month=deploys_in_month(records, request.now),
+        version_builds_this_month=version_builds_in_month(records, request.now.strftime("%Y-%m")),
         deployed_shas=deployed_shas(records, environment),
         dry_run=request.dry_run,
         environment=environment,
@@ -172,7 +179,13 @@ def snapshot_record(
     lasting versions on, it carries the number it will have if it goes live, and that version's branch."""
     model = inputs.results.model
     versions = inputs.config.versions
-    numbered = {VERSION_KEY: number, BRANCH_KEY: versions.branch(number)} if versions.enabled and number else {}
+    numbered: dict[str, Any] = {}
+    if versions.enabled and number:
+        numbered = {
+            VERSION_KEY: number,
+            BRANCH_KEY: versions.branch(number),
+            BUILDS_COUNT_KEY: decision.quota.version_builds,
+        }
     return Record(
         sha=request.sha,
         branch=request.branch,

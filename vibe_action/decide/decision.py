@@ -97,17 +97,33 @@ class QuotaState:
     limit: int | None
     reserve: int = 0
     credits_per_deploy: int | None = None
+    version_builds: int = 0  # lasting version branch builds this month, counted apart
+    credits_per_build: int = 0
+
+    @property
+    def spent(self) -> int:
+        """Deploys used, with the version builds' credits turned into deploys when the quota is in credits."""
+        if not self.credits_per_deploy or not self.version_builds or not self.credits_per_build:
+            return self.used
+        extra = self.version_builds * self.credits_per_build
+        return self.used + -(-extra // self.credits_per_deploy)  # rounded up: never overspend
 
     def line(self) -> str:
+        builds = ""
+        if self.version_builds:
+            cost = self.version_builds * self.credits_per_build
+            builds = f"; {self.version_builds} version branch build{'s' if self.version_builds != 1 else ''}"
+            builds += f" ({cost} credits)" if self.credits_per_build else " (0 credits)"
         if self.limit is None:
-            return f"{self.used} {'deploy' if self.used == 1 else 'deploys'} this month (no quota set)"
+            return f"{self.used} {'deploy' if self.used == 1 else 'deploys'} this month (no quota set){builds}"
         text = f"{self.used}/{self.limit} deploys used this month"
         if self.credits_per_deploy:
             per = self.credits_per_deploy
-            text += f" ({self.used * per}/{self.limit * per} credits)"
+            spent = self.used * per + self.version_builds * self.credits_per_build
+            text += f" ({spent}/{self.limit * per} credits)"
         if self.reserve:
             text += f", {self.reserve} kept for hotfixes"
-        return text
+        return text + builds
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +131,8 @@ class QuotaState:
             "limit": self.limit,
             "reserve": self.reserve,
             "credits_per_deploy": self.credits_per_deploy,
+            "version_builds": self.version_builds,
+            "credits_per_build": self.credits_per_build,
             "line": self.line(),
         }
 

@@ -46,6 +46,7 @@ class Context:
     branch: str
     event: str = "push"
     deploys_this_month: int = 0
+    version_builds_this_month: int = 0  # lasting version branch builds (priced by versions.credits_per_build)
     deployed_shas: frozenset[str] = field(default_factory=frozenset)
     dry_run: bool = False
     environment: str | None = None
@@ -133,7 +134,7 @@ def _verdict(
     if deploys_here and quota.limit is not None:
         assert branch_rule is not None  # noqa: S101 — narrowed by deploys_here
         allowed = quota.limit if branch_rule.use_reserve else quota.limit - quota.reserve
-        if quota.used >= allowed:
+        if quota.spent >= allowed:
             kept = (
                 ""
                 if branch_rule.use_reserve or not quota.reserve
@@ -151,6 +152,8 @@ def _quota_state(config: Config, context: Context) -> QuotaState:
         limit=config.quota.limit,
         reserve=config.quota.reserve,
         credits_per_deploy=per,
+        version_builds=context.version_builds_this_month if config.versions.enabled else 0,
+        credits_per_build=config.versions.credits_per_build,
     )
 
 

@@ -24,12 +24,22 @@ from github.Repository import Repository
 from vibe_action.errors import ExternalError
 from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe
 from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
-from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, FAILED_PREFIX, VERSION_KEY
+from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, BUILDS_COUNT_KEY, FAILED_PREFIX, VERSION_KEY
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
 # record.extra fields kept in the payload
-PAYLOAD_EXTRA = ("month", COUNT_KEY, "benchmarks", "title", "report", "rebuilt", VERSION_KEY, BRANCH_KEY)
+PAYLOAD_EXTRA = (
+    "month",
+    COUNT_KEY,
+    "benchmarks",
+    "title",
+    "report",
+    "rebuilt",
+    VERSION_KEY,
+    BRANCH_KEY,
+    BUILDS_COUNT_KEY,
+)
 PAGE_SIZE = 100
 DESCRIPTION_LIMIT = 140
 # GitHub deployment status state -> ledger status. `inactive` is a success that a newer one replaced.
@@ -70,9 +80,10 @@ def _typed_extra(data: dict[str, Any]) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     if isinstance(data.get("month"), str):
         kept["month"] = data["month"]
-    count = data.get(COUNT_KEY)
-    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
-        kept[COUNT_KEY] = count
+    for key in (COUNT_KEY, BUILDS_COUNT_KEY):
+        count = data.get(key)
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            kept[key] = count
     if isinstance(data.get("benchmarks"), dict):
         kept["benchmarks"] = data["benchmarks"]
     for key in ("title", "fired_at", BRANCH_KEY):

@@ -26,6 +26,7 @@ VERSION_KEY = "version"  # record.extra: the number the run gave the version (ke
 BRANCH_KEY = "version_branch"  # record.extra: the lasting branch `<prefix>vN`
 URL_KEY = "version_url"  # record.extra: the lasting URL, when the run knew the site's name
 BUILD_KEY = "version_build"  # record.extra: started | failed (the branch build's outcome, local ledger)
+BUILDS_COUNT_KEY = "month_version_builds_before"  # record.extra: the month's branch builds before this run
 FAILED_PREFIX = "lasting version failed: "  # starts the ledger message then, so GitHub's status tells it too
 
 
@@ -114,6 +115,23 @@ def next_number(records: Iterable[Record], environment: str) -> int:
         if r.environment == environment and r.decision != "rollback" and r.status in {*NUMBERED_STATUSES, "unknown"}
     )
     return max([derived, *(n for n in stored if n is not None)]) + 1
+
+
+def version_builds_in_month(records: Iterable[Record], month: str) -> int:
+    """Lasting branch builds started in `month` (YYYY-MM): versions of that month that went live with a
+    branch whose build did not fail (GitHub's ledger tells a failed one by its status description). Like the
+    deploy count, read newest first until a record that carries the month's count before it (ledgers read
+    from the end return only that far)."""
+    total = 0
+    for record in reversed(list(records)):
+        if record.month != month or record.decision == "rollback":
+            continue
+        built = isinstance(record.extra.get(BRANCH_KEY), str) and record.extra.get(BUILD_KEY) != "failed"
+        total += record.status in NUMBERED_STATUSES and built
+        before = record.extra.get(BUILDS_COUNT_KEY)
+        if record.extra.get("month") == month and isinstance(before, int) and not isinstance(before, bool):
+            return total + before
+    return total
 
 
 def site_of(url: str | None) -> str | None:
