@@ -41,6 +41,7 @@ from vibe_action.inputs.config import parse_config  # noqa: E402
 from vibe_action.inputs.results import Benchmark, Results, Source, load_results  # noqa: E402
 from vibe_action.ledger.local import LocalLedger  # noqa: E402
 from vibe_action.ledger.records import Record  # noqa: E402
+from vibe_action.page.publish import build_site  # noqa: E402
 
 SIX = ["aime25", "hmmt25", "livecodebench_v6", "gpqa", "math500", "aime24"]
 
@@ -348,6 +349,35 @@ def bench_action(seeded_this_month: int, with_counts: bool = True, past: int = 0
         )
 
 
+def bench_page(count: int = 1000) -> str:
+    """The versions page for a long history: render time, size, and the peak memory it adds."""
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    records = [
+        Record(
+            sha=f"{i:040x}",
+            branch="main",
+            time=(start + timedelta(hours=12 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            status="success" if i == count - 1 else ("failure" if i % 17 == 0 else "superseded"),
+            scores={"aime25": 70 + i * 0.01, "hmmt25": 50 + (i % 9) * 0.1, "livecodebench_v6": 51.0},
+            id=str(i),
+            deploy_url=f"https://d{i}--vibe-demo.netlify.app",
+            extra={"version_branch": f"versions/v{i}"} if i > count // 2 else {},
+        )
+        for i in range(count)
+    ]
+    tracemalloc.start()
+    started = time.perf_counter()
+    _, files = build_site(records, None, "production", start + timedelta(days=count), "https://github.com/o/r")
+    wall = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    index = len(files["index.html"].encode()) / 1024
+    return (
+        f"versions page, {count:,} deploys: {len(files)} pages in {wall:.2f} s, index.html {index:.0f} KiB, "
+        f"peak {peak:.0f} MiB while rendering"
+    )
+
+
 def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     print(bench_policy())
@@ -361,6 +391,7 @@ def main() -> int:
     for past in (1, 10_000):  # request counts stay flat as the history grows
         print(bench_action(0, past=past))
     print(bench_action(150, with_counts=False))
+    print(bench_page())
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"benchmark process peak RSS: {usage:.0f} MiB; python {sys.version.split()[0]} on {os.uname().machine}")
     return 0

@@ -4,7 +4,6 @@ and `command: rollback` takes a version number."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -52,7 +51,8 @@ def test_the_action_creates_the_version_branch_through_the_api(
     assert [p.query.get("trigger_branch") for p in netlify.hook_posts] == [None, "versions/v1"]
     (deployment,) = fake_github.deployments.values()
     payload = deployment["payload"]["vibe_deploy_gate"]
-    assert (payload["version"], payload["version_branch"]) == (1, "versions/v1")
+    assert (payload["version_number"], payload["version_branch"]) == (1, "versions/v1")
+    assert payload["version"] == 1  # the payload's own format version is not overwritten
     assert payload["report"][0]["name"] == "aime25"
     last = fake_github.statuses[deployment["id"]][-1]
     assert last["state"] == "success"
@@ -126,4 +126,5 @@ def test_command_rollback_to_a_version_number(workspace: Workspace, fake_github:
     created = [
         d for d in fake_github.deployments.values() if d["payload"]["vibe_deploy_gate"]["decision"] == "rollback"
     ]
-    assert json.dumps(created[0]["payload"]["vibe_deploy_gate"]["version"]) == "1"
+    payload = created[0]["payload"]["vibe_deploy_gate"]
+    assert (payload["version"], payload["version_number"]) == (1, 1)  # the payload format, and the version

@@ -49,7 +49,7 @@ def _history(netlify: FakeNetlify, now: datetime) -> list[dict[str, object]]:
         extra: dict[str, object] = {
             "month": when.strftime("%Y-%m"),
             "title": deploy["title"],
-            "version": number + (1 if failed else 0),
+            "version_number": number + (1 if failed else 0),
             "report": [
                 {"name": "aime25", "baseline": 70.0, "current": 70.0 + index * 0.25, "delta": index * 0.25,
                  "rules": ["floor ≥70 ✓", "<b>gain</b> ≥+2% ✓"], "passed": True},
@@ -74,7 +74,7 @@ def _history(netlify: FakeNetlify, now: datetime) -> list[dict[str, object]]:
         if index == 12:  # an earlier rollback to v5, superseded since
             lines.append({**lines[5], "id": "rb", "decision": "rollback", "status": "superseded",
                           "time": (when + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                          "extra": {"version": 5}, "reasons": ["rolled back to v5"]})  # fmt: skip
+                          "extra": {"version_number": 5}, "reasons": ["rolled back to v5"]})  # fmt: skip
     netlify.published_id = netlify.deploys[0]["id"]
     return lines
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Workspace, native
+from tests.fake_github import FakeGitHub
 from tests.fake_netlify import SITE_NAME, FakeNetlify
 from tests.test_netlify_e2e import FAST, RESULTS, env, no_secret
 
@@ -68,7 +69,7 @@ def test_a_confirmed_deploy_gets_a_lasting_branch_built_once(
     records = {r["id"]: r for r in workspace.ledger_lines()}  # the latest state of each record
     (v1,) = [r for r in records.values() if r["sha"] == first]
     assert v1["status"] == "success"
-    assert v1["extra"]["version"] == 1
+    assert v1["extra"]["version_number"] == 1
     assert v1["extra"]["version_url"] == lasting
     assert f"--{SITE_NAME}.netlify.app" in v1["deploy_url"]  # the permalink is kept too
     history = workspace.run("history", "--limit", "0")
@@ -244,3 +245,22 @@ def test_version_builds_are_counted_at_their_price(workspace: Workspace, netlify
     workspace.commit("branch builds are free")
     assert workspace.run(env=env(netlify)).code == 0
     assert len(remote_branches(origin)) == 3
+
+
+def test_the_page_from_github_deployments_of_a_public_repository_needs_no_token(
+    workspace: Workspace, fake_github: FakeGitHub
+) -> None:
+    for index in range(4):
+        fake_github.seed_deployment(f"{index + 1:040x}", {"aime25": 74.0 + index}, ["success", "inactive"])
+    out = workspace.path / "site"
+    done = workspace.run(
+        "page", "--github-repo", fake_github.repository, "--out", str(out), env={"GITHUB_API_URL": fake_github.url}
+    )
+    assert done.code == 0, done.stderr
+    assert "4 version(s) of production" in done.stdout
+    assert {s.token for s in fake_github.log} == {""}  # no token sent
+    assert len(fake_github.requests("GET", "/statuses")) == 4  # one listing, then each deployment's status
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "v1.html", "v2.html", "v3.html", "v4.html"]
+    bad = workspace.run("page", "--github-repo", "not a repo", "--out", str(out))
+    assert bad.code == 2
+    assert "give it as owner/name" in bad.stderr

@@ -67,9 +67,9 @@ def test_the_newest_production_deploy_is_kept_after_a_rollback() -> None:
 
 def test_lasting_urls_from_the_branch_and_the_site() -> None:
     records = [
-        rec(0, extra={"version": 1, "version_branch": "versions/v1"}),
-        rec(1, extra={"version": 2, "version_branch": "versions/v2", "version_build": "failed"}),
-        rec(2, "success", deploy_url=None, extra={"version": 3, "version_branch": "versions/v3"}),
+        rec(0, extra={"version_number": 1, "version_branch": "versions/v1"}),
+        rec(1, extra={"version_number": 2, "version_branch": "versions/v2", "version_build": "failed"}),
+        rec(2, "success", deploy_url=None, extra={"version_number": 3, "version_branch": "versions/v3"}),
     ]
     history = build_history(records, "production", NOW)
     links = [v.link for v in history.versions]
@@ -84,7 +84,7 @@ def test_lasting_urls_from_the_branch_and_the_site() -> None:
 
 
 def test_next_number_counts_stored_numbers_whose_status_was_not_read() -> None:
-    records = [rec(0, extra={"version": 7}), rec(1, "unknown", extra={"version": 8}), rec(2, "failure")]
+    records = [rec(0, extra={"version_number": 7}), rec(1, "unknown", extra={"version_number": 8}), rec(2, "failure")]
     assert next_number(records, "production") == 9
     assert next_number([], "production") == 1
     history = build_history(records, "production", NOW)

@@ -7,6 +7,8 @@ version it was created for.
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import quote
@@ -74,7 +76,7 @@ class GitPushBranches:
                 text=True,
                 timeout=GIT_TIMEOUT,
                 check=False,
-                env=None,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},  # never wait for a password on a CI runner
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ExternalError(f"git {args[0]} failed: {exc}") from None
@@ -98,5 +100,6 @@ class GitPushBranches:
 
 
 def _last_line(text: str) -> str:
+    """git's last message, without the credentials a remote URL may carry (`https://user:token@host`)."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "no message"
+    return re.sub(r"://[^/@\s]+@", "://***@", lines[-1][:300]) if lines else "no message"

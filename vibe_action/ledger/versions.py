@@ -22,7 +22,7 @@ from vibe_action.ledger.records import LIVE_STATUSES, Record
 
 NUMBERED_STATUSES = frozenset({*LIVE_STATUSES, "pruned"})  # went live at some point
 ATTEMPT_LABELS = {"failure": "failed", "unconfirmed": "unconfirmed", "in_progress": "deploying", "unknown": "unknown"}
-VERSION_KEY = "version"  # record.extra: the number the run gave the version (kept when a listing is partial)
+VERSION_KEY = "version_number"  # record.extra: the number the run gave the version (kept when a listing is partial)
 BRANCH_KEY = "version_branch"  # record.extra: the lasting branch `<prefix>vN`
 URL_KEY = "version_url"  # record.extra: the lasting URL, when the run knew the site's name
 BUILD_KEY = "version_build"  # record.extra: started | failed (the branch build's outcome, local ledger)
