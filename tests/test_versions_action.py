@@ -128,3 +128,12 @@ def test_command_rollback_to_a_version_number(workspace: Workspace, fake_github:
     ]
     payload = created[0]["payload"]["vibe_deploy_gate"]
     assert (payload["version"], payload["version_number"]) == (1, 1)  # the payload format, and the version
+
+
+def test_command_page_stays_inside_the_workspace(workspace: Workspace, fake_github: FakeGitHub) -> None:
+    inputs = {"INPUT_COMMAND": "page", "INPUT_OUT": "../outside"}
+    env = action_env(workspace, fake_github, fake_github.url, "workflow_dispatch", {}, "a" * 40, "main", inputs)
+    result = run_action(workspace, env)
+    assert result.code == 2
+    assert "input 'out' (../outside) leaves the workspace" in result.stdout
+    assert not (workspace.path.parent / "outside").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -264,3 +265,19 @@ def test_the_page_from_github_deployments_of_a_public_repository_needs_no_token(
     bad = workspace.run("page", "--github-repo", "not a repo", "--out", str(out))
     assert bad.code == 2
     assert "give it as owner/name" in bad.stderr
+
+
+def test_two_page_runs_into_one_folder_leave_whole_pages(workspace: Workspace, netlify: FakeNetlify) -> None:
+    for score in (74.4, 78.0, 80.0):
+        deploy(workspace, netlify, score, FAST)
+    out = workspace.path / "site"
+    command = [sys.executable, "-m", "vibe_action", "page", "--out", str(out)]
+    runs = [
+        subprocess.Popen(command, cwd=workspace.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "v1.html", "v2.html", "v3.html"]  # no leftovers
+    for page in out.iterdir():
+        assert page.read_text().rstrip().endswith("</html>")

@@ -275,7 +275,9 @@ def _page(run: ActionRun, repo: Repository) -> int:
     records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None, live=ALL_SNAPSHOTS)
     repo_url = f"{run.context.server_url}/{run.context.repository}" if run.context.server_url else None
     history, files = build_site(records, config, environment, run.now, repo_url)
-    out = run.workspace / settings.out
+    out = (run.workspace / settings.out).resolve()
+    if not out.is_relative_to(run.workspace.resolve()):
+        raise InputError(f"input 'out' ({settings.out[:100]}) leaves the workspace; give a folder inside it")
     write_site(out, files)
     text = f"wrote {len(files)} page(s) to {settings.out}: {len(history.numbered())} version(s) of {environment}"
     run.workflow.echo(text)

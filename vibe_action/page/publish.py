@@ -7,6 +7,7 @@ same way.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -30,13 +31,14 @@ def repository_url(env: Mapping[str, str]) -> str | None:
 
 
 def write_site(out: Path, files: Mapping[str, str]) -> int:
-    """Write each page through a temporary file and a rename: a reader never sees half a page."""
+    """Write each page through a temporary file of its own and a rename: a reader (or a second run writing
+    the same folder) never sees half a page."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
-            temporary = out / f".{name}.tmp"
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(out / name)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out, prefix=f".{name}.", delete=False) as tmp:
+                tmp.write(text)
+            Path(tmp.name).replace(out / name)
     except OSError as exc:
         raise InputError(f"{out}: cannot write the pages there ({exc.strerror or exc})") from None
     return len(files)
