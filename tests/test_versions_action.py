@@ -58,6 +58,8 @@ def test_the_action_creates_the_version_branch_through_the_api(
     assert last["state"] == "success"
     assert f"https://versions-v1--{SITE_NAME}.netlify.app" in last["description"]
     assert "--vibe-demo.netlify.app" in last["environment_url"]  # still the permalink
+    assert result.outputs["version-url"] == f"https://versions-v1--{SITE_NAME}.netlify.app"
+    assert f"Lasting URL: https://versions-v1--{SITE_NAME}.netlify.app" in result.summary
     second, _, result = _push(workspace, fake_github, netlify, 78.0)
     assert result.code == 0
     assert fake_github.refs["refs/heads/versions/v2"] == second

@@ -45,7 +45,7 @@ from vibe_action.redact import Secrets
 CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests it may cost)
 OUTPUT_NAMES = (
     "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
-    "deploy-url", "report",
+    "deploy-url", "version-url", "report",
 )  # fmt: skip
 
 
@@ -200,6 +200,7 @@ def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
         reason=decision.headline,
         **{"deployment-id": str(decision.outcome.get("record_id") or "")},
         **{"deploy-url": str(decision.outcome.get("deploy_url") or "")},
+        **{"version-url": str(decision.outcome.get("version_url") or "")},
     )
 
 

@@ -143,6 +143,8 @@ def markdown_report(decision: Decision) -> str:
     out += [f"\n> ⚠️ {_md(str(warning))}" for warning in decision.outcome.get("warnings") or ()]
     if decision.outcome.get("deploy_url"):
         out += ["", f"Snapshot: {decision.outcome['deploy_url']}"]
+    if decision.outcome.get("version_url"):
+        out += ["", f"Lasting URL: {decision.outcome['version_url']}"]
     return "\n".join(out) + "\n"
 
 
