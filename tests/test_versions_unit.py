@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from vibe_action.ledger.records import Record
 from vibe_action.ledger.versions import build_history, next_number, site_of
 from vibe_action.page.chart import Point, describe, mermaid_chart, mermaid_label, svg_chart
-from vibe_action.page.history import history_markdown, history_text, rows
+from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
 from vibe_action.page.site import PageOptions, render_site, safe_url
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -185,3 +185,12 @@ ALLOWED_TAGS = {
     "thead", "tbody", "tr", "th", "td", "code", "s", "figure", "figcaption", "svg", "desc", "line", "text",
     "polyline", "circle", "details", "summary", "ul", "li",
 }  # fmt: skip
+
+
+def test_the_summary_chart_labels_only_numbers_it_knows() -> None:
+    records = [rec(0), rec(1, extra={"version_number": 41}), rec(2, "success", extra={"version_number": 42})]
+    chart = summary_chart(build_history(records, "production", NOW), "aime25", 73.5, 70.0)
+    assert 'x-axis ["00aaaaa", "v41", "v42", "candidate"]' in chart  # the first has no stored number
+    assert "| v42 (live) | 72 |" in chart
+    assert "| candidate | 73.5 |" in chart
+    assert summary_chart(build_history([], "production", NOW), "aime25", None, None) == ""

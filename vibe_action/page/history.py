@@ -13,7 +13,7 @@ from datetime import datetime
 
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import VERSION_KEY, History, Link, Version, build_history
+from vibe_action.ledger.versions import VERSION_KEY, History, Link, Version, build_history, stored_number
 from vibe_action.page.chart import Point, fmt, mermaid_chart, mermaid_label
 from vibe_action.page.site import safe_url
 
@@ -142,10 +142,20 @@ def history_markdown(found: Sequence[Row], primary: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _chart_label(version: Version) -> str:
+    """vN when the run stored it; else the short sha: the summary reads only the newest statuses, so a number
+    counted from them would not be the version's real number."""
+    return version.name if stored_number(version.record) is not None else version.record.sha[:7]
+
+
 def summary_chart(history: History, primary: str, candidate: float | None, floor: float | None, last: int = 10) -> str:
     """The job summary's section: the primary score over the last versions, the candidate as the last point,
     as a Mermaid chart and as the same numbers in a table."""
-    points = [Point(v.name, v.record.scores[primary], v.live) for v in history.numbered() if primary in v.record.scores]
+    points = [
+        Point(_chart_label(v), v.record.scores[primary], v.live)
+        for v in history.numbered()
+        if primary in v.record.scores
+    ]
     points = points[-last:]
     if candidate is not None:
         points.append(Point("candidate", candidate))
