@@ -22,28 +22,33 @@ def netlify_push(
     workspace: Workspace, github: FakeGitHub, netlify: Any, head_sha: str | None = None
 ) -> tuple[str, dict[str, str], ActionResult]:
     """A push that deploys with Netlify access; the fake Netlify builds `head_sha` (default: the pushed commit)."""
-    from tests.fake_netlify import SITE_ID
-
     config = (workspace.path / "config/deploy.yaml").read_text()
     workspace.write("config/deploy.yaml", config + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n")
-    workspace.write(RESULTS, native(74.4))
-    sha = workspace.commit("results", branch="main")
+    return push_with_netlify(workspace, github, netlify, 74.4, head_sha=head_sha)
+
+
+def push_with_netlify(
+    workspace: Workspace,
+    github: FakeGitHub,
+    netlify: Any,
+    score: float,
+    inputs: dict[str, str] | None = None,
+    head_sha: str | None = None,
+) -> tuple[str, dict[str, str], ActionResult]:
+    """Commit results with `score` and run the action on the push with the hook, a Netlify token and site id."""
+    from tests.fake_netlify import SITE_ID
+
+    workspace.write(RESULTS, native(score))
+    sha = workspace.commit(f"aime25 {score}", branch="main")
     netlify.head_sha = head_sha or sha
-    inputs = {
+    given = {
         "INPUT_BUILD_HOOK_URL": netlify.hook_url,
         "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
         "INPUT_NETLIFY_SITE_ID": SITE_ID,
+        **(inputs or {}),
     }
-    env = action_env(
-        workspace,
-        github,
-        github.url,
-        "push",
-        push_payload(sha, "main", [RESULTS], github.repository),
-        sha,
-        "main",
-        inputs,
-    )
+    payload = push_payload(sha, "main", [RESULTS], github.repository)
+    env = action_env(workspace, github, github.url, "push", payload, sha, "main", given)
     env["VIBE_NETLIFY_API_URL"] = netlify.api_url
     return sha, env, run_action(workspace, env)
 

@@ -7,45 +7,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tests.actions_env import action_env, push_payload, run_action
-from tests.conftest import Workspace, native
+from tests.actions_env import action_env, run_action
+from tests.conftest import Workspace
 from tests.fake_github import FakeGitHub
-from tests.fake_netlify import SITE_ID, SITE_NAME
-from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
-from tests.test_action_e2e import RESULTS, no_secret
+from tests.fake_netlify import SITE_NAME
+from tests.test_action_e2e import no_secret, push_with_netlify
 
 VERSIONS = "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nversions:\n  branch_prefix: versions/\n"
-
-
-def _push(workspace: Workspace, github: FakeGitHub, netlify: Any, score: float, extra: dict[str, str] | None = None):
-    workspace.write(RESULTS, native(score))
-    sha = workspace.commit(f"aime25 {score}", branch="main")
-    netlify.head_sha = sha
-    inputs = {
-        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
-        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
-        "INPUT_NETLIFY_SITE_ID": SITE_ID,
-        **(extra or {}),
-    }
-    env = action_env(
-        workspace,
-        github,
-        github.url,
-        "push",
-        push_payload(sha, "main", [RESULTS], github.repository),
-        sha,
-        "main",
-        inputs,
-    )
-    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
-    return sha, env, run_action(workspace, env)
 
 
 def test_the_action_creates_the_version_branch_through_the_api(
     workspace: Workspace, fake_github: FakeGitHub, netlify: Any
 ) -> None:
     workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
-    first, _, result = _push(workspace, fake_github, netlify, 74.4)
+    first, _, result = push_with_netlify(workspace, fake_github, netlify, 74.4)
     assert result.code == 0, result.stdout + result.stderr
     assert fake_github.refs == {"refs/heads/versions/v1": first}
     assert [p.query.get("trigger_branch") for p in netlify.hook_posts] == [None, "versions/v1"]
@@ -60,7 +35,7 @@ def test_the_action_creates_the_version_branch_through_the_api(
     assert "--vibe-demo.netlify.app" in last["environment_url"]  # still the permalink
     assert result.outputs["version-url"] == f"https://versions-v1--{SITE_NAME}.netlify.app"
     assert f"Lasting URL: https://versions-v1--{SITE_NAME}.netlify.app" in result.summary
-    second, _, result = _push(workspace, fake_github, netlify, 78.0)
+    second, _, result = push_with_netlify(workspace, fake_github, netlify, 78.0)
     assert result.code == 0
     assert fake_github.refs["refs/heads/versions/v2"] == second
     assert "```mermaid\nxychart-beta" in result.summary
@@ -74,12 +49,12 @@ def test_a_branch_that_exists_elsewhere_or_a_missing_permission_is_a_warning(
 ) -> None:
     workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
     fake_github.refs["refs/heads/versions/v1"] = "f" * 40
-    _, _, result = _push(workspace, fake_github, netlify, 74.4)
+    _, _, result = push_with_netlify(workspace, fake_github, netlify, 74.4)
     assert result.code == 0  # the production deploy stands
     assert "exists at fffffff" in result.stdout
     assert len(netlify.hook_posts) == 1
     fake_github.forbidden.add("git")
-    _, _, result = _push(workspace, fake_github, netlify, 78.0)
+    _, _, result = push_with_netlify(workspace, fake_github, netlify, 78.0)
     assert result.code == 0
     assert "add `contents: write` to the job's permissions" in result.stdout
     assert fake_github.refs == {"refs/heads/versions/v1": "f" * 40}
@@ -119,8 +94,8 @@ def test_command_page_needs_out(workspace: Workspace, fake_github: FakeGitHub) -
 
 def test_command_rollback_to_a_version_number(workspace: Workspace, fake_github: FakeGitHub, netlify: Any) -> None:
     workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
-    first, env, _ = _push(workspace, fake_github, netlify, 74.4)
-    _push(workspace, fake_github, netlify, 78.0)
+    first, env, _ = push_with_netlify(workspace, fake_github, netlify, 74.4)
+    push_with_netlify(workspace, fake_github, netlify, 78.0)
     env = {**env, "INPUT_COMMAND": "rollback", "INPUT_TO": "v1"}
     result = run_action(workspace, env)
     assert result.code == 0, result.stdout

@@ -32,11 +32,11 @@ from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.globs import matches
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.ledger.records import ALL_SNAPSHOTS
 from vibe_action.ledger.versions import build_history
 from vibe_action.netlify import rollback
 from vibe_action.netlify.api import NetlifyClient, make_netlify
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
-from vibe_action.netlify.rollback import ALL_SNAPSHOTS
 from vibe_action.netlify.snapshot_report import snapshot_report
 from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
 from vibe_action.page.publish import build_site, write_site

@@ -339,7 +339,7 @@ def _github_records(args: argparse.Namespace, env: Mapping[str, str], environmen
     """Every snapshot in GitHub Deployments; a token from $GITHUB_TOKEN, none needed for a public repository."""
     from vibe_action.github.api import make_github  # noqa: PLC0415 — only this path talks to GitHub
     from vibe_action.github.deployments import GitHubLedger  # noqa: PLC0415
-    from vibe_action.netlify.rollback import ALL_SNAPSHOTS  # noqa: PLC0415
+    from vibe_action.ledger.records import ALL_SNAPSHOTS  # noqa: PLC0415
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.github_repo):
         raise InputError(f"--github-repo {args.github_repo[:80]!r}: give it as owner/name")

@@ -90,6 +90,9 @@ class Record:
         return self.time[:7]
 
 
+ALL_SNAPSHOTS = 1_000_000  # the `live` hint that asks for every snapshot listed, each with its status
+
+
 class Ledger(Protocol):
     """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
 

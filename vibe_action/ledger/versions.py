@@ -108,7 +108,7 @@ def next_number(records: Iterable[Record], environment: str) -> int:
     status the ledger did not read (`unknown`, GitHub reads only what a decision needs) counts with the number
     its run stored: a number is never given twice, at worst one is skipped."""
     listed = list(records)
-    derived = max((v.number or 0 for v in build_history(listed, environment, _EPOCH).versions), default=0)
+    derived = max((v.number or 0 for v in build_history(listed, environment, ANY_TIME).versions), default=0)
     stored = (
         stored_number(r)
         for r in listed
@@ -186,7 +186,7 @@ def build_history(
     return History(environment, tuple(versions), events)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+ANY_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)  # for questions whose answer does not depend on the clock
 
 
 def _numbers(attempts: Sequence[Record]) -> dict[int, int]:

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, Ledger, Outcome, Record, deploys_in_month
-from vibe_action.ledger.versions import NUMBERED_STATUSES, VERSION_KEY, build_history
+from vibe_action.ledger.records import (
+    ALL_SNAPSHOTS,
+    COUNT_KEY,
+    LIVE_STATUSES,
+    Ledger,
+    Outcome,
+    Record,
+    deploys_in_month,
+)
+from vibe_action.ledger.versions import ANY_TIME, NUMBERED_STATUSES, VERSION_KEY, build_history
 from vibe_action.netlify.confirm import confirm
 from vibe_action.netlify.deploy import Services, Trigger, start_build
 from vibe_action.netlify.models import ACCESS_NAMES
@@ -27,8 +35,6 @@ if TYPE_CHECKING:  # the client is passed in; importing it would load requests f
     from vibe_action.netlify.api import NetlifyClient
 
 VERSION_NAME = re.compile(r"v(\d{1,9})")
-ALL_SNAPSHOTS = 1_000_000  # the `live` hint: every snapshot the ledger lists, with its status
-_ANY_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)  # finding a version does not depend on the clock
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ def rollback_target(records: list[Record], environment: str, to: str) -> tuple[R
         if target is None:
             raise InputError("there is no earlier deployed snapshot to roll back to; 'vibe-gate history' lists them")
     elif named:
-        version = build_history(records, environment, _ANY_TIME).find(int(named.group(1)))
+        version = build_history(records, environment, ANY_TIME).find(int(named.group(1)))
         if version is None:
             raise InputError(f"there is no version {to} in the {environment} ledger; 'vibe-gate history' lists them")
         target = version.record

@@ -7,13 +7,12 @@ from datetime import datetime
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import Versions
-from vibe_action.ledger.records import Ledger
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.models import ACCESS_NAMES
 from vibe_action.netlify.snapshots import apply_prune, foreign_deploys, prune_plan
 from vibe_action.report import table
 
-ALL_SNAPSHOTS = 1_000_000  # the `live` hint: every snapshot in the (bounded) listing
 DOCTOR_WINDOW = 50
 STOP_ADVICE = (
     "These builds did not go through the gate: they burn build credits and can replace the version the gate "
