@@ -41,8 +41,11 @@ def push_payload(sha: str, branch: str, files: list[str], repository: str) -> di
     return payload
 
 
-def pr_payload(head_sha: str, base: str, repository: str, fork: bool = False, number: int = 7) -> dict[str, Any]:
-    """The real pull_request.0 payload for this head commit; a fork PR has another head repository."""
+def pr_payload(
+    head_sha: str, base: str, repository: str, fork: bool = False, number: int = 7, repo_is_fork: bool | None = None
+) -> dict[str, Any]:
+    """The real pull_request.0 payload for this head commit; a fork PR has another head repository.
+    `repo_is_fork`: `head.repo.fork` as GitHub sets it when the repository itself is a fork (default: `fork`)."""
     payload = event("pull_request.0")
     payload["number"] = number
     pr = payload["pull_request"]
@@ -53,7 +56,7 @@ def pr_payload(head_sha: str, base: str, repository: str, fork: bool = False, nu
     payload["repository"]["full_name"] = repository
     pr["base"]["repo"]["full_name"] = repository
     pr["head"]["repo"]["full_name"] = "someone-else/vibe-demo" if fork else repository
-    pr["head"]["repo"]["fork"] = fork
+    pr["head"]["repo"]["fork"] = fork if repo_is_fork is None else repo_is_fork
     return payload
 
 

@@ -348,6 +348,23 @@ def test_fork_pull_request_writes_nothing_and_reports_in_the_summary(
     assert hook_posts(hook_server) == 0
 
 
+def test_same_repository_pull_request_in_a_forked_repository_writes_its_check_run(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    # In a repository that is itself a fork, GitHub sets head.repo.fork on every PR (../shared/contracts/README.md).
+    workspace.write(RESULTS, native(77.5))
+    head = workspace.commit("same-repo change", branch="feature/x")
+    payload = pr_payload(head, "main", fake_github.repository, fork=False, repo_is_fork=True)
+    env = action_env(workspace, fake_github, fake_github.url, "pull_request", payload, "f" * 40, "7/merge")
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout + result.stderr
+    (run,) = fake_github.check_runs.values()
+    assert run["head_sha"] == head
+    assert "WOULD DEPLOY" in fake_github.comments[7][0]["body"]
+    assert "fork pull request" not in result.summary
+    assert hook_posts(hook_server) == 0
+
+
 def test_missing_checks_permission_degrades_without_failing(
     workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
 ) -> None:

@@ -86,6 +86,18 @@ def test_pull_request_context_uses_head_sha_and_base_branch(tmp_path: Path) -> N
     assert load_context(env_for(tmp_path, "pull_request", payload)).is_fork is True
 
 
+def test_fork_pull_requests_are_told_by_repository_identity(tmp_path: Path) -> None:
+    payload = event("pull_request.1")
+    pr = payload["pull_request"]
+    pr["head"]["repo"]["fork"] = True  # this repository is itself a fork: GitHub sets it on every PR's head repo
+    pr["head"]["repo"]["full_name"] = pr["base"]["repo"]["full_name"]
+    assert load_context(env_for(tmp_path, "pull_request", payload)).is_fork is False
+    pr["head"]["repo"]["full_name"] = pr["base"]["repo"]["full_name"].upper()  # GitHub names are case-insensitive
+    assert load_context(env_for(tmp_path, "pull_request", payload)).is_fork is False
+    pr["head"]["repo"] = None  # the fork was deleted
+    assert load_context(env_for(tmp_path, "pull_request", payload)).is_fork is True
+
+
 def test_unsupported_events_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="pull_request_target is refused"):
         load_context(env_for(tmp_path, "pull_request_target", event("pull_request.0")))

@@ -94,8 +94,15 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
         pr = payload.get("pull_request") or {}
         head = pr.get("head") or {}
         base = pr.get("base") or {}
+        # A fork PR is told by repository identity: the head repository is another one, or was deleted (null).
+        # `head.repo.fork` only says the head repository is itself a fork — in a forked repository that is
+        # true for every PR, same-repository ones included, so it is never read.
         head_repo = (head.get("repo") or {}).get("full_name")
-        base_repo = (payload.get("repository") or {}).get("full_name") or repository
+        base_repo = (
+            (base.get("repo") or {}).get("full_name")
+            or (payload.get("repository") or {}).get("full_name")
+            or repository
+        )
         if not head.get("sha") or not base.get("ref"):
             raise InputError("the pull_request payload has no head.sha or base.ref; cannot tell what to evaluate")
         return replace(
@@ -104,7 +111,7 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
             branch=str(base["ref"]),
             head_branch=str(head.get("ref") or ""),
             pr_number=int(payload.get("number") or pr.get("number") or 0),
-            is_fork=head_repo != base_repo or bool((head.get("repo") or {}).get("fork")),
+            is_fork=not head_repo or str(head_repo).lower() != str(base_repo).lower(),
         )
     if event in PUSH_LIKE:
         branch = _required(env, "GITHUB_REF_NAME")
