@@ -6,14 +6,38 @@ for the operation and have the declared type or enum, and `Authorization: Bearer
 does not conform is recorded in `violations` (tests assert it stays empty) and answered 400. The build-hook
 trigger (`POST /build_hooks/<id>`) is not in that description; it behaves as Netlify documents it: a 2xx with
 an empty body and no deploy id, `trigger_title` / `trigger_branch` in the query, the body passed to the build.
+
+The unpleasant parts of the real service are options, each with its source:
+- `repo`: the site is linked to that git repository. Every `push()` starts a build, as Netlify's continuous
+  deployment does, and every build — push, hook or API — first runs the repository's `ignore` command from
+  netlify.toml with `sh -c` in a checkout of the commit built, with Netlify's build environment (`BRANCH`,
+  `HEAD`, `COMMIT_REF`, `CACHED_COMMIT_REF`, `CONTEXT`, `DEPLOY_ID`, `BUILD_ID`, and `INCOMING_HOOK_TITLE` (the
+  hook's name) / `INCOMING_HOOK_URL` / `INCOMING_HOOK_BODY` only for hook builds) [Netlify docs, "Build
+  environment variables", "Ignore builds"; the Doppler build plugin reads INCOMING_HOOK_TITLE as the hook's
+  name]. Exit 0 cancels: the deploy is still listed, `state: "error"`, `error_message: "Canceled build due to
+  no content change"`, `commit_ref` the commit [build logs in forem/forem#12108, dandi/dandi-archive#1083].
+- `listing_lag`: a new build's deploy is listed (and found by id) only that many seconds of `clock` after it
+  was created: a hook answers before its deploy exists [../shared/contracts/README.md: "its deploy may not be
+  listed yet when the hook answers"].
+- `HookFault(502, starts_build=True)`: the edge answers 5xx after the origin started the build.
+- `rate_limited(seconds)`: a 429 as Netlify sends it, with `X-RateLimit-Limit/Remaining/Reset` (epoch
+  seconds) and no `Retry-After` [Netlify docs, "Get started with the API" → Rate limiting].
+- A locked published deploy stays published: later builds are built, not published [Netlify docs, "Manage
+  deploys" → Lock a deploy / Stop auto publishing]; `POST /deploys/{id}/unlock` lifts it.
+- `retention_days`: old deploys are deleted, but not the published one, the newest production deploy or the
+  newest deploy of each branch [Netlify docs, "Deploy retention"].
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -26,6 +50,36 @@ CONTRACT = Path(__file__).parent / "contracts" / "netlify-api-subset.json"
 TOKEN = "nfp_fakeNetlifyToken000000000000000000"
 SITE_ID = "3970e0fe-8564-4903-9a55-c5f8de49fb8b"
 SITE_NAME = "vibe-demo"
+HOOK_NAME = "vibe-deploy-gate"  # the build hook's name in the Netlify UI: the hook build's INCOMING_HOOK_TITLE
+CANCELED = "Canceled build due to no content change"  # forem/forem#12108, dandi/dandi-archive#1083
+STAMP = "%Y-%m-%dT%H:%M:%S.000Z"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def rate_limited(reset_in: float, now: float | None = None) -> tuple[int, dict[str, str]]:
+    """An API fault as Netlify answers past its limit: 429 and X-RateLimit-* (epoch seconds), no Retry-After."""
+    reset = int((time.time() if now is None else now) + reset_in + 0.999)
+    return 429, {"X-RateLimit-Limit": "500", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+
+
+def ignore_command(text: str) -> str | None:
+    """`[build] ignore` of a netlify.toml: a basic ("…", JSON-like escapes), literal ('…') or multi-line
+    basic string. A small reader, because the suite also runs on Python 3.10, which has no tomllib."""
+    section = re.split(r"(?m)^\s*\[build\]\s*$", text, maxsplit=1)
+    if len(section) < 2:
+        return None
+    body = re.split(r"(?m)^\s*\[[\w.\-\"]+\]\s*$", section[1], maxsplit=1)[0]
+    multi = re.search(r'(?ms)^\s*ignore\s*=\s*"""\n?(.*?)"""', body)
+    if multi:
+        return multi.group(1).replace('\\"', '"').replace("\\\\", "\\")
+    basic = re.search(r'(?m)^\s*ignore\s*=\s*("(?:[^"\\]|\\.)*")\s*(#.*)?$', body)
+    if basic:
+        return str(json.loads(basic.group(1)))
+    literal = re.search(r"(?m)^\s*ignore\s*=\s*'([^']*)'", body)
+    return literal.group(1) if literal else None
 
 
 @cache
@@ -62,6 +116,7 @@ class HookFault:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     hang: float = 0.0  # seconds to wait before answering, after the build was started
+    starts_build: bool = False  # a 5xx answered after the build was started (the edge gave up on the origin)
 
 
 @dataclass
@@ -97,6 +152,12 @@ class FakeNetlify:
     expired: list[str] = field(default_factory=list)  # ids Netlify's retention deleted
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], datetime] = utc_now  # Netlify's clock: creation times, the listing lag, retention
+    listing_lag: float = 0.0  # seconds before a new build's deploy is listed or found by id
+    repo: Path | None = None  # the linked repository: pushes build, every build runs its `ignore` command
+    production_branch: str = "main"
+    ignore_runs: list[dict[str, str]] = field(default_factory=list)  # the environment of each `ignore` run
+    visible_at: dict[str, datetime] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers for tests
 
@@ -132,6 +193,19 @@ class FakeNetlify:
     def get(self, deploy_id: str) -> dict[str, Any]:
         return next(d for d in self.deploys if d["id"] == deploy_id)
 
+    def push(self, sha: str, branch: str = "main") -> dict[str, Any]:
+        """A push to the linked repository: Netlify builds it (its title is the commit's subject)."""
+        assert self.repo is not None, "push() needs a linked repository (repo=...)"
+        subject = subprocess.run(
+            ["git", "log", "-1", "--format=%s", sha], cwd=self.repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        with self.lock:
+            return self._build(subject, branch, commit=sha)
+
+    @property
+    def cancelled(self) -> list[dict[str, Any]]:
+        return [d for d in self.deploys if d["error_message"] == CANCELED]
+
     # ------------------------------------------------------------------ state
 
     def _new_deploy(
@@ -156,8 +230,8 @@ class FakeNetlify:
             "branch": branch,
             "context": context,
             "locked": locked,
-            "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "updated_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "created_at": created.strftime(STAMP),
+            "updated_at": created.strftime(STAMP),
             "published_at": None,
             "error_message": None,
             "deploy_url": f"http://{ident}--{SITE_NAME}.netlify.app",
@@ -167,14 +241,94 @@ class FakeNetlify:
         self.deploys.sort(key=lambda d: d["created_at"], reverse=True)
         return deploy
 
-    def _build(self, title: str, branch: str, body: bytes = b"") -> dict[str, Any]:
-        commit = self.head_sha
+    def _build(
+        self,
+        title: str,
+        branch: str,
+        body: bytes = b"",
+        *,
+        commit: str = "",
+        hook: bool = False,
+        hook_url: str = "",
+    ) -> dict[str, Any]:
+        """A new build's deploy; on a linked site, its `ignore` command runs first and may cancel it."""
+        commit = commit or self.head_sha or self._branch_head(branch)
         if self.exact_commit_recipe and body:
             commit = str(json.loads(body).get("sha") or commit)
-        context = "production" if branch == "main" else "branch-deploy"
-        deploy = self._new_deploy(title, commit, context, datetime.now(timezone.utc), "building", branch=branch)
-        self.polls[deploy["id"]] = 0
+        context = "production" if branch == self.production_branch else "branch-deploy"
+        created = self.clock()
+        deploy = self._new_deploy(title, commit, context, created, "building", branch=branch)
+        self.visible_at[deploy["id"]] = created + timedelta(seconds=self.listing_lag)
+        incoming = (
+            {"INCOMING_HOOK_TITLE": HOOK_NAME, "INCOMING_HOOK_URL": hook_url, "INCOMING_HOOK_BODY": body.decode()}
+            if hook
+            else {}
+        )
+        if self._ignored(deploy, incoming):
+            deploy.update(state="error", error_message=CANCELED)
+        else:
+            self.polls[deploy["id"]] = 0
         return deploy
+
+    def _branch_head(self, branch: str) -> str:
+        if self.repo is None:
+            return ""
+        done = subprocess.run(
+            ["git", "rev-parse", "-q", "--verify", f"refs/heads/{branch}"],
+            cwd=self.repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip()
+
+    def _ignored(self, deploy: dict[str, Any], incoming: dict[str, str]) -> bool:
+        """Run the commit's netlify.toml `ignore` command as Netlify does; exit 0 means cancel the build."""
+        if self.repo is None or not deploy["commit_ref"]:
+            return False
+        shown = subprocess.run(
+            ["git", "show", f"{deploy['commit_ref']}:netlify.toml"], cwd=self.repo, capture_output=True, check=False
+        )
+        command = ignore_command(shown.stdout.decode()) if shown.returncode == 0 else None
+        if command is None:
+            return False
+        cached = next(
+            (d["commit_ref"] for d in self.deploys if d["state"] == "ready" and d["branch"] == deploy["branch"]),
+            deploy["commit_ref"],
+        )
+        build_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "NETLIFY": "true",
+            "BRANCH": deploy["branch"],
+            "HEAD": deploy["branch"],
+            "COMMIT_REF": deploy["commit_ref"],
+            "CACHED_COMMIT_REF": cached,
+            "CONTEXT": deploy["context"],
+            "DEPLOY_ID": deploy["id"],
+            "BUILD_ID": f"b{deploy['id']}",
+            "SITE_ID": SITE_ID,
+            "SITE_NAME": SITE_NAME,
+            "PULL_REQUEST": "false",
+            **incoming,
+        }
+        self.ignore_runs.append(build_env)
+        with tempfile.TemporaryDirectory() as checkout:
+            subprocess.run(
+                ["git", "worktree", "add", "-q", "--detach", checkout, deploy["commit_ref"]],
+                cwd=self.repo,
+                capture_output=True,
+                check=True,
+            )
+            try:
+                ran = subprocess.run(
+                    ["sh", "-c", command], cwd=checkout, env={**build_env, "HOME": checkout}, check=False, timeout=60
+                )
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", checkout], cwd=self.repo, check=False)
+        return ran.returncode == 0
+
+    def _visible(self, deploy: dict[str, Any]) -> bool:
+        return self.clock() >= self.visible_at.get(deploy["id"], deploy_time(deploy))
 
     def expire(self) -> None:
         """Netlify's retention job: delete what is past `retention_days` and not kept for a reason."""
@@ -186,10 +340,9 @@ class FakeNetlify:
             kept.add(production[0]["id"])  # newest first
         for branch in {d["branch"] for d in self.deploys}:
             kept.add(next(d["id"] for d in self.deploys if d["branch"] == branch))
-        limit = datetime.now(timezone.utc) - timedelta(days=self.retention_days)
+        limit = self.clock() - timedelta(days=self.retention_days)
         for deploy in list(self.deploys):
-            created = datetime.strptime(deploy["created_at"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
-            if created < limit and deploy["id"] not in kept:
+            if deploy_time(deploy) < limit and deploy["id"] not in kept:
                 self.deploys.remove(deploy)
                 self.expired.append(deploy["id"])
 
@@ -251,17 +404,19 @@ class FakeNetlify:
         if request.path != f"/build_hooks/{self.hook_id}":
             return Response("Not Found", status=404)
         fault = self.hook_faults.pop(0) if self.hook_faults else HookFault()
-        if fault.status >= 300:
+        if fault.status >= 300 and not fault.starts_build:
             return Response("", status=fault.status, headers=fault.headers)
         with self.lock:
             self._build(
-                request.args.get("trigger_title", "Deploy from build hook"),
-                request.args.get("trigger_branch", "main"),
+                request.args.get("trigger_title", f"Deploy triggered by hook: {HOOK_NAME}"),
+                request.args.get("trigger_branch", self.production_branch),
                 request.get_data(),
+                hook=True,
+                hook_url=request.base_url,
             )
         if fault.hang:
             time.sleep(fault.hang)
-        return Response("", status=200)
+        return Response("", status=fault.status, headers=fault.headers)
 
     def _api(self, request: Request, path: str) -> Response:
         site = f"/sites/{SITE_ID}"
@@ -278,43 +433,56 @@ class FakeNetlify:
                 200,
             )
         if path == f"{site}/deploys" and request.method == "GET":
-            for deploy in self.deploys:
+            listed = [d for d in self.deploys if self._visible(d)]
+            for deploy in listed:
                 self._advance(deploy)
             per_page = int(request.args.get("per_page", 100))
             page = int(request.args.get("page", 1))
-            return _json(self.deploys[(page - 1) * per_page : page * per_page], 200)
+            return _json(listed[(page - 1) * per_page : page * per_page], 200)
+        match = re.fullmatch(rf"(?:{site})?/deploys/([^/]+)", path)
+        if match and request.method == "GET" and not path.startswith(site):  # getDeploy, without the site
+            found = [d for d in self.deploys if d["id"] == match.group(1) and self._visible(d)]
+            if found:
+                self._advance(found[0])
+            return _json(found[0], 200) if found else _json({"code": 404, "message": "Not Found"}, 404)
         match = re.fullmatch(rf"{site}/deploys/([^/]+)(/restore)?", path)
-        if match and any(d["id"] == match.group(1) for d in self.deploys):
+        if match and any(d["id"] == match.group(1) and self._visible(d) for d in self.deploys):
             deploy = self.get(match.group(1))
             if request.method == "GET":
                 self._advance(deploy)
                 return _json(deploy, 200)
             if request.method == "POST" and match.group(2):
                 self.published_id = deploy["id"]
-                deploy["published_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                deploy["published_at"] = self.clock().strftime(STAMP)
                 return _json(deploy, 200)
             if request.method == "DELETE":
                 if deploy["id"] == self.published_id:
                     return _json({"code": 422, "message": "Can't delete the published deploy"}, 422)
                 self.deploys.remove(deploy)
                 return Response(status=204)
-        match = re.fullmatch(r"/deploys/([^/]+)/lock", path)
+        match = re.fullmatch(r"/deploys/([^/]+)/(lock|unlock)", path)
         if match and request.method == "POST" and any(d["id"] == match.group(1) for d in self.deploys):
-            self.get(match.group(1))["locked"] = True
+            self.get(match.group(1))["locked"] = match.group(2) == "lock"
             return _json(self.get(match.group(1)), 200)
         if path == f"{site}/builds" and request.method == "POST":
-            deploy = self._build(request.args.get("title", ""), request.args.get("branch", "main"))
+            # createSiteBuild: title, branch and clear_cache are query parameters (the Swagger description);
+            # an API build gets none of the INCOMING_HOOK_* variables.
+            deploy = self._build(request.args.get("title", ""), request.args.get("branch", self.production_branch))
             return _json(
                 {
                     "id": f"b{deploy['id']}",
                     "deploy_id": deploy["id"],
-                    "sha": self.head_sha,
+                    "sha": deploy["commit_ref"],
                     "done": False,
                     "created_at": deploy["created_at"],
                 },
                 200,
             )
         return _json({"code": 404, "message": "Not Found"}, 404)
+
+
+def deploy_time(deploy: dict[str, Any]) -> datetime:
+    return datetime.strptime(deploy["created_at"], STAMP).replace(tzinfo=timezone.utc)
 
 
 def _json(data: Any, status: int) -> Response:

@@ -126,7 +126,6 @@ def test_confirmation_polls_with_growing_intervals_within_the_budget(netlify: An
     with requests.Session() as session:
         result = confirm(
             client(netlify, session),
-            sha="x",
             title="Deploy from git",
             fired_at=NOW,
             budget=60,
@@ -145,7 +144,6 @@ def test_confirmation_reports_a_deploy_that_never_appeared(netlify: Any) -> None
     with requests.Session() as session:
         result = confirm(
             client(netlify, session),
-            sha="x",
             title="nothing like it",
             fired_at=NOW,
             budget=10,

@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.netlify.models import ACCESS_NAMES, API_URL_VARIABLE, DEFAULT_API_URL, Deploy
-from vibe_action.netlify.retry import retry_policy
+from vibe_action.netlify.retry import MAX_RETRY_AFTER, retry_policy
 from vibe_action.redact import Secrets
 
 TIMEOUT = (10.0, 30.0)
@@ -63,6 +63,13 @@ class NetlifyClient:
                 timeout=TIMEOUT,
                 allow_redirects=False,  # a redirect would carry the token to wherever it points
             )
+        except requests.exceptions.RetryError:
+            raise ExternalError(
+                f"Netlify API {method} {self._shown(path)}: rate limited, and the limit resets more than "
+                f"{MAX_RETRY_AFTER:g} s from now (X-RateLimit-Reset); nothing more was sent — run the gate again "
+                "in a few minutes (Netlify allows 500 API requests a minute)",
+                status=429,
+            ) from None
         except requests.exceptions.RequestException as exc:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)}: {type(exc).__name__} "

@@ -1,8 +1,15 @@
 """After the build starts: find the deploy it makes on Netlify, and wait for it to be ready or to fail.
 
-A build hook answers with no deploy id, so the deploy is found in the site's newest deploys by its title (the
-hook's `trigger_title`) or by its commit and creation time. It is then polled with growing intervals within a
-time budget. The clock and the sleep are arguments, so tests run this without waiting.
+A build hook answers with no deploy id, so the deploy is found in the site's newest deploys. On a site linked to
+the repository Netlify also builds every push, and with the `ignore` recipe each of those is listed as a deploy of
+the same commit that ended in `error` ("Canceled build due to no content change"; forem/forem#12108,
+dandi/dandi-archive#1083). And the hook's own deploy may not be listed yet when the hook answers. So the deploy
+is the hook's only when it carries the hook's `trigger_title` (Netlify: "Build hooks", `trigger_title` sets the
+deploy's title), is not one of the deploys known before the POST (an earlier build of the same commit and title,
+e.g. a retry after a failed build) and was created after the POST (less the clock skew). A commit match alone
+is never enough. The deploy is then polled with growing intervals within a time budget; one not listed yet is
+looked for again until the budget ends. The clock and the sleep are arguments, so tests run this without
+waiting.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from vibe_action.errors import ExternalError
 from vibe_action.netlify.models import Deploy
 
 if TYPE_CHECKING:
@@ -24,6 +32,7 @@ MAX_INTERVAL = 30.0
 PROGRESS_EVERY = 5.0  # seconds between progress lines
 MAX_POLLS = 200  # a hard bound on requests, whatever the budget and interval
 CLOCK_SKEW = timedelta(minutes=2)  # the runner's clock and Netlify's may disagree a little
+LOOK_BACK = 20  # deploys read per look: the hook's own is among the newest
 
 
 @dataclass(frozen=True)
@@ -47,22 +56,31 @@ def parse_time(text: str) -> datetime | None:
         return None
 
 
-def _matches(deploy: Deploy, title: str, sha: str, fired_at: datetime) -> bool:
-    if deploy.title == title:
-        return True
+def is_hook_deploy(deploy: Deploy, title: str, fired_at: datetime, known: frozenset[str] = frozenset()) -> bool:
+    """The deploy a POST titled `title` at `fired_at` started: its title, new since the POST, not known before."""
+    if deploy.id in known or deploy.title != title:
+        return False
     created = parse_time(deploy.created_at)
-    return deploy.commit_ref == sha and created is not None and created >= fired_at - CLOCK_SKEW
+    return created is None or created >= fired_at - CLOCK_SKEW
+
+
+def known_deploys(client: NetlifyClient) -> frozenset[str]:
+    """The ids of the newest deploys before a POST: none of them can be the build it starts."""
+    try:
+        return frozenset(d.id for d in client.deploys(per_page=LOOK_BACK, max_pages=1))
+    except ExternalError:
+        return frozenset()  # the title and the time still tell; this only rules out earlier look-alikes
 
 
 def confirm(
     client: NetlifyClient,
     *,
-    sha: str,
     title: str,
     fired_at: datetime,
     budget: float,
     first_interval: float,
     deploy_id: str | None = None,
+    known: frozenset[str] = frozenset(),
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[str], None] = lambda _text: None,
@@ -74,9 +92,8 @@ def confirm(
     deploy: Deploy | None = None
     for _ in range(MAX_POLLS):
         if deploy_id is None:
-            deploy = next(
-                (d for d in client.deploys(per_page=20, max_pages=1) if _matches(d, title, sha, fired_at)), None
-            )
+            listed = client.deploys(per_page=LOOK_BACK, max_pages=1)
+            deploy = next((d for d in listed if is_hook_deploy(d, title, fired_at, known)), None)
             deploy_id = deploy.id if deploy else None
         else:
             deploy = client.deploy(deploy_id)

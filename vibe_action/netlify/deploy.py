@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the clients are passed in; importing them would load reques
     import requests
 
     from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.confirm import Confirmation, confirm
+from vibe_action.netlify.confirm import Confirmation, confirm, known_deploys
 from vibe_action.netlify.versions import BranchMaker, lasting_build, lasting_outcome
 from vibe_action.redact import Secrets
 
@@ -147,10 +147,11 @@ def carry_out(
         if not decision.should_fire:
             _finish(ledger, started, Outcome("cancelled", "a newer snapshot went live before this one fired"))
             return decision
+    known = _known_before(trigger, fresh, services)
     fired_at = services.wall_clock()
     try:
         result = start_build(trigger, services)
-        confirmation = _confirm(result, record.sha, trigger, fired_at, services)
+        confirmation = _confirm(result, trigger, fired_at, services, known)
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
         with deferred():
@@ -257,13 +258,21 @@ def start_build(
         branch=branch,
         body=body,
         timeout=(CONNECT_TIMEOUT, trigger.read_timeout),
-        on_wait=lambda seconds: services.progress(f"build hook: Netlify asks to try again; waiting {seconds:.0f} s"),
+        on_wait=lambda seconds: services.progress(f"build hook: not sent or refused; trying again in {seconds:.0f} s"),
     )
     return Started(fired.state, fired.message, None, fired.status_code)
 
 
+def _known_before(trigger: Trigger, fresh: list[Record], services: Services) -> frozenset[str]:
+    """Deploys the hook's build cannot be: those listed before the POST and those the ledger already holds."""
+    if services.netlify is None or trigger.kind != "hook":
+        return frozenset()
+    recorded = {r.deploy_id for r in fresh if r.deploy_id}
+    return known_deploys(services.netlify) | recorded
+
+
 def _confirm(
-    result: Started, sha: str, trigger: Trigger, fired_at: datetime, services: Services
+    result: Started, trigger: Trigger, fired_at: datetime, services: Services, known: frozenset[str]
 ) -> Confirmation | None:
     """With API access: find the deploy (also after an unknown outcome) and wait for it within the budget."""
     if services.netlify is None or result.state in ("rejected", "unreachable"):
@@ -276,9 +285,9 @@ def _confirm(
     try:
         return confirm(
             services.netlify,
-            sha=sha,
             title=trigger.title,
             fired_at=fired_at,
+            known=known,
             budget=budget,
             first_interval=trigger.poll_interval,
             deploy_id=result.deploy_id,

@@ -3,11 +3,15 @@
 A build hook is a secret URL; a POST starts a build of the site's branch. The answer carries no deploy id.
 Outcomes are told apart because they lead to different records:
 - `accepted` (2xx): the build was started; the snapshot is recorded as deployed;
-- `rejected` (any other status): the build was not started; recorded as failed, exit 3;
+- `rejected` (a 3xx or 4xx): the build was not started; recorded as failed, exit 3;
 - `unreachable`: the request never reached the server (connection refused, DNS, connect timeout); safe to
   run again;
-- `unknown`: the request was sent but no answer came (read timeout, dropped connection). The build may have
-  started, so it is recorded as `unconfirmed` (it counts against the quota and is not fired again).
+- `unknown`: the request was sent but no usable answer came (read timeout, dropped connection, or a 5xx: a
+  502/503/504 from Netlify's edge may follow a build the origin already started). The build may have started,
+  so with a token the gate looks for it, and without one it is recorded as `unconfirmed` (it counts against
+  the quota and is not fired again).
+
+Only what was certainly not acted on is sent again: a connection that never opened, and a 429 (refused).
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_pol
 from vibe_action.redact import Secrets
 
 HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
-# Answers that mean "not started, try again": rate limited, or Netlify's edge could not reach the builder.
-RETRY_STATUSES = (429, 502, 503, 504)
+# The one answer that means "not started, try again": rate limited. A 5xx after the request was sent may
+# follow a build that started (the edge timed out waiting for the origin), so it is never retried.
+RETRY_STATUSES = (429,)
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,12 @@ def _classify(response: requests.Response) -> HookResult:
         )
     if code in RETRY_STATUSES:
         return HookResult("rejected", f"build hook answered HTTP {code} after retries: {_explain(code)}", code)
+    if code >= 500:
+        return HookResult(
+            "unknown",
+            f"build hook answered HTTP {code} after the request was sent; the build may have started — not fired again",
+            code,
+        )
     return HookResult("rejected", f"build hook answered HTTP {code}: {_explain(code)}", code)
 
 
@@ -146,8 +157,6 @@ def _explain(code: int) -> str:
         return "the hook refused the request; check the hook URL secret"
     if code == 429:
         return "Netlify is rate limiting build hooks; the build was not started, run the gate again later"
-    if code >= 500:
-        return "Netlify failed to start the build; try again later"
     return "the build was not started"
 
 

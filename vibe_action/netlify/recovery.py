@@ -75,7 +75,7 @@ def _look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     title = str(record.extra.get("title") or "")
     fired = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     try:
-        found = confirm(netlify, sha=record.sha, title=title, fired_at=fired, budget=0, first_interval=0)
+        found = confirm(netlify, title=title, fired_at=fired, budget=0, first_interval=0)
     except ExternalError as exc:
         return Outcome("unconfirmed", f"{note}; Netlify could not be asked ({exc})")
     deploy = found.deploy

@@ -2,11 +2,15 @@
 
 What may be retried depends on whether a repeat can do harm, so callers say which methods and statuses are
 safe; everything else is common: failures to connect are always retried (nothing was sent), a read error is
-retried only where the caller allows it (an idempotent GET), and a `Retry-After` is honoured up to a cap.
+retried only where the caller allows it (an idempotent GET), and the wait a 429 asks for is honoured up to a
+cap. Netlify's API says it with `X-RateLimit-Reset` (epoch seconds), not `Retry-After` (Netlify docs, "Get
+started with the API" → Rate limiting: 500 requests a minute, `X-RateLimit-Limit/Remaining/Reset`); both are
+read, `Retry-After` first.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -35,6 +39,9 @@ class CappedRetry(Retry):
         renewed.on_wait = self.on_wait
         return renewed
 
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        return requested_wait(response)
+
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         if self.on_wait is not None:
             after = self.get_retry_after(response) if response is not None else None
@@ -60,14 +67,23 @@ class CappedRetry(Retry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
-def requested_wait(response: Any) -> float | None:
-    """The seconds an answer's `Retry-After` asks for (number or HTTP date), uncapped; None without one."""
-    header = response.headers.get("Retry-After") if response is not None else None
-    if not header:
+def requested_wait(response: Any, now: Callable[[], float] = time.time) -> float | None:
+    """The seconds an answer asks to wait, uncapped: its `Retry-After` (number or HTTP date), else on a 429 the
+    time until `X-RateLimit-Reset` (epoch seconds; a reset already past asks for no wait); None without either."""
+    if response is None:
+        return None
+    header = response.headers.get("Retry-After")
+    if header:
+        try:
+            return Retry().parse_retry_after(header)
+        except InvalidHeader:
+            return None
+    reset = response.headers.get("X-RateLimit-Reset")
+    if getattr(response, "status", getattr(response, "status_code", None)) != 429 or not reset:
         return None
     try:
-        return Retry().parse_retry_after(header)
-    except InvalidHeader:
+        return max(0.0, float(reset.strip()) - now())
+    except ValueError:
         return None
 
 

@@ -27,7 +27,7 @@ from vibe_action.ledger.records import (
     deploys_in_month,
 )
 from vibe_action.ledger.versions import ANY_TIME, NUMBERED_STATUSES, VERSION_KEY, build_history
-from vibe_action.netlify.confirm import confirm
+from vibe_action.netlify.confirm import confirm, known_deploys
 from vibe_action.netlify.deploy import Services, Trigger, start_build
 from vibe_action.netlify.models import ACCESS_NAMES
 
@@ -197,9 +197,10 @@ def _rebuild(
     if target.model:
         body["model"] = dict(target.model)
     title = f"rollback to {name}"
+    known = known_deploys(netlify) if netlify is not None else frozenset()  # an earlier rollback to it, too
     fired_at = services.wall_clock()
     result = start_build(rebuild.trigger, services, title=title, body=body)
-    if result.state != "accepted":
+    if result.state in ("rejected", "unreachable") or (result.state == "unknown" and netlify is None):
         status = "unconfirmed" if result.state == "unknown" else "failure"
         ledger.finish(started, Outcome(status, f"rebuilding {name} failed: {result.message}"))
         raise ExternalError(f"cannot roll back to {name}: it cannot be restored ({why}); {result.message}")
@@ -209,9 +210,9 @@ def _rebuild(
         return ledger.finish(started, Outcome("success", message))
     confirmation = confirm(
         netlify,
-        sha=target.sha,
         title=title,
         fired_at=fired_at,
+        known=known,
         budget=rebuild.trigger.confirm_timeout,
         first_interval=rebuild.trigger.poll_interval,
         deploy_id=result.deploy_id,
