@@ -157,3 +157,48 @@ def test_the_readme_set_up_deploys_through_the_cli_with_push_builds_cancelled(
     assert done.json["outcome"]["deploy_id"] == hook_build["id"]
     assert hook_build["state"] == "ready"
     assert netlify.published_id == hook_build["id"]
+
+
+def cli_env(netlify: FakeNetlify) -> dict[str, str]:
+    return {
+        "VIBE_BUILD_HOOK_URL": netlify.hook_url,  # type: ignore[attr-defined]
+        "NETLIFY_AUTH_TOKEN": TOKEN,
+        "NETLIFY_SITE_ID": SITE_ID,
+        "VIBE_NETLIFY_API_URL": netlify.api_url,  # type: ignore[attr-defined]
+    }
+
+
+def test_doctor_passes_with_the_recipe_and_its_cancelled_push_builds(workspace: Workspace, netlify: FakeNetlify) -> None:
+    clock = VirtualClock()
+    linked(workspace, netlify, clock)
+    for score in (74.4, 77.5):
+        sha = pushed(workspace, netlify, score)
+        assert gate(workspace, netlify, clock, sha).deployed
+    workspace.write("README.md", "docs only\n")
+    netlify.push(workspace.commit("docs: typo"))  # a push that touches no results: cancelled too
+    assert len(netlify.cancelled) == 3
+
+    done = workspace.run("doctor", env=cli_env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("doctor: no production deploy outside the gate among the last 5")
+    assert "3 build(s) among them were cancelled by the netlify.toml 'ignore' command, as intended" in done.stdout
+    assert "Deploy notifications" in done.stdout
+
+
+def test_doctor_still_reports_a_ready_production_deploy_the_gate_did_not_start(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    clock = VirtualClock()
+    linked(workspace, netlify, clock)
+    sha = pushed(workspace, netlify, 74.4)
+    assert gate(workspace, netlify, clock, sha).deployed
+    workspace.write("netlify.toml", "[build]\n  command = 'npm run build'\n")  # someone dropped the recipe
+    rogue = netlify.push(workspace.commit("drop the ignore command"))
+    for _ in range(netlify.polls_until_final):
+        netlify._advance(rogue)
+    assert rogue["state"] == "ready"
+
+    done = workspace.run("doctor", env=cli_env(netlify))
+    assert done.code == 1
+    assert done.stdout.startswith("doctor: 1 production deploy(s) among the last 3 did not come from the gate")
+    assert rogue["id"] in done.stdout

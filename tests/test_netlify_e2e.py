@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import CONFIG, Done, Workspace, native
-from tests.fake_netlify import SITE_ID, TOKEN, FakeNetlify, HookFault
+from tests.fake_netlify import SITE_ID, TOKEN, FakeNetlify, HookFault, rate_limited
 
 RESULTS = "results/vibethinker.json"
 FAST = CONFIG + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nhook:\n  timeout: 1\n"
@@ -306,6 +306,32 @@ def test_prune_honours_429_on_the_listing(workspace: Workspace, netlify: FakeNet
     done = workspace.run("prune", env=env(netlify))
     assert done.code == 0, done.stderr
     assert done.stdout.startswith("prune: 3 deploys, 0 kept, 3 to delete")
+
+
+def test_a_429_with_x_ratelimit_reset_waits_until_the_reset(workspace: Workspace, netlify: FakeNetlify) -> None:
+    # Netlify says when its limit resets in X-RateLimit-Reset (epoch seconds), with no Retry-After.
+    netlify.seed(3, age_days=90)
+    netlify.api_faults[("GET", "deploys")] = [rate_limited(1)]
+    workspace.write("config/deploy.yaml", FAST)
+    started = time.time()
+    done = workspace.run("prune", env=env(netlify))
+    assert done.code == 0, done.stderr
+    assert time.time() - started >= 1.0  # it waited for the reset, not ~0.5 s of backoff
+    assert len(netlify.api("GET", "/deploys")) == 2
+    assert done.stdout.startswith("prune: 3 deploys, 0 kept, 3 to delete")
+
+
+def test_a_429_whose_reset_is_far_away_fails_clearly(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.seed(3, age_days=90)
+    netlify.api_faults[("GET", "deploys")] = [rate_limited(600)]
+    workspace.write("config/deploy.yaml", FAST)
+    done = workspace.run("prune", "--apply", env=env(netlify))
+    assert done.code == 3, done.stdout + done.stderr
+    assert "rate limited, and the limit resets 60" in done.stderr  # 600 s, less the time the run took
+    assert "s from now (X-RateLimit-Reset), more than the 60 s the gate waits" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(netlify.api("GET", "/deploys")) == 1
+    assert netlify.api("DELETE") == []
 
 
 def test_doctor_lists_production_builds_the_gate_did_not_start(workspace: Workspace, netlify: FakeNetlify) -> None:

@@ -23,10 +23,16 @@ NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
 
 
 def deploy(
-    ident: str, days: float, state: str = "ready", locked: bool = False, title: str = "", context: str = "production"
+    ident: str,
+    days: float,
+    state: str = "ready",
+    locked: bool = False,
+    title: str = "",
+    context: str = "production",
+    branch: str = "main",
 ) -> Deploy:
     created = (NOW - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    return Deploy(ident, state, title, "", "main", context, created, "", locked, f"https://{ident}--s.netlify.app", "")
+    return Deploy(ident, state, title, "", branch, context, created, "", locked, f"https://{ident}--s.netlify.app", "")
 
 
 def snapshot(sha: str, deploy_id: str | None, status: str = "success") -> Record:
@@ -58,6 +64,35 @@ def test_prune_plan_keeps_published_locked_newest_building_and_recent() -> None:
         "young": ("keep", "not a snapshot, but younger than 14 days"),
         "old": ("delete", "not a snapshot, 30 days old"),
     }
+
+
+def test_prune_plan_never_deletes_a_branch_head_nor_a_lasting_version_deploy() -> None:
+    deploys = [
+        deploy("main-new", 1),
+        deploy("v2", 200, branch="versions/v2", context="branch-deploy"),
+        deploy("v1-old", 300, branch="versions/v1", context="branch-deploy"),
+        deploy("v1", 299, branch="versions/v1", context="branch-deploy"),  # the branch's newest
+        deploy("feature-head", 100, branch="feature/x", context="branch-deploy"),
+        deploy("feature-old", 101, branch="feature/x", context="branch-deploy"),
+        deploy("snap-old", 90),
+    ]
+    snapshots = [snapshot("0", "snap-old"), snapshot("1", "main-new")]
+    rows = prune_plan(deploys, None, snapshots, 1, 14, NOW, "versions/")
+    plan = {row.deploy.id: (row.action, row.why) for row in rows}
+    assert plan == {
+        "main-new": ("keep", "snapshot #1 of the newest 1"),
+        "v2": ("keep", "lasting version branch versions/v2"),
+        "v1-old": ("keep", "lasting version branch versions/v1"),
+        "v1": ("keep", "lasting version branch versions/v1"),
+        "feature-head": ("keep", "newest deploy of feature/x"),
+        "feature-old": ("delete", "not a snapshot, 101 days old"),
+        "snap-old": ("delete", "snapshot #2, beyond keep=1"),
+    }
+    # Without the prefix the newest deploy of each version branch still stays (it serves the branch URL).
+    bare = {row.deploy.id: row.action for row in prune_plan(deploys, None, snapshots, 1, 14, NOW)}
+    assert (bare["v2"], bare["v1"], bare["v1-old"]) == ("keep", "keep", "delete")
+    with pytest.raises(ValueError, match="keep must be at least 1"):
+        prune_plan(deploys, None, snapshots, 0, 14, NOW)
 
 
 def test_rollback_targets() -> None:

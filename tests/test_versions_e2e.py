@@ -281,3 +281,30 @@ def test_two_page_runs_into_one_folder_leave_whole_pages(workspace: Workspace, n
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "v1.html", "v2.html", "v3.html"]  # no leftovers
     for page in out.iterdir():
         assert page.read_text().rstrip().endswith("</html>")
+
+
+@pytest.mark.usefixtures("origin")
+def test_prune_never_deletes_the_lasting_version_deploys_nor_a_branch_head(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    for score in (74.4, 76.0, 78.0, 80.0):
+        deploy(workspace, netlify, score, VERSIONS + "retention:\n  keep: 1\n  grace_days: 0\n")
+    lasting = [d["id"] for d in netlify.deploys if d["branch"].startswith("versions/")]
+    assert len(lasting) == 4
+    netlify.seed(2, context="branch-deploy", title="feature preview", age_days=60)  # on main's branch name
+    done = workspace.run("prune", "--keep", "1", "--apply", env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    deleted = {s.path.rsplit("/", 1)[-1] for s in netlify.api("DELETE")}
+    assert deleted, done.stdout  # older production snapshots go
+    assert not deleted & set(lasting)
+    assert all(any(d["id"] == ident for d in netlify.deploys) for ident in lasting)
+    assert "lasting version branch versions/v1" in done.stdout
+
+
+@pytest.mark.parametrize("keep", ["0", "-1"])
+def test_prune_refuses_a_keep_below_one(workspace: Workspace, netlify: FakeNetlify, keep: str) -> None:
+    deploy(workspace, netlify, 74.4, FAST)
+    done = workspace.run("prune", "--keep", keep, "--apply", env=env(netlify))
+    assert done.code == 2
+    assert f"--keep must be at least 1 (got {keep})" in done.stderr
+    assert netlify.api("DELETE") == []

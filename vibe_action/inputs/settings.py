@@ -12,6 +12,8 @@ DEFAULT_CREDITS_PER_DEPLOY = 15
 DEFAULT_TITLE = "{primary} {score} @ {short_sha}"
 # Netlify keeps deploys 30 days on its Free and Pro plans (90 on paid plans where it is raised).
 DEFAULT_NETLIFY_DAYS = 30
+# The version branches' usual prefix: prune keeps deploys on it even when versions are off (turned off later).
+DEFAULT_VERSION_PREFIX = "versions/"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.netlify.models import ACCESS_NAMES, API_URL_VARIABLE, DEFAULT_API_URL, Deploy
-from vibe_action.netlify.retry import MAX_RETRY_AFTER, retry_policy
+from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
 from vibe_action.redact import Secrets
 
 TIMEOUT = (10.0, 30.0)
@@ -63,13 +63,6 @@ class NetlifyClient:
                 timeout=TIMEOUT,
                 allow_redirects=False,  # a redirect would carry the token to wherever it points
             )
-        except requests.exceptions.RetryError:
-            raise ExternalError(
-                f"Netlify API {method} {self._shown(path)}: rate limited, and the limit resets more than "
-                f"{MAX_RETRY_AFTER:g} s from now (X-RateLimit-Reset); nothing more was sent — run the gate again "
-                "in a few minutes (Netlify allows 500 API requests a minute)",
-                status=429,
-            ) from None
         except requests.exceptions.RequestException as exc:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)}: {type(exc).__name__} "
@@ -84,7 +77,7 @@ class NetlifyClient:
         if response.status_code >= 400:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: "
-                f"{self._message(response)}{self._hint(response.status_code)}",
+                f"{self._message(response)}{self._hint(response)}",
                 status=response.status_code,
             )
         return response
@@ -101,15 +94,23 @@ class NetlifyClient:
         return str(data.get("message") or data.get("error") or response.reason) if isinstance(data, dict) else ""
 
     @staticmethod
-    def _hint(code: int) -> str:
+    def _hint(response: requests.Response) -> str:
+        code = response.status_code
+        if code == 429:
+            wait = requested_wait(response)
+            if wait is not None and wait > MAX_RETRY_AFTER:
+                return (
+                    f" — rate limited, and the limit resets {wait:.0f} s from now (X-RateLimit-Reset), more than "
+                    f"the {MAX_RETRY_AFTER:g} s the gate waits; nothing more was sent — run it again then (Netlify "
+                    "allows 500 API requests a minute)"
+                )
+            return " — rate limited; try again later"
         if code == 401:
             return " — the Netlify token is invalid or expired; create a new personal access token"
         if code == 403:
             return " — the token cannot act on this site; use a token of a member of the site's team"
         if code == 404:
             return " — check netlify-site-id (Site configuration → Site details → Site ID)"
-        if code == 429:
-            return " — rate limited; try again later"
         return ""
 
     def _site(self, suffix: str = "") -> str:

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
-from vibe_action.inputs.settings import Versions
+from vibe_action.inputs.settings import DEFAULT_VERSION_PREFIX, Versions
 from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.models import ACCESS_NAMES
-from vibe_action.netlify.snapshots import apply_prune, foreign_deploys, prune_plan
+from vibe_action.netlify.snapshots import apply_prune, cancelled_by_ignore, foreign_deploys, prune_plan
 from vibe_action.report import table
 
 DOCTOR_WINDOW = 50
@@ -18,6 +18,12 @@ STOP_ADVICE = (
     "These builds did not go through the gate: they burn build credits and can replace the version the gate "
     "chose. Make the hook the only trigger: add the netlify.toml 'ignore' command from the README (it cancels "
     "builds whose INCOMING_HOOK_TITLE is not the gate's). Do not use 'Stop builds': it stops the build hook too."
+)
+CANCELLED_NOTE = (
+    "doctor: {count} build(s) among them were cancelled by the netlify.toml 'ignore' command, as intended (pushes "
+    "do not deploy; the gate's hook does). Netlify's GitHub integration marks such commits as failed or cancelled; "
+    "to quiet that, remove its GitHub commit status notifications (Site configuration → Build & deploy → Deploy "
+    "notifications)"
 )
 STOPPED = (
     "doctor: builds are stopped on this site — the gate's build hook will never build (Netlify ignores build "
@@ -70,22 +76,27 @@ def snapshot_report(
         found = 1 if branches else 0
         recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))
         foreign = foreign_deploys(recent, records, config.hook.title)
+        cancelled = cancelled_by_ignore(recent)
+        quiet = f"\n{CANCELLED_NOTE.format(count=len(cancelled))}" if cancelled else ""
         if not foreign:
-            text = f"doctor: no production deploy outside the gate among the last {len(recent)}"
+            text = f"doctor: no production deploy outside the gate among the last {len(recent)}{quiet}"
             return text + (f"\n{branches}" if branches else ""), found
         rows = [("deploy", "created", "state", "commit", "title")]
         rows += [(d.id, d.created_at[:19], d.state, d.commit_ref[:7], d.title[:60]) for d in foreign]
         head = f"doctor: {len(foreign)} production deploy(s) among the last {len(recent)} did not come from the gate"
         return f"{head}\n{table(rows)}\n{STOP_ADVICE}" + (f"\n{branches}" if branches else ""), len(foreign) + found
+    if keep is not None and keep < 1:
+        raise InputError(f"--keep must be at least 1 (got {keep}); retention.keep is {config.retention.keep}")
     deploys = list(netlify.deploys())
     published = netlify.published_deploy()
     plan = prune_plan(
         deploys,
         published.id if published else None,
         records,
-        keep or config.retention.keep,
+        config.retention.keep if keep is None else keep,
         config.retention.grace_days,
         now,
+        config.versions.branch_prefix or DEFAULT_VERSION_PREFIX,  # kept even after versions were turned off
     )
     doomed = [row for row in plan if row.action == "delete"]
     deleted = apply_prune(plan, netlify, ledger) if apply else 0
