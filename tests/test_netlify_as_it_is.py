@@ -168,7 +168,9 @@ def cli_env(netlify: FakeNetlify) -> dict[str, str]:
     }
 
 
-def test_doctor_passes_with_the_recipe_and_its_cancelled_push_builds(workspace: Workspace, netlify: FakeNetlify) -> None:
+def test_doctor_passes_with_the_recipe_and_its_cancelled_push_builds(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
     clock = VirtualClock()
     linked(workspace, netlify, clock)
     for score in (74.4, 77.5):
