@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -73,6 +74,14 @@ class FakeGitHub:
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)  # refs/heads/<branch> -> sha
     next_id: int = 1000
+    # What GitHub's automatic `inactive` status (auto_inactive, default true) carries. Not documented; users
+    # report it has no environment_url (nwtgck/actions-netlify#726). "copy": the older status's URL and
+    # description; "bare": neither; "worded": no URL and GitHub's own words as the description.
+    auto_inactive: str = "copy"
+    # GitHub without a token: 60 requests an hour per IP, then 403 "API rate limit exceeded" with
+    # x-ratelimit-remaining: 0 (docs: "Rate limits for the REST API"). None: no limit modelled.
+    unauthenticated_limit: int | None = 60
+    unauthenticated_used: int = 0
 
     # ------------------------------------------------------------------ helpers for tests
 
@@ -130,6 +139,10 @@ class FakeGitHub:
         auth = request.headers.get("Authorization", "")
         token = auth.split(" ", 1)[1] if " " in auth else ""
         self.log.append(Seen(request.method, path, dict(request.args), body, token))
+        if not token and self.unauthenticated_limit is not None:
+            self.unauthenticated_used += 1
+            if self.unauthenticated_used > self.unauthenticated_limit:
+                return _rate_limited(self.unauthenticated_limit)
         problem = self._validate(request, path)
         if problem:
             self.violations.append(f"{request.method} {path}: {problem}")
@@ -297,9 +310,17 @@ class FakeGitHub:
                     and self.deployments[other]["environment"] == env
                     and self.latest_state(other) == "success"
                 ):
-                    history.append({**history[-1], "id": self._id(), "state": "inactive"})
+                    history.append(self._auto_inactive(history[-1]))
         self.statuses[ident].append(status)
         return status
+
+    def _auto_inactive(self, older: dict[str, Any]) -> dict[str, Any]:
+        status_id = self._id()
+        made = {**older, "id": status_id, "node_id": f"DES_{status_id}", "state": "inactive"}
+        if self.auto_inactive != "copy":
+            made.update(environment_url="", log_url="", target_url="")
+            made["description"] = "" if self.auto_inactive == "bare" else "Deployment inactive: superseded"
+        return made
 
     def _list_statuses(self, request: Request, base: str, body: Any, ident: str) -> Response:
         if int(ident) not in self.deployments:
@@ -454,3 +475,27 @@ class FakeGitHub:
 
 def _json(data: Any, status: int) -> Response:
     return Response(json.dumps(data), status=status, content_type="application/json")
+
+
+def _rate_limited(limit: int) -> Response:
+    """GitHub's answer past the unauthenticated limit, as its docs show it (403, the x-ratelimit-* headers).
+    The reset is on the wall clock (the client compares it with its own), up to an hour away."""
+    response = _json(
+        {
+            "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests "
+            "get a higher rate limit. Check out the documentation for more details.)",
+            "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+        },
+        403,
+    )
+    reset = int(time.time()) + 3600
+    response.headers.update(
+        {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-used": str(limit),
+            "x-ratelimit-reset": str(reset),
+            "x-ratelimit-resource": "core",
+        }
+    )
+    return response

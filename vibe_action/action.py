@@ -237,17 +237,21 @@ def _validate(run: ActionRun) -> int:
 
 
 def _history(run: ActionRun, repo: Repository) -> int:
-    """`command: history`: the versions as the page shows them, in the log and as a markdown table."""
-    environment = run.settings.environment or "production"
+    """`command: history`: the versions as the page shows them, in the log, the report file and the job
+    summary (a markdown table)."""
     config_file = run.workspace / run.settings.config
     config = load_config(config_file, display=run.settings.config) if config_file.exists() else None
+    environment = run.settings.environment or (config.environment if config else None) or "production"
     records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None, live=ALL_SNAPSHOTS)
     days = config.retention.netlify_days if config else DEFAULT_NETLIFY_DAYS
     found = rows(records, [build_history(records, environment, run.now, days)])
     primary = config.primary if config else None
     run.workflow.echo(history_text(found, primary, wide=True))
     run.outputs.update(decision="history", reason=f"{len(records)} snapshot(s) in {environment}")
-    _write_report(run, f"### vibe-deploy-gate: history ({environment})\n\n{history_markdown(found, primary)}")
+    markdown = f"### vibe-deploy-gate: history ({environment})\n\n{history_markdown(found, primary)}"
+    _write_report(run, markdown)
+    if "summary" in run.settings.annotate:
+        run.workflow.append_summary(markdown)
     return EXIT_OK
 
 

@@ -312,7 +312,7 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     config = _config_or_none(args)
     environment = args.environment or (config.environment if config else None) or "production"
     if args.github_repo:
-        records = _github_records(args, env, environment)
+        records = _github_records(args, env, environment, err)
     else:
         ledger = _ledger(args, env)
         records = ledger.records()
@@ -335,14 +335,27 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     return EXIT_OK
 
 
-def _github_records(args: argparse.Namespace, env: Mapping[str, str], environment: str) -> list[Record]:
-    """Every snapshot in GitHub Deployments; a token from $GITHUB_TOKEN, none needed for a public repository."""
-    from vibe_action.github.api import make_github  # noqa: PLC0415 — only this path talks to GitHub
-    from vibe_action.github.deployments import GitHubLedger  # noqa: PLC0415
+def _github_records(args: argparse.Namespace, env: Mapping[str, str], environment: str, err: TextIO) -> list[Record]:
+    """Every snapshot in GitHub Deployments; a token from $GITHUB_TOKEN, none needed for a public repository.
+
+    Without a token GitHub allows 60 requests an hour per IP (and a build machine's IP is shared): then only the
+    newest deployments' statuses are read, within that limit, and the page says how many were left unread."""
+    from vibe_action.github.api import UNAUTHENTICATED_LIMIT, make_github  # noqa: PLC0415 — only this path
+    from vibe_action.github.deployments import LISTING_REQUESTS, GitHubLedger  # noqa: PLC0415
     from vibe_action.ledger.records import ALL_SNAPSHOTS  # noqa: PLC0415
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.github_repo):
         raise InputError(f"--github-repo {args.github_repo[:80]!r}: give it as owner/name")
-    github = make_github(env.get("GITHUB_TOKEN", ""), env.get("GITHUB_API_URL") or "https://api.github.com")
-    ledger = GitHubLedger(github.get_repo(args.github_repo, lazy=True), "", datetime.now(timezone.utc))
-    return ledger.records(environment, None, live=ALL_SNAPSHOTS)
+    token = env.get("GITHUB_TOKEN", "")
+    github = make_github(token, env.get("GITHUB_API_URL") or "https://api.github.com")
+    budget = None if token else UNAUTHENTICATED_LIMIT - LISTING_REQUESTS
+    ledger = GitHubLedger(github.get_repo(args.github_repo, lazy=True), "", datetime.now(timezone.utc), budget)
+    records = ledger.records(environment, None, live=ALL_SNAPSHOTS)
+    if ledger.unread:
+        print(
+            f"note: without GITHUB_TOKEN GitHub allows {UNAUTHENTICATED_LIMIT} requests an hour: read the status "
+            f"of the newest {budget} deployments; {ledger.unread} older one(s) show as 'unknown' — set GITHUB_TOKEN "
+            "to a read-only token (fine-grained, Deployments: read) to read them all",
+            file=err,
+        )
+    return records

@@ -22,7 +22,7 @@ from github.Deployment import Deployment
 from github.Repository import Repository
 
 from vibe_action.errors import ExternalError
-from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe
+from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe, rate_limited
 from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
 from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, BUILDS_COUNT_KEY, FAILED_PREFIX, VERSION_KEY
 
@@ -41,6 +41,7 @@ PAYLOAD_EXTRA = (
     BUILDS_COUNT_KEY,
 )
 PAGE_SIZE = 100
+LISTING_REQUESTS = 3  # at most: the environment's listing (two pages in a busy month) and one by commit
 DESCRIPTION_LIMIT = 140
 # GitHub deployment status state -> ledger status. `inactive` is a success that a newer one replaced.
 STATE_TO_STATUS = {
@@ -69,6 +70,42 @@ def deploy_id_from_permalink(url: str | None) -> str | None:
     """`https://<deploy_id>--<site>.netlify.app` → the deploy id (Netlify's permalink format), else None."""
     host = (url or "").split("://", 1)[-1].split("/", 1)[0]
     return host.split("--", 1)[0] if "--" in host else None
+
+
+def read_statuses(listed: object) -> tuple[str, str | None, str]:
+    """(ledger status, URL, description) from a deployment's statuses, whatever order they come in.
+
+    The state is the newest status's. When a newer deployment succeeds, GitHub adds an `inactive` status to
+    the older successful ones (`auto_inactive`, default true); users report that it carries no
+    `environment_url` (nwtgck/actions-netlify#726), and its description is GitHub's, not the gate's. So the
+    URL is the newest one any status carries, the description the newest one the gate wrote, and the gate's
+    markers (`unconfirmed: `, `pruned: `, …) are read only from a description the newest status itself has.
+    """
+    statuses = sorted(
+        (
+            s
+            for s in (listed if isinstance(listed, list) else [])
+            if isinstance(s, dict) and isinstance(s.get("id"), int)
+        ),
+        key=lambda s: s["id"],
+        reverse=True,
+    )
+    if not statuses:
+        return "in_progress", None, ""  # created, no status yet: a run is (or was) deploying it
+    newest = statuses[0]
+    status = STATE_TO_STATUS.get(str(newest.get("state")), "unknown")
+    own = str(newest.get("description") or "")
+    status = next((s for p, s in PREFIXED.items() if own.startswith(p)), status)
+    url = next((str(s["environment_url"]) for s in statuses if s.get("environment_url")), None)
+    description = next((str(s["description"]) for s in statuses if _gates_description(s)), "")
+    return status, url, description
+
+
+def _gates_description(status: dict[str, Any]) -> bool:
+    """A description the gate wrote: any but an `inactive` one's, unless it is the gate's own `pruned: `
+    (an automatic inactive status may be empty, copy the older one, or carry GitHub's words: never read)."""
+    text = str(status.get("description") or "")
+    return bool(text) and (status.get("state") != "inactive" or text.startswith(STATUS_TO_STATE["pruned"][1]))
 
 
 def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
@@ -100,10 +137,13 @@ def _typed_extra(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class GitHubLedger:
-    def __init__(self, repo: Repository, run_url: str, now: datetime) -> None:
+    def __init__(self, repo: Repository, run_url: str, now: datetime, status_budget: int | None = None) -> None:
         self.repo = repo
         self.run_url = run_url
         self.now = now
+        self.status_budget = status_budget  # at most this many status requests (None: as many as needed)
+        self.status_reads = 0
+        self.unread = 0  # records whose status was needed but not read, for the budget
         self._listed: dict[str, list[Deployment]] = {}  # environment -> the last listing read
         self._statuses: dict[int, tuple[str, str | None, str]] = {}  # statuses read and not written since
 
@@ -163,9 +203,8 @@ class GitHubLedger:
         try:
             return list(listing.get_page(number))
         except GithubException as exc:
-            raise ExternalError(
-                f"cannot list deployments ({describe(exc)}); the job needs `deployments: read`"
-            ) from None
+            need = "" if rate_limited(exc) else "; the job needs `deployments: read`"
+            raise ExternalError(f"cannot list deployments ({describe(exc)}){need}") from None
 
     @staticmethod
     def _payload(deployment: Deployment) -> dict[str, Any]:
@@ -188,23 +227,17 @@ class GitHubLedger:
         status, url, description = "unknown", None, ""
         if with_status and deployment.id in self._statuses:
             status, url, description = self._statuses[deployment.id]
+        elif with_status and self.status_budget is not None and self.status_reads >= self.status_budget:
+            self.unread += 1
         elif with_status:
+            self.status_reads += 1
             try:  # built from the repository URL, not from the listing's `url` fields
                 _, statuses = self.repo.requester.requestJsonAndCheck(
                     "GET", f"{self._deployment_url(deployment.id)}/statuses", parameters={"per_page": 100}
                 )
             except GithubException as exc:
                 raise ExternalError(f"cannot read deployment statuses ({describe(exc)})") from None
-            statuses = [s for s in statuses or [] if isinstance(s, dict) and "id" in s]
-            if statuses:
-                latest = max(statuses, key=lambda s: s["id"])
-                description = str(latest.get("description") or "")
-                status = STATE_TO_STATUS.get(str(latest.get("state")), "unknown")
-                status = next((s for p, s in PREFIXED.items() if description.startswith(p)), status)
-                url = latest.get("environment_url") or None
-            else:
-                status = "in_progress"  # created, no status yet: a run is (or was) deploying it
-            self._statuses[deployment.id] = (status, url, description)
+            self._statuses[deployment.id] = status, url, description = read_statuses(statuses)
         scores = data.get("scores") if isinstance(data.get("scores"), dict) else {}
         return Record(
             sha=deployment.sha,
