@@ -183,15 +183,60 @@ def test_a_deploy_that_ends_in_error_marks_the_snapshot_failed(workspace: Worksp
     assert retry.code == 3
 
 
-def test_a_locked_published_deploy_warns_that_the_new_one_is_not_live(
-    workspace: Workspace, netlify: FakeNetlify
-) -> None:
+def test_a_locked_published_deploy_blocks_and_names_the_lock(workspace: Workspace, netlify: FakeNetlify) -> None:
+    # Netlify builds new deploys but does not publish them while the published one is locked ("Manage deploys").
     (old,) = netlify.seed(1, locked=True)
     netlify.published_id = old
     _, done = deploy_commit(workspace, netlify)
-    assert done.code == 0
-    assert f"auto-publishing is off (the published deploy {old} is locked)" in done.stderr
-    assert netlify.published_id == old
+    assert done.code == 1, done.stdout + done.stderr
+    assert f"production is locked on Netlify deploy {old}, locked since" in done.stdout
+    assert "`vibe-gate unlock`" in done.stdout
+    assert netlify.hook_posts == []
+    assert workspace.ledger_lines() == []
+
+
+def test_a_rollbacks_lock_blocks_until_it_is_lifted_in_netlify(workspace: Workspace, netlify: FakeNetlify) -> None:
+    _, second, _ = _deployed_history(workspace, netlify)
+    assert workspace.run("rollback", "--previous", env=env(netlify)).code == 0
+    posts = len(netlify.hook_posts)
+    better, blocked = deploy_commit(workspace, netlify, 85.0)
+    assert blocked.code == 1, blocked.stdout + blocked.stderr
+    assert f"production is locked on v2 ({second[:7]}), locked since " in blocked.stdout
+    assert len(netlify.hook_posts) == posts  # nothing built that would not be published
+    netlify.get(netlify.published_id)["locked"] = False  # someone unlocked it in Netlify's UI
+    again = workspace.run(env=env(netlify))
+    assert again.code == 0, again.stdout + again.stderr
+    assert len(netlify.hook_posts) == posts + 1
+    assert netlify.get(netlify.published_id)["commit_ref"] == better
+
+
+def test_unlock_releases_the_lock_and_a_run_without_a_token_knows(workspace: Workspace, netlify: FakeNetlify) -> None:
+    _, second, _ = _deployed_history(workspace, netlify)
+    assert workspace.run("rollback", "--previous", env=env(netlify)).code == 0
+    _, blocked = deploy_commit(workspace, netlify, 85.0, False)  # no token: the ledger tells of the lock
+    assert blocked.code == 1
+    assert f"production is locked on v2 ({second[:7]})" in blocked.stdout
+    locked_id = netlify.published_id
+    done = workspace.run("unlock", env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"unlocked v2 ({second[:7]}) (Netlify deploy {locked_id})" in done.stdout
+    assert netlify.get(locked_id)["locked"] is False
+    assert len(netlify.api("POST", "/unlock")) == 1
+    assert workspace.run("unlock", env=env(netlify)).stdout.startswith("nothing to unlock")
+    posts = len(netlify.hook_posts)
+    deployed = workspace.run(env=env(netlify, api=False))
+    assert deployed.code == 0, deployed.stdout + deployed.stderr
+    assert len(netlify.hook_posts) == posts + 1
+    statuses = [(r["decision"], r["status"]) for r in workspace.ledger_lines()]
+    assert ("unlock", "cancelled") in statuses  # counts for nothing: no build, no baseline
+    assert statuses[-1] == ("deploy", "success")
+
+
+def test_unlock_without_a_token_says_what_it_needs(workspace: Workspace, netlify: FakeNetlify) -> None:
+    workspace.write("config/deploy.yaml", FAST)
+    done = workspace.run("unlock")
+    assert done.code == 2
+    assert "unlock needs Netlify API access: set --netlify-token (or NETLIFY_AUTH_TOKEN)" in done.stderr
 
 
 def test_a_build_of_another_commit_is_flagged(workspace: Workspace, netlify: FakeNetlify) -> None:
@@ -305,7 +350,7 @@ def test_prune_honours_429_on_the_listing(workspace: Workspace, netlify: FakeNet
     workspace.write("config/deploy.yaml", FAST)
     done = workspace.run("prune", env=env(netlify))
     assert done.code == 0, done.stderr
-    assert done.stdout.startswith("prune: 3 deploys, 0 kept, 3 to delete")
+    assert done.stdout.startswith("prune: 3 deploys, 1 kept, 2 to delete")  # the newest of main stays
 
 
 def test_a_429_with_x_ratelimit_reset_waits_until_the_reset(workspace: Workspace, netlify: FakeNetlify) -> None:
@@ -318,7 +363,7 @@ def test_a_429_with_x_ratelimit_reset_waits_until_the_reset(workspace: Workspace
     assert done.code == 0, done.stderr
     assert time.time() - started >= 1.0  # it waited for the reset, not ~0.5 s of backoff
     assert len(netlify.api("GET", "/deploys")) == 2
-    assert done.stdout.startswith("prune: 3 deploys, 0 kept, 3 to delete")
+    assert done.stdout.startswith("prune: 3 deploys, 1 kept, 2 to delete")  # the newest of main stays
 
 
 def test_a_429_whose_reset_is_far_away_fails_clearly(workspace: Workspace, netlify: FakeNetlify) -> None:

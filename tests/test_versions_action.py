@@ -114,3 +114,25 @@ def test_command_page_stays_inside_the_workspace(workspace: Workspace, fake_gith
     assert result.code == 2
     assert "input 'out' (../outside) leaves the workspace" in result.stdout
     assert not (workspace.path.parent / "outside").exists()
+
+
+def test_a_rollbacks_lock_blocks_the_action_until_command_unlock(
+    workspace: Workspace, fake_github: FakeGitHub, netlify: Any
+) -> None:
+    workspace.write("config/deploy.yaml", (workspace.path / "config/deploy.yaml").read_text() + VERSIONS)
+    first, env, _ = push_with_netlify(workspace, fake_github, netlify, 74.4)
+    push_with_netlify(workspace, fake_github, netlify, 78.0)
+    assert run_action(workspace, {**env, "INPUT_COMMAND": "rollback", "INPUT_TO": "v1"}).code == 0
+    posts = len(netlify.hook_posts)
+    _, _, blocked = push_with_netlify(workspace, fake_github, netlify, 82.0)
+    assert blocked.code == 1, blocked.stdout
+    assert blocked.outputs["decision"] == "block"
+    assert f"production is locked on v1 ({first[:7]})" in blocked.summary
+    assert len(netlify.hook_posts) == posts
+    unlocked = run_action(workspace, {**env, "INPUT_COMMAND": "unlock"})
+    assert unlocked.code == 0, unlocked.stdout
+    assert unlocked.outputs["reason"].startswith(f"unlocked v1 ({first[:7]})")
+    assert netlify.get(netlify.published_id)["locked"] is False
+    sha, _, deployed = push_with_netlify(workspace, fake_github, netlify, 82.5)
+    assert deployed.code == 0, deployed.stdout
+    assert netlify.get(netlify.published_id)["commit_ref"] == sha

@@ -38,6 +38,7 @@ from vibe_action.netlify import rollback
 from vibe_action.netlify.api import NetlifyClient, make_netlify
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
 from vibe_action.netlify.snapshot_report import snapshot_report
+from vibe_action.netlify.unlock import unlock
 from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
 from vibe_action.page.publish import build_site, write_site
 from vibe_action.redact import Secrets
@@ -155,7 +156,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
         return _history(run, run.repo)
     if settings.command == "page":
         return _page(run, run.repo)
-    if settings.command in ("rollback", "prune", "doctor"):
+    if settings.command in ("rollback", "unlock", "prune", "doctor"):
         return _snapshot_command(run, run.repo)
     skip_reason = _irrelevant_push(settings, run.context, run.workspace)
     if skip_reason:
@@ -292,7 +293,7 @@ def _page(run: ActionRun, repo: Repository) -> int:
 
 
 def _snapshot_command(run: ActionRun, repo: Repository) -> int:
-    """rollback (input `to`: a sha or `previous`), prune (retention from the config), doctor."""
+    """rollback (input `to`: a sha or `previous`), unlock, prune (retention from the config), doctor."""
     settings = run.settings
     config = load_config(run.workspace / settings.config, display=settings.config)
     environment = settings.environment or config.environment or "production"
@@ -309,6 +310,9 @@ def _snapshot_command(run: ActionRun, repo: Repository) -> int:
             **{"deploy-url": record.deploy_url or ""},
             **{"deployment-id": record.id},
         )
+    elif settings.command == "unlock":
+        text = unlock(ledger, run.netlify, environment, run.now)
+        run.outputs.update(decision="unlock", reason=text)
     else:
         text, found = snapshot_report(
             settings.command, ledger, run.netlify, environment, config, apply=not settings.dry_run, now=run.now

@@ -14,7 +14,9 @@ from vibe_action.decide.events import KNOWN_EVENTS
 from vibe_action.ledger.local import DEFAULT_LEDGER
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 
-COMMANDS = ("run", "validate", "history", "page", "rollback", "prune", "doctor", "init", "demo", "action")
+COMMANDS = (
+    "run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor", "init", "demo", "action",
+)  # fmt: skip
 LEDGER_VARIABLE = "VIBE_LEDGER"
 EXIT_CODES = {
     0: "deploy or skip (including report-only branches and dry runs)",
@@ -36,6 +38,7 @@ COMMAND_EXITS = {
     "history": (0, 2, 141),
     "page": (0, 2, 3, 141),
     "rollback": (0, 2, 3, 141),
+    "unlock": (0, 2, 3, 141),
     "prune": (0, 2, 3, 141),
     "doctor": (0, 1, 2, 3, 141),
     "init": (0, 2),
@@ -174,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument(
         "--build-hook-url",
         help=f"rebuild the version through this hook when Netlify deleted its deploy (default: ${HOOK_URL_VARIABLE})",
+    )
+    sub.add_parser(
+        "unlock",
+        parents=[base, ledger, netlify],
+        formatter_class=raw,
+        help="release the lock a rollback put on production",
+        description="Unlock the published Netlify deploy (a rollback locks it, and while it is locked Netlify "
+        "builds new deploys without publishing them, so the gate blocks) and record that in the ledger.",
+        epilog=_epilog("unlock"),
     )
     prune = sub.add_parser(
         "prune",

@@ -73,7 +73,7 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
     import requests  # noqa: PLC0415 — only the commands that send something load it
 
     with requests.Session() as session:
-        if args.command in ("rollback", "prune", "doctor"):
+        if args.command in ("rollback", "unlock", "prune", "doctor"):
             return _snapshots(args, env, out, secrets, session)
         return _run(args, env, out, err, secrets, session)
 
@@ -223,6 +223,12 @@ def _snapshots(
             json.dumps(record.to_json(), indent=2) if args.json else f"{record.reasons[-1]}\nlive: {record.deploy_url}"
         )
         print(secrets.scrub(text), file=out)
+        return EXIT_OK
+    if args.command == "unlock":
+        from vibe_action.netlify.unlock import unlock  # noqa: PLC0415 — as above
+
+        text = unlock(ledger, netlify, environment, now)
+        print(secrets.scrub(json.dumps({"command": "unlock", "report": text}) if args.json else text), file=out)
         return EXIT_OK
     from vibe_action.netlify.snapshot_report import snapshot_report  # noqa: PLC0415 — as above
 

@@ -29,6 +29,7 @@ from vibe_action.netlify.deploy import Services, Trigger, carry_out, check_trigg
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
 from vibe_action.netlify.rollback import Rebuild
+from vibe_action.netlify.unlock import current_lock
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -90,6 +91,12 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         write=not request.dry_run,
     )
     decision = decide_from(inputs, request, records, environment)
+    lock = ""
+    if decision.verdict == "deploy":  # only then can a lock change the verdict: one request, not every run
+        found, note = current_lock(records, environment, services.netlify)
+        lock = found.describe() if found else ""
+        notes = [*notes, *([note] if note else [])]
+        decision = decide_from(inputs, request, records, environment, lock) if lock else decision
     notes = [*inputs.results.notes, *notes]
     if notes:
         decision = decision.with_outcome(deployed=False, warnings=notes)
@@ -112,15 +119,18 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         snapshot_record(decision, inputs, request, title, next_number(records, environment)),
         trigger,
         services,
-        lambda fresh: decide_from(inputs, request, fresh, environment),
+        lambda fresh: decide_from(inputs, request, fresh, environment, lock),
         seen=frozenset(r.id for r in records),
         stale=stale,
         versions=config.versions,
     )
 
 
-def decide_from(inputs: Inputs, request: RunRequest, records: list[Record], environment: str) -> Decision:
-    """The policy on these ledger records: the only place where ledger facts become policy context."""
+def decide_from(
+    inputs: Inputs, request: RunRequest, records: list[Record], environment: str, lock: str = ""
+) -> Decision:
+    """The policy on these ledger records (and the production lock, described): the only place where ledger
+    facts become policy context."""
     last = baseline(records, environment)
     context = Context(
         sha=request.sha,
@@ -131,6 +141,7 @@ def decide_from(inputs: Inputs, request: RunRequest, records: list[Record], envi
         deployed_shas=deployed_shas(records, environment),
         dry_run=request.dry_run,
         environment=environment,
+        production_lock=lock,
     )
     return decide(inputs.config, inputs.results, None if last is None else baseline_of(last), context)
 

@@ -50,6 +50,13 @@ class Context:
     deployed_shas: frozenset[str] = field(default_factory=frozenset)
     dry_run: bool = False
     environment: str | None = None
+    production_lock: str = ""  # what pins production (a rollback's lock), described; "" when nothing does
+
+
+LOCKED_ADVICE = (
+    "Netlify would build this deploy but not publish it (a locked deploy stays published) — release the lock with "
+    "`vibe-gate unlock` (action: `command: unlock`), or unlock it in Netlify's Deploys page, and run again"
+)
 
 
 def decide(config: Config, results: Results, baseline: Baseline | None, context: Context) -> Decision:
@@ -142,6 +149,9 @@ def _verdict(
             )
             reasons.insert(0, f"quota used up: {quota.line()}{kept}")
             return "block"
+    if deploys_here and context.production_lock:  # Netlify would build it and not publish it
+        reasons.insert(0, f"production is locked on {context.production_lock}: {LOCKED_ADVICE}")
+        return "block"
     return "deploy"
 
 

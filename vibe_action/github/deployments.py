@@ -23,6 +23,7 @@ from github.Repository import Repository
 
 from vibe_action.errors import ExternalError
 from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe, rate_limited
+from vibe_action.ledger.locks import LOCK_KEY
 from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
 from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, BUILDS_COUNT_KEY, FAILED_PREFIX, VERSION_KEY
 
@@ -39,6 +40,7 @@ PAYLOAD_EXTRA = (
     VERSION_KEY,
     BRANCH_KEY,
     BUILDS_COUNT_KEY,
+    LOCK_KEY,
 )
 PAGE_SIZE = 100
 LISTING_REQUESTS = 3  # at most: the environment's listing (two pages in a busy month) and one by commit
@@ -131,8 +133,9 @@ def _typed_extra(data: dict[str, Any]) -> dict[str, Any]:
         kept[VERSION_KEY] = number
     if isinstance(data.get("report"), list):
         kept["report"] = data["report"]
-    if data.get("rebuilt") is True:
-        kept["rebuilt"] = True
+    for key in ("rebuilt", LOCK_KEY):
+        if isinstance(data.get(key), bool):
+            kept[key] = data[key]
     return kept
 
 

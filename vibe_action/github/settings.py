@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from vibe_action.errors import InputError
 
-COMMANDS = ("run", "validate", "history", "page", "rollback", "prune", "doctor")
+COMMANDS = ("run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor")
 FAIL_ON = ("block", "skip", "never")
 ANNOTATIONS = ("check", "status", "comment", "summary")
 

@@ -148,6 +148,9 @@ class NetlifyClient:
     def lock(self, deploy_id: str) -> Deploy:
         return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/lock").json())
 
+    def unlock(self, deploy_id: str) -> Deploy:
+        return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/unlock").json())
+
     def delete(self, deploy_id: str) -> None:
         self._call("DELETE", self._site(f"/deploys/{quote(deploy_id, safe='')}"))
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError, InputError
+from vibe_action.ledger.locks import LOCK_KEY
 from vibe_action.ledger.records import (
     ALL_SNAPSHOTS,
     COUNT_KEY,
@@ -125,7 +126,7 @@ def rollback(
                 if lock:
                     netlify.lock(deploy_id)
                 message = _message(current, target, name, f"restored Netlify deploy {deploy_id}", lock)
-                started = ledger.start(_rollback_record(target, current, now, message, number, restored.url))
+                started = ledger.start(_rollback_record(target, current, now, message, number, restored.url, lock))
                 return ledger.finish(started, Outcome("success", message, started.deploy_url, deploy_id))
     if rebuild is None or rebuild.trigger is None:
         names = ACCESS_NAMES.get()
@@ -144,7 +145,7 @@ def _message(current: Record | None, target: Record, name: str, how: str, lock: 
 
 
 def _rollback_record(
-    target: Record, current: Record | None, now: datetime, message: str, number: object, url: str | None
+    target: Record, current: Record | None, now: datetime, message: str, number: object, url: str | None, lock: bool
 ) -> Record:
     return replace(
         target,
@@ -157,6 +158,7 @@ def _rollback_record(
         extra={
             **{k: v for k, v in target.extra.items() if k in ("benchmarks", "report")},  # the paired test needs them
             "rollback_of": current.sha if current else None,
+            LOCK_KEY: lock,  # production stays on it until `vibe-gate unlock` (ledger/locks.py)
             **({VERSION_KEY: number} if isinstance(number, int) else {}),
         },
     )
@@ -185,7 +187,8 @@ def _rebuild(
             "if it still exists, or raise quota.monthly_deploys"
         )
     services = rebuild.services
-    record = _rollback_record(target, current, now, f"rebuilding {name}: {why}", number, None)
+    locks = lock and netlify is not None  # without a token nothing can be locked
+    record = _rollback_record(target, current, now, f"rebuilding {name}: {why}", number, None, locks)
     record = replace(
         record,
         deploy_url=None,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.records import Record
 from vibe_action.ledger.versions import VERSION_KEY, History, Link, Version, build_history, stored_number
 from vibe_action.page.chart import Point, fmt, mermaid_chart, mermaid_label
@@ -41,6 +42,8 @@ def rows(records: Sequence[Record], histories: Sequence[History]) -> list[Row]:
             kind = "rebuilt" if record.extra.get("rebuilt") is True else "restored"
             label = f"rollback → {to} ({kind})" if record.status == "success" else f"rollback → {to}: {record.status}"
             found.append(Row(record, "—", label, None))
+        elif record.decision == UNLOCK:
+            found.append(Row(record, "—", "production unlocked", None))
         else:
             found.append(Row(record, "—", record.status, None))
     return found

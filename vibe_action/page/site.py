@@ -18,6 +18,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.versions import History, Version
 from vibe_action.page.chart import Point, fmt, svg_chart
 from vibe_action.page.style import CSS
@@ -159,7 +160,7 @@ def _index(history: History, options: PageOptions) -> str:
     if history.events:
         body.append('<h2 id="events">Recent decisions that are not versions</h2><ul>')
         for event in list(reversed(history.events))[:30]:
-            what = "rollback" if event.decision == "rollback" else event.status
+            what = event.decision if event.decision in ("rollback", UNLOCK) else event.status
             reason = event.reasons[-1] if event.reasons else ""
             body.append(
                 f"<li>{escape(event.time[:16].replace('T', ' '))} · <strong>{escape(what)}</strong> · "
