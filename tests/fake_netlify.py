@@ -66,20 +66,19 @@ def rate_limited(reset_in: float, now: float | None = None) -> tuple[int, dict[s
 
 
 def ignore_command(text: str) -> str | None:
-    """`[build] ignore` of a netlify.toml: a basic ("…", JSON-like escapes), literal ('…') or multi-line
-    basic string. A small reader, because the suite also runs on Python 3.10, which has no tomllib."""
-    section = re.split(r"(?m)^\s*\[build\]\s*$", text, maxsplit=1)
-    if len(section) < 2:
-        return None
-    body = re.split(r"(?m)^\s*\[[\w.\-\"]+\]\s*$", section[1], maxsplit=1)[0]
-    multi = re.search(r'(?ms)^\s*ignore\s*=\s*"""\n?(.*?)"""', body)
-    if multi:
-        return multi.group(1).replace('\\"', '"').replace("\\\\", "\\")
-    basic = re.search(r'(?m)^\s*ignore\s*=\s*("(?:[^"\\]|\\.)*")\s*(#.*)?$', body)
-    if basic:
-        return str(json.loads(basic.group(1)))
-    literal = re.search(r"(?m)^\s*ignore\s*=\s*'([^']*)'", body)
-    return literal.group(1) if literal else None
+    """`[build] ignore` of a netlify.toml, read as TOML (Python 3.11+); on 3.10, which has no tomllib, with the
+    package's own rough reader (the suite's claim about Netlify is then only as good as that reader)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        from vibe_action.inputs.netlify_toml import ignore_command as rough
+
+        return rough(text)
+    try:
+        command = tomllib.loads(text).get("build", {}).get("ignore")
+    except tomllib.TOMLDecodeError:
+        return None  # Netlify fails such a build; no test here commits a broken netlify.toml
+    return command if isinstance(command, str) else None
 
 
 @cache
@@ -157,6 +156,7 @@ class FakeNetlify:
     repo: Path | None = None  # the linked repository: pushes build, every build runs its `ignore` command
     production_branch: str = "main"
     ignore_runs: list[dict[str, str]] = field(default_factory=list)  # the environment of each `ignore` run
+    build_variables: dict[str, str] = field(default_factory=dict)  # the site's environment variables (Netlify UI)
     visible_at: dict[str, datetime] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers for tests
@@ -199,8 +199,7 @@ class FakeNetlify:
         subject = subprocess.run(
             ["git", "log", "-1", "--format=%s", sha], cwd=self.repo, capture_output=True, text=True, check=True
         ).stdout.strip()
-        with self.lock:
-            return self._build(subject, branch, commit=sha)
+        return self._build(subject, branch, commit=sha)
 
     @property
     def cancelled(self) -> list[dict[str, Any]]:
@@ -251,23 +250,27 @@ class FakeNetlify:
         hook: bool = False,
         hook_url: str = "",
     ) -> dict[str, Any]:
-        """A new build's deploy; on a linked site, its `ignore` command runs first and may cancel it."""
-        commit = commit or self.head_sha or self._branch_head(branch)
-        if self.exact_commit_recipe and body:
-            commit = str(json.loads(body).get("sha") or commit)
-        context = "production" if branch == self.production_branch else "branch-deploy"
-        created = self.clock()
-        deploy = self._new_deploy(title, commit, context, created, "building", branch=branch)
-        self.visible_at[deploy["id"]] = created + timedelta(seconds=self.listing_lag)
+        """A new build's deploy; on a linked site, its `ignore` command runs first and may cancel it. The command
+        runs outside the lock: a build may ask the API about itself (the `trigger: api` recipe does)."""
+        with self.lock:
+            commit = commit or self.head_sha or self._branch_head(branch)
+            if self.exact_commit_recipe and body:
+                commit = str(json.loads(body).get("sha") or commit)
+            context = "production" if branch == self.production_branch else "branch-deploy"
+            created = self.clock()
+            deploy = self._new_deploy(title, commit, context, created, "building", branch=branch)
+            self.visible_at[deploy["id"]] = created + timedelta(seconds=self.listing_lag)
         incoming = (
             {"INCOMING_HOOK_TITLE": HOOK_NAME, "INCOMING_HOOK_URL": hook_url, "INCOMING_HOOK_BODY": body.decode()}
             if hook
             else {}
         )
-        if self._ignored(deploy, incoming):
-            deploy.update(state="error", error_message=CANCELED)
-        else:
-            self.polls[deploy["id"]] = 0
+        cancelled = self._ignored(deploy, incoming)
+        with self.lock:
+            if cancelled:
+                deploy.update(state="error", error_message=CANCELED)
+            else:
+                self.polls[deploy["id"]] = 0
         return deploy
 
     def _branch_head(self, branch: str) -> str:
@@ -309,6 +312,7 @@ class FakeNetlify:
             "SITE_ID": SITE_ID,
             "SITE_NAME": SITE_NAME,
             "PULL_REQUEST": "false",
+            **self.build_variables,
             **incoming,
         }
         self.ignore_runs.append(build_env)
@@ -396,6 +400,8 @@ class FakeNetlify:
             response = _json({"code": status, "message": "injected"}, status)
             response.headers.update(headers)
             return response
+        if path == f"/sites/{SITE_ID}/builds" and request.method == "POST":
+            return self._api_build(request)  # takes the lock itself, around the build's `ignore` command
         with self.lock:
             self.expire()
             return self._api(request, path)
@@ -406,14 +412,13 @@ class FakeNetlify:
         fault = self.hook_faults.pop(0) if self.hook_faults else HookFault()
         if fault.status >= 300 and not fault.starts_build:
             return Response("", status=fault.status, headers=fault.headers)
-        with self.lock:
-            self._build(
-                request.args.get("trigger_title", f"Deploy triggered by hook: {HOOK_NAME}"),
-                request.args.get("trigger_branch", self.production_branch),
-                request.get_data(),
-                hook=True,
-                hook_url=request.base_url,
-            )
+        self._build(
+            request.args.get("trigger_title", f"Deploy triggered by hook: {HOOK_NAME}"),
+            request.args.get("trigger_branch", self.production_branch),
+            request.get_data(),
+            hook=True,
+            hook_url=request.base_url,
+        )
         if fault.hang:
             time.sleep(fault.hang)
         return Response("", status=fault.status, headers=fault.headers)
@@ -464,21 +469,20 @@ class FakeNetlify:
         if match and request.method == "POST" and any(d["id"] == match.group(1) for d in self.deploys):
             self.get(match.group(1))["locked"] = match.group(2) == "lock"
             return _json(self.get(match.group(1)), 200)
-        if path == f"{site}/builds" and request.method == "POST":
-            # createSiteBuild: title, branch and clear_cache are query parameters (the Swagger description);
-            # an API build gets none of the INCOMING_HOOK_* variables.
-            deploy = self._build(request.args.get("title", ""), request.args.get("branch", self.production_branch))
-            return _json(
-                {
-                    "id": f"b{deploy['id']}",
-                    "deploy_id": deploy["id"],
-                    "sha": deploy["commit_ref"],
-                    "done": False,
-                    "created_at": deploy["created_at"],
-                },
-                200,
-            )
         return _json({"code": 404, "message": "Not Found"}, 404)
+
+    def _api_build(self, request: Request) -> Response:
+        """createSiteBuild: title, branch and clear_cache are query parameters (the Swagger description); an API
+        build gets none of the INCOMING_HOOK_* variables."""
+        deploy = self._build(request.args.get("title", ""), request.args.get("branch", self.production_branch))
+        build = {
+            "id": f"b{deploy['id']}",
+            "deploy_id": deploy["id"],
+            "sha": deploy["commit_ref"],
+            "done": False,
+            "created_at": deploy["created_at"],
+        }
+        return _json(build, 200)
 
 
 def deploy_time(deploy: dict[str, Any]) -> datetime:

@@ -18,3 +18,11 @@ def ignore_recipe(document: str = "README.md", marker: str = 'ignore = "test -z'
     found = [block for block in toml_blocks(document) if marker in block]
     assert found, f"{document} has no netlify.toml block with {marker!r}"
     return found[0]
+
+
+def python_block(document: str, marker: str) -> str:
+    """The first ```python block of `document` that contains `marker`."""
+    text = (ROOT / document).read_text()
+    found = [block for block in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL) if marker in block]
+    assert found, f"{document} has no python block with {marker!r}"
+    return found[0]

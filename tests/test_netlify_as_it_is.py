@@ -16,7 +16,7 @@ import requests
 from tests.clock import VirtualClock
 from tests.conftest import CONFIG, Workspace, native
 from tests.fake_netlify import CANCELED, HOOK_NAME, SITE_ID, TOKEN, FakeNetlify
-from tests.recipes import ignore_recipe
+from tests.recipes import ignore_recipe, python_block
 from vibe_action.decide.decision import Decision
 from vibe_action.gate import RunRequest, Services, run_gate
 from vibe_action.ledger.local import LocalLedger
@@ -204,3 +204,51 @@ def test_doctor_still_reports_a_ready_production_deploy_the_gate_did_not_start(
     assert done.code == 1
     assert done.stdout.startswith("doctor: 1 production deploy(s) among the last 3 did not come from the gate")
     assert rogue["id"] in done.stdout
+
+
+API = PATIENT.replace("netlify:\n", "netlify:\n  trigger: api\n")
+
+
+def test_trigger_api_with_the_hook_recipe_is_cancelled_and_the_failure_names_it(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    clock = VirtualClock()
+    linked(workspace, netlify, clock)
+    workspace.write("config/deploy.yaml", API)
+    sha = pushed(workspace, netlify, 74.4)
+    decision = gate(workspace, netlify, clock, sha)
+    assert not decision.deployed
+    (build,) = netlify.api("POST", "/builds")
+    assert build.query["title"] == f"aime25 74.4 @ {sha[:7]} [vibe-gate]"
+    assert "INCOMING_HOOK_TITLE" not in netlify.ignore_runs[-1]  # an API build gets none of them
+    message = decision.outcome["message"]
+    assert "Netlify cancelled the gate's build" in message
+    assert "'Canceled build due to no content change'" in message
+    assert 'docs/netlify.md, "trigger: api"' in message
+    assert [r["status"] for r in workspace.ledger_lines()] == ["failure"]
+
+    validated = workspace.run("validate")
+    assert validated.code == 0
+    assert "warning: netlify.toml: the 'ignore' command lets only build-hook builds through" in validated.stderr
+    doctor = workspace.run("doctor", env=cli_env(netlify))
+    assert doctor.code == 1
+    assert "doctor: netlify.toml: the 'ignore' command lets only build-hook builds through" in doctor.stdout
+
+
+def test_trigger_api_with_the_api_recipe_deploys_and_still_cancels_pushes(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    clock = VirtualClock()
+    linked(workspace, netlify, clock)
+    workspace.write("netlify.toml", ignore_recipe("docs/netlify.md", 'ignore = "python3 .netlify-ignore.py"'))
+    workspace.write(".netlify-ignore.py", python_block("docs/netlify.md", "# .netlify-ignore.py"))
+    workspace.write("config/deploy.yaml", API)
+    # The site's environment variables, as the recipe asks (VIBE_NETLIFY_API_URL: this fake, not Netlify).
+    netlify.build_variables = {"VIBE_GATE_NETLIFY_TOKEN": TOKEN, "VIBE_NETLIFY_API_URL": netlify.api_url}  # type: ignore[attr-defined]
+    sha = pushed(workspace, netlify, 74.4)
+    assert len(netlify.cancelled) == 1  # the push: its title is the commit message
+    decision = gate(workspace, netlify, clock, sha)
+    assert decision.deployed, decision.outcome
+    assert netlify.get(decision.outcome["deploy_id"])["state"] == "ready"
+    assert len(netlify.api("GET", f"/deploys/{decision.outcome['deploy_id']}")) >= 1  # the recipe asked
+    assert workspace.run("validate").stderr == ""

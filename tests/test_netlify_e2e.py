@@ -236,6 +236,7 @@ def test_unlock_without_a_token_says_what_it_needs(workspace: Workspace, netlify
     workspace.write("config/deploy.yaml", FAST)
     done = workspace.run("unlock")
     assert done.code == 2
+    assert netlify.log == []
     assert "unlock needs Netlify API access: set --netlify-token (or NETLIFY_AUTH_TOKEN)" in done.stderr
 
 

@@ -31,6 +31,7 @@ from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.globs import matches
+from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import ALL_SNAPSHOTS
 from vibe_action.ledger.versions import build_history
@@ -228,6 +229,9 @@ def _irrelevant_push(settings: ActionSettings, context: GitHubContext, workspace
 def _validate(run: ActionRun) -> int:
     inputs = load_inputs(run.workspace, run.settings.config, run.settings.results or None)
     check_required(inputs)
+    problem = trigger_problem(run.workspace, inputs.config.netlify.trigger)
+    if problem:
+        run.workflow.message("warning", problem)
     text = (
         f"### vibe-deploy-gate: valid\n\n`{run.settings.config}` ({len(inputs.config.metrics)} metrics) and "
         f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)}\n"
@@ -315,7 +319,14 @@ def _snapshot_command(run: ActionRun, repo: Repository) -> int:
         run.outputs.update(decision="unlock", reason=text)
     else:
         text, found = snapshot_report(
-            settings.command, ledger, run.netlify, environment, config, apply=not settings.dry_run, now=run.now
+            settings.command,
+            ledger,
+            run.netlify,
+            environment,
+            config,
+            apply=not settings.dry_run,
+            now=run.now,
+            workspace=run.workspace,
         )
         run.outputs.update(decision=settings.command, reason=text.splitlines()[0])
         if found:

@@ -33,6 +33,7 @@ from vibe_action.gate import (
 from vibe_action.github.workflow import echo
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
+from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
 from vibe_action.netlify.models import API_URL_VARIABLE
 from vibe_action.redact import Secrets
@@ -241,6 +242,7 @@ def _snapshots(
         apply=getattr(args, "apply", False),
         now=now,
         keep=getattr(args, "keep", None),
+        workspace=Path(args.workspace),
     )
     shown = json.dumps({"command": args.command, "report": text, "found": found}, indent=2) if args.json else text
     print(secrets.scrub(shown), file=out)
@@ -257,6 +259,10 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         "results": list(inputs.results.files),
         "benchmarks": inputs.results.scores(),
     }
+    problem = trigger_problem(Path(args.workspace), inputs.config.netlify.trigger)
+    if problem:
+        summary["warnings"] = [problem]
+        print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2), file=out)
     else:

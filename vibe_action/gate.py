@@ -16,6 +16,7 @@ from vibe_action.decide.policy import Baseline, Context, decide, environment_for
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
+from vibe_action.inputs.netlify_toml import API_TITLE_MARK
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.ledger.versions import (
@@ -103,6 +104,8 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
     title = hook_title(config, inputs.results, request)
+    if config.netlify.trigger == "api":  # what the API recipe's ignore command lets through (docs/netlify.md)
+        title = title[: MAX_TITLE_LENGTH - len(API_TITLE_MARK)] + API_TITLE_MARK
     trigger = Trigger(
         kind=config.netlify.trigger,
         title=title,

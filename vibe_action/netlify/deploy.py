@@ -36,6 +36,11 @@ from vibe_action.netlify.confirm import Confirmation, confirm, known_deploys
 from vibe_action.netlify.versions import BranchMaker, lasting_build, lasting_outcome
 from vibe_action.redact import Secrets
 
+CANCELLED_BY_IGNORE = (
+    "Netlify cancelled the gate's build {deploy} ({reason!r}): the netlify.toml 'ignore' command exited 0 for it, "
+    "so nothing was deployed — with netlify.trigger: api the command must let API builds through (they get no "
+    'INCOMING_HOOK_* variables): use the recipe in docs/netlify.md, "trigger: api"'
+)
 # What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
 UNKNOWN_OUTCOME_BUDGET = 120.0
 
@@ -327,6 +332,8 @@ def _outcome(
                 "exactly the evaluated commit"
             )
     if confirmation.state == "error":
+        if deploy is not None and "canceled build" in deploy.error_message.lower():
+            message = f"{result.message}; {CANCELLED_BY_IGNORE.format(deploy=deploy.id, reason=deploy.error_message)}"
         return "failure", message, extra, warnings
     if confirmation.state == "ready":
         warnings += _publish_warnings(deploy, services)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
+from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.inputs.settings import DEFAULT_VERSION_PREFIX, Versions
-from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Record
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.models import ACCESS_NAMES
 from vibe_action.netlify.snapshots import apply_prune, cancelled_by_ignore, foreign_deploys, prune_plan
@@ -62,6 +64,7 @@ def snapshot_report(
     apply: bool,
     now: datetime,
     keep: int | None = None,
+    workspace: Path | None = None,
 ) -> tuple[str, int]:
     """(the text to show, the number of builds outside the gate: doctor's finding, 0 for prune)."""
     if netlify is None:
@@ -69,22 +72,42 @@ def snapshot_report(
         raise InputError(f"{command} needs Netlify API access: set {names.token} and {names.site}")
     records = [r for r in ledger.records(environment, None, live=ALL_SNAPSHOTS) if r.deploy_id]
     if command == "doctor":
-        settings = netlify.site().get("build_settings")
-        if isinstance(settings, dict) and settings.get("stop_builds") is True:
-            return STOPPED, 1
-        branches = branch_deploys_problem(settings, config.versions) if config.versions.enabled else ""
-        found = 1 if branches else 0
-        recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))
-        foreign = foreign_deploys(recent, records, config.hook.title)
-        cancelled = cancelled_by_ignore(recent)
-        quiet = f"\n{CANCELLED_NOTE.format(count=len(cancelled))}" if cancelled else ""
-        if not foreign:
-            text = f"doctor: no production deploy outside the gate among the last {len(recent)}{quiet}"
-            return text + (f"\n{branches}" if branches else ""), found
-        rows = [("deploy", "created", "state", "commit", "title")]
-        rows += [(d.id, d.created_at[:19], d.state, d.commit_ref[:7], d.title[:60]) for d in foreign]
-        head = f"doctor: {len(foreign)} production deploy(s) among the last {len(recent)} did not come from the gate"
-        return f"{head}\n{table(rows)}\n{STOP_ADVICE}" + (f"\n{branches}" if branches else ""), len(foreign) + found
+        return _doctor(netlify, records, config, workspace)
+    return _prune(netlify, ledger, records, config, apply, now, keep)
+
+
+def _doctor(netlify: NetlifyClient, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
+    """Builds stopped, version branches Netlify would not build, an ignore command that would cancel the
+    gate's API builds, and ready production deploys the gate did not start."""
+    settings = netlify.site().get("build_settings")
+    if isinstance(settings, dict) and settings.get("stop_builds") is True:
+        return STOPPED, 1
+    branches = branch_deploys_problem(settings, config.versions) if config.versions.enabled else ""
+    ignored = trigger_problem(workspace, config.netlify.trigger) if workspace is not None else ""
+    problems = "\n".join(p for p in (branches, f"doctor: {ignored}" if ignored else "") if p)
+    found = 1 if problems else 0
+    tail = f"\n{problems}" if problems else ""  # said after the deploys, whatever they show
+    recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))
+    foreign = foreign_deploys(recent, records, config.hook.title)
+    cancelled = cancelled_by_ignore(recent)
+    quiet = f"\n{CANCELLED_NOTE.format(count=len(cancelled))}" if cancelled else ""
+    if not foreign:
+        return f"doctor: no production deploy outside the gate among the last {len(recent)}{quiet}{tail}", found
+    rows = [("deploy", "created", "state", "commit", "title")]
+    rows += [(d.id, d.created_at[:19], d.state, d.commit_ref[:7], d.title[:60]) for d in foreign]
+    head = f"doctor: {len(foreign)} production deploy(s) among the last {len(recent)} did not come from the gate"
+    return f"{head}\n{table(rows)}\n{STOP_ADVICE}{tail}", len(foreign) + found
+
+
+def _prune(
+    netlify: NetlifyClient,
+    ledger: Ledger,
+    records: list[Record],
+    config: Config,
+    apply: bool,
+    now: datetime,
+    keep: int | None,
+) -> tuple[str, int]:
     if keep is not None and keep < 1:
         raise InputError(f"--keep must be at least 1 (got {keep}); retention.keep is {config.retention.keep}")
     deploys = list(netlify.deploys())
