@@ -133,7 +133,10 @@ def action_env(
 
 
 def run_action(ws: Workspace, env: dict[str, str]) -> ActionResult:
-    """`python entrypoint.py action` in a child process, as the composite step runs it."""
+    """`python entrypoint.py action` in a child process, as the composite step runs it: one step, so its
+    GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files start empty (a runner gives each step its own)."""
+    for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+        Path(env[name]).write_text("")
     done = subprocess.run(
         [sys.executable, str(ROOT / "entrypoint.py"), "action"],
         cwd=ws.path,

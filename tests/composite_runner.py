@@ -3,7 +3,8 @@
 It evaluates the `${{ }}` expressions the action uses (contexts `inputs`, `github`, `runner`, `steps`, `env`;
 operators `||`, `&&`, `==`, `!=`, `!`; string, number and boolean literals), sets each step's `env:`, runs each
 `run:` with `bash --noprofile --norc -eo pipefail` like `shell: bash`, reads each step's GITHUB_OUTPUT file, and
-computes the action's outputs. A `uses:` step cannot run offline; `actions/cache` is played as a cache miss (or
+computes the action's outputs. Each step gets its own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, as on a
+runner (docs: "Workflow commands" → environment files are unique to each step). A `uses:` step cannot run offline; `actions/cache` is played as a cache miss (or
 hit, on request) so the steps after it see the outputs they would see.
 """
 
@@ -141,6 +142,7 @@ class StepRun:
     stdout: str = ""
     stderr: str = ""
     returncode: int = 0
+    summary: str = ""  # what the step wrote to its own GITHUB_STEP_SUMMARY file
     uses: str = ""
     with_: dict[str, str] = field(default_factory=dict)
 
@@ -190,7 +192,14 @@ def run_composite(
         assert step.get("shell") == "bash", f"step {name}: composite run steps must say shell: bash"
         output_file = work / f"step-{number}-output"
         output_file.write_text("")
-        step_env = {**env, "GITHUB_OUTPUT": str(output_file), "GITHUB_ACTION_PATH": str(action_dir)}
+        summary_file = work / f"step-{number}-summary"
+        summary_file.write_text("")
+        step_env = {
+            **env,
+            "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_STEP_SUMMARY": str(summary_file),
+            "GITHUB_ACTION_PATH": str(action_dir),
+        }
         step_env.update({k: interpolate(str(v), contexts) for k, v in (step.get("env") or {}).items()})
         script = work / f"step-{number}.sh"
         script.write_text(interpolate(step["run"], contexts))  # the action has none; the meta-test checks
@@ -203,7 +212,7 @@ def run_composite(
             check=False,
             timeout=600,
         )
-        runs.append(StepRun(name, False, done.stdout, done.stderr, done.returncode))
+        runs.append(StepRun(name, False, done.stdout, done.stderr, done.returncode, summary_file.read_text()))
         if step.get("id"):
             contexts["steps"][step["id"]] = {"outputs": parse_outputs(output_file.read_text())}
         if done.returncode != 0:

@@ -365,6 +365,34 @@ def test_same_repository_pull_request_in_a_forked_repository_writes_its_check_ru
     assert hook_posts(hook_server) == 0
 
 
+def test_a_pull_request_judged_on_the_merge_commit_says_so(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    workspace.write(RESULTS, native(74.4))
+    workspace.commit("base", branch="main")
+    workspace.write(RESULTS, native(77.5))
+    head = workspace.commit("candidate", branch="feature/x")
+    # What actions/checkout leaves on pull_request by default: refs/pull/7/merge, the PR merged into its base.
+    workspace.git("checkout", "-q", "--detach", "main")
+    workspace.git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "merge", "-q", "--no-ff", "-m", "m", head)
+    merge = workspace.git("rev-parse", "HEAD")
+    payload = pr_payload(head, "main", fake_github.repository)
+    env = action_env(workspace, fake_github, fake_github.url, "pull_request", payload, merge, "7/merge")
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout + result.stderr
+    note = f"read from the checked-out commit {merge[:7]}"
+    assert note in result.summary
+    assert f"not from the PR head {head[:7]}" in result.summary
+    assert "`ref: ${{ github.event.pull_request.head.sha }}`" in fake_github.comments[7][0]["body"]
+    (run,) = fake_github.check_runs.values()
+    assert run["head_sha"] == head
+    workspace.git("checkout", "-q", head)  # with ref: the head's own files, and no note
+    again = run_action(workspace, env)
+    assert note not in again.summary
+    assert "checked-out commit" not in again.summary
+    assert hook_posts(hook_server) == 0
+
+
 def test_missing_checks_permission_degrades_without_failing(
     workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
 ) -> None:

@@ -85,7 +85,7 @@ def test_every_uses_is_pinned_by_commit_sha() -> None:
 def test_cache_key_covers_lock_python_and_os() -> None:
     (cache,) = [s for s in steps() if str(s.get("uses", "")).startswith("actions/cache@")]
     key = cache["with"]["key"]
-    for part in ("runner.os", "steps.python.outputs.version", "steps.python.outputs.lock-hash"):
+    for part in ("runner.os", "runner.arch", "steps.python.outputs.interpreter", "steps.python.outputs.lock-hash"):
         assert part in key
 
 
@@ -169,7 +169,10 @@ def test_action_yml_runs_end_to_end_like_the_runner(
     assert Path(result.outputs["report"]).read_text().startswith("### vibe-deploy-gate: DEPLOY")
     cache = result.steps[2]
     assert cache.with_["path"] == str(runner_temp / "vibe-deploy-gate-venv")
-    assert re.fullmatch(r"vibe-deploy-gate-Linux-X64-py3\.\d+-[0-9a-f]{16}", cache.with_["key"])
+    assert re.fullmatch(r"vibe-deploy-gate-Linux-X64-py3\.\d+\.\d+-[0-9a-f]{8}-[0-9a-f]{16}", cache.with_["key"])
+    decide = result.steps[4]
+    assert decide.summary.startswith("### vibe-deploy-gate: DEPLOY")  # its own GITHUB_STEP_SUMMARY file
+    assert [s.summary for s in result.steps[:4]] == ["", "", "", ""]
     # Masks come first; after them no step prints a secret.
     mask_lines = result.steps[0].stdout.splitlines()
     assert f"::add-mask::{hook_server.url_for(HOOK_PATH)}" in mask_lines
@@ -182,13 +185,26 @@ def test_action_yml_runs_end_to_end_like_the_runner(
     assert sum(1 for request, _ in hook_server.log if request.method == "POST") == 1
     assert len(fake_github.deployments) == 1
 
-    # A second run with the venv restored from the cache skips the install step.
+    # A second run with the venv restored from the cache installs nothing.
     again = run_composite(
         action_dir, with_inputs, env, github_context, {"os": "Linux", "arch": "X64"}, tmp_path, cache_hit=True
     )
-    assert [s.skipped for s in again.steps] == [False, False, False, True, False]
+    assert again.failed is None
+    assert again.steps[3].stdout.strip() == "vibe-deploy-gate: using the restored virtualenv"
     assert again.outputs["decision"] == "skip"  # the same commit is already deployed
     assert sum(1 for request, _ in hook_server.log if request.method == "POST") == 1
+
+    # After a Python patch update the restored venv's interpreter is gone (actions/setup-python#182): rebuilt.
+    for link in (venv / "bin").glob("python*"):
+        link.unlink()
+        link.symlink_to(tmp_path / "hostedtoolcache" / "Python" / "3.99.0" / "bin" / "python3")
+    broken = run_composite(
+        action_dir, with_inputs, env, github_context, {"os": "Linux", "arch": "X64"}, tmp_path, cache_hit=True
+    )
+    failed = broken.failed
+    assert failed is None, f"step '{failed.name}' failed:\n{failed.stdout}\n{failed.stderr}" if failed else ""
+    assert "the restored virtualenv cannot start; rebuilding it" in broken.steps[3].stdout
+    assert broken.outputs["decision"] == "skip"
 
 
 def test_old_python_is_refused_with_a_setup_python_hint(tmp_path: Path) -> None:

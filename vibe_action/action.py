@@ -30,6 +30,7 @@ from vibe_action.github.refs import GitHubBranches
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
+from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
@@ -187,7 +188,29 @@ def _dispatch(run: ActionRun) -> Decision | int:
         progress=lambda text: run.workflow.echo(run.secrets.scrub(text)),
         branches=GitHubBranches(run.repo),  # used only when versions.branch_prefix is set
     )
-    return run_gate(request, services)
+    decision = run_gate(request, services)
+    read_from = _merge_commit_note(run)
+    return (
+        decision.with_outcome(decision.deployed, warnings=[*(decision.outcome.get("warnings") or ()), read_from])
+        if read_from
+        else decision
+    )
+
+
+def _merge_commit_note(run: ActionRun) -> str:
+    """On pull_request, actions/checkout checks out the merge of the PR into its base (refs/pull/N/merge) unless
+    `ref:` is given (actions/checkout README), so the files judged may not be the head's: say which they are."""
+    if run.context.event_name != "pull_request":
+        return ""
+    checked_out = (ask_git(run.workspace, "rev-parse", "HEAD") or "").strip()
+    if not checked_out or checked_out == run.context.sha:
+        return ""
+    return (
+        f"the results and config were read from the checked-out commit {checked_out[:7]} (on pull_request, "
+        f"actions/checkout checks out the merge of the PR into its base), not from the PR head {run.context.sha[:7]} "
+        "this check is on; to judge the head's own files, check out "
+        "`ref: ${{ github.event.pull_request.head.sha }}`"
+    )
 
 
 def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
