@@ -4,8 +4,9 @@ It evaluates the `${{ }}` expressions the action uses (contexts `inputs`, `githu
 operators `||`, `&&`, `==`, `!=`, `!`; string, number and boolean literals), sets each step's `env:`, runs each
 `run:` with `bash --noprofile --norc -eo pipefail` like `shell: bash`, reads each step's GITHUB_OUTPUT file, and
 computes the action's outputs. Each step gets its own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, as on a
-runner (docs: "Workflow commands" → environment files are unique to each step). A `uses:` step cannot run offline; `actions/cache` is played as a cache miss (or
-hit, on request) so the steps after it see the outputs they would see.
+runner (docs: "Workflow commands" → environment files are unique to each step). A `uses:` step cannot run
+offline; `actions/cache` is played as a cache miss (or hit, on request) so the steps after it see the outputs
+they would see.
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def start_build(
         branch=branch,
         body=body,
         timeout=(CONNECT_TIMEOUT, trigger.read_timeout),
-        on_wait=lambda seconds: services.progress(f"build hook: not sent or refused; trying again in {seconds:.0f} s"),
+        on_wait=lambda seconds: services.progress(f"build hook: nothing was started; trying again in {seconds:.0f} s"),
     )
     return Started(fired.state, fired.message, None, fired.status_code)
 
