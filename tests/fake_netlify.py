@@ -25,7 +25,7 @@ The unpleasant parts of the real service are options, each with its source:
 - A locked published deploy stays published: later builds are built, not published [Netlify docs, "Manage
   deploys" → Lock a deploy / Stop auto publishing]; `POST /deploys/{id}/unlock` lifts it.
 - `retention_days`: old deploys are deleted, but not the published one, the newest production deploy or the
-  newest deploy of each branch [Netlify docs, "Deploy retention"].
+  newest deploy of each branch [Netlify docs, "Manage deploys" → deploy retention].
 """
 
 from __future__ import annotations

@@ -75,3 +75,20 @@ def test_the_pictures_come_from_a_real_run(tmp_path: Path) -> None:
     assert "DEPLOY (dry run: nothing fired): aime25: +3.07" in fresh
     for name in ("terminal.html", "pr-comment.html"):  # the committed pictures show what the gate prints today
         assert (tmp_path / name).read_text() == (ROOT / "docs" / name).read_text(), f"run make docs ({name})"
+
+
+def test_every_test_the_assumptions_table_names_exists() -> None:
+    """docs/netlify.md, "What the gate assumes of GitHub and Netlify": each row names the tests that hold it."""
+    text = (ROOT / "docs" / "netlify.md").read_text()
+    table = text.split("### What the gate assumes of GitHub and Netlify", 1)[1].split("\n\n**", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| assumption")]
+    assert len(rows) >= 15
+    sources = {path.name: path.read_text() for path in (ROOT / "tests").glob("*.py")}
+    for row in rows:
+        held_by = row.rstrip(" |").rsplit(" | ", 1)[-1]
+        files = re.findall(r"(test_\w+\.py|composite_runner\.py|actions_env\.py)", held_by)
+        assert files, f"no test named for: {row[:80]}"
+        for file in files:
+            assert file in sources, f"{file} does not exist ({row[:60]})"
+        for name in re.findall(r"(?:::|…)(test_\w+)", held_by):  # `test_a_5xx_*`: a prefix of several
+            assert any(f"def {name}" in source for source in sources.values()), f"no test {name}"
