@@ -82,6 +82,24 @@ def _add_page(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents:
     page.add_argument("--title", help="the page's heading (default: the model's name)")
 
 
+def _site_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """A command that works on the Netlify site and the ledger (unlock, prune, doctor)."""
+    return sub.add_parser(
+        name,
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help=summary,
+        description=description,
+        epilog=_epilog(name),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument("--workspace", default=".", help="repository root (default: current directory)")
@@ -178,34 +196,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--build-hook-url",
         help=f"rebuild the version through this hook when Netlify deleted its deploy (default: ${HOOK_URL_VARIABLE})",
     )
-    sub.add_parser(
+    site = [base, ledger, netlify]
+    _site_command(
+        sub,
+        site,
         "unlock",
-        parents=[base, ledger, netlify],
-        formatter_class=raw,
-        help="release the lock a rollback put on production",
-        description="Unlock the published Netlify deploy (a rollback locks it, and while it is locked Netlify "
-        "builds new deploys without publishing them, so the gate blocks) and record that in the ledger.",
-        epilog=_epilog("unlock"),
+        "release the lock a rollback put on production",
+        "Unlock the published Netlify deploy (a rollback locks it, and while it is locked Netlify builds new "
+        "deploys without publishing them, so the gate blocks) and record that in the ledger.",
     )
-    prune = sub.add_parser(
+    prune = _site_command(
+        sub,
+        site,
         "prune",
-        parents=[base, ledger, netlify],
-        formatter_class=raw,
-        help="delete deploys that are not worth keeping",
-        description="Classify the site's deploys (published, locked, newest snapshots and recent "
-        "ones are kept), print the plan, and delete only with --apply.",
-        epilog=_epilog("prune"),
+        "delete deploys that are not worth keeping",
+        "Classify the site's deploys (published, locked, version branches, each branch's newest, newest "
+        "snapshots and recent ones are kept), print the plan, and delete only with --apply.",
     )
     prune.add_argument("--keep", type=int, help="ledger snapshots to keep (default: retention.keep, 10)")
     prune.add_argument("--apply", action="store_true", help="delete what the plan says (default: only print it)")
-    sub.add_parser(
+    _site_command(
+        sub,
+        site,
         "doctor",
-        parents=[base, ledger, netlify],
-        formatter_class=raw,
-        help="check the Netlify site and find production builds the gate did not start",
-        description="Fail when the site's builds are stopped (the build hook would never build), and list "
-        "recent production deploys that did not come from the gate, and how to stop them.",
-        epilog=_epilog("doctor"),
+        "check the Netlify site and find production builds the gate did not start",
+        "Fail when the site's builds are stopped (the build hook would never build), and list recent ready "
+        "production deploys that did not come from the gate, and how to stop them.",
     )
     init = sub.add_parser(
         "init",
