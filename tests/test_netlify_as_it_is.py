@@ -9,6 +9,7 @@ events never depends on the machine's speed. HTTP is real, to the fake on 127.0.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 import requests
@@ -252,3 +253,16 @@ def test_trigger_api_with_the_api_recipe_deploys_and_still_cancels_pushes(
     assert netlify.get(decision.outcome["deploy_id"])["state"] == "ready"
     assert len(netlify.api("GET", f"/deploys/{decision.outcome['deploy_id']}")) >= 1  # the recipe asked
     assert workspace.run("validate").stderr == ""
+
+
+def test_netlifys_clock_may_run_behind_the_runners(workspace: Workspace, netlify: FakeNetlify) -> None:
+    """Not documented: how far Netlify's clock and the runner's agree. With the listing from before the POST
+    the creation time is not needed, so a deploy stamped 10 minutes 'before' the POST is still the hook's."""
+    clock = VirtualClock()
+    linked(workspace, netlify, clock, lag=3.0)
+    netlify.clock = lambda: clock.now() - timedelta(minutes=10)
+    sha = pushed(workspace, netlify, 74.4)
+    decision = gate(workspace, netlify, clock, sha)
+    assert decision.deployed
+    assert decision.outcome["deploy_id"] is not None
+    assert netlify.get(decision.outcome["deploy_id"])["title"] == f"aime25 74.4 @ {sha[:7]}"

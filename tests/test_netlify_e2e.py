@@ -259,7 +259,7 @@ def test_trigger_api_starts_the_build_without_the_hook(workspace: Workspace, net
     assert done.code == 0, done.stdout + done.stderr
     assert netlify.hook_posts == []
     (build,) = netlify.api("POST", "/builds")
-    assert build.query == {"title": f"aime25 74.4 @ {sha[:7]}"}
+    assert build.query == {"title": f"aime25 74.4 @ {sha[:7]} [vibe-gate]"}  # what the API recipe lets through
     assert done.json["outcome"]["deploy_id"] == netlify.deploys[0]["id"]
 
 

@@ -13,7 +13,7 @@ from vibe_action.errors import InputError
 from vibe_action.github.deployments import deploy_id_from_permalink
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.confirm import confirm
+from vibe_action.netlify.confirm import Before, confirm, is_hook_deploy
 from vibe_action.netlify.models import Deploy
 from vibe_action.netlify.rollback import rollback_target
 from vibe_action.netlify.snapshots import foreign_deploys, prune_plan, title_pattern
@@ -188,3 +188,16 @@ def test_confirmation_reports_a_deploy_that_never_appeared(netlify: Any) -> None
         )
     assert result.state == "not_found"
     assert len(netlify.api("GET", "/deploys")) == 2  # at 0 s and at 5 s; the next wait would pass the budget
+
+
+def test_the_hooks_deploy_is_told_by_title_and_what_was_there_before() -> None:
+    fired = NOW
+    old = deploy("old", days=5 / 1440, title="t")  # 5 minutes before the POST, same title (a failed retry)
+    new = deploy("new", days=-1 / 86400, title="t")
+    behind = deploy("behind", days=10 / 1440, title="t")  # Netlify's clock 10 minutes behind the runner's
+    push = deploy("push", days=-1 / 86400, title="aime25 80 (the commit message)", state="error")
+    no_listing = Before()
+    assert [is_hook_deploy(d, "t", fired, no_listing) for d in (old, new, push)] == [False, True, False]
+    listed = Before(frozenset({"old"}))
+    assert [is_hook_deploy(d, "t", fired, listed) for d in (old, new, behind)] == [False, True, True]
+    assert not is_hook_deploy(new, "t", fired, Before(None, frozenset({"new"})))  # the ledger holds it

@@ -5,11 +5,11 @@ the repository Netlify also builds every push, and with the `ignore` recipe each
 the same commit that ended in `error` ("Canceled build due to no content change"; forem/forem#12108,
 dandi/dandi-archive#1083). And the hook's own deploy may not be listed yet when the hook answers. So the deploy
 is the hook's only when it carries the hook's `trigger_title` (Netlify: "Build hooks", `trigger_title` sets the
-deploy's title), is not one of the deploys known before the POST (an earlier build of the same commit and title,
-e.g. a retry after a failed build) and was created after the POST (less the clock skew). A commit match alone
-is never enough. The deploy is then polled with growing intervals within a time budget; one not listed yet is
-looked for again until the budget ends. The clock and the sleep are arguments, so tests run this without
-waiting.
+deploy's title) and is not one of the deploys listed just before the POST or held by the ledger (an earlier
+build of the same commit and title, e.g. a retry after a failed build). Only when that listing is missing is
+the creation time compared with the POST's (less the clock skew). A commit match alone is never enough.
+The deploy is then polled with growing intervals within a time budget; one not listed yet is looked for again
+until the budget ends. The clock and the sleep are arguments, so tests run this without waiting.
 """
 
 from __future__ import annotations
@@ -56,20 +56,36 @@ def parse_time(text: str) -> datetime | None:
         return None
 
 
-def is_hook_deploy(deploy: Deploy, title: str, fired_at: datetime, known: frozenset[str] = frozenset()) -> bool:
-    """The deploy a POST titled `title` at `fired_at` started: its title, new since the POST, not known before."""
-    if deploy.id in known or deploy.title != title:
+@dataclass(frozen=True)
+class Before:
+    """What the site held before the POST, so none of it is taken for the build the POST starts: the deploys
+    listed just before it (None when that listing failed) and those the ledger already records."""
+
+    listed: frozenset[str] | None = None
+    recorded: frozenset[str] = frozenset()
+
+    def holds(self, deploy_id: str) -> bool:
+        return deploy_id in self.recorded or (self.listed is not None and deploy_id in self.listed)
+
+
+def is_hook_deploy(deploy: Deploy, title: str, fired_at: datetime, before: Before = Before()) -> bool:
+    """The deploy a POST titled `title` at `fired_at` started: its title, and not there before the POST. The
+    creation time is compared only when no listing from before the POST tells (Netlify's clock is its own)."""
+    if before.holds(deploy.id) or deploy.title != title:
         return False
+    if before.listed is not None:
+        return True
     created = parse_time(deploy.created_at)
     return created is None or created >= fired_at - CLOCK_SKEW
 
 
-def known_deploys(client: NetlifyClient) -> frozenset[str]:
-    """The ids of the newest deploys before a POST: none of them can be the build it starts."""
+def known_deploys(client: NetlifyClient, recorded: frozenset[str] = frozenset()) -> Before:
+    """The newest deploys just before a POST: none of them can be the build it starts."""
     try:
-        return frozenset(d.id for d in client.deploys(per_page=LOOK_BACK, max_pages=1))
+        listed = frozenset(d.id for d in client.deploys(per_page=LOOK_BACK, max_pages=1))
     except ExternalError:
-        return frozenset()  # the title and the time still tell; this only rules out earlier look-alikes
+        listed = None  # then the creation time tells instead
+    return Before(listed, recorded)
 
 
 def confirm(
@@ -80,7 +96,7 @@ def confirm(
     budget: float,
     first_interval: float,
     deploy_id: str | None = None,
-    known: frozenset[str] = frozenset(),
+    before: Before = Before(),
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[str], None] = lambda _text: None,
@@ -93,7 +109,7 @@ def confirm(
     for _ in range(MAX_POLLS):
         if deploy_id is None:
             listed = client.deploys(per_page=LOOK_BACK, max_pages=1)
-            deploy = next((d for d in listed if is_hook_deploy(d, title, fired_at, known)), None)
+            deploy = next((d for d in listed if is_hook_deploy(d, title, fired_at, before)), None)
             deploy_id = deploy.id if deploy else None
         else:
             deploy = client.deploy(deploy_id)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the clients are passed in; importing them would load reques
     import requests
 
     from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.confirm import Confirmation, confirm, known_deploys
+from vibe_action.netlify.confirm import Before, Confirmation, confirm, known_deploys
 from vibe_action.netlify.versions import BranchMaker, lasting_build, lasting_outcome
 from vibe_action.redact import Secrets
 
@@ -152,11 +152,11 @@ def carry_out(
         if not decision.should_fire:
             _finish(ledger, started, Outcome("cancelled", "a newer snapshot went live before this one fired"))
             return decision
-    known = _known_before(trigger, fresh, services)
+    before = _known_before(trigger, fresh, services)
     fired_at = services.wall_clock()
     try:
         result = start_build(trigger, services)
-        confirmation = _confirm(result, trigger, fired_at, services, known)
+        confirmation = _confirm(result, trigger, fired_at, services, before)
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
         with deferred():
@@ -268,16 +268,16 @@ def start_build(
     return Started(fired.state, fired.message, None, fired.status_code)
 
 
-def _known_before(trigger: Trigger, fresh: list[Record], services: Services) -> frozenset[str]:
+def _known_before(trigger: Trigger, fresh: list[Record], services: Services) -> Before:
     """Deploys the hook's build cannot be: those listed before the POST and those the ledger already holds."""
+    recorded = frozenset(r.deploy_id for r in fresh if r.deploy_id)
     if services.netlify is None or trigger.kind != "hook":
-        return frozenset()
-    recorded = {r.deploy_id for r in fresh if r.deploy_id}
-    return known_deploys(services.netlify) | recorded
+        return Before(None, recorded)
+    return known_deploys(services.netlify, recorded)
 
 
 def _confirm(
-    result: Started, trigger: Trigger, fired_at: datetime, services: Services, known: frozenset[str]
+    result: Started, trigger: Trigger, fired_at: datetime, services: Services, before: Before
 ) -> Confirmation | None:
     """With API access: find the deploy (also after an unknown outcome) and wait for it within the budget."""
     if services.netlify is None or result.state in ("rejected", "unreachable"):
@@ -292,7 +292,7 @@ def _confirm(
             services.netlify,
             title=trigger.title,
             fired_at=fired_at,
-            known=known,
+            before=before,
             budget=budget,
             first_interval=trigger.poll_interval,
             deploy_id=result.deploy_id,

@@ -28,7 +28,7 @@ from vibe_action.ledger.records import (
     deploys_in_month,
 )
 from vibe_action.ledger.versions import ANY_TIME, NUMBERED_STATUSES, VERSION_KEY, build_history
-from vibe_action.netlify.confirm import confirm, known_deploys
+from vibe_action.netlify.confirm import Before, confirm, known_deploys
 from vibe_action.netlify.deploy import Services, Trigger, start_build
 from vibe_action.netlify.models import ACCESS_NAMES
 
@@ -200,7 +200,7 @@ def _rebuild(
     if target.model:
         body["model"] = dict(target.model)
     title = f"rollback to {name}"
-    known = known_deploys(netlify) if netlify is not None else frozenset()  # an earlier rollback to it, too
+    before = known_deploys(netlify) if netlify is not None else Before()  # an earlier rollback to it, too
     fired_at = services.wall_clock()
     result = start_build(rebuild.trigger, services, title=title, body=body)
     if result.state in ("rejected", "unreachable") or (result.state == "unknown" and netlify is None):
@@ -215,7 +215,7 @@ def _rebuild(
         netlify,
         title=title,
         fired_at=fired_at,
-        known=known,
+        before=before,
         budget=rebuild.trigger.confirm_timeout,
         first_interval=rebuild.trigger.poll_interval,
         deploy_id=result.deploy_id,
