@@ -60,6 +60,26 @@ def test_exact_mcnemar_matches_the_binomial_test(improved: int, worsened: int) -
         assert (result.ci_low > 0) == (result.p_value < 0.05)
 
 
+@pytest.mark.parametrize(
+    ("improved", "worsened"),
+    [(540, 484), (600, 608), (2600, 2400), (100_400, 99_600), (99_000, 101_000)],  # 1,024, 1,208, 5,000, 200,000
+)
+def test_exact_mcnemar_has_no_overflow_at_any_size(improved: int, worsened: int) -> None:
+    discordant = improved + worsened
+    items = discordant + 1_000
+    result = stats.mcnemar(improved, worsened, items, 0.95)
+    test = scipy_stats.binomtest(improved, discordant, 0.5, alternative="greater")
+    assert result.p_value == pytest.approx(test.pvalue, rel=1e-8, abs=1e-12)
+    low = test.proportion_ci(0.95).low
+    assert result.ci_low == pytest.approx(discordant / items * (2 * low - 1) * 100, abs=1e-6)
+    assert (result.ci_low > 0) == (result.p_value < 0.05)
+
+
+def test_exact_mcnemar_with_nothing_changed_is_no_evidence() -> None:
+    assert stats.mcnemar(0, 0, 30, 0.95).p_value == 1.0
+    assert stats.mcnemar(0, 0, 5_000, 0.95).p_value == 1.0
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_the_bound_and_the_test_never_disagree_for_mcnemar(seed: int) -> None:
     rng = random.Random(seed)

@@ -25,7 +25,7 @@ def _betacf(a: float, b: float, x: float) -> float:
     c, d = 1.0, 1.0 - qab * x / qap
     d = 1.0 / (d if abs(d) > tiny else tiny)
     h = d
-    for m in range(1, 400):
+    for m in range(1, 20000):  # converges in O(sqrt(max(a, b))) steps: enough for 10^8 items
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
@@ -138,11 +138,33 @@ def paired(differences: Sequence[float], confidence: float, scale: float = 100.0
     return Comparison("paired", mean * scale, p, (mean - t_one * se) * scale, (mean + t_one * se) * scale, mde, n)
 
 
+EXACT_BINOMIAL_UP_TO = 1000  # below this the tail is a sum of exact integers; above, of terms in log space
+
+
 def binomial_sf(k: int, n: int) -> float:
-    """P(X >= k) for X ~ Binomial(n, 1/2), exactly."""
+    """P(X >= k) for X ~ Binomial(n, 1/2): exact integers up to n = 1,000, then log-space terms (2.0**n
+    overflows a float past n = 1,023), summed from the tail's far end inward until they vanish."""
     if k <= 0:
         return 1.0
-    return sum(math.comb(n, i) for i in range(k, n + 1)) / 2.0**n
+    if k > n:
+        return 0.0
+    if n <= EXACT_BINOMIAL_UP_TO:
+        return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n
+    if k > n / 2:  # the upper tail is the small one: sum it outward from k
+        return _tail_sum(n, range(k, n + 1))
+    return 1.0 - _tail_sum(n, range(k - 1, -1, -1))  # one minus the lower tail, summed from k - 1 down
+
+
+def _tail_sum(n: int, indices: range) -> float:
+    """The sum of Binomial(n, 1/2) probabilities over `indices`, which move away from the mode (terms shrink)."""
+    log_total = math.lgamma(n + 1) - n * math.log(2.0)
+    terms: list[float] = []
+    for i in indices:
+        term = math.exp(log_total - math.lgamma(i + 1) - math.lgamma(n - i + 1))
+        terms.append(term)
+        if term < 1e-18 * (terms[0] or 1.0) and len(terms) > 1:
+            break
+    return min(1.0, math.fsum(terms))
 
 
 def beta_ppf(q: float, a: float, b: float) -> float:
@@ -164,7 +186,7 @@ def mcnemar(improved: int, worsened: int, n_items: int, confidence: float) -> Co
     inversion of this exact test; turned into points, its lower end is above 0 just when p < 1 - confidence."""
     discordant = improved + worsened
     delta = (improved - worsened) / n_items * 100.0
-    p = binomial_sf(improved, discordant) if discordant else 0.5
+    p = binomial_sf(improved, discordant) if discordant else 1.0  # nothing changed: no evidence of a gain
     alpha = 1.0 - confidence
     mde = paired([1.0] * improved + [-1.0] * worsened + [0.0] * (n_items - discordant), confidence).mde
     if not discordant:
