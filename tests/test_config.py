@@ -139,3 +139,16 @@ def test_default_branch_rules_deploy_main_only() -> None:
 )
 def test_branch_globs(pattern: str, branch: str, matches: bool) -> None:
     assert (glob_regex(pattern).fullmatch(branch) is not None) is matches
+
+
+@pytest.mark.parametrize("written", ["off", "false", '"off"', "'off'", "Off", "no"])
+def test_the_noise_test_is_off_however_yaml_spells_it(written: str) -> None:
+    """YAML 1.1 (PyYAML) reads unquoted off, no and false as the boolean false."""
+    cfg = parse_config(CONFIG + f"significance:\n  method: {written}\n", "config/deploy.yaml")
+    assert cfg.significance.method == "off"
+
+
+def test_a_wrong_method_is_still_refused_at_its_line() -> None:
+    (found,) = problems(CONFIG + "significance:\n  method: sometimes\n")
+    assert found.line == CONFIG.count("\n") + 2
+    assert "sometimes" in found.message

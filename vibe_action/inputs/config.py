@@ -194,6 +194,11 @@ def parse_config(text: str, file: str, digest: str = "") -> Config:
     return _build(data, source, file, digest)
 
 
+def _method(raw: object) -> str:
+    """YAML 1.1 reads an unquoted `off` as false: `off`, `false` and "off" all turn the noise test off."""
+    return "off" if raw is False else str(raw)
+
+
 def _semantic_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
     """What a schema cannot say: cross-references between keys."""
     problems = []
@@ -326,7 +331,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         results=sources,
         significance=Significance(
             confidence=float(significance.get("confidence", 0.95)),
-            method=significance.get("method", "auto"),
+            method=_method(significance.get("method", "auto")),
             guards=significance.get("guards", "point"),
         ),
         comparability=data.get("comparability", "block"),
