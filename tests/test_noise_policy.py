@@ -168,11 +168,33 @@ def test_stderr_fallback_when_only_aggregates_exist() -> None:
             Benchmark("aime25", score, 30, None, se), Benchmark("hmmt25", 50.0), Benchmark("livecodebench_v6", 50.0)
         )
 
+    # By default (auto) the aggregate test informs: the user's rule (floor, gain >= 2 %) decides.
     noisy = run(config(), agg(76.0, 8.0), agg(74.4, 8.0))
-    assert noisy.verdict == "skip"
-    assert noise_rule(noisy)["significance"]["method"] == "stderr"
-    clear = run(config(), agg(90.0, 2.0), agg(74.4, 2.0))
+    assert noisy.verdict == "deploy"
+    rule = noise_rule(noisy)
+    assert rule["significance"]["method"] == "stderr"
+    assert (rule["passed"], rule["advisory"]) == (False, True)
+    assert "within noise; this benchmark detects ≥" in rule["detail"]
+    assert "shown, not deciding (only aggregate standard errors)" in rule["detail"]
+    assert "lm-eval --log_samples" in rule["detail"]
+    assert "significance.method: stderr" in rule["detail"]
+    below = run(config(), agg(74.5, 8.0), agg(74.4, 8.0))
+    assert below.verdict == "skip"  # the gain rule still decides: +0.1 is below min_gain
+    # Asked for explicitly, the aggregate test decides.
+    strict = run(config("significance:\n  method: stderr\n"), agg(76.0, 8.0), agg(74.4, 8.0))
+    assert strict.verdict == "skip"
+    assert "advisory" not in noise_rule(strict)
+    clear = run(config("significance:\n  method: stderr\n"), agg(90.0, 2.0), agg(74.4, 2.0))
     assert clear.verdict == "deploy"
+
+
+def test_a_paired_test_on_per_item_data_still_decides_by_default() -> None:
+    base = base_counts()
+    noisy = base[:-1] + [base[-1] + 1]  # one more correct sample on one problem: within noise
+    decision = run(config(), results(bench("aime25", noisy), *others()), results(bench("aime25", base), *others()))
+    rule = noise_rule(decision)
+    assert rule["significance"]["method"] in ("paired", "mcnemar")
+    assert "advisory" not in rule
 
 
 def test_no_error_bars_decides_on_the_point_estimate_and_says_so() -> None:

@@ -5,6 +5,7 @@ small and made up; every key the tools write is there, so readers meet the real 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 LM_EVAL_META_04 = {
@@ -229,3 +230,86 @@ def lcb_eval(per_problem: dict[str, float], samples: int) -> list[Any]:
     raw = {pid: [[1]] * samples for pid in per_problem}
     mean = sum(per_problem.values()) / len(per_problem)
     return [{"pass@1": mean, "detail": {"pass@1": per_problem}}, raw, [{"timeout": 6}] * len(per_problem)]
+
+
+def lm_eval_task(
+    task: str,
+    metrics: dict[str, float],
+    n: int,
+    date: float = 1763630000.0,
+    higher_is_better: dict[str, bool] | None = None,
+    version: str = "0.4.9",
+) -> dict[str, Any]:
+    """An lm-eval 0.4.x results_*.json for one task, keys as `EvaluationTracker.save_results_aggregated`
+    writes them: `<metric>,<filter>` and `<metric>_stderr,<filter>` (filter `none` when the task has none);
+    `date` is the run's start (time.time(), epoch seconds). Values are Python floats, so `json.dumps` writes
+    NaN and Infinity as lm-eval does."""
+    data = lm_eval_gsm8k(0.0, 0.0, n, version=version)
+    data["results"] = {task: {"alias": task, **metrics}}
+    data["configs"] = {task: {**gsm8k_task_config(0), "task": task, "num_fewshot": 0}}
+    data["versions"] = {task: 0.0}
+    data["n-shot"] = {task: 0}
+    data["higher_is_better"] = {task: higher_is_better or {m.split(",")[0]: True for m in metrics if "stderr" not in m}}
+    data["n-samples"] = {task: {"original": n, "effective": n}}
+    data["task_hashes"] = {task: "1f" * 32}
+    data["group_subtasks"] = {task: []}
+    data["date"] = date
+    return data
+
+
+def lm_eval_aime25(correct: int, date: float = 1763630000.0, n: int = 30) -> dict[str, Any]:
+    """lm-eval's aime25 task (lm_eval/tasks/aime/aime25.yaml: exact_match, no filter list → `none`)."""
+    p = correct / n
+    stderr = (p * (1 - p) / (n - 1)) ** 0.5  # lm-eval's mean_stderr: sample stdev / sqrt(n)
+    return lm_eval_task("aime25", {"exact_match,none": p, "exact_match_stderr,none": stderr}, n, date)
+
+
+def lm_eval_samples_aime25(flags: list[int]) -> list[dict[str, Any]]:
+    """samples_aime25_<stamp>.jsonl: one line per problem (filter `none`)."""
+    rows = lm_eval_samples_gsm8k({"none": flags})
+    for row in rows:
+        row["doc"] = {"problem": f"p{row['doc_id']}", "answer": "1"}
+    return rows
+
+
+def lm_eval_truthfulqa_gen(bleu_acc: float, bleu_max: float) -> dict[str, Any]:
+    """truthfulqa_gen (lm_eval/tasks/truthfulqa/truthfulqa_gen.yaml): *_max and *_diff in BLEU/ROUGE points,
+    *_acc a proportion of questions."""
+    metrics: dict[str, float] = {}
+    for family, peak in (("bleu", bleu_max), ("rouge1", 45.1), ("rouge2", 30.2), ("rougeL", 42.0)):
+        acc = bleu_acc if family == "bleu" else 0.4
+        metrics |= {
+            f"{family}_max,none": peak,
+            f"{family}_max_stderr,none": 0.8,
+            f"{family}_acc,none": acc,
+            f"{family}_acc_stderr,none": 0.0171,
+            f"{family}_diff,none": -1.2,
+            f"{family}_diff_stderr,none": 0.7,
+        }
+    return lm_eval_task("truthfulqa_gen", metrics, 817)
+
+
+def lm_eval_cola(mcc: float) -> dict[str, Any]:
+    """glue's cola: Matthews correlation in [-1, 1] (`mcc`), with its bootstrap stderr."""
+    return lm_eval_task("cola", {"mcc,none": mcc, "mcc_stderr,none": 0.0312}, 1043)
+
+
+def qwen_math_jsonl(correct: dict[int, bool]) -> str:
+    """The per-problem JSONL of the Qwen2.5-Math evaluation (QwenLM/Qwen2.5-Math evaluation/math_eval.py, as
+    SkyThought and DeepSeek/Qwen math repositories use it): `idx`, the question, the generated code and
+    predictions, and `score`, a list of booleans — one per sample."""
+    rows = [
+        {
+            "idx": idx,
+            "question": f"What is {idx}?",
+            "gt_cot": "",
+            "gt": str(idx),
+            "level": 1,
+            "code": [f"The answer is \\boxed{{{idx}}}"],
+            "pred": [str(idx) if ok else "0"],
+            "report": [None],
+            "score": [ok],
+        }
+        for idx, ok in correct.items()
+    ]
+    return "\n".join(json.dumps(row) for row in rows) + "\n"

@@ -64,7 +64,7 @@ def _delta(row: MetricRow) -> str:
 
 
 def rule_label(check: RuleCheck) -> str:
-    mark = "✓" if check.passed else "✗"
+    mark = "✓" if check.passed else ("~" if check.advisory else "✗")  # ~: shown, not deciding
     threshold = check.threshold
     if check.rule == "floor":
         return f"floor ≥{_num(float(threshold or 0))} {mark}"

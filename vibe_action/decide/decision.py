@@ -25,6 +25,12 @@ class RuleCheck:
     detail: str
     required: float | None = None
     stats: Mapping[str, Any] | None = None  # method, p_value, ci, mde — when the rule accounted for noise
+    advisory: bool = False  # shown, but not deciding: the noise test on aggregate standard errors by default
+
+    @property
+    def decides(self) -> bool:
+        """Whether a failure of this check changes the verdict."""
+        return not self.advisory
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -34,6 +40,8 @@ class RuleCheck:
             "required": _round(self.required),
             "detail": self.detail,
         }
+        if self.advisory:
+            data["advisory"] = True
         if self.stats is not None:
             data["significance"] = dict(self.stats)
         return data

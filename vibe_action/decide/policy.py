@@ -15,12 +15,13 @@ Order of precedence, strongest first:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
 from vibe_action.decide.events import DEPLOY_EVENTS, PREVIEW_EVENTS
+from vibe_action.decide.evidence_checks import with_evidence
 from vibe_action.decide.noise import Deployed
-from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure, noise_detail
+from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
 from vibe_action.inputs.results import Results
 
@@ -130,7 +131,7 @@ def _verdict(
         return "block"
     primary = next(row for row in rows if row.primary)
     gain_checks = [check for check in primary.rules if check.rule in ("gain", "noise")]
-    if any(not check.passed for check in gain_checks):  # both words: below min_gain, and/or within noise
+    if any(not check.passed and check.decides for check in gain_checks):  # below min_gain, and/or within noise
         reasons.append(f"{primary.name}: {'; '.join(check.detail for check in gain_checks)}")
         return "skip"
     if baseline is None:
@@ -189,7 +190,7 @@ def _metric_rows(
         primary = name == config.primary
         checks = _checks(rule, current, base, primary, branch_rule, results)
         if current is not None and base is not None:
-            checks = _with_evidence(checks, config, evidence[name], drop_p.get(name))
+            checks = with_evidence(checks, config, evidence[name], drop_p.get(name))
         rows.append(
             MetricRow(
                 name=name,
@@ -204,63 +205,6 @@ def _metric_rows(
             )
         )
     return rows
-
-
-def _with_evidence(
-    checks: list[RuleCheck], config: Config, evidence: Evidence | None, drop_p: float | None
-) -> list[RuleCheck]:
-    """Add comparability, and make gain (and, if asked, guard) checks account for noise."""
-    out: list[RuleCheck] = []
-    if evidence and evidence.problems:
-        fatal = evidence.partial or config.comparability == "block"
-        detail = "; ".join(evidence.problems) + ("" if fatal else " (comparability: warn)")
-        out.append(RuleCheck("comparable", config.comparability, not fatal, detail))
-    for check in checks:
-        if check.rule == "gain":
-            out += _noisy_gain(check, config, evidence)
-        elif check.rule == "guard":
-            out.append(_noisy_guard(check, config, evidence, drop_p))
-        else:
-            out.append(check)
-    return out
-
-
-def _noisy_gain(check: RuleCheck, config: Config, evidence: Evidence | None) -> list[RuleCheck]:
-    """The gain check as measured in points, and beside it, when the significance method is on, the noise
-    check: is the gain larger than sampling noise (one-sided)? Each is shown with its own mark."""
-    settings = config.significance
-    if settings.method == "off" or check.threshold == "off":
-        return [check]
-    alpha = round(1.0 - settings.confidence, 6)
-    stats = evidence.stats_json(settings.confidence) if evidence else None
-    if stats is None:
-        if settings.method == "auto":
-            return [check, RuleCheck("noise", None, True, "no error bars: not tested")]
-        need = "per-item results" if settings.method == "paired" else "standard errors"
-        return [
-            check,
-            RuleCheck("noise", alpha, False, f"significance method {settings.method} needs {need} in both runs"),
-        ]
-    significant, words = noise_detail(evidence, settings.confidence)
-    return [check, RuleCheck("noise", alpha, significant, words, stats=stats)]
-
-
-def _noisy_guard(check: RuleCheck, config: Config, evidence: Evidence | None, drop_p: float | None) -> RuleCheck:
-    """With `guards: significant`, a drop past max_drop blocks only when it is significant (Holm-adjusted)."""
-    settings = config.significance
-    stats = evidence.stats_json(settings.confidence) if evidence else None
-    if check.passed or settings.guards != "significant":
-        return replace(check, stats=stats)
-    if drop_p is None:
-        return replace(check, detail=f"{check.detail}; cannot test its significance (no error bars)", stats=stats)
-    if drop_p < 1.0 - settings.confidence:
-        return replace(check, detail=f"{check.detail}; significant (Holm-adjusted p = {drop_p:.2g})", stats=stats)
-    return replace(
-        check,
-        passed=True,
-        detail=f"{check.detail}, but not significantly (Holm-adjusted p = {drop_p:.2g})",
-        stats=stats,
-    )
 
 
 def _checks(

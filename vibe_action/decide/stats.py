@@ -149,7 +149,7 @@ def binomial_sf(k: int, n: int) -> float:
     if k > n:
         return 0.0
     if n <= EXACT_BINOMIAL_UP_TO:
-        return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n
+        return sum(math.comb(n, i) for i in range(k, n + 1)) / (1 << n)
     if k > n / 2:  # the upper tail is the small one: sum it outward from k
         return _tail_sum(n, range(k, n + 1))
     return 1.0 - _tail_sum(n, range(k - 1, -1, -1))  # one minus the lower tail, summed from k - 1 down

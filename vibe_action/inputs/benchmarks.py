@@ -35,6 +35,7 @@ class Benchmark:
     from_items: bool = False  # the score was computed from a per-item file (it may complete an aggregate)
     direction: str | None = None  # the format's own higher_is_better, when it says
     stamp: str | None = None  # the run's timestamp, when the file name carries one
+    run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`, epoch seconds)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -52,6 +52,7 @@ class Parsed:
     settings: Mapping[str, Any] = field(default_factory=dict)
     direction: str | None = None  # from the format's higher_is_better, when it says
     stamp: str | None = None  # the run's timestamp, from the file name (lm-eval results and samples)
+    run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`)
     notes: tuple[str, ...] = ()
 
 
@@ -140,14 +141,22 @@ def metric_keys(metrics: Mapping[str, Any]) -> list[str]:
 
 
 def pick_metric(
-    metrics: Mapping[str, Any], wanted: str | None, gated: bool, where: tuple[str, int], task: str
+    metrics: Mapping[str, Any],
+    wanted: str | None,
+    gated: bool,
+    where: tuple[str, int],
+    task: str,
+    line_of: Callable[[str], int] | None = None,
 ) -> str | None:
     """The key to read for a task, or None to skip an ungated task that is ambiguous or has no measurement.
 
     `wanted` may name a filter (`exact_match,flexible-extract`) or not (`exact_match`); without a filter it
-    must match exactly one key, or the filters are named in the error."""
+    must match exactly one key, or the filters are named in the error. A gated metric that is `NaN` or
+    infinite is refused at its own line (`line_of`); elsewhere such values are passed over."""
     file, line = where
     keys = metric_keys(metrics)
+    if gated:
+        _refuse_non_finite(metrics, wanted, keys, task, file, line_of or (lambda _key: line))
     if wanted:
         if wanted in keys:
             return wanted
@@ -175,6 +184,27 @@ def pick_metric(
         f"task '{task}' reports several metrics ({', '.join(keys)})",
         "name the one to gate on: metrics.<name>.metric in deploy.yaml",
     )
+
+
+def _refuse_non_finite(
+    metrics: Mapping[str, Any], wanted: str | None, keys: list[str], task: str, file: str, line_of: Callable[[str], int]
+) -> None:
+    """The metric the gate would read is not finite: say so where it is, not "no such metric"."""
+    bad = [
+        key
+        for key, value in metrics.items()
+        if isinstance(value, float) and not math.isfinite(value) and "_stderr" not in key and key not in LABEL_KEYS
+    ]
+    hit = [k for k in bad if wanted in (k, k.split(",", 1)[0])] if wanted else (bad if not keys else [])
+    if wanted and (wanted in keys or any(k.split(",", 1)[0] == wanted for k in keys)):
+        hit = []  # a finite key answers; the NaN one is another filter's
+    if hit:
+        raise problem(
+            file,
+            line_of(hit[0]),
+            f"task '{task}': {hit[0]} is {metrics[hit[0]]} (not a finite number): the harness could not compute it",
+            "re-run the evaluation, or gate on another metric (metrics.<name>.metric in deploy.yaml)",
+        )
 
 
 def stderr_of(metrics: Mapping[str, Any], key: str) -> float | None:

@@ -7,7 +7,7 @@ version and hash, generation settings. A run with another value is not compared 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from vibe_action.inputs.formats import (
@@ -40,7 +40,14 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
             continue
         name, wanted = options.tasks.get(task, (task, options.metric))
         line = source.key_at(("results", task)).line
-        key = pick_metric(metrics, wanted, options.is_gated(name), (file, line), task)
+        key = pick_metric(
+            metrics,
+            wanted,
+            options.is_gated(name),
+            (file, line),
+            task,
+            _line_in(source, task),
+        )
         if key is None:
             continue
         score, stderr = _measured(metrics, key)
@@ -54,9 +61,15 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
                 settings=_lm_eval_settings(data, task),
                 direction=_direction(data, task, key),
                 stamp=stamp_of(file),
+                run_time=number(data.get("date")),
             )
         )
     return parsed
+
+
+def _line_in(source: SourceMap, task_key: str) -> Callable[[str], int]:
+    """The line of one metric's value in `results.<task_key>`: where a non-finite gated metric is refused."""
+    return lambda metric: source.value_at(("results", task_key, metric)).line
 
 
 def _measured(metrics: Mapping[str, Any], key: str) -> tuple[float, float | None]:
@@ -135,7 +148,14 @@ def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[P
             continue
         name, wanted = options.tasks.get(task, (task, options.metric))
         line = source.key_at(("results", key)).line
-        metric = pick_metric(metrics, wanted, options.is_gated(name), (file, line), task)
+        metric = pick_metric(
+            metrics,
+            wanted,
+            options.is_gated(name),
+            (file, line),
+            task,
+            _line_in(source, key),
+        )
         if metric is None:
             continue
         score, stderr = _measured(metrics, metric)
@@ -143,5 +163,5 @@ def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[P
         extra = {"n_shot": int(shots)} if shots.isdigit() else {}
         if isinstance(versions.get(key), (int, str)) and not isinstance(versions.get(key), bool):
             extra["task_version"] = versions[key]
-        parsed.append(Parsed(name, score, line, None, stderr, settings={**settings, **extra}))
+        parsed.append(Parsed(name, score, line, None, stderr, settings={**settings, **extra}, stamp=stamp_of(file)))
     return parsed

@@ -86,9 +86,10 @@ def check_nesting(data: Any, display: str) -> None:
         )
 
 
-def bad_values(data: Any, key_types: bool = True) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def bad_values(data: Any, key_types: bool = True, finite: bool = True) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, what is wrong) for values no input may hold: keys that are not text, text that is not valid
-    Unicode (a lone surrogate cannot be written to the ledger or a report), numbers that are not finite."""
+    Unicode (a lone surrogate cannot be written to the ledger or a report), numbers that are not finite (unless
+    `finite` is False: a harness file, whose reader refuses them where they matter)."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
@@ -109,7 +110,7 @@ def bad_values(data: Any, key_types: bool = True) -> Iterator[tuple[tuple[str | 
             stack.extend((child, (*path, index)) for index, child in enumerate(value))
         elif isinstance(value, str) and not _encodable(value):
             yield path, "text is not valid Unicode (a lone surrogate)"
-        elif isinstance(value, float) and not math.isfinite(value):
+        elif finite and isinstance(value, float) and not math.isfinite(value):
             yield path, f"{value} is not a finite number"
 
 

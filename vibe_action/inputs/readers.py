@@ -28,6 +28,6 @@ def read(format_name: str, text: str, file: str, options: ReadOptions) -> list[P
         return read_lm_eval_samples(text, file, options)
     if format_name == "opencompass":
         return read_table(text, file, options)
-    data, source = load_json(text, file)
+    data, source = load_json(text, file, non_finite=format_name in ("lm-eval", "lighteval"))  # Python's json
     readers = {"lm-eval": read_lm_eval, "lighteval": read_lighteval, "livecodebench": read_livecodebench}
     return readers[format_name](data, source, options)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -23,6 +24,7 @@ from vibe_action.inputs.limits import (
 )
 from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
 from vibe_action.inputs.readers import Parsed, ReadOptions, detect, read
+from vibe_action.inputs.runs import newest_runs
 from vibe_action.inputs.sourcemap import load_json
 
 __all__ = ["Benchmark", "Model", "Results", "Source", "load_results", "merge", "parse_results", "read_results_file"]
@@ -81,7 +83,9 @@ def load_results(
             problems.extend(exc.problems or [Problem(display, 1, 1, str(exc))])
     if problems:
         raise InputError(problems)
-    return check_sizes(merge(parts))
+    newest, notes = newest_runs(parts)
+    merged = merge(newest)
+    return check_sizes(replace(merged, notes=(*merged.notes, *notes)))
 
 
 def check_sizes(results: Results) -> Results:
@@ -171,4 +175,5 @@ def _from_parsed(parsed: Parsed, file: str) -> Benchmark:
         from_items=parsed.items is not None,
         direction=parsed.direction,
         stamp=parsed.stamp,
+        run_time=parsed.run_time,
     )

@@ -204,13 +204,17 @@ def _compact(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 
 def load_json(
-    text: str, file: str, max_depth: int | None = None, compact_samples: bool = False
+    text: str, file: str, max_depth: int | None = None, compact_samples: bool = False, non_finite: bool = False
 ) -> tuple[Any, SourceMap]:
     """Parse JSON strictly (no NaN, no duplicate keys) and map every value to its line and column — down to
     `max_depth` levels when given (a per-item file's 64 samples per item need no position each). With
-    `compact_samples`, objects of 0/1 lists come back as `SampleFlags` (see there)."""
+    `compact_samples`, objects of 0/1 lists come back as `SampleFlags` (see there). With `non_finite`, the
+    `NaN`, `Infinity` and `-Infinity` that Python's json writes (lm-eval does, for metrics it could not
+    compute) are read as floats; the reader refuses them only where a gated metric holds one."""
 
     def reject_constant(name: str) -> Any:
+        if non_finite:
+            return float(name)  # float("NaN"), float("Infinity"), float("-Infinity")
         raise ValueError(f"{name} is not valid JSON")
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -250,7 +254,7 @@ def load_json(
     check_nesting(data, file)
     source = SourceMap(file)
     _JsonScanner(text, source, max_depth).scan()
-    problems = [source.problem(path, message) for path, message in bad_values(data)]
+    problems = [source.problem(path, message) for path, message in bad_values(data, finite=not non_finite)]
     if problems:
         raise InputError(problems)
     return data, source

@@ -1,0 +1,81 @@
+"""The rules that account for noise: the comparability check, the noise check beside a gain, and guards that
+block only on a significant drop (`guards: significant`). Pure; the policy calls `with_evidence` per metric.
+
+By default (`method: auto`) a test on per-item results of both runs (paired, McNemar) decides; a test on the
+aggregates' standard errors alone only informs: with 30 problems it detects only gains of about 29 points,
+so deciding on it would make the user's own rule (a floor, a 2 % gain) unreachable. `method: stderr` makes it
+decide, as an explicit choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from vibe_action.decide.decision import RuleCheck
+from vibe_action.decide.significance import Evidence, noise_detail
+from vibe_action.inputs.config import Config
+
+ADVISORY_NOISE = (
+    "shown, not deciding (only aggregate standard errors): per-problem samples (lm-eval --log_samples) give the "
+    "paired test that decides; significance.method: stderr lets this one decide"
+)
+
+
+def with_evidence(
+    checks: list[RuleCheck], config: Config, evidence: Evidence | None, drop_p: float | None
+) -> list[RuleCheck]:
+    """Add comparability, and make gain (and, if asked, guard) checks account for noise."""
+    out: list[RuleCheck] = []
+    if evidence and evidence.problems:
+        fatal = evidence.partial or config.comparability == "block"
+        detail = "; ".join(evidence.problems) + ("" if fatal else " (comparability: warn)")
+        out.append(RuleCheck("comparable", config.comparability, not fatal, detail))
+    for check in checks:
+        if check.rule == "gain":
+            out += noisy_gain(check, config, evidence)
+        elif check.rule == "guard":
+            out.append(noisy_guard(check, config, evidence, drop_p))
+        else:
+            out.append(check)
+    return out
+
+
+def noisy_gain(check: RuleCheck, config: Config, evidence: Evidence | None) -> list[RuleCheck]:
+    """The gain check as measured in points, and beside it, when the significance method is on, the noise
+    check: is the gain larger than sampling noise (one-sided)? Each is shown with its own mark."""
+    settings = config.significance
+    if settings.method == "off" or check.threshold == "off":
+        return [check]
+    alpha = round(1.0 - settings.confidence, 6)
+    stats = evidence.stats_json(settings.confidence) if evidence else None
+    if stats is None:
+        if settings.method == "auto":
+            return [check, RuleCheck("noise", None, True, "no error bars: not tested")]
+        need = "per-item results" if settings.method == "paired" else "standard errors"
+        return [
+            check,
+            RuleCheck("noise", alpha, False, f"significance method {settings.method} needs {need} in both runs"),
+        ]
+    significant, words = noise_detail(evidence, settings.confidence)
+    if settings.method == "auto" and stats.get("method") == "stderr":  # aggregate error bars only: it informs
+        words = words if significant else f"{words} — {ADVISORY_NOISE}"
+        return [check, RuleCheck("noise", alpha, significant, words, stats=stats, advisory=True)]
+    return [check, RuleCheck("noise", alpha, significant, words, stats=stats)]
+
+
+def noisy_guard(check: RuleCheck, config: Config, evidence: Evidence | None, drop_p: float | None) -> RuleCheck:
+    """With `guards: significant`, a drop past max_drop blocks only when it is significant (Holm-adjusted)."""
+    settings = config.significance
+    stats = evidence.stats_json(settings.confidence) if evidence else None
+    if check.passed or settings.guards != "significant":
+        return replace(check, stats=stats)
+    if drop_p is None:
+        return replace(check, detail=f"{check.detail}; cannot test its significance (no error bars)", stats=stats)
+    if drop_p < 1.0 - settings.confidence:
+        return replace(check, detail=f"{check.detail}; significant (Holm-adjusted p = {drop_p:.2g})", stats=stats)
+    return replace(
+        check,
+        passed=True,
+        detail=f"{check.detail}, but not significantly (Holm-adjusted p = {drop_p:.2g})",
+        stats=stats,
+    )
