@@ -87,5 +87,5 @@ def test_the_newest_lighteval_run_is_read(tmp_path: Path) -> None:
 def test_files_that_are_not_runs_still_may_not_report_a_benchmark_twice(tmp_path: Path) -> None:
     write(tmp_path, "results/a.json", {"aime25": 74.4})
     write(tmp_path, "results/b.json", {"aime25": 77.5})
-    with pytest.raises(InputError, match="benchmark 'aime25' is also in results/a.json"):
+    with pytest.raises(InputError, match=r"benchmark 'aime25' is also in results/a\.json"):
         load_results([Source("results/*.json")], tmp_path)

@@ -190,7 +190,7 @@ def test_stderr_fallback_when_only_aggregates_exist() -> None:
 
 def test_a_paired_test_on_per_item_data_still_decides_by_default() -> None:
     base = base_counts()
-    noisy = base[:-1] + [base[-1] + 1]  # one more correct sample on one problem: within noise
+    noisy = [*base[:-1], base[-1] + 1]  # one more correct sample on one problem: within noise
     decision = run(config(), results(bench("aime25", noisy), *others()), results(bench("aime25", base), *others()))
     rule = noise_rule(decision)
     assert rule["significance"]["method"] in ("paired", "mcnemar")
