@@ -177,7 +177,7 @@ def _walk_yaml(node: yaml.Node, path: PathKey, source: SourceMap, problems: list
 
 # ---------------------------------------------------------------- JSON
 
-_NUMBER_OR_LITERAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+_NUMBER_OR_LITERAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _FLAT_LIST = re.compile(r'\[[^\[\]{}"]*\]')
 
