@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,100 @@ def test_our_own_format_still_refuses_nan(tmp_path: Path) -> None:
     (tmp_path / "r.json").write_text('{"aime25": NaN}')
     with pytest.raises(InputError, match="NaN is not valid JSON"):
         load_results([Source("r.json")], tmp_path)
+
+
+def decide_between(tmp_path: Path, config_text: str, deployed: dict[str, object], current: dict[str, object]) -> Any:
+    """The policy on two runs written as files: the deployed one's ledger details, then the current one."""
+    from vibe_action.decide.noise import deployed_of
+    from vibe_action.decide.policy import Baseline, Context, decide
+    from vibe_action.inputs.config import parse_config
+
+    config = parse_config(config_text, "config/deploy.yaml")
+
+    def load(files: dict[str, object]) -> Any:
+        folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+        for name, content in files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content if isinstance(content, str) else json.dumps(content, indent=2))
+        return load_results(
+            [Source("**/*.json"), Source("**/*.jsonl")], folder, "", config.tasks, config.gated, config.scales
+        )
+
+    then, now = load(deployed), load(current)
+    details = {name: deployed_of(bench) for name, bench in then.benchmarks.items()}
+    return decide(config, now, Baseline("a" * 40, then.scores(), details), Context("b" * 40, "main"))
+
+
+TRUTHFUL = "version: 1\nprimary: truthfulqa_gen\nmetrics:\n  truthfulqa_gen: {metric: bleu_acc, min_gain: 0}\n"
+
+
+def test_bleu_acc_is_a_proportion_in_the_results_and_the_samples_alike(tmp_path: Path) -> None:
+    """The same run, read first from its results file, then with its samples: Δ 0, not +38.78."""
+    from tests.tool_outputs import lm_eval_samples_gsm8k, lm_eval_truthfulqa_gen
+
+    stamp = "2026-11-20T10-00-00.000000"
+    results = {f"results_{stamp}.json": lm_eval_truthfulqa_gen(bleu_acc=320 / 817, bleu_max=20.3)}
+    samples = lm_eval_samples_gsm8k({"none": [1] * 320 + [0] * 497})
+    for row in samples:
+        row["metrics"] = ["bleu_max", "bleu_acc", "bleu_diff"]
+        row["bleu_acc"] = row.pop("exact_match")
+    both = {**results, f"samples_truthfulqa_gen_{stamp}.jsonl": "\n".join(json.dumps(r) for r in samples) + "\n"}
+    decision = decide_between(tmp_path, TRUTHFUL, results, both)
+    (row,) = [r for r in decision.metrics if r.name == "truthfulqa_gen"]
+    assert row.baseline == pytest.approx(39.17, abs=0.01)
+    assert row.current == pytest.approx(39.17, abs=0.01)
+    assert row.delta == pytest.approx(0.0, abs=1e-9)
+
+
+COLA = "version: 1\nprimary: cola\nmetrics:\n  cola: {min_gain: 0.1}\n"
+
+
+def test_mcc_stays_on_its_own_scale_whatever_its_value(tmp_path: Path) -> None:
+    """gemma-2-2b's -0.0914 and gemma-2-2b-it's 0.2186: +0.31, not +21.95 (+24031 %)."""
+    from tests.tool_outputs import lm_eval_cola
+
+    decision = decide_between(tmp_path, COLA, {"r.json": lm_eval_cola(-0.0914)}, {"r.json": lm_eval_cola(0.2186)})
+    (row,) = decision.metrics
+    assert row.delta == pytest.approx(0.31, abs=1e-9)
+    assert row.current == pytest.approx(0.2186)
+    assert decision.verdict == "deploy"
+    noise = next(c for c in row.rules if c.rule == "noise")
+    assert noise.stats is not None
+    assert noise.stats["method"] == "stderr"  # 0.0312 against 0.0312: one scale in one test
+
+
+def test_an_explicit_scale_wins_and_a_change_of_units_is_never_compared(tmp_path: Path) -> None:
+    from tests.tool_outputs import lm_eval_cola
+
+    scaled = COLA.replace("{min_gain: 0.1}", "{min_gain: 0.1, scale: 100}")
+    decision = decide_between(tmp_path, scaled, {"r.json": lm_eval_cola(-0.0914)}, {"r.json": lm_eval_cola(0.2186)})
+    assert decision.metrics[0].delta == pytest.approx(31.0, abs=1e-9)  # 21.86 - (-9.14)
+    # Deployed as written, now as 0-100: blocked, not compared.
+    config_then = COLA
+    from vibe_action.decide.noise import deployed_of
+    from vibe_action.decide.policy import Baseline, Context, decide
+    from vibe_action.inputs.config import parse_config
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "r.json").write_text(json.dumps(lm_eval_cola(-0.0914)))
+    then = load_results([Source("a/r.json")], tmp_path, scales=parse_config(config_then, "c").scales)
+    details = {n: deployed_of(b) for n, b in then.benchmarks.items()}
+    now_config = parse_config(scaled, "config/deploy.yaml")
+    now = load_results([Source("a/r.json")], tmp_path, scales=now_config.scales)
+    mixed = decide(now_config, now, Baseline("a" * 40, then.scores(), details), Context("b" * 40, "main"))
+    assert mixed.verdict == "block"
+    assert (
+        "the scores are in different units (percentage points now, the metric's own units deployed)"
+        in (mixed.reasons[0])
+    )
+
+
+def test_a_metric_of_unknown_scale_is_read_as_written_with_a_note(tmp_path: Path) -> None:
+    data = lm_eval_task("drop", {"f1,none": 0.6241, "f1_stderr,none": 0.004}, 9536)
+    (tmp_path / "r.json").write_text(json.dumps(data))
+    results = load_results([Source("r.json")], tmp_path, gated=["drop"])
+    assert results.benchmarks["drop"].score == pytest.approx(0.6241)
+    (note,) = results.notes
+    assert "drop: metric 'f1,none' has no fixed scale, so it is read as written (0.6241)" in note
+    assert "set metrics.drop.scale: 100" in note

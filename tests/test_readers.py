@@ -53,6 +53,7 @@ def test_lm_eval_results_with_mapped_metrics(tmp_path: Path) -> None:
         "task_hash": "8c1f",
         "n_shot": 0,
         "task_version": 1.0,
+        "unit": "percent",  # exact_match is a proportion: shown as 0-100, and kept so units are never mixed
     }
     assert res.benchmarks["hmmt25"].score == pytest.approx(50.4)
 

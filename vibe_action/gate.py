@@ -62,7 +62,7 @@ def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None
     config = load_config(workspace / config_path, display=config_path)
     sources = [Source(glob) for glob in results] if results else list(config.results)
     origin = "--results" if results else f"'results:' in {config_path}"
-    loaded = load_results(sources, workspace, origin, config.tasks, config.gated)
+    loaded = load_results(sources, workspace, origin, config.tasks, config.gated, config.scales)
     return Inputs(config.with_directions({n: b.direction for n, b in loaded.benchmarks.items()}), loaded)
 
 

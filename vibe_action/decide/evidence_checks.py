@@ -27,7 +27,7 @@ def with_evidence(
     """Add comparability, and make gain (and, if asked, guard) checks account for noise."""
     out: list[RuleCheck] = []
     if evidence and evidence.problems:
-        fatal = evidence.partial or config.comparability == "block"
+        fatal = evidence.fatal or config.comparability == "block"
         detail = "; ".join(evidence.problems) + ("" if fatal else " (comparability: warn)")
         out.append(RuleCheck("comparable", config.comparability, not fatal, detail))
     for check in checks:

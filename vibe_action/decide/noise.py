@@ -16,11 +16,13 @@ from typing import Any
 
 from vibe_action.decide.stats import Comparison, mcnemar, paired, stderr_test
 from vibe_action.inputs.results import Benchmark
+from vibe_action.inputs.scales import UNIT_KEY, item_points
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
 # comparable item by item.
 COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash", "n_shot", "limit", "task_version")
+UNITS = {"percent": "percentage points", "own": "the metric's own units"}
 CONTINUOUS = 0  # `samples` of a digest whose items are continuous values, stored in 1/65535 steps
 STEPS = 65535
 
@@ -114,10 +116,18 @@ def deployed_of(bench: Benchmark) -> Deployed:
 
 
 def differences(current: Benchmark, base: Deployed) -> tuple[list[str], bool]:
-    """(what makes the runs not comparable, whether the current run is partial)."""
+    """(what makes the runs not comparable, whether that blocks whatever `comparability:` says: a partial run,
+    or scores in different units — a proportion as 0-100 against one as written)."""
     found: list[str] = []
     n_now = current.n or (len(current.items.scores) if current.items else None)
     partial = bool(base.n and n_now and n_now < base.n)
+    unit_now, unit_then = current.settings.get(UNIT_KEY), base.settings.get(UNIT_KEY)
+    other_units = bool(unit_now and unit_then and unit_now != unit_then)
+    if other_units:
+        found.append(
+            f"the scores are in different units ({UNITS.get(str(unit_now), unit_now)} now, "
+            f"{UNITS.get(str(unit_then), unit_then)} deployed) and are not compared — set metrics.{current.name}.scale"
+        )
     if partial:
         found.append(f"partial run: {n_now} of the deployed run's {base.n} items")
     elif base.digest and current.items and ids_hash(list(current.items.scores)) != base.digest.ids_hash:
@@ -131,11 +141,11 @@ def differences(current: Benchmark, base: Deployed) -> tuple[list[str], bool]:
             else ("correct/incorrect", "continuous scores")
         )
         found.append(f"per-item values differ in kind ({kinds[0]} now, {kinds[1]} deployed)")
-    for key in COMPARED_SETTINGS:
+    for key in COMPARED_SETTINGS:  # (the unit is checked above)
         now, then = current.settings.get(key), base.settings.get(key)
         if now is not None and then is not None and now != then:
             found.append(f"{key} differs ({now} vs {then} deployed)")
-    return found, partial
+    return found, partial or other_units
 
 
 def compare(
@@ -158,11 +168,12 @@ def compare(
         then = base.digest.scores()
         if len(now) == len(then):
             binary = not base.digest.continuous and not current.items.continuous
+            points = item_points(current.settings.get(UNIT_KEY))  # 100: an item is worth 1/n of 100 points
             if binary and base.digest.samples == 1 and current.items.samples == 1:
                 improved = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign > 0)
                 worsened = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign < 0)
-                return mcnemar(improved, worsened, len(now), confidence)
-            return paired([(a - b) * sign for a, b in zip(now, then, strict=True)], confidence)
+                return mcnemar(improved, worsened, len(now), confidence, points)
+            return paired([(a - b) * sign for a, b in zip(now, then, strict=True)], confidence, points)
     if method in ("auto", "stderr") and current.stderr is not None and base.stderr is not None:
         return stderr_test(current.score * sign, base_score * sign, current.stderr, base.stderr, confidence)
     return None

@@ -20,7 +20,7 @@ from vibe_action.inputs.results import Benchmark
 class Evidence:
     comparison: Comparison | None
     problems: tuple[str, ...] = ()
-    partial: bool = False
+    fatal: bool = False  # a partial run, or scores in other units: blocks whatever `comparability:` says
 
     def stats_json(self, confidence: float) -> dict[str, object] | None:
         c = self.comparison
@@ -42,13 +42,13 @@ def measure(
 ) -> Evidence | None:
     if bench is None or base_score is None or base is None:
         return None
-    problems, partial = differences(bench, base)
+    problems, fatal = differences(bench, base)
     comparable = not problems
     sign = 1.0 if direction == "higher" else -1.0
     comparison = compare(
         bench, base_score, base, config.significance.method, config.significance.confidence, comparable, sign
     )
-    return Evidence(comparison, tuple(problems), partial)
+    return Evidence(comparison, tuple(problems), fatal)
 
 
 def adjusted_drop_p(evidence: Mapping[str, Evidence | None], guarded: list[str]) -> dict[str, float]:

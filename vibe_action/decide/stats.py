@@ -179,21 +179,21 @@ def beta_ppf(q: float, a: float, b: float) -> float:
     return (low + high) / 2.0
 
 
-def mcnemar(improved: int, worsened: int, n_items: int, confidence: float) -> Comparison:
+def mcnemar(improved: int, worsened: int, n_items: int, confidence: float, scale: float = 100.0) -> Comparison:
     """Exact McNemar test for one sample per item: of the discordant items, how many improved.
 
     The interval is Clopper-Pearson's on the share of discordant items that improved, which is exactly the
     inversion of this exact test; turned into points, its lower end is above 0 just when p < 1 - confidence."""
     discordant = improved + worsened
-    delta = (improved - worsened) / n_items * 100.0
+    delta = (improved - worsened) / n_items * scale
     p = binomial_sf(improved, discordant) if discordant else 1.0  # nothing changed: no evidence of a gain
     alpha = 1.0 - confidence
-    mde = paired([1.0] * improved + [-1.0] * worsened + [0.0] * (n_items - discordant), confidence).mde
+    mde = paired([1.0] * improved + [-1.0] * worsened + [0.0] * (n_items - discordant), confidence, scale).mde
     if not discordant:
         return Comparison("mcnemar", delta, p, 0.0, 0.0, mde, n_items)
     low = beta_ppf(alpha, improved, worsened + 1) if improved else 0.0
     high = beta_ppf(confidence, improved + 1, worsened) if worsened else 1.0
-    share = discordant / n_items * 100.0
+    share = discordant / n_items * scale
     return Comparison("mcnemar", delta, p, share * (2 * low - 1), share * (2 * high - 1), mde, n_items)
 
 

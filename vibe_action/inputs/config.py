@@ -75,6 +75,7 @@ class MetricRule:
     line: int = 0
     task: str | None = None  # harness task this benchmark is read from
     metric: str | None = None  # harness metric key
+    scale: float | None = None  # 100: a 0-1 proportion shown as 0-100; 1: as written; None: the metric's name says
     direction_explicit: bool = True  # False: `direction` was not written, so the format's higher_is_better wins
 
 
@@ -131,6 +132,11 @@ class Config:
         return {
             rule.task or name: (name, rule.metric) for name, rule in self.metrics.items() if rule.task or rule.metric
         }
+
+    @property
+    def scales(self) -> dict[str, float]:
+        """Benchmark -> `scale:` where deploy.yaml sets one (it wins over the metric's name)."""
+        return {name: rule.scale for name, rule in self.metrics.items() if rule.scale is not None}
 
     @property
     def gated(self) -> frozenset[str] | None:
@@ -284,6 +290,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             line=source.key_at(("metrics", name)).line,
             task=spec.get("task"),
             metric=spec.get("metric"),
+            scale=float(spec["scale"]) if "scale" in spec else None,
         )
         for name, spec in ((n, s or {}) for n, s in data["metrics"].items())
     }

@@ -3,8 +3,7 @@ the rules that keep a harness's output unambiguous (which metric, which filter, 
 
 A reader must never guess silently. When a gated task reports several metrics, or one metric under several
 filters, the file is refused with the choices named; a task nobody gates on is skipped instead, so one odd
-task does not invalidate a file. Scores on a 0-1 scale become 0-100 together with their standard error, and
-only for metrics that are proportions (accuracy, exact match, pass@k), never for BLEU or perplexity.
+task does not invalidate a file. Which scale a score is on comes from its metric's name (`scales.py`).
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from vibe_action.errors import InputError, Problem
 SETTING_KEYS = ("temperature", "top_p", "max_tokens", "max_new_tokens", "max_gen_toks", "top_k")
 # Keys lm-evaluation-harness writes beside the metrics of a task: labels, not measurements.
 LABEL_KEYS = frozenset({"alias", "name", "sample_len", "sample_count", "samples", "group", "task"})
-# Metrics that are not proportions: their values keep their own scale (BLEU 20.29 stays 20.29).
-NOT_PROPORTIONS = ("bleu", "rouge", "ter", "chrf", "perplexity", "word_perplexity", "byte_perplexity", "bits_per")
 STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}[-:]\d{2}[-:]\d{2}(?:\.\d+)?)")
 
 
@@ -53,6 +50,7 @@ class Parsed:
     direction: str | None = None  # from the format's higher_is_better, when it says
     stamp: str | None = None  # the run's timestamp, from the file name (lm-eval results and samples)
     run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`)
+    unit: str | None = None  # "percent" or "own" (scales.py); None: as written, the metric's scale unknown
     notes: tuple[str, ...] = ()
 
 
@@ -66,6 +64,7 @@ class ReadOptions:
     tasks: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)  # task -> (benchmark, metric)
     model: str | None = None
     gated: Collection[str] | None = None
+    scales: Mapping[str, float] = field(default_factory=dict)  # benchmark -> metrics.<name>.scale (1 or 100)
 
     def is_gated(self, name: str) -> bool:
         return self.gated is None or name in self.gated
@@ -99,19 +98,6 @@ def number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)
-
-
-def scale_for(metric: str, value: float) -> float:
-    """100 for a proportion on a 0-1 scale (it becomes 0-100), else 1: a metric and its stderr share it."""
-    base = metric.split(",", 1)[0].lower()
-    if any(base.startswith(prefix) for prefix in NOT_PROPORTIONS):
-        return 1.0
-    return 100.0 if -1e-9 <= value <= 1.0 + 1e-9 else 1.0
-
-
-def percent(value: float) -> float:
-    """A 0-1 proportion as 0-100 (values above 1 are taken as percentages already)."""
-    return value * scale_for("", value)
 
 
 def settings_in(config: Any) -> dict[str, Any]:

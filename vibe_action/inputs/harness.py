@@ -8,6 +8,7 @@ version and hash, generation settings. A run with another value is not compared 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from vibe_action.inputs.formats import (
@@ -16,11 +17,11 @@ from vibe_action.inputs.formats import (
     number,
     pick_metric,
     problem,
-    scale_for,
     settings_in,
     stamp_of,
     stderr_of,
 )
+from vibe_action.inputs.scales import scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
 
 
@@ -50,14 +51,12 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
         )
         if key is None:
             continue
-        score, stderr = _measured(metrics, key)
+        measured = _measured(metrics, key, name, options, file)
         parsed.append(
-            Parsed(
-                name,
-                score,
-                line,
-                _count(data, task),
-                stderr,
+            replace(
+                measured,
+                line=line,
+                n=_count(data, task),
                 settings=_lm_eval_settings(data, task),
                 direction=_direction(data, task, key),
                 stamp=stamp_of(file),
@@ -72,13 +71,18 @@ def _line_in(source: SourceMap, task_key: str) -> Callable[[str], int]:
     return lambda metric: source.value_at(("results", task_key, metric)).line
 
 
-def _measured(metrics: Mapping[str, Any], key: str) -> tuple[float, float | None]:
-    """(score, stderr) of the chosen metric, on one scale: a proportion and its stderr both become 0-100."""
+def _measured(metrics: Mapping[str, Any], key: str, name: str, options: ReadOptions, file: str) -> Parsed:
+    """The chosen metric and its stderr on one scale, chosen by the metric (`scales.py`): a proportion and its
+    stderr both become 0-100, anything else stays as written; a gated metric of unknown scale gets a note."""
     value = number(metrics[key])
     assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
-    scale = scale_for(key, value)
+    scale = scale_of(key, options.scales.get(name))
     stderr = stderr_of(metrics, key)
-    return value * scale, None if stderr is None else stderr * scale
+    factor = scale or 1.0
+    unknown = scale is None and options.is_gated(name)
+    notes = (unknown_scale_note(name, key, value, file),) if unknown else ()
+    scaled_stderr = None if stderr is None else stderr * factor
+    return Parsed(name, value * factor, stderr=scaled_stderr, unit=unit_of(scale), notes=notes)
 
 
 def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -158,10 +162,10 @@ def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[P
         )
         if metric is None:
             continue
-        score, stderr = _measured(metrics, metric)
+        measured = _measured(metrics, metric, name, options, file)
         shots = key.split("|")[-1] if key.count("|") in (1, 2) else key.split("|")[2] if "|" in key else ""
         extra = {"n_shot": int(shots)} if shots.isdigit() else {}
         if isinstance(versions.get(key), (int, str)) and not isinstance(versions.get(key), bool):
             extra["task_version"] = versions[key]
-        parsed.append(Parsed(name, score, line, None, stderr, settings={**settings, **extra}, stamp=stamp_of(file)))
+        parsed.append(replace(measured, line=line, settings={**settings, **extra}, stamp=stamp_of(file)))
     return parsed

@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from vibe_action.inputs.formats import Item, Parsed, ReadOptions, number, problem, stamp_of
+from vibe_action.inputs.scales import AS_WRITTEN, PERCENT, scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
 
 PREFERRED_METRICS = ("exact_match", "acc", "pass@1", "accuracy", "extractive_match", "em", "score")
 
 
 def items_result(
-    name: str, scores: dict[str, float], samples: int, line: int = 1, *, stamp: str | None = None
+    name: str,
+    scores: dict[str, float],
+    samples: int,
+    line: int = 1,
+    *,
+    stamp: str | None = None,
+    scale: float | None = PERCENT,
 ) -> Parsed:
+    """Per-item values in [0, 1] and their mean, in percentage points (`scale` 100, the default: a fraction of
+    items solved), or as written (`scale` 1, or None for a metric of unknown scale)."""
     continuous = any(value not in (0.0, 1.0) for value in scores.values()) and samples <= 1
     mean = sum(scores.values()) / len(scores)
-    return Parsed(name, mean * 100.0, line, len(scores), None, Item(scores, max(samples, 1), continuous), stamp=stamp)
+    item = Item(scores, max(samples, 1), continuous)
+    return Parsed(name, mean * (scale or 1.0), line, len(scores), None, item, stamp=stamp, unit=unit_of(scale))
 
 
 def jsonl(text: str, file: str) -> list[tuple[int, dict[str, Any]]]:
@@ -69,7 +80,7 @@ def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]
         samples = max(samples, len(flags))
         scores[key] = sum(flags) / len(flags)
         name = options.benchmark or str(row.get("benchmark") or row.get("dataset") or name)
-    return [items_result(name, scores, samples)]
+    return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT))]
 
 
 def _samples_task(file: str) -> str:
@@ -116,7 +127,12 @@ def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Par
         if key in scores:
             raise problem(file, line, f"document {row['doc_id']} appears twice for one filter")
         scores[key] = value
-    return [items_result(name, scores, 1, stamp=stamp_of(file))]
+    scale = scale_of(metric, options.scales.get(name))
+    parsed = items_result(name, scores, 1, stamp=stamp_of(file), scale=scale or AS_WRITTEN)
+    if scale is None and options.is_gated(name):
+        mean = parsed.score
+        parsed = replace(parsed, notes=(unknown_scale_note(name, metric, mean, file),))
+    return [parsed]
 
 
 def _only_metric(rows: list[tuple[int, dict[str, Any]]], file: str, gated: bool) -> str:
@@ -146,7 +162,7 @@ def read_livecodebench(data: Any, source: SourceMap, options: ReadOptions) -> li
     if isinstance(data, list) and data and isinstance(data[0], dict) and "detail" in data[0]:
         raw = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
         samples = max((len(v) for v in raw.values() if isinstance(v, list)), default=0)
-        return [_lcb_metrics(data[0], file, name, samples)]
+        return [_lcb_metrics(data[0], file, name, samples, options.scales.get(name, PERCENT))]
     if not isinstance(data, list) or not data or not isinstance(data[0], dict) or "graded_list" not in data[0]:
         raise problem(
             file,
@@ -167,10 +183,10 @@ def read_livecodebench(data: Any, source: SourceMap, options: ReadOptions) -> li
             raise problem(file, line, f"LiveCodeBench problem '{ident}' appears twice")
         samples = max(samples, len(graded))
         scores[str(ident)] = sum(1 for g in graded if g is True or g == 1) / len(graded)
-    return [items_result(name, scores, samples)]
+    return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT))]
 
 
-def _lcb_metrics(metrics: dict[str, Any], file: str, name: str, samples: int) -> Parsed:
+def _lcb_metrics(metrics: dict[str, Any], file: str, name: str, samples: int, scale: float) -> Parsed:
     """`compute_metrics_from_results`: pass@k as fractions, `detail.pass@1` per problem (c / n each). With the
     raw results beside it, n is known and the items are fractions of correct samples; else continuous."""
     detail = metrics.get("detail")
@@ -184,5 +200,5 @@ def _lcb_metrics(metrics: dict[str, Any], file: str, name: str, samples: int) ->
         if score is None or not 0.0 <= score <= 1.0:
             raise problem(file, 1, f"LiveCodeBench detail.pass@1 of problem '{ident}' is not a fraction")
         scores[str(ident)] = score
-    parsed = items_result(name, scores, samples)
-    return Parsed(name, overall * 100.0 if overall <= 1.0 else overall, 1, parsed.n, None, parsed.items)
+    parsed = items_result(name, scores, samples, scale=scale)
+    return replace(parsed, score=overall * scale)  # pass@1 as compute_metrics_from_results writes it: a fraction

@@ -25,6 +25,7 @@ from vibe_action.inputs.limits import (
 from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
 from vibe_action.inputs.readers import Parsed, ReadOptions, detect, read
 from vibe_action.inputs.runs import newest_runs
+from vibe_action.inputs.scales import UNIT_KEY
 from vibe_action.inputs.sourcemap import load_json
 
 __all__ = ["Benchmark", "Model", "Results", "Source", "load_results", "merge", "parse_results", "read_results_file"]
@@ -36,6 +37,7 @@ def load_results(
     origin: str = "",
     tasks: Mapping[str, tuple[str, str | None]] | None = None,
     gated: Collection[str] | None = None,
+    scales: Mapping[str, float] | None = None,
 ) -> Results:
     """Read every file the sources match; `origin` says where the globs came from, for the error. Only
     `gated` benchmarks (None: all) must be unambiguous in a file; others that are ambiguous are skipped."""
@@ -76,7 +78,7 @@ def load_results(
     problems: list[Problem] = []
     for display in sorted(files):  # read every file, so one run reports every broken file at once
         path, entry = files[display]
-        options = ReadOptions(entry.benchmark, entry.metric, dict(tasks or {}), entry.model, gated)
+        options = ReadOptions(entry.benchmark, entry.metric, dict(tasks or {}), entry.model, gated, dict(scales or {}))
         try:
             parts.append(read_results_file(path, display, entry.format, options))
         except InputError as exc:
@@ -171,7 +173,7 @@ def _from_parsed(parsed: Parsed, file: str) -> Benchmark:
         file=file,
         line=parsed.line,
         items=parsed.items,
-        settings=MappingProxyType(dict(parsed.settings)),
+        settings=MappingProxyType({**parsed.settings, **({UNIT_KEY: parsed.unit} if parsed.unit else {})}),
         from_items=parsed.items is not None,
         direction=parsed.direction,
         stamp=parsed.stamp,

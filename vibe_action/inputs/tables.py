@@ -12,7 +12,8 @@ import csv
 import io
 from pathlib import PurePosixPath
 
-from vibe_action.inputs.formats import Parsed, ReadOptions, percent, problem
+from vibe_action.inputs.formats import Parsed, ReadOptions, problem
+from vibe_action.inputs.scales import PERCENT, PERCENT_UNIT, scale_of, unit_of
 
 OPENCOMPASS_HEADER = ["dataset", "version", "metric", "mode"]
 
@@ -51,7 +52,8 @@ def _vibethinker(rows: list[list[str]], header: list[str], file: str, options: R
         if dataset in earlier:
             lines = ", ".join(str(n) for n in earlier[dataset])
             notes = (f"{file}: {dataset} has several rows; line {line} (the last) counts, not lines {lines}",)
-        parsed.append(Parsed(name, percent(score), line, notes=notes))
+        scale = scale_of("pass@1", options.scales.get(name))  # a fraction of problems solved: 0-100
+        parsed.append(Parsed(name, score * (scale or 1.0), line, notes=notes, unit=unit_of(scale)))
     return parsed
 
 
@@ -98,5 +100,9 @@ def _opencompass(rows: list[list[str]], header: list[str], file: str, options: R
             score = float(value)
         except ValueError:
             raise problem(file, line, f"{dataset}: '{value}' is not a number") from None
-        parsed.append(Parsed(name, score, line, settings={"task_version": version} if version else {}))
+        configured = options.scales.get(name)  # OpenCompass's summary writes percentages already
+        unit = unit_of(configured) if configured is not None else PERCENT_UNIT
+        score *= configured if configured == PERCENT else 1.0
+        settings = {"task_version": version} if version else {}
+        parsed.append(Parsed(name, score, line, settings=settings, unit=unit))
     return parsed
