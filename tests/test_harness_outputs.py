@@ -145,3 +145,40 @@ def test_a_metric_of_unknown_scale_is_read_as_written_with_a_note(tmp_path: Path
     (note,) = results.notes
     assert "drop: metric 'f1,none' has no fixed scale, so it is read as written (0.6241)" in note
     assert "set metrics.drop.scale: 100" in note
+
+
+def test_qwen_math_per_problem_jsonl_is_detected_and_read(tmp_path: Path) -> None:
+    from tests.tool_outputs import qwen_math_jsonl
+    from vibe_action.inputs.formats import detect
+
+    text = qwen_math_jsonl({idx: idx % 4 != 0 for idx in range(30)})
+    assert detect("aime25/test_qwen25-math-cot_-1_seed0_t0.0_s0_e-1.jsonl", text) == "correctness"
+    (tmp_path / "aime25.jsonl").write_text(text)
+    aime = load_results([Source("aime25.jsonl")], tmp_path).benchmarks["aime25"]
+    assert aime.items is not None
+    assert set(aime.items.scores) == {str(i) for i in range(30)}  # the `idx` field
+    assert aime.score == pytest.approx(22 / 30 * 100)
+
+
+def test_correctness_takes_the_id_and_verdict_fields_it_is_told(tmp_path: Path) -> None:
+    from vibe_action.inputs.config import parse_config
+
+    rows = [{"problem": f"2025-I-{i}", "verdicts": [1, 0, 1, 1], "score": 0.75} for i in range(15)]
+    rows += [{"problem": f"2025-II-{i}", "verdicts": [0, 0, 0, 0], "score": 0.0} for i in range(15)]
+    (tmp_path / "aime.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    config = parse_config(
+        "version: 1\nresults:\n  - {path: aime.jsonl, format: correctness, benchmark: aime25, id: problem, "
+        "correct: verdicts}\nprimary: aime25\nmetrics:\n  aime25: {}\n",
+        "config/deploy.yaml",
+    )
+    aime = load_results(config.results, tmp_path).benchmarks["aime25"]
+    assert aime.items is not None
+    assert aime.items.samples == 4
+    assert aime.items.scores["2025-I-3"] == 0.75
+    assert aime.score == pytest.approx(37.5)
+    (tmp_path / "one.jsonl").write_text('{"qid": 1, "correct": true}\n{"qid": 2, "correct": false}\n')
+    single = load_results([Source("one.jsonl", "correctness", "b", None, None, "qid", "correct")], tmp_path)
+    assert single.benchmarks["b"].score == pytest.approx(50.0)
+    (tmp_path / "bad.jsonl").write_text('{"id": 1, "correct": true}\n')
+    with pytest.raises(InputError, match="no 'qid' field"):
+        load_results([Source("bad.jsonl", "correctness", "b", None, None, "qid", "correct")], tmp_path)

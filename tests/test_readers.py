@@ -143,7 +143,8 @@ def test_correctness_errors_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_results([Source("results/*.jsonl")], tmp_path)
     assert caught.value.problems[0].render() == (
-        "results/aime25.jsonl:2:1: 'correctness' must be a non-empty list of 0/1 per sample"
+        "results/aime25.jsonl:2:1: 'correctness' must be a non-empty list of booleans or 0/1 per sample (or one "
+        "of them) (name the field with correct: under this results entry in deploy.yaml)"
     )
     write(tmp_path, "results/aime25.jsonl", '{"id": 0, "correctness": [1, 0]}\n{"id": 1, "correctness": [1,\n')
     with pytest.raises(InputError) as caught:

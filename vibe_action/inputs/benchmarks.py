@@ -47,6 +47,8 @@ class Source:
     benchmark: str | None = None
     metric: str | None = None
     model: str | None = None  # the model column of a summary table with several
+    id_field: str | None = None  # per-problem JSONL: the field naming the problem
+    correct_field: str | None = None  # per-problem JSONL: the field with the verdicts
 
 
 @dataclass(frozen=True)

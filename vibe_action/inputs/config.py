@@ -322,7 +322,13 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         Source(entry)
         if isinstance(entry, str)
         else Source(
-            entry["path"], entry.get("format", "auto"), entry.get("benchmark"), entry.get("metric"), entry.get("model")
+            entry["path"],
+            entry.get("format", "auto"),
+            entry.get("benchmark"),
+            entry.get("metric"),
+            entry.get("model"),
+            entry.get("id"),
+            entry.get("correct"),
         )
         for entry in ([raw_results] if isinstance(raw_results, str) else raw_results)
     )

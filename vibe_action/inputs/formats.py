@@ -8,6 +8,7 @@ task does not invalidate a file. Which scale a score is on comes from its metric
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -65,6 +66,8 @@ class ReadOptions:
     model: str | None = None
     gated: Collection[str] | None = None
     scales: Mapping[str, float] = field(default_factory=dict)  # benchmark -> metrics.<name>.scale (1 or 100)
+    id_field: str | None = None  # per-problem JSONL: which field names the problem
+    correct_field: str | None = None  # per-problem JSONL: which field holds the verdicts
 
     def is_gated(self, name: str) -> bool:
         return self.gated is None or name in self.gated
@@ -77,8 +80,7 @@ def detect(path: str, text: str) -> str:
     if name.endswith(".csv") or head.startswith(("dataset,", "model_path,")):
         return "opencompass"
     if name.endswith(".jsonl"):
-        first = text.lstrip().split("\n", 1)[0]
-        return "correctness" if '"correctness"' in first else "lm-eval-samples"
+        return _jsonl_kind(text.lstrip().split("\n", 1)[0])
     if head.startswith("["):  # the only format that is a list: its error names LiveCodeBench's two files
         return "livecodebench"
     if '"config_general"' in text:
@@ -88,6 +90,22 @@ def detect(path: str, text: str) -> str:
     if re.search(r'"benchmarks"\s*:', head) or '"benchmarks"' in text:
         return "native"
     return "flat"
+
+
+def _jsonl_kind(first_line: str) -> str:
+    """lm-eval samples carry `doc_id`; per-problem verdicts carry `correctness` (VibeThinker) or a `score` list
+    of booleans (the Qwen2.5-Math evaluation, as SkyThought and DeepSeek/Qwen math repositories write it)."""
+    try:
+        row = json.loads(first_line)
+    except ValueError:
+        row = None
+    if not isinstance(row, dict):
+        return "correctness" if '"correctness"' in first_line else "lm-eval-samples"
+    if "doc_id" in row:
+        return "lm-eval-samples"
+    if "correctness" in row or isinstance(row.get("score"), (list, bool)):
+        return "correctness"
+    return "lm-eval-samples"
 
 
 def problem(file: str, line: int, message: str, hint: str = "", column: int = 1) -> InputError:

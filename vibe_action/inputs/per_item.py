@@ -64,16 +64,33 @@ def _binary(flags: list[Any]) -> bool:
         return False
 
 
+ID_FIELDS = ("id", "problem_id", "idx", "question_id", "index")
+VERDICT_FIELDS = ("correctness", "score")  # VibeThinker's, the Qwen2.5-Math evaluation's
+
+
 def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]:
-    """VibeThinker-style per-problem JSONL: `{"id": ..., "correctness": [1, 0, ...]}` per line."""
+    """Per-problem JSONL, one line per problem: the problem's id and its verdicts — a list of booleans or 0/1,
+    one per sample, or a single one. VibeThinker writes `{"id": …, "correctness": [1, 0, …]}`, the Qwen2.5-Math
+    evaluation `{"idx": …, "score": [true]}`; `id:` and `correct:` under the results entry name other fields."""
     scores: dict[str, float] = {}
     samples = 0
     name = options.benchmark or PurePosixPath(file).stem
     for line, row in jsonl(text, file):
-        flags = row.get("correctness")
-        if not isinstance(flags, list) or not flags or not _binary(flags):
-            raise problem(file, line, "'correctness' must be a non-empty list of 0/1 per sample")
-        ident = next((row[k] for k in ("id", "problem_id", "idx", "question_id", "index") if k in row), None)
+        field = options.correct_field or next((f for f in VERDICT_FIELDS if f in row), VERDICT_FIELDS[0])
+        flags = _verdicts(row.get(field))
+        if flags is None:
+            raise problem(
+                file,
+                line,
+                f"'{field}' must be a non-empty list of booleans or 0/1 per sample (or one of them)",
+                "name the field with correct: under this results entry in deploy.yaml"
+                if not options.correct_field
+                else "",
+            )
+        id_field = options.id_field or next((k for k in ID_FIELDS if k in row), None)
+        if options.id_field and options.id_field not in row:
+            raise problem(file, line, f"no '{options.id_field}' field", "check id: under this results entry")
+        ident = row.get(id_field) if id_field else None
         key = str(ident) if ident is not None else f"line-{line}"
         if key in scores:
             raise problem(file, line, f"problem '{key}' appears twice")
@@ -81,6 +98,14 @@ def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]
         scores[key] = sum(flags) / len(flags)
         name = options.benchmark or str(row.get("benchmark") or row.get("dataset") or name)
     return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT))]
+
+
+def _verdicts(value: Any) -> list[int] | None:
+    """A list of 0/1 (booleans included), or one verdict as a list of one; None when it is neither."""
+    listed = value if isinstance(value, list) else [value]
+    if not listed or not _binary(listed):
+        return None
+    return [int(flag) for flag in listed]
 
 
 def _samples_task(file: str) -> str:

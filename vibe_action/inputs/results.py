@@ -78,7 +78,16 @@ def load_results(
     problems: list[Problem] = []
     for display in sorted(files):  # read every file, so one run reports every broken file at once
         path, entry = files[display]
-        options = ReadOptions(entry.benchmark, entry.metric, dict(tasks or {}), entry.model, gated, dict(scales or {}))
+        options = ReadOptions(
+            entry.benchmark,
+            entry.metric,
+            dict(tasks or {}),
+            entry.model,
+            gated,
+            dict(scales or {}),
+            entry.id_field,
+            entry.correct_field,
+        )
         try:
             parts.append(read_results_file(path, display, entry.format, options))
         except InputError as exc:
