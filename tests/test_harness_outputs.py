@@ -182,3 +182,27 @@ def test_correctness_takes_the_id_and_verdict_fields_it_is_told(tmp_path: Path) 
     (tmp_path / "bad.jsonl").write_text('{"id": 1, "correct": true}\n')
     with pytest.raises(InputError, match="no 'qid' field"):
         load_results([Source("bad.jsonl", "correctness", "b", None, None, "qid", "correct")], tmp_path)
+
+
+def test_the_model_is_read_from_the_harness_file(tmp_path: Path) -> None:
+    from tests.tool_outputs import lighteval, lm_eval_03
+
+    (tmp_path / "a.json").write_text(json.dumps(lm_eval_aime25(22)))  # lm-eval 0.4: model_name
+    assert load_results([Source("a.json")], tmp_path).model.name == "WeiboAI/VibeThinker-1.5B"  # type: ignore[union-attr]
+    old = lm_eval_03("arc_easy", 0.7, 0, None)
+    old["config"]["model_args"] = "pretrained=WeiboAI/VibeThinker-1.5B,revision=v1.1,dtype=bfloat16"
+    (tmp_path / "b.json").write_text(json.dumps(old))  # lm-eval 0.3: only model_args
+    model = load_results([Source("b.json")], tmp_path).model
+    assert model is not None
+    assert (model.name, model.revision) == ("WeiboAI/VibeThinker-1.5B", "v1.1")
+    (tmp_path / "c.json").write_text(json.dumps(lighteval({"aime25": 0.7}, True)))
+    assert load_results([Source("c.json")], tmp_path).model.name == "WeiboAI/VibeThinker-1.5B"  # type: ignore[union-attr]
+
+
+def test_scores_carry_no_binary_noise_digits(tmp_path: Path) -> None:
+    data = lm_eval_task("gsm8k", {"exact_match,none": 0.724, "exact_match_stderr,none": 0.0123}, 1319)
+    (tmp_path / "r.json").write_text(json.dumps(data))
+    gsm8k = load_results([Source("r.json")], tmp_path).benchmarks["gsm8k"]
+    assert 0.724 * 100 != 72.4  # the noise a plain multiplication leaves
+    assert repr(gsm8k.score) == "72.4"
+    assert repr(gsm8k.stderr) == "1.23"

@@ -52,6 +52,7 @@ class Parsed:
     stamp: str | None = None  # the run's timestamp, from the file name (lm-eval results and samples)
     run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`)
     unit: str | None = None  # "percent" or "own" (scales.py); None: as written, the metric's scale unknown
+    model: tuple[str, str | None] | None = None  # (name, revision) of the evaluated model, when the file says
     notes: tuple[str, ...] = ()
 
 
@@ -221,3 +222,14 @@ def stamp_of(path: str) -> str | None:
     """`results_2026-11-20T10-00-00.123.json` / `samples_aime25_2026-11-20T10-00-00.123.jsonl` → the stamp."""
     found = STAMP.search(PurePosixPath(path).name)
     return found.group(1).replace(":", "-") if found else None
+
+
+def rounded(value: float, factor: float) -> float:
+    """`value * factor` without binary noise (0.724 * 100 is 72.39999999999999): as many decimals as the file
+    carries, less the factor's (two for 100)."""
+    text = repr(value)
+    if "e" in text or "n" in text:  # 1e-05, inf, nan: nothing to trim
+        return value * factor
+    decimals = len(text.partition(".")[2])
+    shift = len(str(int(factor))) - 1 if factor >= 1 and float(factor).is_integer() else 0
+    return round(value * factor, max(decimals - shift, 0))

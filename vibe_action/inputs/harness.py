@@ -17,6 +17,7 @@ from vibe_action.inputs.formats import (
     number,
     pick_metric,
     problem,
+    rounded,
     settings_in,
     stamp_of,
     stderr_of,
@@ -61,9 +62,25 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
                 direction=_direction(data, task, key),
                 stamp=stamp_of(file),
                 run_time=number(data.get("date")),
+                model=lm_eval_model(data),
             )
         )
     return parsed
+
+
+def lm_eval_model(data: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """The evaluated model: lm-eval 0.4's `model_name`, else `pretrained=` in `config.model_args` (a string
+    `pretrained=org/name,revision=…` or, from the Python API, a dict); the revision from `model_args`."""
+    args = _table(data, "config").get("model_args")
+    if isinstance(args, str):
+        pairs = dict(part.split("=", 1) for part in args.split(",") if "=" in part)
+    else:
+        pairs = {str(k): v for k, v in args.items()} if isinstance(args, dict) else {}
+    name = data.get("model_name") or pairs.get("pretrained") or pairs.get("model")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    revision = pairs.get("revision")
+    return name.strip(), str(revision) if isinstance(revision, (str, int)) and str(revision) else None
 
 
 def _line_in(source: SourceMap, task_key: str) -> Callable[[str], int]:
@@ -81,8 +98,8 @@ def _measured(metrics: Mapping[str, Any], key: str, name: str, options: ReadOpti
     factor = scale or 1.0
     unknown = scale is None and options.is_gated(name)
     notes = (unknown_scale_note(name, key, value, file),) if unknown else ()
-    scaled_stderr = None if stderr is None else stderr * factor
-    return Parsed(name, value * factor, stderr=scaled_stderr, unit=unit_of(scale), notes=notes)
+    scaled_stderr = None if stderr is None else rounded(stderr, factor)
+    return Parsed(name, rounded(value, factor), stderr=scaled_stderr, unit=unit_of(scale), notes=notes)
 
 
 def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -167,5 +184,9 @@ def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[P
         extra = {"n_shot": int(shots)} if shots.isdigit() else {}
         if isinstance(versions.get(key), (int, str)) and not isinstance(versions.get(key), bool):
             extra["task_version"] = versions[key]
-        parsed.append(replace(measured, line=line, settings={**settings, **extra}, stamp=stamp_of(file)))
+        general = _table(data, "config_general")
+        model = general.get("model_name")
+        sha = general.get("model_sha")
+        named = (model, sha if isinstance(sha, str) and sha else None) if isinstance(model, str) and model else None
+        parsed.append(replace(measured, line=line, settings={**settings, **extra}, stamp=stamp_of(file), model=named))
     return parsed

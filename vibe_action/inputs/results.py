@@ -167,8 +167,10 @@ def read_results_file(
             ]
         ) from None
     notes = tuple(note for p in parsed for note in p.notes)
+    named = next((p.model for p in parsed if p.model), None)
+    model = Model(*named) if named else None
     return Results(
-        MappingProxyType({p.name: _from_parsed(p, display) for p in parsed}), (display,), None, digest, notes
+        MappingProxyType({p.name: _from_parsed(p, display) for p in parsed}), (display,), model, digest, notes
     )
 
 
