@@ -89,3 +89,49 @@ def test_files_that_are_not_runs_still_may_not_report_a_benchmark_twice(tmp_path
     write(tmp_path, "results/b.json", {"aime25": 77.5})
     with pytest.raises(InputError, match=r"benchmark 'aime25' is also in results/a\.json"):
         load_results([Source("results/*.json")], tmp_path)
+
+
+def test_stock_lm_eval_files_init_then_a_real_gain_deploys_with_the_noise_shown(
+    workspace: Any, httpserver: Any
+) -> None:
+    """Issue 18's new user: lm-eval writes aggregate files only (no --log_samples), `vibe-gate init` writes the
+    config, the first run deploys — and so does +10 points on AIME25 later, with the noise test shown."""
+    from tests.tool_outputs import lm_eval_gsm8k
+
+    hook = "/build_hooks/0123456789abcdef01234567"
+    httpserver.expect_request(hook, method="POST").respond_with_data("", status=200)
+    env = {"VIBE_BUILD_HOOK_URL": httpserver.url_for(hook)}
+    (workspace.path / "config" / "deploy.yaml").unlink()
+    folder = "out/WeiboAI__VibeThinker-1.5B"
+    write(workspace.path, f"{folder}/results_{OLD}.json", lm_eval_aime25(22, 1763630000.0))
+    write(workspace.path, f"evals/gsm8k/results_{OLD}.json", lm_eval_gsm8k(0.70, 0.72))
+    workspace.commit("first evaluation", branch="main")
+
+    init = workspace.run("init")
+    assert init.code == 0, init.stdout + init.stderr
+    assert (
+        "gsm8k reports exact_match,strict-match, exact_match,flexible-extract: wrote metric: exact_match,strict-match"
+        in init.stdout
+    )
+    config = (workspace.path / "config" / "deploy.yaml").read_text()
+    assert "    metric: exact_match,strict-match   # the task reports several; the others:" in config
+    assert "    # metric: exact_match,flexible-extract" in config
+    assert "# noise: aggregate stderr ±8.2 only — shown, not deciding (it detects ≥ 28.9 points)" in config
+    assert "lm-eval --log_samples" in config
+    assert workspace.run("validate").code == 0
+    workspace.commit("vibe-gate init")
+    first = workspace.run("--json", env=env)
+    assert first.code == 0, first.stdout + first.stderr
+    assert first.json["decision"] == "deploy"
+
+    write(workspace.path, f"{folder}/results_{NEW}.json", lm_eval_aime25(25, 1763630000.0 + DAY))  # +10 points
+    workspace.commit("a better checkpoint")
+    second = workspace.run(env=env)
+    assert second.code == 0, second.stdout + second.stderr
+    assert "DEPLOY" in second.stdout
+    assert "+10" in second.stdout
+    assert "within noise; this benchmark detects ≥" in second.stdout
+    assert "shown, not deciding (only aggregate standard errors)" in second.stdout
+    assert "noise p<0.05 ~" in second.stdout  # its own mark: informs, does not decide
+    assert f"results_{NEW}.json, the newest of 2 runs" in second.stderr
+    assert sum(1 for request, _ in httpserver.log if request.method == "POST") == 2

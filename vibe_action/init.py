@@ -8,16 +8,20 @@ filters cover the globs. It never overwrites a file unless told to (`--force`), 
 
 from __future__ import annotations
 
+import json
+import math
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from vibe_action.errors import InputError
-from vibe_action.inputs.formats import ReadOptions
+from vibe_action.inputs.benchmarks import Benchmark
+from vibe_action.inputs.formats import ReadOptions, detect, metric_keys
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
+from vibe_action.inputs.harness import lighteval_task
 from vibe_action.inputs.results import read_results_file
 
 CONFIG_PATH = "config/deploy.yaml"
@@ -26,6 +30,9 @@ SUFFIXES = (".json", ".jsonl", ".csv")
 SKIPPED_FOLDERS = frozenset({".git", ".github", ".venv", "venv", "node_modules", "__pycache__", ".vibe-deploy-gate"})
 MAX_CANDIDATES = 500
 PREFERRED_PRIMARY = ("aime25", "aime24", "hmmt25", "gsm8k", "math500", "livecodebench_v6", "livecodebench")
+PREFERRED_METRICS = ("exact_match", "acc_norm", "acc", "pass@1", "extractive_match", "em", "accuracy")
+PREFERRED_FILTERS = ("none", "strict-match", "flexible-extract")
+MDE_FACTOR = 2.486  # z at 95 % one-sided + z at 80 % power: the smallest gain a z test on two stderrs detects
 BRANCH_FAMILIES = (
     ("release", "deploy: true"),
     ("hotfix", "deploy: true, min_gain: false, use_reserve: true"),
@@ -35,11 +42,14 @@ BRANCH_FAMILIES = (
 
 @dataclass(frozen=True)
 class Found:
-    """A results file the gate can read: where, in which format, with which benchmarks."""
+    """A results file the gate can read: where, in which format, with which benchmarks; what the noise test
+    can do with each (`noise`), and the tasks that report several metrics or filters (`choices`)."""
 
     path: str
     kind: str
     benchmarks: tuple[str, ...]
+    noise: Mapping[str, str] = field(default_factory=dict)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def scan(root: Path) -> list[Found]:
@@ -60,10 +70,53 @@ def scan(root: Path) -> list[Found]:
                 results = read_results_file(path, rel, "auto", ReadOptions(gated=()))
             except InputError:
                 continue
-            if results.benchmarks:
+            choices = several_metrics(path)
+            if results.benchmarks or choices:
                 kind = "per-item" if any(b.items for b in results.benchmarks.values()) else "aggregate"
-                found.append(Found(rel, kind, tuple(sorted(results.benchmarks))))
+                noise = {name: noise_note(bench) for name, bench in results.benchmarks.items()}
+                names = tuple(sorted({*results.benchmarks, *choices}))
+                found.append(Found(rel, kind, names, noise, choices))
     return found
+
+
+def noise_note(bench: Benchmark) -> str:
+    """Which noise test this benchmark will get, and what it can detect, in one comment line."""
+    if bench.items is not None:
+        one = " (McNemar: one sample each)" if bench.items.samples == 1 else ""
+        return f"noise: a paired test on its {len(bench.items.scores)} problems decides{one}"
+    if bench.stderr is not None:
+        detects = MDE_FACTOR * math.sqrt(2.0) * bench.stderr
+        return (
+            f"noise: aggregate stderr ±{bench.stderr:.2g} only — shown, not deciding (it detects ≥ {detects:.1f} "
+            "points); per-problem samples (lm-eval --log_samples) give a paired test that decides"
+        )
+    return "noise: no error bars — decided on the scores and the rules alone"
+
+
+def several_metrics(path: Path) -> dict[str, tuple[str, ...]]:
+    """Tasks of an lm-eval or lighteval results file that report several metrics or filters, each with its
+    keys, the one init makes active first. Unreadable or other files: none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        kind = detect(path.name, text)
+        data = json.loads(text) if kind in ("lm-eval", "lighteval") else None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}
+    results = data.get("results") if isinstance(data, dict) else None
+    found: dict[str, tuple[str, ...]] = {}
+    for key, metrics in (results or {}).items():
+        task = lighteval_task(key) if kind == "lighteval" else key
+        keys = metric_keys(metrics) if isinstance(metrics, dict) else []
+        if task and len(keys) > 1:
+            found[task] = tuple(sorted(keys, key=_preference))
+    return found
+
+
+def _preference(key: str) -> tuple[int, int, str]:
+    metric, _, filt = key.partition(",")
+    metric_rank = PREFERRED_METRICS.index(metric) if metric in PREFERRED_METRICS else len(PREFERRED_METRICS)
+    filter_rank = PREFERRED_FILTERS.index(filt) if filt in PREFERRED_FILTERS else len(PREFERRED_FILTERS)
+    return metric_rank, filter_rank, key
 
 
 def globs_for(found: list[Found]) -> list[str]:
@@ -124,12 +177,21 @@ def config_text(found: list[Found], default_branch: str, families: list[str]) ->
         "",
         "metrics:",
     ]
+    noise = {name: note for item in found for name, note in item.noise.items()}
+    choices = {name: keys for item in found for name, keys in item.choices.items()}
     for name in names:
+        lines.append(f"  {_key(name)}:")
+        if name in choices:
+            active, *others = choices[name]
+            lines.append(f"    metric: {active}   # the task reports several; the others:")
+            lines += [f"    # metric: {other}" for other in others]
         if name == primary:
-            lines += [f"  {_key(name)}:", '    min_gain: "2%"   # beat the deployed version by 2 %', "    max_drop: 1"]
+            lines += ['    min_gain: "2%"   # beat the deployed version by 2 %', "    max_drop: 1"]
             lines += ["    # min: 70        # a floor: never ship under this score"]
         else:
-            lines += [f"  {_key(name)}:", "    max_drop: 2      # guard: block if it falls more than 2 points"]
+            lines += ["    max_drop: 2      # guard: block if it falls more than 2 points"]
+        if name in noise:
+            lines.append(f"    # {noise[name]}")
     lines += [
         "",
         "branches:            # first match wins; a branch that matches none only reports",
@@ -190,6 +252,10 @@ def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
     print("found:", file=out)
     for item in found:
         print(f"  {item.path}  ({item.kind}: {', '.join(item.benchmarks)})", file=out)
+        for task, (active, *others) in item.choices.items():
+            print(
+                f"    {task} reports {', '.join([active, *others])}: wrote metric: {active} (change it there)", file=out
+            )
     print(f"wrote {CONFIG_PATH} and {WORKFLOW_PATH}", file=out)
     print("next:", file=out)
     print("  1. check the primary metric, floors and guards in config/deploy.yaml; run: vibe-gate validate", file=out)
