@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -201,3 +202,17 @@ def test_the_hooks_deploy_is_told_by_title_and_what_was_there_before() -> None:
     listed = Before(frozenset({"old"}))
     assert [is_hook_deploy(d, "t", fired, listed) for d in (old, new, behind)] == [False, True, True]
     assert not is_hook_deploy(new, "t", fired, Before(None, frozenset({"new"})))  # the ledger holds it
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["2026-11-26T00:00:01Z", "2026-11-26T00:00:01.000Z", "2026-11-26T00:00:01+00:00", "2026-11-26T01:00:01+01:00",
+     "2026-11-26T00:00:01"],  # the last: no offset, taken as UTC
+)  # fmt: skip
+def test_netlify_times_are_read_whatever_their_offset(stamp: str) -> None:
+    from vibe_action.netlify.confirm import parse_time
+
+    assert parse_time(stamp) == datetime(2026, 11, 26, 0, 0, 1, tzinfo=timezone.utc)
+    fresh = deploy("x", -1 / 86400, title="t")
+    assert is_hook_deploy(replace(fresh, created_at=stamp), "t", NOW, Before())
+    assert parse_time("yesterday") is None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
@@ -50,10 +50,13 @@ class Confirmation:
 
 
 def parse_time(text: str) -> datetime | None:
+    """Netlify's ISO 8601 time, whatever its offset; one without an offset is taken as UTC (comparing it with
+    an aware time would raise after the POST, leaving the record in_progress); None when it is not a time."""
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except (ValueError, TypeError, AttributeError):
         return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
