@@ -4,14 +4,16 @@ A build hook is a secret URL; a POST starts a build of the site's branch. The an
 Outcomes are told apart because they lead to different records:
 - `accepted` (2xx): the build was started; the snapshot is recorded as deployed;
 - `rejected` (a 3xx or 4xx): the build was not started; recorded as failed, exit 3;
-- `unreachable`: the request never reached the server (connection refused, DNS, connect timeout); safe to
-  run again;
+- `unreachable`: the request never reached the server (connection refused, DNS, connect timeout, a failed
+  TLS handshake); safe to run again;
 - `unknown`: the request was sent but no usable answer came (read timeout, dropped connection, or a 5xx: a
   502/503/504 from Netlify's edge may follow a build the origin already started). The build may have started,
   so with a token the gate looks for it, and without one it is recorded as `unconfirmed` (it counts against
   the quota and is not fired again).
 
-Only what was certainly not acted on is sent again: a connection that never opened, and a 429 (refused).
+Only what was certainly not acted on is sent again: a connection that never opened, and a 429 (refused). The
+status line alone decides an answer: a 2xx whose body then breaks (a Content-Length lie, a dropped or broken
+chunked or gzip body) is accepted — the body is never read.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3 import exceptions as urllib3_exceptions
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
 from vibe_action.netlify.models import CONNECT_TIMEOUT, READ_TIMEOUT, resolves_internal
 from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
@@ -34,6 +37,15 @@ HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 # The one answer that means "not started, try again": rate limited. A 5xx after the request was sent may
 # follow a build that started (the edge timed out waiting for the origin), so it is never retried.
 RETRY_STATUSES = (429,)
+# requests' errors raised before any byte of the request is written (an SSLError is a failed handshake).
+NOTHING_SENT = (
+    requests.exceptions.ConnectTimeout,
+    requests.exceptions.SSLError,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidHeader,
+)
 
 
 @dataclass(frozen=True)
@@ -79,26 +91,34 @@ def fire(
             data=json.dumps(body) if body is not None else None,
             headers={"Content-Type": "application/json"} if body is not None else None,
             allow_redirects=False,  # a redirect would re-POST the body elsewhere, or turn a GET 200 into "accepted"
+            stream=True,  # the status line decides: a body that breaks afterwards changes nothing
         )
-    except requests.exceptions.ConnectTimeout:
-        return HookResult("unreachable", "build hook: connection timed out; nothing was sent")
     except requests.exceptions.RetryError:
         return HookResult("rejected", "build hook kept answering 'try again later'; the build was not started")
-    except requests.exceptions.ConnectionError as exc:
-        if isinstance(_reason(exc), ReadTimeoutError):  # with retries mounted, a read timeout arrives this way
-            return _no_answer(timeout[1])
-        if _never_sent(exc):
-            return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
-        return HookResult(
-            "unknown",
-            "build hook: the connection dropped after the request was sent; "
-            "the build may have started — not fired again",
-        )
-    except requests.exceptions.Timeout:
-        return _no_answer(timeout[1])
     except requests.exceptions.RequestException as exc:
-        return HookResult("unreachable", f"build hook: {_short(exc, secrets)}")
+        return _failed(exc, timeout[1], secrets)
+    response.close()  # the answer's body is never needed (no deploy id in it) and never read
     return _classify(response)
+
+
+def _failed(exc: requests.exceptions.RequestException, read_timeout: float, secrets: Secrets) -> HookResult:
+    """No status line came back: whether any byte of the request can have reached the server decides, told by
+    the exception's type (never its text). Before sending — refused, unresolvable, a connect timeout, a TLS
+    handshake that failed — nothing started; after it, the build may have."""
+    if _before_sending(exc):
+        return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
+    if isinstance(exc, requests.exceptions.Timeout) or isinstance(_reason(exc), ReadTimeoutError):
+        return _no_answer(read_timeout)
+    return HookResult(
+        "unknown",
+        "build hook: the connection dropped after the request was sent; the build may have started — not fired again",
+    )
+
+
+def _before_sending(exc: requests.exceptions.RequestException) -> bool:
+    if isinstance(exc, NOTHING_SENT):
+        return True
+    return isinstance(_reason(exc), (NewConnectionError, ConnectTimeoutError, urllib3_exceptions.SSLError))
 
 
 def _classify(response: requests.Response) -> HookResult:
@@ -141,8 +161,8 @@ def _no_answer(read_timeout: float) -> HookResult:
     )
 
 
-def _reason(exc: requests.exceptions.ConnectionError) -> object:
-    """The urllib3 error behind a requests ConnectionError (a MaxRetryError's reason, when wrapped)."""
+def _reason(exc: requests.exceptions.RequestException) -> object:
+
     inner = exc.args[0] if exc.args else None
     return getattr(inner, "reason", inner)
 
@@ -158,19 +178,6 @@ def _explain(code: int) -> str:
     if code == 429:
         return "Netlify is rate limiting build hooks; the build was not started, run the gate again later"
     return "the build was not started"
-
-
-def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
-    """True when the failure happened while connecting (refused, DNS), before any byte of the request."""
-    text = repr(exc)
-    markers = (
-        "NewConnectionError",
-        "NameResolutionError",
-        "Connection refused",
-        "Failed to resolve",
-        "Failed to establish a new connection",
-    )
-    return any(marker in text for marker in markers)
 
 
 def _short(exc: BaseException, secrets: Secrets) -> str:
