@@ -438,3 +438,13 @@ def test_doctor_fails_loudly_when_builds_are_stopped(workspace: Workspace, netli
     assert "builds are stopped on this site — the gate's build hook will never build" in done.stdout
     netlify.stop_builds = False
     assert workspace.run("doctor", env=env(netlify)).code == 0
+
+
+def test_an_answer_that_echoes_the_secrets_never_reaches_the_ledger(workspace: Workspace, netlify: FakeNetlify) -> None:
+    netlify.final_state = "error"
+    netlify.error_message = f"build failed for {netlify.hook_url} with Bearer {TOKEN}"  # type: ignore[attr-defined]
+    _, done = deploy_commit(workspace, netlify)
+    assert done.code == 3
+    assert "build failed for ***" in done.stdout
+    assert "build failed for ***" in json.dumps(workspace.raw_ledger())
+    no_secret(netlify, workspace, done)

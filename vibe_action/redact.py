@@ -7,6 +7,7 @@ logs may show the URL without its query string, so the path and the hook id are 
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 MASK = "***"
@@ -42,6 +43,16 @@ class Secrets:
         for value in sorted(self._values, key=len, reverse=True):  # longest first: no partial leftovers
             text = text.replace(value, MASK)
         return text
+
+    def scrub_data(self, value: Any) -> Any:
+        """`scrub` applied to every string inside JSON-like data (dicts, lists, tuples): what a ledger keeps."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, dict):
+            return {self.scrub(str(k)) if isinstance(k, str) else k: self.scrub_data(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.scrub_data(v) for v in value)
+        return value
 
     def values(self) -> frozenset[str]:
         return frozenset(self._values)

@@ -38,6 +38,7 @@ class NetlifyClient:
         self.session = session
         self.site_id = site_id
         self.api_url = api_url.rstrip("/")
+        self.secrets = secrets  # Netlify's own error text may quote a token or a hook URL: scrubbed where read
         secrets.add(token)
         self._headers = {"Authorization": f"Bearer {token}", "User-Agent": "vibe-deploy-gate"}
         self._read = HTTPAdapter(
@@ -77,7 +78,7 @@ class NetlifyClient:
         if response.status_code >= 400:
             raise ExternalError(
                 f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: "
-                f"{self._message(response)}{self._hint(response)}",
+                f"{self.secrets.scrub(self._message(response))[:300]}{self._hint(response)}",
                 status=response.status_code,
             )
         return response

@@ -163,6 +163,8 @@ def carry_out(
             _finish_after_interrupt(ledger, started, name)
         raise
     status, message, extra, warnings = _outcome(result, confirmation, record.sha, services)
+    # What an answer echoed (a token, the hook URL) reaches neither the ledger nor the report.
+    message, extra = services.secrets.scrub(message), services.secrets.scrub_data(extra)
     deploy = confirmation.deploy if confirmation else None
     outcome: dict[str, Any] = {
         "message": message,
@@ -172,7 +174,7 @@ def carry_out(
         "deploy_id": deploy.id if deploy else result.deploy_id,
         "deploy_url": deploy.url if deploy and status == "success" else None,
         "netlify_state": confirmation.state if confirmation else None,
-        "warnings": [*(decision.outcome.get("warnings") or ()), *warnings],
+        "warnings": services.secrets.scrub_data([*(decision.outcome.get("warnings") or ()), *warnings]),
     }
     ending = Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
     try:
