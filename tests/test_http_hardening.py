@@ -125,3 +125,25 @@ def test_hook_url_rules(url: str, accepted: str | None) -> None:
             check_hook_url(url, "build hook URL")
     else:
         assert check_hook_url(url, "build hook URL") == accepted
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "[2002:a9fe:a9fe::1]",  # 6to4 around 169.254.169.254
+        "[2002:0a00:0001::1]",  # 6to4 around 10.0.0.1
+        "[::ffff:169.254.169.254]",  # IPv4-mapped
+        "[64:ff9b::a9fe:a9fe]",  # NAT64 around 169.254.169.254
+        "[2001:0:4136:e378:8000:63bf:f5ff:fffe]",  # Teredo, client 10.0.0.1
+        "100.64.0.1",  # shared address space (carrier-grade NAT)
+        "[fd00::1]",  # unique local
+    ],
+)
+def test_hook_urls_with_an_embedded_internal_address_are_refused(host: str) -> None:
+    with pytest.raises(InputError, match="private or link-local address"):
+        check_hook_url(f"https://{host}/build_hooks/x", "build-hook-url")
+
+
+@pytest.mark.parametrize("host", ["[2606:4700::1]", "[2002:0808:0808::1]", "[64:ff9b::808:808]", "8.8.8.8"])
+def test_global_unicast_hook_addresses_are_accepted(host: str) -> None:
+    assert check_hook_url(f"https://{host}/build_hooks/x", "build-hook-url").startswith("https://")

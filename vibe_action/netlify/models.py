@@ -128,12 +128,16 @@ def _is_loopback(host: str) -> bool:
     return host == "localhost" or (address is not None and address.is_loopback)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address sits in the last 32 bits
+
+
 def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return (
-        address.is_private
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-        or address.is_loopback
-    )
+    """Anything but a global unicast address, including the IPv4 address an IPv6 one embeds: IPv4-mapped
+    (::ffff:a.b.c.d), 6to4 (2002:aabb:ccdd::), Teredo's client (2001:0::/32) and NAT64 (64:ff9b::/96)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        if address in NAT64:
+            embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if any(inner is not None and _internal(inner) for inner in embedded):
+            return True
+    return not address.is_global or address.is_multicast
