@@ -206,3 +206,29 @@ def test_scores_carry_no_binary_noise_digits(tmp_path: Path) -> None:
     assert 0.724 * 100 != 72.4  # the noise a plain multiplication leaves
     assert repr(gsm8k.score) == "72.4"
     assert repr(gsm8k.stderr) == "1.23"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"score": 74.4, "stderr": 1e200}, "stderr 1e+200 is out of range (0 to 1e+06)"),
+        ({"score": 74.4, "samples_per_problem": 100_000}, "100,000 samples per problem is out of range (1 to 65,535)"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_at_load(tmp_path: Path, entry: dict[str, float], message: str) -> None:
+    (tmp_path / "r.json").write_text(json.dumps({"benchmarks": {"aime25": entry}}, indent=2))
+    with pytest.raises(InputError) as caught:
+        load_results([Source("r.json")], tmp_path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == ("r.json", 3)
+    assert message in problem.message
+
+
+def test_the_decision_json_is_standard_json_whatever_the_numbers() -> None:
+    from vibe_action.decide.decision import finite
+
+    assert finite({"a": [1.0, float("inf"), {"b": float("nan")}], "c": "x"}) == {
+        "a": [1.0, None, {"b": None}],
+        "c": "x",
+    }
+    json.dumps(finite({"x": float("-inf")}), allow_nan=False)

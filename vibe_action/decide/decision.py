@@ -6,6 +6,7 @@ never renamed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -182,6 +183,11 @@ class Decision:
         return replace(self, deployed=deployed, outcome={**self.outcome, **outcome})
 
     def to_json(self) -> dict[str, Any]:
+        """Standard JSON: a number that is not finite (a gain over a baseline of 5e-324 in percent) is null."""
+        data: dict[str, Any] = finite(self._json())
+        return data
+
+    def _json(self) -> dict[str, Any]:
         return {
             "decision": self.verdict,
             "reasons": list(self.reasons),
@@ -202,6 +208,17 @@ class Decision:
             "dry_run": self.dry_run,
             **({"outcome": dict(self.outcome)} if self.outcome else {}),
         }
+
+
+def finite(value: Any) -> Any:
+    """`value` with every float that is not finite replaced by None, through dicts and lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
 
 
 def _round(value: float | None) -> float | None:

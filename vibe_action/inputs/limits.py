@@ -25,6 +25,12 @@ MAX_ITEMS = 200_000  # per benchmark
 MAX_NAME_LENGTH = 200  # benchmark, metric, model names
 MAX_TITLE_LENGTH = 255  # a rendered build title (Netlify shows ~100 characters)
 MAX_HOOK_BODY_BYTES = 64 * 1024
+# Numbers a results file may hold: far beyond any real benchmark, and small enough that squares, sums and the
+# ledger's digests stay finite (2 bytes a count: 65,535 samples per item at most).
+MAX_ABS_SCORE = 1e9
+MAX_STDERR = 1e6
+MAX_SAMPLES_PER_ITEM = 65_535
+MAX_ITEM_COUNT = 10**9
 
 
 def too_large(display: str, size: int, limit: int, what: str) -> InputError:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -14,12 +15,16 @@ from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.benchmarks import Benchmark, Model, Results, Source, merge
 from vibe_action.inputs.globs import check_patterns, find_files
 from vibe_action.inputs.limits import (
+    MAX_ABS_SCORE,
     MAX_BENCHMARKS,
+    MAX_ITEM_COUNT,
     MAX_ITEMS,
     MAX_JSON_RESULTS_BYTES,
     MAX_NAME_LENGTH,
     MAX_RESULTS_FILE_BYTES,
     MAX_RESULTS_FILES,
+    MAX_SAMPLES_PER_ITEM,
+    MAX_STDERR,
     read_limited,
 )
 from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
@@ -116,6 +121,7 @@ def check_sizes(results: Results) -> Results:
                     f"benchmark name is {len(bench.name)} characters; the limit is {MAX_NAME_LENGTH}",
                 )
             )
+        problems += [Problem(bench.file, bench.line, 1, text, hint=NUMBER_HINT) for text in _out_of_range(bench)]
         if bench.items is not None and len(bench.items.scores) > MAX_ITEMS:
             problems.append(
                 Problem(
@@ -130,6 +136,26 @@ def check_sizes(results: Results) -> Results:
     if problems:
         raise InputError(problems[:50])
     return results
+
+
+NUMBER_HINT = "fix the value in the results file (every number the gate reads has a finite, documented range)"
+
+
+def _out_of_range(bench: Benchmark) -> list[str]:
+    """What of a benchmark's numbers is outside the range where the statistics stay finite."""
+    found = []
+    if not math.isfinite(bench.score) or abs(bench.score) > MAX_ABS_SCORE:
+        found.append(f"'{bench.name}': score {bench.score:g} is out of range (at most {MAX_ABS_SCORE:g} in size)")
+    if bench.stderr is not None and not (math.isfinite(bench.stderr) and 0 <= bench.stderr <= MAX_STDERR):
+        found.append(f"'{bench.name}': stderr {bench.stderr:g} is out of range (0 to {MAX_STDERR:g})")
+    if bench.samples_per_problem is not None and not 1 <= bench.samples_per_problem <= MAX_SAMPLES_PER_ITEM:
+        found.append(
+            f"'{bench.name}': {bench.samples_per_problem:,} samples per problem is out of range (1 to "
+            f"{MAX_SAMPLES_PER_ITEM:,})"
+        )
+    if bench.n is not None and not 1 <= bench.n <= MAX_ITEM_COUNT:
+        found.append(f"'{bench.name}': n = {bench.n:,} is out of range (1 to {MAX_ITEM_COUNT:,})")
+    return found
 
 
 def read_results_file(
