@@ -448,3 +448,27 @@ def test_an_answer_that_echoes_the_secrets_never_reaches_the_ledger(workspace: W
     assert "build failed for ***" in done.stdout
     assert "build failed for ***" in json.dumps(workspace.raw_ledger())
     no_secret(netlify, workspace, done)
+
+
+def test_rollback_to_the_live_version_is_a_no_op_that_says_so(workspace: Workspace, netlify: FakeNetlify) -> None:
+    _, _, third = _deployed_history(workspace, netlify)
+    posts, lines = len(netlify.hook_posts), len(workspace.raw_ledger())
+    done = workspace.run("rollback", "--to", "v3", env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"v3 ({third[:7]}) is live already; nothing was restored, rebuilt or recorded" in done.stdout
+    assert (len(netlify.hook_posts), len(workspace.raw_ledger())) == (posts, lines)
+    assert netlify.api("POST", "/restore") == []
+
+
+def test_rollback_to_a_prefix_of_two_commits_names_both(workspace: Workspace, netlify: FakeNetlify) -> None:
+    from vibe_action.ledger.local import LocalLedger
+    from vibe_action.ledger.records import Record
+
+    ledger = LocalLedger(workspace.path / ".vibe-deploy-gate" / "ledger.jsonl")
+    for sha in ("ab12cd3" + "1" * 33, "ab12cd3" + "2" * 33, "ef" * 20):
+        ledger.append(Record(sha=sha, branch="main", time="2026-11-20T10:00:00Z", status="success", scores={"a": 1.0}))
+    workspace.write("config/deploy.yaml", FAST)
+    done = workspace.run("rollback", "--to", "ab12cd3", env=env(netlify))
+    assert done.code == 2
+    assert "'ab12cd3' names 2 deployed commits (ab12cd311111, ab12cd322222)" in done.stderr
+    assert netlify.api("POST") == []

@@ -306,5 +306,5 @@ def test_prune_refuses_a_keep_below_one(workspace: Workspace, netlify: FakeNetli
     deploy(workspace, netlify, 74.4, FAST)
     done = workspace.run("prune", "--keep", keep, "--apply", env=env(netlify))
     assert done.code == 2
-    assert f"--keep must be at least 1 (got {keep})" in done.stderr
+    assert f"argument --keep: must be at least 1 (got {keep})" in done.stderr
     assert netlify.api("DELETE") == []

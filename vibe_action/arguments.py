@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from collections.abc import Callable
 
 from vibe_action import __version__
 from vibe_action.decide.events import KNOWN_EVENTS
@@ -58,6 +59,21 @@ def _event(value: str) -> str:
     close = difflib.get_close_matches(value.replace("-", "_"), sorted(KNOWN_EVENTS), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise argparse.ArgumentTypeError(f"unknown event {value[:60]!r} (one of {', '.join(sorted(KNOWN_EVENTS))}){hint}")
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum` (a negative --keep would delete everything)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum} (got {value})")
+        return value
+
+    return parse
 
 
 def _add_page(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
@@ -171,7 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("--wide", action="store_true", help="every column (branch, environment, all scores)")
     history.add_argument(
-        "--limit", type=int, default=20, metavar="N", help="the newest N snapshots (default: 20; 0: all of them)"
+        "--limit",
+        type=_at_least(0),
+        default=20,
+        metavar="N",
+        help="the newest N snapshots (default: 20; 0: all of them)",
     )
     history.add_argument("--markdown", action="store_true", help="a markdown table (job summaries, release notes)")
     _add_page(sub, [base, ledger])
@@ -213,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Classify the site's deploys (published, locked, version branches, each branch's newest, newest "
         "snapshots and recent ones are kept), print the plan, and delete only with --apply.",
     )
-    prune.add_argument("--keep", type=int, help="ledger snapshots to keep (default: retention.keep, 10)")
+    prune.add_argument("--keep", type=_at_least(1), help="ledger snapshots to keep (default: retention.keep, 10)")
     prune.add_argument("--apply", action="store_true", help="delete what the plan says (default: only print it)")
     _site_command(
         sub,

@@ -28,6 +28,8 @@ def checked_branch(value: str, where: str) -> str:
 
 
 def _git(workspace: Path, *args: str) -> str:
+    if not workspace.is_dir():  # subprocess names a missing cwd as a missing program ("git is not installed")
+        raise InputError(f"the workspace {workspace} is not a folder; check --workspace")
     try:
         done = subprocess.run(["git", *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=30)
     except FileNotFoundError:

@@ -75,7 +75,13 @@ def rollback_target(records: list[Record], environment: str, to: str) -> tuple[R
     else:
         if len(to) < 7:
             raise InputError(f"'{to}' is too short to name a commit: give at least 7 characters of the sha, or vN")
-        target = next((r for r in reversed(candidates) if r.sha.startswith(to)), None)
+        commits = sorted({r.sha for r in candidates if r.sha.startswith(to.lower())})
+        if len(commits) > 1:
+            raise InputError(
+                f"'{to}' names {len(commits)} deployed commits ({', '.join(c[:12] for c in commits[:5])}): give "
+                "more characters of the sha, or the version (vN)"
+            )
+        target = next((r for r in reversed(candidates) if commits and r.sha == commits[0]), None)
         if target is None:
             raise InputError(
                 f"no deployed snapshot of commit {to} in the {environment} ledger; "
@@ -110,6 +116,8 @@ def rollback(
     history = build_history(records, environment, now)
     number = next((v.number for v in history.versions if v.record is target), None) or target.extra.get(VERSION_KEY)
     name = f"v{number} ({target.sha[:7]})" if isinstance(number, int) else target.sha[:7]
+    if current is not None and current.sha == target.sha:  # restoring or rebuilding it would change nothing
+        return replace(current, reasons=(f"{name} is live already; nothing was restored, rebuilt or recorded",))
     if netlify is None:
         why = "there is no Netlify token, and only the API can restore a deploy"
     else:
