@@ -595,3 +595,18 @@ def test_a_huge_report_is_cut_below_githubs_limit(
     summary = check["output"]["summary"].encode()
     assert 60_000 < len(summary) <= 65_535
     assert check["output"]["summary"].endswith("(cut to fit GitHub's size limit)\n")
+
+
+def test_a_merge_queue_run_is_a_preview_judged_by_its_base_branch(
+    workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer
+) -> None:
+    workspace.write(RESULTS, native(77.5))
+    sha = workspace.commit("queued", branch="main")
+    payload = {"action": "checks_requested", "merge_group": {"head_sha": sha, "base_ref": "refs/heads/main"}}
+    ref = f"gh-readonly-queue/main/pr-7-{sha}"
+    env = action_env(workspace, fake_github, fake_github.url, "merge_group", payload, sha, ref)
+    result = run_action(workspace, env)
+    assert result.code == 0, result.stdout + result.stderr
+    assert "event 'merge_group' only previews" in result.summary
+    assert hook_posts(hook_server) == 0
+    assert fake_github.deployments == {}

@@ -98,11 +98,19 @@ def test_fork_pull_requests_are_told_by_repository_identity(tmp_path: Path) -> N
     assert load_context(env_for(tmp_path, "pull_request", payload)).is_fork is True
 
 
-def test_unsupported_events_are_refused(tmp_path: Path) -> None:
+def test_other_events_are_previews_and_pull_request_target_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="pull_request_target is refused"):
         load_context(env_for(tmp_path, "pull_request_target", event("pull_request.0")))
-    with pytest.raises(InputError, match="event 'issues' is not supported"):
-        load_context(env_for(tmp_path, "issues", {}))
+    # Any other event is evaluated and shown, never deployed (README, "Events"): a merge queue by its base.
+    queue = {
+        **env_for(tmp_path, "merge_group", {"merge_group": {"base_ref": "refs/heads/main"}}),
+        "GITHUB_SHA": "c" * 40,
+    }
+    queue["GITHUB_REF_NAME"] = "gh-readonly-queue/main/pr-7-" + "c" * 40
+    queued = load_context(queue)
+    assert (queued.event_name, queued.sha, queued.branch) == ("merge_group", "c" * 40, "main")
+    release = load_context({**env_for(tmp_path, "release", {}), "GITHUB_SHA": "d" * 40})
+    assert (release.branch, release.is_pull_request) == ("main", False)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ The policy never sees these variables: this module turns them into a frozen `Git
 - pull_request: the PR's *head* commit (not the merge commit GITHUB_SHA points at), judged against the
   base branch's rules and deployed version; never deploys. A fork's token is read-only.
 - workflow_dispatch (and schedule): HEAD of the ref, as for push.
+- any other event (merge_group, release, …): GITHUB_SHA, shown as a preview and never deployed.
 - pull_request_target is refused: it runs with a write token and secrets on code from the PR's author.
 """
 
@@ -122,7 +123,25 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
             head_branch=branch,
             changed_files=changed_files(payload) if event == "push" else None,
         )
-    raise InputError(f"event '{event}' is not supported: run the gate on push, pull_request or workflow_dispatch")
+    return _preview_context(base_context, env, payload)
+
+
+def _preview_context(base: GitHubContext, env: Mapping[str, str], payload: Mapping[str, Any]) -> GitHubContext:
+    """Any other event (merge_group, release, …) is evaluated and shown, never deployed: GITHUB_SHA, judged by
+    the rules of the branch it targets — a merge queue's base branch (`merge_group.base_ref`), else the ref."""
+    group = payload.get("merge_group")
+    base_ref = group.get("base_ref") if isinstance(group, dict) else None
+    branch = (
+        str(base_ref).removeprefix("refs/heads/")
+        if isinstance(base_ref, str) and base_ref
+        else _required(env, "GITHUB_REF_NAME")
+    )
+    return replace(
+        base,
+        sha=checked_sha(_required(env, "GITHUB_SHA"), "GITHUB_SHA"),
+        branch=branch,
+        head_branch=env.get("GITHUB_REF_NAME", branch),
+    )
 
 
 def changed_files(payload: Mapping[str, Any]) -> tuple[str, ...] | None:
