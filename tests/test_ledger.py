@@ -6,6 +6,7 @@ import json
 import multiprocessing
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,14 @@ from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import Outcome, Record, baseline, deployed_shas, deploys_in_month
 
 
+def commit(name: str) -> str:
+    """A commit id made from a short name ("a"): hex, 40 digits, as the ledger requires."""
+    return name if len(name) >= 7 else name.encode().hex().ljust(40, "0")
+
+
 def record(sha: str, status: str = "success", time: str = "2026-11-02T10:00:00Z", env: str = "production") -> Record:
-    return Record(sha=sha, branch="main", time=time, status=status, scores={"aime25": 74.4}, environment=env)
+    """A record of the commit `sha`; a short name ("a") stands for a commit id made from it (hex, 40 digits)."""
+    return Record(sha=commit(sha), branch="main", time=time, status=status, scores={"aime25": 74.4}, environment=env)
 
 
 def test_round_trip_and_order(tmp_path: Path) -> None:
@@ -48,10 +55,10 @@ def test_baseline_is_newest_success_in_the_environment() -> None:
     ]
     found = baseline(records, "production")
     assert found is not None
-    assert found.sha == "a"
+    assert found.sha == commit("a")
     staging = baseline(records, "staging")
     assert staging is not None
-    assert staging.sha == "c"
+    assert staging.sha == commit("c")
     assert baseline(records, "preview") is None
 
 
@@ -64,7 +71,7 @@ def test_month_count_and_deployed_shas_include_unconfirmed() -> None:
     ]
     now = datetime(2026, 11, 26, tzinfo=timezone.utc)
     assert deploys_in_month(records, now) == 2
-    assert deployed_shas(records, "production") == frozenset({"a", "b", "d"})
+    assert deployed_shas(records, "production") == frozenset(map(commit, "abd"))
 
 
 def test_a_torn_last_line_is_reported_then_cut_before_the_next_append(tmp_path: Path) -> None:
@@ -73,12 +80,12 @@ def test_a_torn_last_line_is_reported_then_cut_before_the_next_append(tmp_path: 
     ledger.append(record("a"))
     with path.open("ab") as handle:  # a crash in the middle of writing the second record
         handle.write(b'{"sha": "bbbb", "branch": "ma')
-    assert [r.sha for r in ledger.records()] == ["a"]
+    assert [r.sha for r in ledger.records()] == [commit("a")]
     assert ledger.warnings == [
         f"{path}:2: ignoring an incomplete last record (a write was interrupted); it will be cut off at the next append"
     ]
     ledger.append(record("c"))
-    assert [r.sha for r in LocalLedger(path).records()] == ["a", "c"]
+    assert [r.sha for r in LocalLedger(path).records()] == [commit("a"), commit("c")]
     assert path.read_bytes().count(b"\n") == 2
 
 
@@ -106,7 +113,7 @@ def _append_many(path: str, worker: int, count: int) -> None:
     for index in range(count):
         ledger.append(
             Record(
-                sha=f"{worker}-{index}",
+                sha=f"{worker:020x}{index:020x}",
                 branch="main",
                 time="2026-11-01T00:00:00Z",
                 status="success",
@@ -127,7 +134,7 @@ def test_concurrent_appends_from_several_processes_never_interleave(tmp_path: Pa
         assert process.exitcode == 0
     records = LocalLedger(path).records()
     assert len(records) == 100
-    assert {r.sha for r in records} == {f"{w}-{i}" for w in range(4) for i in range(25)}
+    assert {r.sha for r in records} == {f"{w:020x}{i:020x}" for w in range(4) for i in range(25)}
 
 
 def test_start_then_finish_is_one_record_in_its_latest_state(tmp_path: Path) -> None:
@@ -136,7 +143,7 @@ def test_start_then_finish_is_one_record_in_its_latest_state(tmp_path: Path) -> 
     assert started.status == "in_progress"
     assert len(started.id) == 16
     # While in progress, the commit counts as deployed: a concurrent run does not fire it again.
-    assert deployed_shas(ledger.records(), "production") == frozenset({"a"})
+    assert deployed_shas(ledger.records(), "production") == frozenset({commit("a")})
     assert baseline(ledger.records(), "production") is None
     final = ledger.finish(started, Outcome("success", "build hook accepted (HTTP 200)", deploy_url="https://x"))
     assert ledger.records() == [final]
@@ -171,3 +178,26 @@ def test_month_count_stops_at_the_newest_record_that_carries_the_count() -> None
         extra={"month": "2026-10", "month_spent_before": 19},
     )
     assert deploys_in_month([stale, record("e", time="2026-11-01T00:00:00Z")], now) == 1  # a new month starts at 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("time", "2025-13-45T99:99:99Z", "time is not a real UTC time"),
+        ("time", "9999-12-31T23:59:59Z", "time is not a real UTC time"),
+        ("sha", "--upload-pack=touch /tmp/pwned", "sha is not a commit id"),
+    ],
+)
+def test_a_ledger_line_that_cannot_be_real_stops_every_command_at_its_line(
+    workspace: Any, field: str, value: str, message: str
+) -> None:
+    good = record("a" * 40, status="in_progress", time="2026-11-02T10:00:00Z")
+    line = {**good.to_json(), field: value, "id": "r1"}
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps(line) + "\n")
+    workspace.write("results/r.json", {"aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1})
+    workspace.commit("x", branch="main")
+    for command in (["run", "--dry-run"], ["history"], ["rollback", "--previous"]):
+        done = workspace.run(*command)
+        assert done.code == 2, (command, done.stdout, done.stderr)
+        assert f".vibe-deploy-gate/ledger.jsonl:1:1: corrupt ledger record: {message}" in done.stderr
+        assert "Traceback" not in done.stderr

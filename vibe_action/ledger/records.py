@@ -18,6 +18,17 @@ from typing import Any, Protocol
 
 _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_SHA = re.compile(r"[0-9a-f]{7,40}")  # what git prints; a sha is passed to git and sent in hook bodies
+LATEST_YEAR = 9000  # a year past this cannot be a record's: date arithmetic on it would overflow
+
+
+def _real_time(text: str) -> bool:
+    """A calendar time (no month 13, no minute 99) in a year date arithmetic can handle."""
+    try:
+        parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    return 1970 <= parsed.year <= LATEST_YEAR
 
 # Statuses that mean "a build was (or may have been) started": they count against the quota and the same
 # commit is not fired again. `superseded` is a success that a newer deploy replaced (GitHub: inactive).
@@ -68,8 +79,10 @@ class Record:
         for name in ("deploy_id", "deploy_url"):
             if known.get(name) is not None and not isinstance(known[name], str):
                 raise TypeError(f"{name} is not text or null")
-        if not _TIME.fullmatch(known["time"]):
-            raise ValueError("time is not YYYY-MM-DDTHH:MM:SSZ")
+        if not _TIME.fullmatch(known["time"]) or not _real_time(known["time"]):
+            raise ValueError("time is not a real UTC time as YYYY-MM-DDTHH:MM:SSZ")
+        if not _SHA.fullmatch(known["sha"]):
+            raise ValueError("sha is not a commit id (7 to 40 hex digits)")
         scores = known["scores"]
         if not isinstance(scores, dict) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in scores.values()
