@@ -47,6 +47,35 @@ def load_results(
     """Read every file the sources match; `origin` says where the globs came from, for the error. Only
     `gated` benchmarks (None: all) must be unambiguous in a file; others that are ambiguous are skipped."""
     entries = [Source(s) if isinstance(s, str) else s for s in sources]
+    files = _matched_files(entries, root, origin)
+    parts: list[Results] = []
+    problems: list[Problem] = []
+    for display in sorted(files):  # read every file, so one run reports every broken file at once
+        path, entry = files[display]
+        options = ReadOptions(
+            entry.benchmark,
+            entry.metric,
+            dict(tasks or {}),
+            entry.model,
+            gated,
+            dict(scales or {}),
+            entry.id_field,
+            entry.correct_field,
+        )
+        try:
+            parts.append(read_results_file(path, display, entry.format, options))
+        except InputError as exc:
+            problems.extend(exc.problems or [Problem(display, 1, 1, str(exc))])
+    if problems:
+        raise InputError(problems)
+    newest, notes = newest_runs(parts)
+    merged = merge(newest)
+    return check_sizes(replace(merged, notes=(*merged.notes, *notes)))
+
+
+def _matched_files(entries: list[Source], root: Path, origin: str) -> dict[str, tuple[Path, Source]]:
+    """Every file the entries' globs match (the first entry to match a file names its format), or an error:
+    none at all, too many, or one that resolves outside the repository."""
     check_patterns([e.path for e in entries], origin or "results")
     files: dict[str, tuple[Path, Source]] = {}
     outside: list[str] = []
@@ -79,29 +108,7 @@ def load_results(
             f"{len(files)} results files match {', '.join(repr(e.path) for e in entries)}; the limit is "
             f"{MAX_RESULTS_FILES} — narrow the globs to the summary files"
         )
-    parts: list[Results] = []
-    problems: list[Problem] = []
-    for display in sorted(files):  # read every file, so one run reports every broken file at once
-        path, entry = files[display]
-        options = ReadOptions(
-            entry.benchmark,
-            entry.metric,
-            dict(tasks or {}),
-            entry.model,
-            gated,
-            dict(scales or {}),
-            entry.id_field,
-            entry.correct_field,
-        )
-        try:
-            parts.append(read_results_file(path, display, entry.format, options))
-        except InputError as exc:
-            problems.extend(exc.problems or [Problem(display, 1, 1, str(exc))])
-    if problems:
-        raise InputError(problems)
-    newest, notes = newest_runs(parts)
-    merged = merge(newest)
-    return check_sizes(replace(merged, notes=(*merged.notes, *notes)))
+    return files
 
 
 def check_sizes(results: Results) -> Results:

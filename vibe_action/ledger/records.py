@@ -30,6 +30,7 @@ def _real_time(text: str) -> bool:
         return False
     return 1970 <= parsed.year <= LATEST_YEAR
 
+
 # Statuses that mean "a build was (or may have been) started": they count against the quota and the same
 # commit is not fired again. `superseded` is a success that a newer deploy replaced (GitHub: inactive).
 SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded", "pruned"})

@@ -162,21 +162,8 @@ def carry_out(
         with deferred():
             _finish_after_interrupt(ledger, started, name)
         raise
-    status, message, extra, warnings = _outcome(result, confirmation, record.sha, services)
-    # What an answer echoed (a token, the hook URL) reaches neither the ledger nor the report.
-    message, extra = services.secrets.scrub(message), services.secrets.scrub_data(extra)
-    deploy = confirmation.deploy if confirmation else None
-    outcome: dict[str, Any] = {
-        "message": message,
-        "hook_state": result.state,
-        "hook_status": result.status_code,
-        "record_id": started.id,
-        "deploy_id": deploy.id if deploy else result.deploy_id,
-        "deploy_url": deploy.url if deploy and status == "success" else None,
-        "netlify_state": confirmation.state if confirmation else None,
-        "warnings": services.secrets.scrub_data([*(decision.outcome.get("warnings") or ()), *warnings]),
-    }
-    ending = Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
+    status, outcome, ending = _recorded_outcome(decision, started, result, confirmation, services)
+    message = outcome["message"]
     try:
         with deferred():
             final = ledger.finish(started, ending)
@@ -194,6 +181,27 @@ def carry_out(
         outcome["warnings"] = [*outcome["warnings"], *lasting.pop("warnings", [])]
         outcome.update(lasting)
     return decision.with_outcome(deployed=status == "success", **outcome)
+
+
+def _recorded_outcome(
+    decision: Decision, started: Record, result: Started, confirmation: Confirmation | None, services: Services
+) -> tuple[str, dict[str, Any], Outcome]:
+    """(ledger status, the decision's outcome fields, the ledger's outcome) of a started build. What an answer
+    echoed (a token, the hook URL) reaches neither the ledger nor the report."""
+    status, message, extra, warnings = _outcome(result, confirmation, started.sha, services)
+    message, extra = services.secrets.scrub(message), services.secrets.scrub_data(extra)
+    deploy = confirmation.deploy if confirmation else None
+    outcome: dict[str, Any] = {
+        "message": message,
+        "hook_state": result.state,
+        "hook_status": result.status_code,
+        "record_id": started.id,
+        "deploy_id": deploy.id if deploy else result.deploy_id,
+        "deploy_url": deploy.url if deploy and status == "success" else None,
+        "netlify_state": confirmation.state if confirmation else None,
+        "warnings": services.secrets.scrub_data([*(decision.outcome.get("warnings") or ()), *warnings]),
+    }
+    return status, outcome, Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
 
 
 def _lasting(final: Record, trigger: Trigger, services: Services, versions: Versions) -> dict[str, Any]:
