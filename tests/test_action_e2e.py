@@ -532,15 +532,23 @@ def test_confirmed_netlify_deploy_sets_environment_url_and_deploy_url(
     assert (final["state"], final["environment_url"]) == ("success", permalink)
     assert NETLIFY_TOKEN not in result.stdout.replace(f"::add-mask::{NETLIFY_TOKEN}", "")
 
-    # command: rollback restores the deploy recorded in GitHub Deployments (here: the only one, so `to` the sha).
+    # command: rollback to the live version changes nothing, and says so.
     env.update(INPUT_COMMAND="rollback", INPUT_TO=sha)
-    rollback = run_action(workspace, env)
+    noop = run_action(workspace, env)
+    assert noop.code == 0, noop.stdout + noop.stderr
+    assert f"v1 ({sha[:7]}) is live already; nothing was restored, rebuilt or recorded" in noop.stdout
+    assert len(fake_github.deployments) == 1
+    # After a newer version, command: rollback restores the deploy recorded in GitHub Deployments (by sha).
+    first_deploy = netlify.deploys[0]["id"]
+    later, _, newer = push_with_netlify(workspace, fake_github, netlify, 78.0)
+    assert newer.code == 0, newer.stdout
+    rollback = run_action(workspace, {**env, "INPUT_COMMAND": "rollback", "INPUT_TO": sha})
     assert rollback.code == 0, rollback.stdout + rollback.stderr
     assert rollback.outputs["decision"] == "rollback"
-    assert f"rolled back to v1 ({sha[:7]}): restored Netlify deploy {netlify.deploys[0]['id']} and locked it" in (
+    assert f"rolled back from {later[:7]} to v1 ({sha[:7]}): restored Netlify deploy {first_deploy} and locked it" in (
         rollback.stdout
     )
-    assert netlify.deploys[0]["locked"] is True
+    assert netlify.get(first_deploy)["locked"] is True
     rollback_deployment = max(fake_github.deployments.values(), key=lambda d: d["id"])
     assert rollback_deployment["payload"]["vibe_deploy_gate"]["decision"] == "rollback"
 
