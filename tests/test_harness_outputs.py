@@ -232,3 +232,17 @@ def test_the_decision_json_is_standard_json_whatever_the_numbers() -> None:
         "c": "x",
     }
     json.dumps(finite({"x": float("-inf")}), allow_nan=False)
+
+
+def test_the_netlify_toml_reader_unescapes_as_toml_does() -> None:
+    """The rough reader (Python 3.10 has no tomllib) reads the docs' recipes as TOML would."""
+    from tests.recipes import ignore_recipe
+    from vibe_action.inputs.netlify_toml import ignore_command
+
+    assert ignore_command(ignore_recipe("README.md")) == 'test -z "${INCOMING_HOOK_TITLE:-}"'
+    api = ignore_recipe("docs/netlify.md", 'ignore = "python3 .netlify-ignore.py"')
+    assert ignore_command(api) == "python3 .netlify-ignore.py"
+    multi = '[build]\n  ignore = """\n    set -eu\n    test -z \\"$X\\" \\\n      || exit 1\n  """\n[context]\n'
+    assert ignore_command(multi) == '    set -eu\n    test -z "$X" || exit 1\n  '
+    assert ignore_command("[build]\n  ignore = 'a \\\\ b'\n") == "a \\\\ b"  # literal: no escapes
+    assert ignore_command("[context.production]\n  ignore = 'x'\n") is None

@@ -10,6 +10,7 @@ marks its API builds' titles with `API_TITLE_MARK`.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -24,10 +25,22 @@ def ignore_command(text: str) -> str | None:
     if len(section) < 2:
         return None
     body = re.split(r"(?m)^\s*\[[\w.\-\"]+\]\s*$", section[1], maxsplit=1)[0]
-    found = re.search(r'(?ms)^\s*ignore\s*=\s*("""(.*?)"""|"((?:[^"\\]|\\.)*)"|\'([^\']*)\')', body)
+    found = re.search(r'(?ms)^\s*ignore\s*=\s*("""\n?(.*?)"""|"((?:[^"\\]|\\.)*)"|\'([^\']*)\')', body)
     if not found:
         return None
-    return next(group for group in found.groups()[1:] if group is not None)
+    multi, basic, literal = found.group(2), found.group(3), found.group(4)
+    if literal is not None:
+        return literal
+    return _unescaped(re.sub(r"\\\n\s*", "", multi) if multi is not None else basic)
+
+
+def _unescaped(content: str) -> str:
+    """A TOML basic string's escapes (\\", \\\\, \\n, \\uXXXX …), which are JSON's."""
+    try:
+        value = json.loads('"' + content.replace("\n", "\\n").replace("\t", "\\t") + '"')
+    except ValueError:
+        return content
+    return str(value)
 
 
 def trigger_problem(workspace: Path, trigger: str) -> str:
