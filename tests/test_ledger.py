@@ -201,3 +201,42 @@ def test_a_ledger_line_that_cannot_be_real_stops_every_command_at_its_line(
         assert done.code == 2, (command, done.stdout, done.stderr)
         assert f".vibe-deploy-gate/ledger.jsonl:1:1: corrupt ledger record: {message}" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_fifo_as_ledger_is_refused_without_hanging(workspace: Any) -> None:
+    import os
+
+    fifo = workspace.path / "ledger.fifo"
+    os.mkfifo(fifo)
+    done = workspace.run("history", "--ledger", str(fifo))
+    assert done.code == 2
+    assert "the ledger is not a regular file" in done.stderr
+
+
+def test_a_committed_symlink_cannot_send_the_ledger_outside_the_repository(workspace: Any, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "ledger.jsonl"
+    (workspace.path / ".vibe-deploy-gate").mkdir()
+    (workspace.path / ".vibe-deploy-gate" / "ledger.jsonl").symlink_to(outside)  # dangling, and outside
+    workspace.write("results/r.json", {"aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1})
+    workspace.commit("x", branch="main")
+    done = workspace.run("--dry-run")
+    assert done.code == 2
+    assert ".vibe-deploy-gate/ledger.jsonl resolves outside the repository (a symlink)" in done.stderr
+    assert not outside.exists()
+
+
+def test_a_line_that_gives_a_record_another_commit_is_refused(workspace: Any) -> None:
+    deployed = record("a" * 40)
+    lines = [
+        {**deployed.to_json(), "id": "r1"},
+        {**deployed.to_json(), "id": "r1", "sha": "b" * 40, "status": "failure"},  # would erase the deploy of a…
+    ]
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    workspace.write("results/r.json", {"aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1})
+    workspace.commit("x", branch="main")
+    for command in (["history"], ["run", "--dry-run"]):
+        done = workspace.run(*command)
+        assert done.code == 2, (command, done.stdout, done.stderr)
+        assert "record r1 is of commit " in done.stderr
+        assert ", but this line gives it " in done.stderr  # read forwards or from the end: either line is named
+        assert "corrupt ledger record" in done.stderr

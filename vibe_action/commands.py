@@ -112,8 +112,17 @@ def width_of(env: Mapping[str, str], stream: TextIO) -> int:
 
 
 def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
-    raw = args.ledger or env.get(LEDGER_VARIABLE) or DEFAULT_LEDGER
-    return LocalLedger(Path(args.workspace) / raw, display=raw, now=datetime.now(timezone.utc))
+    """The local ledger: the file named by --ledger or $VIBE_LEDGER, else the repository's own, which must stay
+    inside the repository (a committed symlink must not send the gate's writes elsewhere)."""
+    given = args.ledger or env.get(LEDGER_VARIABLE)
+    raw = given or DEFAULT_LEDGER
+    path = Path(args.workspace) / raw
+    if not given and not path.resolve().is_relative_to(Path(args.workspace).resolve()):
+        raise InputError(
+            f"{raw} resolves outside the repository (a symlink); the gate does not read or write there — remove "
+            "the link, or name the file with --ledger"
+        )
+    return LocalLedger(path, display=raw, now=datetime.now(timezone.utc))
 
 
 def _netlify(

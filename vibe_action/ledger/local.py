@@ -14,6 +14,7 @@ import fcntl
 import json
 import mmap
 import os
+import stat
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from vibe_action.errors import InputError, Problem, printable
 from vibe_action.ledger.records import Outcome, Record, finished
-from vibe_action.ledger.tail import read_back
+from vibe_action.ledger.tail import OtherCommitError, read_back
 
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
@@ -38,6 +39,7 @@ class LocalLedger:
 
     def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
         """With an environment (a decision), the records it needs, read from the end; else every record."""
+        self._regular_file()
         try:
             with self.path.open("rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
@@ -55,6 +57,8 @@ class LocalLedger:
                         live=live,
                         month=self.now.strftime("%Y-%m"),
                     )
+        except OtherCommitError as exc:
+            raise self._corrupt(self._line_at(exc.offset), str(exc)) from None
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -88,6 +92,17 @@ class LocalLedger:
         with self.path.open("rb") as handle:
             return handle.read(offset).count(b"\n") + 1
 
+    def _regular_file(self) -> None:
+        """A FIFO would hang every read, a device or a folder is no ledger: refuse them before opening."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise InputError(f"{self.display}: cannot read the ledger: {exc.strerror}") from None
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{self.display}: the ledger is not a regular file; point --ledger at a file")
+
     def _parse(self, data: bytes) -> list[Record]:
         lines = data.split(b"\n")
         tail = lines.pop()  # after the last newline: empty, a complete record without its newline, or torn
@@ -109,7 +124,13 @@ class LocalLedger:
                 record = Record.from_json(json.loads(raw))
             except (ValueError, TypeError, RecursionError) as exc:
                 raise self._corrupt(number, str(exc)) from None
-            latest[record.id or f"line-{number}"] = record
+            key = record.id or f"line-{number}"
+            if key in latest and latest[key].sha != record.sha:
+                raise self._corrupt(
+                    number,
+                    f"record {key} is of commit {latest[key].sha[:12]}, but this line gives it {record.sha[:12]}",
+                )
+            latest[key] = record
         return list(latest.values())
 
     def _corrupt(self, number: int, what: str) -> InputError:
@@ -138,6 +159,7 @@ class LocalLedger:
     def append(self, record: Record) -> None:
         """Write one line: a new record, or a newer state of one with the same id. Any failure (read-only
         file or folder, full disk) leaves the file as it was and raises `InputError` naming the ledger."""
+        self._regular_file()
         line = json.dumps(record.to_json(), sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,19 @@ from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES,
 Parse = Callable[[bytes, int], Record]  # (line, its offset) -> record, or raise with the line's number
 
 
+class OtherCommitError(ValueError):
+    """A line gives a record's id to another commit: a later state would silently erase a deploy."""
+
+    def __init__(self, offset: int, ident: str, first: str, other: str) -> None:
+        super().__init__(f"record {ident} is of commit {first[:12]}, but this line gives it commit {other[:12]}")
+        self.offset = offset
+
+
+def same_commit(known: Record, record: Record, offset: int) -> None:
+    if known.sha != record.sha:
+        raise OtherCommitError(offset, record.id, known.sha, record.sha)
+
+
 @dataclass
 class Window:
     """What a backward read has found so far."""
@@ -54,6 +67,7 @@ def _take(window: Window, record: Record, offset: int, environment: str, month: 
     key = record.id or f"offset-{offset}"
     known = window.latest.get(key)
     if known is not None:  # an older state of a record already read: it only tells where the record began
+        same_commit(known[2], record, offset)
         if record.status == "in_progress":
             window.latest[key] = (offset, known[1], known[2])
             window.unstarted.discard(key)
@@ -81,6 +95,8 @@ def _take_commit(data: mmap.mmap | bytes, before: int, parse: Parse, sha: str, w
         stop = data.find(b"\n", found)
         record = parse(bytes(data[start : stop if stop >= 0 else before]), start)
         key = record.id or f"offset-{start}"
-        if key not in window.latest and record.sha.startswith(sha):
+        if key in window.latest:
+            same_commit(window.latest[key][2], record, start)
+        elif record.sha.startswith(sha):
             window.latest[key] = (-1, start, record)
         found = data.rfind(needle, 0, start)
