@@ -240,3 +240,24 @@ def test_a_line_that_gives_a_record_another_commit_is_refused(workspace: Any) ->
         assert "record r1 is of commit " in done.stderr
         assert ", but this line gives it " in done.stderr  # read forwards or from the end: either line is named
         assert "corrupt ledger record" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "benchmarks",
+    [
+        {"aime25": {"n": "thirty", "stderr": "x", "samples": [1], "items": {"ids": "a", "n": 30, "k": 1, "c": "!!"}}},
+        {"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "AAAA"}}},  # 3 bytes for 30 items
+        {"aime25": {"n": 30, "settings": "not an object", "items": {"ids": "a", "n": "x", "k": 1, "c": ""}}},
+    ],
+)
+def test_a_deployed_records_odd_details_never_crash_a_decision(workspace: Any, benchmarks: dict[str, Any]) -> None:
+    deployed = record("a" * 40)
+    line = {**deployed.to_json(), "id": "r1", "extra": {"benchmarks": benchmarks}}
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps(line) + "\n")
+    flags = {f"p{i}": [1] if i < 25 else [0] for i in range(30)}
+    workspace.write("results/r.json", {"benchmarks": {"aime25": {"items": flags}, "hmmt25": {"score": 50.4}}})
+    workspace.commit("x", branch="main")
+    done = workspace.run("--dry-run", "--json")
+    assert done.code in (0, 1), done.stdout + done.stderr
+    assert "internal error" not in done.stderr
+    assert done.json["baseline"]["sha"] == "a" * 40

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,10 +53,17 @@ class Digest:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Digest | None:
+        """The digest a ledger record kept, or None when it is not of the documented shape (then the paired
+        test is not made): counts that are base64 of `n` values of the width `k` implies."""
         try:
-            return cls(str(data["ids"]), int(data["n"]), int(data["k"]), str(data["c"]))
-        except (KeyError, TypeError, ValueError):
+            digest = cls(str(data["ids"]), int(data["n"]), int(data["k"]), str(data["c"]))
+            raw = base64.b64decode(digest.counts, validate=True)
+        except (KeyError, TypeError, ValueError, OverflowError):
             return None
+        width = 2 if digest.samples > 255 or digest.continuous else 1
+        if not 0 <= digest.samples <= 65_535 or digest.n < 1 or len(raw) != digest.n * width:
+            return None
+        return digest
 
 
 def ids_hash(ids: list[str]) -> str:
@@ -96,13 +104,25 @@ class Deployed:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Deployed:
         items = data.get("items")
+        settings = data.get("settings")
         return cls(
-            n=data.get("n"),
-            stderr=data.get("stderr"),
-            samples=data.get("samples"),
-            settings=dict(data.get("settings") or {}),
+            n=_count(data.get("n")),
+            stderr=_finite(data.get("stderr")),
+            samples=_count(data.get("samples")),
+            settings=dict(settings) if isinstance(settings, dict) else {},
             digest=Digest.from_json(items) if isinstance(items, dict) else None,
         )
+
+
+def _count(value: object) -> int | None:
+    """A positive whole number from a ledger record, or None (a record's text where a number belongs)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value) if value >= 0 else None
 
 
 def deployed_of(bench: Benchmark) -> Deployed:
