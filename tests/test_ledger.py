@@ -261,3 +261,21 @@ def test_a_deployed_records_odd_details_never_crash_a_decision(workspace: Any, b
     assert done.code in (0, 1), done.stdout + done.stderr
     assert "internal error" not in done.stderr
     assert done.json["baseline"]["sha"] == "a" * 40
+
+
+def test_an_in_progress_record_dated_in_the_future_does_not_stand_every_run_down(
+    workspace: Any, httpserver: Any
+) -> None:
+    from datetime import timedelta
+
+    hook = "/build_hooks/0123456789abcdef01234567"
+    httpserver.expect_request(hook, method="POST").respond_with_data("", status=200)
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ghost = record("c" * 40, status="in_progress", time=tomorrow)
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps({**ghost.to_json(), "id": "ghost"}) + "\n")
+    workspace.write("results/r.json", {"aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1})
+    workspace.commit("x", branch="main")
+    done = workspace.run(env={"VIBE_BUILD_HOOK_URL": httpserver.url_for(hook)})
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"record ghost (commit ccccccc) is dated {tomorrow}, in the future" in done.stderr
+    assert sum(1 for request, _ in httpserver.log if request.method == "POST") == 1

@@ -30,17 +30,27 @@ def stale_after(hook_timeout: float, confirm_timeout: float) -> timedelta:
     return timedelta(seconds=CONNECT_TIMEOUT + hook_timeout + confirm_timeout + STALE_MARGIN)
 
 
+FUTURE_SKEW = timedelta(minutes=10)  # clocks of two runners may disagree; beyond this a start is in the future
+
+
 def stale_check(now: datetime, age: timedelta) -> Callable[[Record], bool]:
+    """Whether an `in_progress` record can no longer belong to a live run: older than any run takes, or dated
+    in the future beyond clock skew (no run started then; waiting for it would stand every run down forever)."""
+
     def stale(record: Record) -> bool:
         if record.status != "in_progress":
             return False
-        try:
-            started = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-        except ValueError:
-            return True
-        return now - started > age
+        started = _started(record)
+        return started is None or now - started > age or started - now > FUTURE_SKEW
 
     return stale
+
+
+def _started(record: Record) -> datetime | None:
+    try:
+        return datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def resolve_stale(
@@ -60,9 +70,14 @@ def resolve_stale(
             resolved.append(record)
             continue
         outcome = _look_up(record, netlify)
+        started = _started(record)
+        why = (
+            f"is dated {record.time}, in the future (a clock that is off?), so no live run wrote it"
+            if started is not None and started > datetime.now(timezone.utc) + FUTURE_SKEW
+            else "was left in_progress by a run that never finished"
+        )
         notes.append(
-            f"record {record.id} (commit {record.sha[:7]}) was left in_progress by a run that never "
-            f"finished; resolved as {outcome.status}: {outcome.message}"
+            f"record {record.id} (commit {record.sha[:7]}) {why}; resolved as {outcome.status}: {outcome.message}"
         )
         resolved.append(ledger.finish(record, outcome) if write else replace(record, status=outcome.status))
     return resolved, notes
