@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from vibe_action import report
 from vibe_action.arguments import LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
-from vibe_action.errors import EXIT_OK, InputError
+from vibe_action.errors import EXIT_OK, InputError, terminal_safe
 from vibe_action.gate import (
     HOOK_URL_VARIABLE,
     RunRequest,
@@ -64,7 +64,7 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
         template = (_examples_folder(None) / "workflow.yml").read_text(encoding="utf-8")
         return run_init(Path(args.workspace), template, args.force, out)
     if args.command == "validate":
-        return _validate(args, out)
+        return _validate(args, env, out)
     if args.command == "history":
         return _history(args, env, out, err)
     if args.command == "page":
@@ -207,10 +207,11 @@ def _git_branches(workspace: Path, remote: str) -> BranchMaker:
 
 
 def printer(env: Mapping[str, str]) -> Callable[[str, TextIO], None]:
-    """Plain print; inside GitHub Actions, printing that no line of untrusted text can turn into a command."""
+    """The one way the CLI prints: control characters shown as `?` (no escape sequence reaches a terminal), and
+    inside GitHub Actions no line of untrusted text can turn into a workflow command."""
     if env.get("GITHUB_ACTIONS") == "true":
-        return echo
-    return lambda text, stream: print(text, file=stream)
+        return echo  # (echo shows control characters as `?` too)
+    return lambda text, stream: print(terminal_safe(text), file=stream)
 
 
 def _snapshots(
@@ -224,7 +225,9 @@ def _snapshots(
     if args.command == "rollback":
         from vibe_action.netlify import rollback  # noqa: PLC0415 — the Netlify client loads requests
 
-        services = Services(ledger, session, secrets, netlify, progress=lambda text: print(text, file=sys.stderr))
+        shown = printer(env)
+        progress = lambda text: shown(secrets.scrub(text), sys.stderr)  # noqa: E731 — one line, used once
+        services = Services(ledger, session, secrets, netlify, progress=progress)
         rebuild = rebuild_for(config, args.build_hook_url or env.get(HOOK_URL_VARIABLE), services)
         record = rollback.rollback(
             ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now, rebuild
@@ -232,13 +235,13 @@ def _snapshots(
         text = (
             json.dumps(record.to_json(), indent=2) if args.json else f"{record.reasons[-1]}\nlive: {record.deploy_url}"
         )
-        print(secrets.scrub(text), file=out)
+        printer(env)(secrets.scrub(text), out)
         return EXIT_OK
     if args.command == "unlock":
         from vibe_action.netlify.unlock import unlock  # noqa: PLC0415 — as above
 
         text = unlock(ledger, netlify, environment, now)
-        print(secrets.scrub(json.dumps({"command": "unlock", "report": text}) if args.json else text), file=out)
+        printer(env)(secrets.scrub(json.dumps({"command": "unlock", "report": text}) if args.json else text), out)
         return EXIT_OK
     from vibe_action.netlify.snapshot_report import snapshot_report  # noqa: PLC0415 — as above
 
@@ -253,12 +256,13 @@ def _snapshots(
         keep=getattr(args, "keep", None),
         workspace=Path(args.workspace),
     )
-    shown = json.dumps({"command": args.command, "report": text, "found": found}, indent=2) if args.json else text
-    print(secrets.scrub(shown), file=out)
+    report = json.dumps({"command": args.command, "report": text, "found": found}, indent=2) if args.json else text
+    printer(env)(secrets.scrub(report), out)
     return 1 if found else EXIT_OK
 
 
-def _validate(args: argparse.Namespace, out: TextIO) -> int:
+def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
+    shown = printer(env)  # file names and warnings come from the repository
     inputs = load_inputs(Path(args.workspace), args.config, args.results)
     check_required(inputs)
     summary = {
@@ -271,15 +275,15 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     problem = trigger_problem(Path(args.workspace), inputs.config.netlify.trigger)
     if problem:
         summary["warnings"] = [problem]
-        print(f"warning: {problem}", file=sys.stderr)
+        shown(f"warning: {problem}", sys.stderr)
     if args.json:
-        print(json.dumps(summary, indent=2), file=out)
+        shown(json.dumps(summary, indent=2), out)
     else:
-        print(
+        shown(
             f"ok: {args.config} ({len(inputs.config.metrics)} metrics, primary {inputs.config.primary}); "
             f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)} "
             f"({len(inputs.results.benchmarks)} benchmarks)",
-            file=out,
+            out,
         )
     return EXIT_OK
 
@@ -293,15 +297,16 @@ def _config_or_none(args: argparse.Namespace) -> Config | None:
 def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from vibe_action.page import history  # noqa: PLC0415 — only this command renders the versions
 
+    shown = printer(env)  # every field of a ledger record is untrusted text
     ledger = _ledger(args, env)
     records = ledger.records()
     for warning in ledger.warnings:
-        print(f"warning: {warning}", file=err)
+        shown(f"warning: {warning}", err)
     if args.environment:
         records = [r for r in records if r.environment == args.environment]
     shown_records = records[-args.limit :] if args.limit > 0 else records
     if args.json:
-        print(json.dumps([r.to_json() for r in shown_records], indent=2), file=out)
+        shown(json.dumps([r.to_json() for r in shown_records], indent=2), out)
         return EXIT_OK
     config = None
     with contextlib.suppress(InputError):  # no (valid) config: every score is shown
@@ -309,11 +314,11 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
     found = history.rows(records, _histories(records, config))[: len(shown_records)]
     primary = config.primary if config else None
     if args.markdown:
-        print(history.history_markdown(found, primary), end="", file=out)
+        shown(history.history_markdown(found, primary).rstrip("\n"), out)
     else:
-        print(history.history_text(found, primary, wide=args.wide), file=out)
+        shown(history.history_text(found, primary, wide=args.wide), out)
     if len(shown_records) < len(records):
-        print(f"… {len(records) - len(shown_records)} older snapshot(s); --limit 0 shows them all", file=out)
+        shown(f"… {len(records) - len(shown_records)} older snapshot(s); --limit 0 shows them all", out)
     return EXIT_OK
 
 
@@ -338,7 +343,7 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
         ledger = _ledger(args, env)
         records = ledger.records()
         for warning in ledger.warnings:
-            print(f"warning: {warning}", file=err)
+            printer(env)(f"warning: {warning}", err)
     history, files = publish.build_site(
         records,
         config,
@@ -348,10 +353,10 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
         args.title or "",
     )
     written = publish.write_site(Path(args.out), files)
-    print(
+    printer(env)(
         f"wrote {written} page(s) to {args.out}: {len(history.numbered())} version(s) of {environment}; "
         f"open {Path(args.out) / 'index.html'}",
-        file=out,
+        out,
     )
     return EXIT_OK
 
@@ -373,10 +378,10 @@ def _github_records(args: argparse.Namespace, env: Mapping[str, str], environmen
     ledger = GitHubLedger(github.get_repo(args.github_repo, lazy=True), "", datetime.now(timezone.utc), budget)
     records = ledger.records(environment, None, live=ALL_SNAPSHOTS)
     if ledger.unread:
-        print(
+        printer(env)(
             f"note: without GITHUB_TOKEN GitHub allows {UNAUTHENTICATED_LIMIT} requests an hour: read the status "
             f"of the newest {budget} deployments; {ledger.unread} older one(s) show as 'unknown' — set GITHUB_TOKEN "
             "to a read-only token (fine-grained, Deployments: read) to read them all",
-            file=err,
+            err,
         )
     return records

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from vibe_action.errors import terminal_safe
 from vibe_action.report import Annotation
 
 SUMMARY_LIMIT = 1024 * 1024  # GITHUB_STEP_SUMMARY: 1 MiB per step
@@ -38,6 +39,7 @@ def echo(text: str, out: TextIO) -> None:
     the older `##[…]`). Such text is wrapped in `::stop-commands::<token>` … `::<token>::`, with a random
     token that does not occur in it, so no line of it can act as a command.
     """
+    text = terminal_safe(text)  # no escape sequence either: the log is shown in a terminal-like view
     if "::" not in text and "##[" not in text:
         print(text, file=out)
         return
