@@ -94,7 +94,8 @@ def markdown_to_html(text: str) -> str:
             rows = []
             while i < len(lines) and lines[i].startswith("|"):
                 if not re.fullmatch(r"\|[\s:|-]+\|", lines[i]):
-                    rows.append([_inline(cell.strip()) for cell in lines[i].strip("|").split("|")])
+                    cells = re.split(r"(?<!\\)\|", lines[i].strip().removeprefix("|").removesuffix("|"))
+                    rows.append([_inline(cell.strip()) for cell in cells])
                 i += 1
             head, *rest = rows
             body.append("<table><tr>" + "".join(f"<th>{c}</th>" for c in head) + "</tr>")
@@ -116,10 +117,19 @@ def markdown_to_html(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    escaped = html.escape(text, quote=False).replace("&lt;br&gt;", "<br>")
+    """Backslash escapes and entities (what vibe_action/sinks.py writes) show as the characters they stand for."""
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(1))
+        return f"\x00{len(kept) - 1}\x00"
+
+    protected = re.sub(r"\\([!-/:-@\[-`{-~])", keep, text).replace("\u2060", "")
+    escaped = html.escape(html.unescape(protected), quote=False).replace("&lt;br&gt;", "<br>")
     escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
     escaped = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
-    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r'<a href="\2">\1</a>', escaped)
+    escaped = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r'<a href="\2">\1</a>', escaped)
+    return re.sub("\x00(\\d+)\x00", lambda m: html.escape(kept[int(m.group(1))], quote=False), escaped)
 
 
 def page(title: str, inner: str, caption: str) -> str:

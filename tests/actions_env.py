@@ -150,3 +150,12 @@ def run_action(ws: Workspace, env: dict[str, str]) -> ActionResult:
     return ActionResult(
         done.returncode, done.stdout, done.stderr, outputs, Path(env["GITHUB_STEP_SUMMARY"]).read_text()
     )
+
+
+def unescaped(markdown: str) -> str:
+    """What a reader sees of the gate's markdown: backslash escapes, entities and word joiners undone (the
+    sink in vibe_action/sinks.py escapes every untrusted text; assertions read it as rendered)."""
+    import html
+
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+    return html.unescape(text)

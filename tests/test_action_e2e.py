@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.actions_env import HOOK_ID, HOOK_PATH, TOKEN, ActionResult, action_env, pr_payload, push_payload, run_action
+from tests.actions_env import (
+    HOOK_ID,
+    HOOK_PATH,
+    TOKEN,
+    ActionResult,
+    action_env,
+    pr_payload,
+    push_payload,
+    run_action,
+    unescaped,
+)
 from tests.conftest import Workspace, native
 from tests.fake_github import READ_ONLY_TOKEN, FakeGitHub
 from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
@@ -381,14 +391,14 @@ def test_a_pull_request_judged_on_the_merge_commit_says_so(
     result = run_action(workspace, env)
     assert result.code == 0, result.stdout + result.stderr
     note = f"read from the checked-out commit {merge[:7]}"
-    assert note in result.summary
-    assert f"not from the PR head {head[:7]}" in result.summary
-    assert "`ref: ${{ github.event.pull_request.head.sha }}`" in fake_github.comments[7][0]["body"]
+    assert note in unescaped(result.summary)
+    assert f"not from the PR head {head[:7]}" in unescaped(result.summary)
+    assert "`ref: ${{ github.event.pull_request.head.sha }}`" in unescaped(fake_github.comments[7][0]["body"])
     (run,) = fake_github.check_runs.values()
     assert run["head_sha"] == head
     workspace.git("checkout", "-q", head)  # with ref: the head's own files, and no note
     again = run_action(workspace, env)
-    assert note not in again.summary
+    assert note not in unescaped(again.summary)
     assert "checked-out commit" not in again.summary
     assert hook_posts(hook_server) == 0
 
@@ -615,6 +625,6 @@ def test_a_merge_queue_run_is_a_preview_judged_by_its_base_branch(
     env = action_env(workspace, fake_github, fake_github.url, "merge_group", payload, sha, ref)
     result = run_action(workspace, env)
     assert result.code == 0, result.stdout + result.stderr
-    assert "event 'merge_group' only previews" in result.summary
+    assert "event 'merge_group' only previews" in unescaped(result.summary)
     assert hook_posts(hook_server) == 0
     assert fake_github.deployments == {}

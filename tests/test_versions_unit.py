@@ -139,7 +139,7 @@ def test_markdown_history_escapes_and_links_only_safe_urls() -> None:
     records = [rec(0, branch="a|b<script>"), rec(1, "success", deploy_url="javascript:alert(1)")]
     history = build_history(records, "production", NOW)
     text = history_markdown(rows(records, [history]), "aime25")
-    assert "a\\|b&lt;script>" in text
+    assert "a\\|b&lt;script&gt;" in text
     assert "](javascript:" not in text
     assert "**live**" in text
 

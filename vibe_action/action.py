@@ -44,6 +44,7 @@ from vibe_action.netlify.unlock import unlock
 from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
 from vibe_action.page.publish import build_site, write_site
 from vibe_action.redact import Secrets
+from vibe_action.sinks import markdown_code_block
 
 CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests it may cost)
 OUTPUT_NAMES = (
@@ -133,7 +134,7 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
     if unrecorded:
         workflow.echo(secrets.scrub(unrecorded))
         workflow.append_summary(
-            f"\n### vibe-deploy-gate: outcome not recorded\n\n```\n{secrets.scrub(unrecorded)}\n```\n"
+            f"\n### vibe-deploy-gate: outcome not recorded\n\n{markdown_code_block(secrets.scrub(unrecorded))}"
         )
     publication = report.decision_publication(result, context.run_url)
     reporter.publish(publication)
@@ -355,11 +356,10 @@ def _snapshot_command(run: ActionRun, repo: Repository) -> int:
         if found:
             run.workflow.message("warning", text.splitlines()[0])
     run.workflow.echo(run.secrets.scrub(text))
-    _write_report(run, f"### vibe-deploy-gate: {settings.command}\n\n```\n{run.secrets.scrub(text)}\n```\n")
+    block = markdown_code_block(run.secrets.scrub(text))  # deploy titles and commit messages are untrusted
+    _write_report(run, f"### vibe-deploy-gate: {settings.command}\n\n{block}")
     if "summary" in settings.annotate:
-        run.workflow.append_summary(
-            f"### vibe-deploy-gate: {settings.command}\n\n```\n{run.secrets.scrub(text)}\n```\n"
-        )
+        run.workflow.append_summary(f"### vibe-deploy-gate: {settings.command}\n\n{block}")
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from vibe_action import report
 from vibe_action.arguments import LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
-from vibe_action.errors import EXIT_OK, InputError, terminal_safe
+from vibe_action.errors import EXIT_OK, InputError
 from vibe_action.gate import (
     HOOK_URL_VARIABLE,
     RunRequest,
@@ -37,6 +37,7 @@ from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
 from vibe_action.netlify.models import API_URL_VARIABLE
 from vibe_action.redact import Secrets
+from vibe_action.sinks import terminal_safe
 
 if TYPE_CHECKING:  # requests is loaded only by the commands that send something
     import requests

@@ -7,8 +7,9 @@ exit code. No traceback ever reaches that person.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from vibe_action.sinks import printable
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -37,22 +38,6 @@ class Problem:
         path = f" {self.json_path}:" if self.json_path else ""
         hint = f" ({self.hint})" if self.hint else ""
         return printable(f"{where}:{path} {self.message}{hint}")
-
-
-# C0 controls but tab and newline, DEL, C1 controls (ESC starts ANSI/OSC sequences; 0x9b is a one-byte CSI), and
-# the invisible or reordering format characters (zero-width, bidi embeddings and isolates, BOM).
-_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def terminal_safe(text: str) -> str:
-    """Text for a terminal (or a runner's log): every control or invisible character shown as `?`, so no
-    name, message or record can move the cursor, recolour, retitle the window or reorder what is shown."""
-    return _TERMINAL_UNSAFE.sub("?", printable(text))
-
-
-def printable(text: str) -> str:
-    """`text` with anything that cannot be written as UTF-8 (lone surrogates from hostile JSON) escaped."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class GateError(Exception):

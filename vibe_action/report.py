@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from vibe_action.decide.decision import Decision, MetricRow, RuleCheck
 from vibe_action.errors import Problem
+from vibe_action.sinks import markdown, markdown_url
 
 
 @dataclass(frozen=True)
@@ -131,25 +132,26 @@ def markdown_report(decision: Decision) -> str:
     out.append("|---|---:|---:|---:|---|:---:|")
     for row in decision.metrics:
         rules = "<br>".join(_md(c.detail) for c in row.rules) or "reported only"
+        name = _md(row.name) + (" *" if row.primary else "") + (" ↓" if row.direction == "lower" else "")
         out.append(
-            f"| {_md(_name(row))} | {_num(row.baseline)} | {_num(row.current)} | "
+            f"| {name} | {_num(row.baseline)} | {_num(row.current)} | "
             f"{_delta(row)} | {rules} | {'✅' if row.passed else '❌'} |"
         )
-    out += ["", f"Quota: {decision.quota.line()}. Commit `{decision.sha[:7]}` on `{_md(decision.branch)}`."]
+    out += ["", f"Quota: {decision.quota.line()}. Commit `{decision.sha[:7]}` on {_md(decision.branch)}."]
     if len(decision.reasons) > 1:
         out += [""] + [f"- {_md(r)}" for r in decision.reasons[1:]]
     if decision.outcome.get("message"):
         out += ["", _md(str(decision.outcome["message"]))]
     out += [f"\n> ⚠️ {_md(str(warning))}" for warning in decision.outcome.get("warnings") or ()]
     if decision.outcome.get("deploy_url"):
-        out += ["", f"Snapshot: {decision.outcome['deploy_url']}"]
+        out += ["", f"Snapshot: {markdown_url(str(decision.outcome['deploy_url']))}"]
     if decision.outcome.get("version_url"):
-        out += ["", f"Lasting URL: {decision.outcome['version_url']}"]
+        out += ["", f"Lasting URL: {markdown_url(str(decision.outcome['version_url']))}"]
     return "\n".join(out) + "\n"
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown(text)
 
 
 def table(rows: Sequence[tuple[str, ...]]) -> str:
@@ -216,7 +218,7 @@ def decision_publication(decision: Decision, run_url: str = "") -> Publication:
     label = verdict_label(decision)
     markdown = markdown_report(decision)
     if run_url:
-        markdown += f"\n[Workflow run]({run_url})\n"
+        markdown += f"\n[Workflow run]({markdown_url(run_url)})\n"
     state = "failure" if decision.verdict == "block" and not decision.report_only else "success"
     return Publication(
         conclusion=check_conclusion(decision),
@@ -238,14 +240,14 @@ def problems_publication(
     """Invalid input (or an external failure): a failed check with an annotation at each problem's place."""
     lines = [f"### vibe-deploy-gate: {heading}", "", note, ""]
     lines += [
-        f"- `{_md(p.file)}:{p.line}:{p.column}` {_md(p.json_path + ': ' if p.json_path else '')}"
+        f"- {_md(p.file)}:{p.line}:{p.column} {_md(p.json_path + ': ' if p.json_path else '')}"
         f"{_md(p.message)}{' — ' + _md(p.hint) if p.hint else ''}"
         for p in problems
     ]
     if not problems:
         lines.append(f"- {_md(message)}")
     if run_url:
-        lines += ["", f"[Workflow run]({run_url})"]
+        lines += ["", f"[Workflow run]({markdown_url(run_url)})"]
     annotations = tuple(
         Annotation(
             p.file,

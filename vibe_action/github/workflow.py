@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from vibe_action.errors import terminal_safe
 from vibe_action.report import Annotation
+from vibe_action.sinks import terminal_safe
 
 SUMMARY_LIMIT = 1024 * 1024  # GITHUB_STEP_SUMMARY: 1 MiB per step
 

@@ -17,6 +17,7 @@ from vibe_action.ledger.records import Record
 from vibe_action.ledger.versions import VERSION_KEY, History, Link, Version, build_history, stored_number
 from vibe_action.page.chart import Point, fmt, mermaid_chart, mermaid_label
 from vibe_action.page.site import safe_url
+from vibe_action.sinks import markdown, markdown_url
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _history_lines(found: Sequence[Row], primary: str | None, wide: bool) -> lis
 
 
 def _md(text: str) -> str:
-    return plain(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return markdown(text)
 
 
 def history_markdown(found: Sequence[Row], primary: str | None) -> str:
@@ -135,9 +136,13 @@ def history_markdown(found: Sequence[Row], primary: str | None) -> str:
         if link is not None:
             kind = "lasting" if link.kind == "lasting" else "permalink"
             linkable = not link.expired and safe_url(link.url)
-            shown = f"[{kind}]({_md(link.url)})" if linkable else f"~~{_md(link.url)}~~"
+            shown = (
+                f"[{kind}]({markdown_url(link.url)})"
+                if linkable and markdown_url(link.url) == link.url
+                else _md(link.url)
+            )
             url = shown + (f" ({_md(link.note)})" if link.note else "")
-        status = f"**{row.label}**" if row.label.startswith("live") else _md(row.label)
+        status = f"**{_md(row.label)}**" if row.label.startswith("live") else _md(row.label)
         lines.append(
             f"| {row.name} | {record.time[:16].replace('T', ' ')} | `{record.sha[:7]}` | {_md(record.branch)} | "
             f"{_md(_score(record, primary, False))} | {status} | {url} |"
