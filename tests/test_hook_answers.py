@@ -6,13 +6,18 @@ Each answer comes from a real socket on 127.0.0.1 that writes exactly the bytes 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 import requests
 
+from vibe_action.errors import ExternalError
+from vibe_action.netlify.api import MaybeActedError, NetlifyClient
+from vibe_action.netlify.deploy import Services, Trigger, start_build
 from vibe_action.netlify.hook import fire
 from vibe_action.redact import Secrets
 
@@ -20,11 +25,15 @@ HOOK = "/build_hooks/0123456789abcdef01234567"
 
 
 class RawServer:
-    """Accepts connections; reads the request's head and body; writes `answer` (bytes), then closes."""
+    """Accepts connections; reads the request's head and body; writes `answer` (bytes), then closes. With
+    `trickle`, the answer goes out a byte at a time, that many seconds apart — a server that keeps each read
+    under the timeout for as long as it likes; `sent` counts what went out before the client hung up."""
 
-    def __init__(self, answer: bytes, read_request: bool = True) -> None:
+    def __init__(self, answer: bytes, read_request: bool = True, trickle: float = 0.0) -> None:
         self.answer = answer
         self.read_request = read_request
+        self.trickle = trickle
+        self.sent = 0
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -50,22 +59,36 @@ class RawServer:
                         data += chunk
                     self.requests += 1
                 with contextlib.suppress(OSError):
-                    conn.sendall(self.answer)
+                    self._answer(conn)
+
+    def _answer(self, conn: socket.socket) -> None:
+        if not self.trickle:
+            conn.sendall(self.answer)
+            return
+        for byte in self.answer:
+            conn.sendall(bytes([byte]))
+            self.sent += 1
+            time.sleep(self.trickle)  # the server's pace, not the test's ordering
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{HOOK}"
 
     def close(self) -> None:
+        """Stop listening for good: a thread blocked in accept() keeps a closed socket listening on Linux (and
+        answering a later test's client that is given the same port), so it is woken by shutdown and joined."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
+        self.thread.join(timeout=10)
 
 
 @pytest.fixture
 def raw() -> Iterator[type[RawServer]]:
     made: list[RawServer] = []
 
-    def make(answer: bytes, read_request: bool = True) -> RawServer:
-        server = RawServer(answer, read_request)
+    def make(answer: bytes, read_request: bool = True, trickle: float = 0.0) -> RawServer:
+        server = RawServer(answer, read_request, trickle)
         made.append(server)
         return server
 
@@ -117,3 +140,106 @@ def test_a_refused_connection_sent_nothing() -> None:
     with requests.Session() as session:
         result = fire(session, f"http://127.0.0.1:{port}{HOOK}", "t", Secrets(), timeout=(1, 1))
     assert result.state == "unreachable"
+
+
+def test_a_status_line_trickled_past_the_deadline_is_unknown_and_sent_once(raw: type[RawServer]) -> None:
+    """A byte every 0.3 s never trips a 1 s read timeout; the deadline (connect 1 s + answer 1 s) ends it. Read
+    whole, this status line would arrive after 5 s and say 200."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    server = raw(answer, trickle=0.3)
+    with requests.Session() as session:
+        result = fire(session, server.url, "t", Secrets(), timeout=(1, 1))
+    assert result.state == "unknown"
+    assert "no answer within 2 s (connect and answer)" in result.message
+    assert server.requests == 1
+    assert server.sent < len(answer)
+
+
+def test_a_200_whose_body_trickles_is_accepted_without_reading_it(raw: type[RawServer]) -> None:
+    server = raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", trickle=0.0)
+    server.answer += b"x" * 10  # the rest never comes
+    with requests.Session() as session:
+        result = fire(session, server.url, "t", Secrets(), timeout=(1, 1))
+    assert (result.state, result.status_code) == ("accepted", 200)
+
+
+# ---------------------------------------------------------------- Netlify's API over the same sockets
+
+SITE = "3970e0fe-8564-4903-9a55-c5f8de49fb8b"
+
+
+def client_for(server: RawServer, timeout: tuple[float, float] = (1, 1)) -> NetlifyClient:
+    session = requests.Session()
+    return NetlifyClient(session, "nf-token", SITE, Secrets(), f"http://127.0.0.1:{server.port}/api/v1", timeout)
+
+
+def http(status: str, body: bytes, *headers: str) -> bytes:
+    head = "".join(f"{h}\r\n" for h in (*headers, f"Content-Length: {len(body)}"))
+    return f"HTTP/1.1 {status}\r\n{head}\r\n".encode() + body
+
+
+def test_an_api_answer_past_the_cap_is_refused_decompression_bombs_too(raw: type[RawServer]) -> None:
+    bomb = gzip.compress(b"[" + b" " * (9 * 1024 * 1024) + b"]")  # 9 MiB of JSON in some 9 KiB
+    assert len(bomb) < 64 * 1024
+    server = raw(http("200 OK", bomb, "Content-Type: application/json", "Content-Encoding: gzip"))
+    with pytest.raises(ExternalError, match=r"larger than 8192 KiB; nothing of it was used"):
+        list(client_for(server).deploys())
+
+
+def test_an_api_body_trickled_past_the_deadline_ends_the_call(raw: type[RawServer]) -> None:
+    body = b'[{"id": "d1", "state": "ready"}]' + b" " * 200
+    server = raw(http("200 OK", body, "Content-Type: application/json"), trickle=0.05)
+    with pytest.raises(ExternalError, match=r"the answer broke off \(not complete within 2 s\)"):
+        list(client_for(server).deploys())
+    assert server.sent < len(server.answer)
+
+
+BUILD_MAY_HAVE_STARTED = {
+    "502 from the edge": http("502 Bad Gateway", b"<html>bad gateway</html>"),
+    "dropped after sending": b"",
+    "200, body broken": b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n" + b'{"deploy_id": ',
+    "200, not JSON": http("200 OK", b"<html>ok</html>"),
+    "200, no deploy id": http("200 OK", b"{}", "Content-Type: application/json"),
+}
+
+
+@pytest.mark.parametrize("answer", BUILD_MAY_HAVE_STARTED.values(), ids=BUILD_MAY_HAVE_STARTED.keys())
+def test_an_api_build_sent_without_a_usable_answer_may_have_started(raw: type[RawServer], answer: bytes) -> None:
+    """`POST /sites/{id}/builds` sent, answer unusable: "unknown" (looked for, never sent again), not "rejected"
+    (recorded as a failure, so the next run would start a second build)."""
+    server = raw(answer)
+    client = client_for(server)
+    with pytest.raises(MaybeActedError):
+        client.start_build("t [vibe-gate]", None)
+    trigger = Trigger("api", "t [vibe-gate]", None, {}, None, confirm_timeout=0, poll_interval=1)
+    started = start_build(trigger, Services(ledger=None, session=None, secrets=Secrets(), netlify=client))  # type: ignore[arg-type]
+    assert started.state == "unknown"
+    assert "the build may have started" in started.message
+    assert server.requests == 2  # once per call above: never repeated
+
+
+NOT_STARTED = {
+    "422 refused": http("422 Unprocessable Entity", b'{"message": "branch not found"}'),
+    "429, reset far away": http("429 Too Many Requests", b"{}", "Retry-After: 3600"),
+}
+
+
+@pytest.mark.parametrize("answer", NOT_STARTED.values(), ids=NOT_STARTED.keys())
+def test_an_api_build_refused_in_words_was_not_started(raw: type[RawServer], answer: bytes) -> None:
+    server = raw(answer)
+    trigger = Trigger("api", "t [vibe-gate]", None, {}, None, confirm_timeout=0, poll_interval=1)
+    client = client_for(server)
+    started = start_build(trigger, Services(ledger=None, session=None, secrets=Secrets(), netlify=client))  # type: ignore[arg-type]
+    assert started.state == "rejected"
+    assert server.requests == 1
+
+
+def test_an_api_build_to_a_closed_port_was_not_started() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    session = requests.Session()
+    client = NetlifyClient(session, "nf-token", SITE, Secrets(), f"http://127.0.0.1:{port}/api/v1", (1, 1))
+    with pytest.raises(ExternalError) as caught:
+        client.start_build("t", None)
+    assert not isinstance(caught.value, MaybeActedError)

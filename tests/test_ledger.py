@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from vibe_action.errors import InputError
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import Outcome, Record, baseline, deployed_shas, deploys_in_month
 
@@ -160,7 +161,7 @@ def test_month_count_stops_at_the_newest_record_that_carries_the_count() -> None
         time="2026-11-10T00:00:00Z",
         status="success",
         scores={},
-        extra={"month": "2026-11", "month_spent_before": 7},
+        extra=RecordExtra(month="2026-11", month_spent_before=7),
     )
     older_unknown = record("o", status="unknown", time="2026-11-02T00:00:00Z")  # never read: covered by the 7
     newer = [
@@ -175,7 +176,7 @@ def test_month_count_stops_at_the_newest_record_that_carries_the_count() -> None
         time="2026-10-30T00:00:00Z",
         status="success",
         scores={},
-        extra={"month": "2026-10", "month_spent_before": 19},
+        extra=RecordExtra(month="2026-10", month_spent_before=19),
     )
     assert deploys_in_month([stale, record("e", time="2026-11-01T00:00:00Z")], now) == 1  # a new month starts at 0
 
@@ -243,24 +244,35 @@ def test_a_line_that_gives_a_record_another_commit_is_refused(workspace: Any) ->
 
 
 @pytest.mark.parametrize(
-    "benchmarks",
+    ("benchmarks", "named"),
     [
-        {"aime25": {"n": "thirty", "stderr": "x", "samples": [1], "items": {"ids": "a", "n": 30, "k": 1, "c": "!!"}}},
-        {"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "AAAA"}}},  # 3 bytes for 30 items
-        {"aime25": {"n": 30, "settings": "not an object", "items": {"ids": "a", "n": "x", "k": 1, "c": ""}}},
+        ({"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "!!"}}}, "aime25.items"),  # not base64
+        ({"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "AAAA"}}}, "aime25.items"),  # 3 bytes, 30 items
+        ({"aime25": {"n": 30, "items": {"ids": "a", "n": "x", "k": 1, "c": ""}}}, "aime25.items"),
+        ({"aime25": {"n": "thirty"}}, "aime25.n"),
+        ({"aime25": {"stderr": "x"}}, "aime25.stderr"),
+        ({"aime25": {"stderr": -1}}, "aime25.stderr"),
+        ({"aime25": {"settings": "not an object"}}, "aime25.settings"),
+        ({"aime25": [1, 2]}, "extra.benchmarks"),
     ],
 )
-def test_a_deployed_records_odd_details_never_crash_a_decision(workspace: Any, benchmarks: dict[str, Any]) -> None:
+def test_a_deployed_records_odd_details_are_refused_at_their_line(
+    workspace: Any, benchmarks: dict[str, Any], named: str
+) -> None:
+    """The paired test reads these details; a wrong one is an error naming the line and the field, for every
+    command, and nothing is decided on a half-read record."""
     deployed = record("a" * 40)
     line = {**deployed.to_json(), "id": "r1", "extra": {"benchmarks": benchmarks}}
     workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps(line) + "\n")
     flags = {f"p{i}": [1] if i < 25 else [0] for i in range(30)}
     workspace.write("results/r.json", {"benchmarks": {"aime25": {"items": flags}, "hmmt25": {"score": 50.4}}})
     workspace.commit("x", branch="main")
-    done = workspace.run("--dry-run", "--json")
-    assert done.code in (0, 1), done.stdout + done.stderr
-    assert "internal error" not in done.stderr
-    assert done.json["baseline"]["sha"] == "a" * 40
+    for command in (["--dry-run", "--json"], ["history"], ["page", "--out", "out"]):
+        done = workspace.run(*command)
+        assert done.code == 2, (command, done.stdout + done.stderr)
+        assert ".vibe-deploy-gate/ledger.jsonl:1:" in done.stderr
+        assert named in done.stderr
+        assert "internal error" not in done.stderr
 
 
 def test_an_in_progress_record_dated_in_the_future_does_not_stand_every_run_down(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vibe_action.ledger.local import LocalLedger
-from vibe_action.ledger.records import COUNT_KEY, baseline, deployed_shas, deploys_in_month
+from vibe_action.ledger.records import baseline, deployed_shas, deploys_in_month
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 SHAS = [(f"{i:x}" * 40)[:40] for i in range(1, 9)]  # distinct 7-character prefixes
@@ -40,7 +40,7 @@ def write_ledger(path: Path, events: list[tuple[str, str, str, str, str, bool]])
             "scores": {"aime25": 70.0 + number},
             "environment": env,
             "decision": decision,
-            "extra": {"month": month, COUNT_KEY: months.get(month, 0)},
+            "extra": {"month": month, "month_spent_before": months.get(month, 0)},
         }
         months[month] = months.get(month, 0) + 1
         lines.append(started)

@@ -85,8 +85,8 @@ def test_the_hooks_own_deploy_is_confirmed_whatever_the_listing_lag(
     assert len(netlify.hook_posts) == 1
     hook_build = next(d for d in netlify.deploys if d["id"] != push_build["id"])
     assert hook_build["title"] == f"aime25 74.4 @ {sha[:7]}"
-    assert decision.outcome["deploy_id"] == hook_build["id"]
-    assert decision.outcome["deploy_url"] == hook_build["deploy_ssl_url"]
+    assert decision.outcome.deploy_id == hook_build["id"]
+    assert decision.outcome.deploy_url == hook_build["deploy_ssl_url"]
     (record,) = workspace.ledger_lines()
     assert (record["status"], record["deploy_id"]) == ("success", hook_build["id"])
     assert clock.elapsed >= lag  # it waited for the listing, within netlify.confirm_timeout
@@ -106,8 +106,8 @@ def test_a_lag_past_the_budget_is_recorded_as_started_never_as_the_cancelled_pus
     sha = pushed(workspace, netlify, 74.4)
     decision = gate(workspace, netlify, clock, sha)
     assert decision.deployed  # the hook accepted it: a started build, its permalink not known yet
-    assert decision.outcome["deploy_id"] is None
-    assert any("permalink is not known yet" in w for w in decision.outcome["warnings"])
+    assert decision.outcome.deploy_id is None
+    assert any("permalink is not known yet" in w for w in decision.outcome.warnings)
     assert CANCELED not in json.dumps(workspace.ledger_lines())
     assert len(netlify.hook_posts) == 1
 
@@ -121,15 +121,15 @@ def test_a_retry_after_a_failed_build_waits_for_its_own_deploy_not_the_old_failu
     netlify.final_state = "error"
     first = gate(workspace, netlify, clock, sha)
     assert not first.deployed
-    failed_id = first.outcome["deploy_id"]
+    failed_id = first.outcome.deploy_id
     assert netlify.get(failed_id)["state"] == "error"
 
     netlify.final_state = "ready"  # the next run of the same commit: same title, a new build
     clock.sleep(5)  # well within the clock skew the time check allows
     second = gate(workspace, netlify, clock, sha)
     assert second.deployed, second.outcome
-    assert second.outcome["deploy_id"] not in (failed_id, None)
-    assert netlify.get(second.outcome["deploy_id"])["state"] == "ready"
+    assert second.outcome.deploy_id not in (failed_id, None)
+    assert netlify.get(second.outcome.deploy_id)["state"] == "ready"
     assert [r["status"] for r in workspace.ledger_lines()] == ["failure", "success"]
     assert len(netlify.hook_posts) == 2
 
@@ -222,7 +222,7 @@ def test_trigger_api_with_the_hook_recipe_is_cancelled_and_the_failure_names_it(
     (build,) = netlify.api("POST", "/builds")
     assert build.query["title"] == f"aime25 74.4 @ {sha[:7]} [vibe-gate]"
     assert "INCOMING_HOOK_TITLE" not in netlify.ignore_runs[-1]  # an API build gets none of them
-    message = decision.outcome["message"]
+    message = decision.outcome.message
     assert "Netlify cancelled the gate's build" in message
     assert "'Canceled build due to no content change'" in message
     assert 'docs/netlify.md, "trigger: api"' in message
@@ -250,8 +250,8 @@ def test_trigger_api_with_the_api_recipe_deploys_and_still_cancels_pushes(
     assert len(netlify.cancelled) == 1  # the push: its title is the commit message
     decision = gate(workspace, netlify, clock, sha)
     assert decision.deployed, decision.outcome
-    assert netlify.get(decision.outcome["deploy_id"])["state"] == "ready"
-    assert len(netlify.api("GET", f"/deploys/{decision.outcome['deploy_id']}")) >= 1  # the recipe asked
+    assert netlify.get(decision.outcome.deploy_id)["state"] == "ready"
+    assert len(netlify.api("GET", f"/deploys/{decision.outcome.deploy_id}")) >= 1  # the recipe asked
     assert workspace.run("validate").stderr == ""
 
 
@@ -264,5 +264,5 @@ def test_netlifys_clock_may_run_behind_the_runners(workspace: Workspace, netlify
     sha = pushed(workspace, netlify, 74.4)
     decision = gate(workspace, netlify, clock, sha)
     assert decision.deployed
-    assert decision.outcome["deploy_id"] is not None
-    assert netlify.get(decision.outcome["deploy_id"])["title"] == f"aime25 74.4 @ {sha[:7]}"
+    assert decision.outcome.deploy_id is not None
+    assert netlify.get(decision.outcome.deploy_id)["title"] == f"aime25 74.4 @ {sha[:7]}"

@@ -20,6 +20,7 @@ from tests import browser
 from tests.conftest import Workspace, make_netlify_server
 from tests.fake_netlify import SITE_NAME, FakeNetlify
 from tests.test_netlify_e2e import FAST, env
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Record
 
 HOSTILE_BRANCH = "release/<script>window.top.pwned='branch'</script>"
@@ -68,7 +69,7 @@ def _history(netlify: FakeNetlify, now: datetime) -> list[dict[str, object]]:
             deploy_id=deploy["id"],
             deploy_url="javascript:alert('url')" if index == 3 else deploy["deploy_ssl_url"],
             model={"name": HOSTILE_MODEL, "revision": f"r{index}"},
-            extra=extra,
+            extra=RecordExtra.from_json(extra),
         )
         lines.append(record.to_json())
         if index == 12:  # an earlier rollback to v5, superseded since

@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Record
 from vibe_action.ledger.versions import build_history, next_number, site_of
 from vibe_action.page.chart import Point, describe, mermaid_chart, mermaid_label, svg_chart
@@ -67,9 +68,9 @@ def test_the_newest_production_deploy_is_kept_after_a_rollback() -> None:
 
 def test_lasting_urls_from_the_branch_and_the_site() -> None:
     records = [
-        rec(0, extra={"version_number": 1, "version_branch": "versions/v1"}),
-        rec(1, extra={"version_number": 2, "version_branch": "versions/v2", "version_build": "failed"}),
-        rec(2, "success", deploy_url=None, extra={"version_number": 3, "version_branch": "versions/v3"}),
+        rec(0, extra=RecordExtra(version_number=1, version_branch="versions/v1")),
+        rec(1, extra=RecordExtra(version_number=2, version_branch="versions/v2", version_build="failed")),
+        rec(2, "success", deploy_url=None, extra=RecordExtra(version_number=3, version_branch="versions/v3")),
     ]
     history = build_history(records, "production", NOW)
     links = [v.link for v in history.versions]
@@ -84,7 +85,7 @@ def test_lasting_urls_from_the_branch_and_the_site() -> None:
 
 
 def test_next_number_counts_stored_numbers_whose_status_was_not_read() -> None:
-    records = [rec(0, extra={"version_number": 7}), rec(1, "unknown", extra={"version_number": 8}), rec(2, "failure")]
+    records = [rec(0, extra=RecordExtra(version_number=7)), rec(1, "unknown", extra=RecordExtra(version_number=8)), rec(2, "failure")]
     assert next_number(records, "production") == 9
     assert next_number([], "production") == 1
     history = build_history(records, "production", NOW)
@@ -188,7 +189,7 @@ ALLOWED_TAGS = {
 
 
 def test_the_summary_chart_labels_only_numbers_it_knows() -> None:
-    records = [rec(0), rec(1, extra={"version_number": 41}), rec(2, "success", extra={"version_number": 42})]
+    records = [rec(0), rec(1, extra=RecordExtra(version_number=41)), rec(2, "success", extra=RecordExtra(version_number=42))]
     chart = summary_chart(build_history(records, "production", NOW), "aime25", 73.5, 70.0)
     assert 'x-axis ["00aaaaa", "v41", "v42", "candidate"]' in chart  # the first has no stored number
     assert "| v42 (live) | 72 |" in chart

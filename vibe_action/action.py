@@ -128,8 +128,8 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
     if isinstance(result, int):
         return result
     workflow.echo(secrets.scrub(report.text_report(result)))
-    for warning in result.outcome.get("warnings") or ():
-        workflow.message("warning", secrets.scrub(str(warning)))
+    for warning in result.outcome.warnings:
+        workflow.message("warning", secrets.scrub(warning))
     unrecorded = report.unrecorded_notice(result)
     if unrecorded:
         workflow.echo(secrets.scrub(unrecorded))
@@ -191,11 +191,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
     )
     decision = run_gate(request, services)
     read_from = _merge_commit_note(run)
-    return (
-        decision.with_outcome(decision.deployed, warnings=[*(decision.outcome.get("warnings") or ()), read_from])
-        if read_from
-        else decision
-    )
+    return decision.with_warnings(read_from) if read_from else decision
 
 
 def _merge_commit_note(run: ActionRun) -> str:
@@ -224,9 +220,9 @@ def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
         **{"baseline-sha": decision.baseline.sha if decision.baseline else ""},
         delta=_number(primary.delta if primary else None),
         reason=decision.headline,
-        **{"deployment-id": str(decision.outcome.get("record_id") or "")},
-        **{"deploy-url": str(decision.outcome.get("deploy_url") or "")},
-        **{"version-url": str(decision.outcome.get("version_url") or "")},
+        **{"deployment-id": decision.outcome.record_id or ""},
+        **{"deploy-url": decision.outcome.deploy_url or ""},
+        **{"version-url": decision.outcome.version_url or ""},
     )
 
 
@@ -289,7 +285,7 @@ def _versions_chart(run: ActionRun, ledger: GitHubLedger, decision: Decision) ->
     it reuses what the decision read, so it costs at most one status request per older version shown."""
     primary = decision.row(decision.primary)
     try:
-        records = ledger.recent(decision.environment, CHART_VERSIONS, str(decision.outcome.get("record_id") or ""))
+        records = ledger.recent(decision.environment, CHART_VERSIONS, decision.outcome.record_id or "")
         config = load_config(run.workspace / run.settings.config, display=run.settings.config)
     except (ExternalError, InputError) as exc:
         return f"\n_The versions chart is missing: {run.secrets.scrub(str(exc))}_\n"

@@ -185,7 +185,7 @@ def _run(
                 "HEAD's sha — commit them first, or pass --sha",
                 err,
             )
-    for warning in [*ledger.warnings, *(decision.outcome.get("warnings") or ())]:
+    for warning in [*ledger.warnings, *decision.outcome.warnings]:
         shown(secrets.scrub(f"warning: {warning}"), err)
     unrecorded = report.unrecorded_notice(decision)
     if unrecorded:

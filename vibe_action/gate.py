@@ -11,21 +11,16 @@ from typing import Any
 
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.events import DEPLOY_EVENTS
-from vibe_action.decide.noise import Deployed, deployed_of
+from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import Baseline, Context, decide, environment_for
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.netlify_toml import API_TITLE_MARK
 from vibe_action.inputs.results import Results, Source, load_results
-from vibe_action.ledger.records import COUNT_KEY, Record, baseline, deployed_shas, deploys_in_month
-from vibe_action.ledger.versions import (
-    BRANCH_KEY,
-    BUILDS_COUNT_KEY,
-    VERSION_KEY,
-    next_number,
-    version_builds_in_month,
-)
+from vibe_action.ledger.extra import RecordExtra, ReportRow
+from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
+from vibe_action.ledger.versions import next_number, version_builds_in_month
 from vibe_action.netlify.deploy import Services, Trigger, carry_out, check_trigger
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
@@ -100,7 +95,7 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         decision = decide_from(inputs, request, records, environment, lock) if lock else decision
     notes = [*inputs.results.notes, *notes]
     if notes:
-        decision = decision.with_outcome(deployed=False, warnings=notes)
+        decision = decision.with_warnings(*notes)
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
     title = hook_title(config, inputs.results, request)
@@ -151,13 +146,7 @@ def decide_from(
 
 def baseline_of(record: Record) -> Baseline:
     """The policy's view of a ledger record, with the per-benchmark details the record kept."""
-    kept = record.extra.get("benchmarks")
-    details = (
-        {name: Deployed.from_json(d) for name, d in kept.items() if isinstance(d, dict)}
-        if isinstance(kept, dict)
-        else {}
-    )
-    return Baseline(record.sha, record.scores, details)
+    return Baseline(record.sha, record.scores, dict(record.extra.benchmarks))
 
 
 def hook_title(config: Config, results: Results, request: RunRequest) -> str:
@@ -193,13 +182,7 @@ def snapshot_record(
     lasting versions on, it carries the number it will have if it goes live, and that version's branch."""
     model = inputs.results.model
     versions = inputs.config.versions
-    numbered: dict[str, Any] = {}
-    if versions.enabled and number:
-        numbered = {
-            VERSION_KEY: number,
-            BRANCH_KEY: versions.branch(number),
-            BUILDS_COUNT_KEY: decision.quota.version_builds,
-        }
+    numbered = versions.enabled and bool(number)
     return Record(
         sha=request.sha,
         branch=request.branch,
@@ -212,31 +195,26 @@ def snapshot_record(
         results_digest=inputs.results.digest,
         config_digest=inputs.config.digest,
         model=None if model is None else {"name": model.name, "revision": model.revision},
-        extra={
-            "month": request.now.strftime("%Y-%m"),
-            "title": title,  # how a later run finds this build on Netlify if this one never records it
-            COUNT_KEY: decision.quota.used,
+        extra=RecordExtra(
+            month=request.now.strftime("%Y-%m"),
+            title=title,  # how a later run finds this build on Netlify if this one never records it
+            month_spent_before=decision.quota.used,
             # What a later paired test needs of this run: items digest, n, stderr, samples, settings.
-            "benchmarks": {name: deployed_of(b).to_json() for name, b in inputs.results.benchmarks.items()},
-            "report": report_rows(decision),  # the table of the PR comment, for the versions page
-            **numbered,
-        },
+            benchmarks={name: deployed_of(b) for name, b in inputs.results.benchmarks.items()},
+            report=report_rows(decision),  # the table of the PR comment, for the versions page
+            version_number=number if numbered else None,
+            version_branch=versions.branch(number) if numbered else None,
+            month_version_builds_before=decision.quota.version_builds if numbered else None,
+        ),
     )
 
 
-def report_rows(decision: Decision) -> list[dict[str, Any]]:
-    """The decision's table in plain JSON: metric, baseline, current, Δ, each rule's detail, passed."""
-    return [
-        {
-            "name": row.name,
-            "baseline": row.baseline,
-            "current": row.current,
-            "delta": row.delta,
-            "rules": [check.detail for check in row.rules],
-            "passed": row.passed,
-        }
+def report_rows(decision: Decision) -> tuple[ReportRow, ...]:
+    """The decision's table as the record keeps it: metric, baseline, current, Δ, each rule's detail, passed."""
+    return tuple(
+        ReportRow(row.name, row.baseline, row.current, row.delta, tuple(c.detail for c in row.rules), row.passed)
         for row in decision.metrics
-    ]
+    )
 
 
 def rebuild_for(config: Config, hook_url: str | None, services: Services) -> Rebuild:

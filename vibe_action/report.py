@@ -35,7 +35,7 @@ def verdict_label(decision: Decision) -> str:
         return PREVIEW_WORDS[decision.verdict]
     if decision.verdict == "deploy" and decision.dry_run:
         return "DEPLOY (dry run: nothing fired)"
-    hook_state = decision.outcome.get("hook_state")
+    hook_state = decision.outcome.hook_state
     if decision.verdict == "deploy" and hook_state in ("rejected", "unreachable"):
         return "DEPLOY FAILED"  # the verdict was deploy; the build did not start
     if decision.verdict == "deploy" and hook_state == "unknown" and not decision.deployed:
@@ -46,7 +46,7 @@ def verdict_label(decision: Decision) -> str:
 def decision_line(decision: Decision) -> str:
     """`DEPLOY: <first reason> — <what happened>`: the line a person reads first."""
     line = f"{verdict_label(decision)}: {decision.headline}"
-    happened = decision.outcome.get("message")
+    happened = decision.outcome.message
     return f"{line} — {happened}" if happened else line
 
 
@@ -110,7 +110,7 @@ def text_report(decision: Decision, width: int = 0) -> str:
     lines = [*_wrap(header, width, "", "  "), *rows, *_wrap(f"quota: {decision.quota.line()}", width, "", "  ")]
     for reason in decision.reasons[1:]:
         lines += _wrap(reason, width, "  · ", "    ")
-    for warning in decision.outcome.get("warnings") or ():
+    for warning in decision.outcome.warnings:
         lines += _wrap(warning, width, "  ! ", "    ")
     lines += _wrap(decision_line(decision), width, "", "  ")
     return "\n".join(lines)
@@ -140,13 +140,13 @@ def markdown_report(decision: Decision) -> str:
     out += ["", f"Quota: {decision.quota.line()}. Commit `{decision.sha[:7]}` on {_md(decision.branch)}."]
     if len(decision.reasons) > 1:
         out += [""] + [f"- {_md(r)}" for r in decision.reasons[1:]]
-    if decision.outcome.get("message"):
-        out += ["", _md(str(decision.outcome["message"]))]
-    out += [f"\n> ⚠️ {_md(str(warning))}" for warning in decision.outcome.get("warnings") or ()]
-    if decision.outcome.get("deploy_url"):
-        out += ["", f"Snapshot: {markdown_url(str(decision.outcome['deploy_url']))}"]
-    if decision.outcome.get("version_url"):
-        out += ["", f"Lasting URL: {markdown_url(str(decision.outcome['version_url']))}"]
+    if decision.outcome.message:
+        out += ["", _md(decision.outcome.message)]
+    out += [f"\n> ⚠️ {_md(warning)}" for warning in decision.outcome.warnings]
+    if decision.outcome.deploy_url:
+        out += ["", f"Snapshot: {markdown_url(decision.outcome.deploy_url)}"]
+    if decision.outcome.version_url:
+        out += ["", f"Lasting URL: {markdown_url(decision.outcome.version_url)}"]
     return "\n".join(out) + "\n"
 
 
@@ -272,12 +272,12 @@ def problems_publication(
 
 def unrecorded_notice(decision: Decision) -> str:
     """When a build was (maybe) started but its outcome could not be written: the record, to restore by hand."""
-    record = decision.outcome.get("unrecorded")
+    record = decision.outcome.unrecorded
     if not record:
         return ""
     return (
         "The build was triggered but the ledger could not record its outcome "
-        f"({decision.outcome.get('ledger_error')}). Until this record is restored, the ledger shows it as "
+        f"({decision.outcome.ledger_error}). Until this record is restored, the ledger shows it as "
         "in_progress; the next run resolves it as unconfirmed. To restore it now, append this line to the "
         "local ledger (or set the GitHub deployment's status):\n"
         + json.dumps(record, sort_keys=True, ensure_ascii=False)

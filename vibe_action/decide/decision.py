@@ -146,6 +146,58 @@ class QuotaState:
         }
 
 
+HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
+
+
+@dataclass(frozen=True)
+class DeployOutcome:
+    """What happened after the verdict: the build the hook (or API) started, what Netlify showed, the ledger's
+    record and the lasting URL. `hook_state` is None when nothing was sent; then only warnings may be set."""
+
+    message: str = ""
+    hook_state: HookState | None = None
+    hook_status: int | None = None  # the hook's HTTP status, when one came
+    record_id: str | None = None
+    deploy_id: str | None = None
+    deploy_url: str | None = None
+    netlify_state: str | None = None  # the confirmation's state (ready, error, timeout, not_found, unavailable)
+    warnings: tuple[str, ...] = ()
+    ledger_error: str | None = None  # the build was (maybe) started and the ledger could not record it
+    unrecorded: Mapping[str, Any] | None = None  # the record to restore by hand, then
+    version_message: str | None = None
+    version_url: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.hook_state is not None
+
+    def warned(self, *more: str) -> DeployOutcome:
+        return replace(self, warnings=(*self.warnings, *more))
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field once something was sent (scripts read `deploy_id: null`); else only what is set."""
+        data: dict[str, Any] = {
+            "message": self.message,
+            "hook_state": self.hook_state,
+            "hook_status": self.hook_status,
+            "record_id": self.record_id,
+            "deploy_id": self.deploy_id,
+            "deploy_url": self.deploy_url,
+            "netlify_state": self.netlify_state,
+            "warnings": list(self.warnings),
+            "ledger_error": self.ledger_error,
+            "unrecorded": None if self.unrecorded is None else dict(self.unrecorded),
+            "version_message": self.version_message,
+            "version_url": self.version_url,
+        }
+        if self.sent:
+            return {k: v for k, v in data.items() if v is not None or k in _ALWAYS_SHOWN}
+        return {k: v for k, v in data.items() if v}
+
+
+_ALWAYS_SHOWN = frozenset({"hook_status", "record_id", "deploy_id", "deploy_url", "netlify_state"})
+
+
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
@@ -164,7 +216,7 @@ class Decision:
     dry_run: bool = False
     deployed: bool = False
     environment: str = "production"
-    outcome: dict[str, Any] = field(default_factory=dict)
+    outcome: DeployOutcome = field(default_factory=DeployOutcome)
 
     @property
     def should_fire(self) -> bool:
@@ -179,8 +231,11 @@ class Decision:
         """The one reason that matters most: the first one."""
         return self.reasons[0] if self.reasons else self.verdict
 
-    def with_outcome(self, deployed: bool, **outcome: Any) -> Decision:
-        return replace(self, deployed=deployed, outcome={**self.outcome, **outcome})
+    def with_outcome(self, deployed: bool, outcome: DeployOutcome) -> Decision:
+        return replace(self, deployed=deployed, outcome=outcome)
+
+    def with_warnings(self, *warnings: str) -> Decision:
+        return replace(self, outcome=self.outcome.warned(*warnings))
 
     def to_json(self) -> dict[str, Any]:
         """Standard JSON: a number that is not finite (a gain over a baseline of 5e-324 in percent) is null."""
@@ -206,7 +261,7 @@ class Decision:
             "preview": self.preview,
             "deployed": self.deployed,
             "dry_run": self.dry_run,
-            **({"outcome": dict(self.outcome)} if self.outcome else {}),
+            **({"outcome": outcome} if (outcome := self.outcome.to_json()) else {}),
         }
 
 
@@ -229,10 +284,9 @@ def _round(value: float | None) -> float | None:
 def exit_code(decision: Decision, fail_on: str = "block") -> int:
     """4 when a started build could not be recorded, 3 when the build failed (or its outcome is unknown), 1 for
     the verdicts `fail_on` names."""
-    outcome = decision.outcome
-    if outcome.get("ledger_error"):
+    if decision.outcome.ledger_error:
         return EXIT_UNRECORDED
-    if outcome.get("hook_state") is not None and not decision.deployed:
+    if decision.outcome.sent and not decision.deployed:
         return EXIT_EXTERNAL_FAILURE
     if fail_on == "never":
         return 0

@@ -23,24 +23,27 @@ from github.Repository import Repository
 
 from vibe_action.errors import ExternalError
 from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe, rate_limited
-from vibe_action.ledger.locks import LOCK_KEY
-from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
-from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, BUILDS_COUNT_KEY, FAILED_PREFIX, VERSION_KEY
+from vibe_action.ledger.extra import RecordExtra
+from vibe_action.ledger.records import LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
+from vibe_action.ledger.versions import FAILED_PREFIX
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"
 # record.extra fields kept in the payload
-PAYLOAD_EXTRA = (
-    "month",
-    COUNT_KEY,
-    "benchmarks",
-    "title",
-    "report",
-    "rebuilt",
-    VERSION_KEY,
-    BRANCH_KEY,
-    BUILDS_COUNT_KEY,
-    LOCK_KEY,
+PAYLOAD_EXTRA = frozenset(
+    {
+        "month",
+        "month_spent_before",
+        "benchmarks",
+        "title",
+        "report",
+        "rebuilt",
+        "version_number",
+        "version_branch",
+        "month_version_builds_before",
+        "locked",
+        "rollback_of",
+    }
 )
 PAGE_SIZE = 100
 LISTING_REQUESTS = 3  # at most: the environment's listing (two pages in a busy month) and one by commit
@@ -114,31 +117,6 @@ def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _typed_extra(data: dict[str, Any]) -> dict[str, Any]:
-    """The payload fields the decision reads, each only when it has the type the gate writes."""
-    kept: dict[str, Any] = {}
-    if isinstance(data.get("month"), str):
-        kept["month"] = data["month"]
-    for key in (COUNT_KEY, BUILDS_COUNT_KEY):
-        count = data.get(key)
-        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
-            kept[key] = count
-    if isinstance(data.get("benchmarks"), dict):
-        kept["benchmarks"] = data["benchmarks"]
-    for key in ("title", "fired_at", BRANCH_KEY):
-        if isinstance(data.get(key), str):
-            kept[key] = data[key]
-    number = data.get(VERSION_KEY)
-    if isinstance(number, int) and not isinstance(number, bool) and number > 0:
-        kept[VERSION_KEY] = number
-    if isinstance(data.get("report"), list):
-        kept["report"] = data["report"]
-    for key in ("rebuilt", LOCK_KEY):
-        if isinstance(data.get(key), bool):
-            kept[key] = data[key]
-    return kept
-
-
 class GitHubLedger:
     def __init__(self, repo: Repository, run_url: str, now: datetime, status_budget: int | None = None) -> None:
         self.repo = repo
@@ -183,7 +161,7 @@ class GitHubLedger:
             found_live += record.status in LIVE_STATUSES
             trusted = record.status in SPENT_STATUSES or record.status == "failure"  # not a cancelled run's count
             counted = counted or (
-                in_month and trusted and record.extra.get("month") == month and COUNT_KEY in record.extra
+                in_month and trusted and record.extra.month == month and record.extra.month_spent_before is not None
             )
             records.append(record)
         return list(reversed(records))
@@ -258,12 +236,11 @@ class GitHubLedger:
             deploy_url=url,
             model=data.get("model") if isinstance(data.get("model"), dict) else None,
             # (month, count and per-item digests are read back only when they have their written types)
-            extra={
-                "github_deployment_id": deployment.id,
-                "description": description,
-                **_typed_extra(data),
-                **({BUILD_KEY: "failed"} if description.startswith(FAILED_PREFIX) else {}),
-            },
+            extra=replace(
+                RecordExtra.lenient({k: v for k, v in data.items() if k in PAYLOAD_EXTRA}),
+                github_deployment_id=deployment.id,
+                version_build="failed" if description.startswith(FAILED_PREFIX) else None,
+            ),
         )
 
     # ------------------------------------------------------------------ writing
@@ -280,7 +257,7 @@ class GitHubLedger:
                 "reasons": list(record.reasons)[:10],
                 "model": None if record.model is None else dict(record.model),
                 "run_url": self.run_url,
-                **{key: record.extra[key] for key in PAYLOAD_EXTRA if key in record.extra},
+                **{k: v for k, v in record.extra.to_json().items() if k in PAYLOAD_EXTRA},
             }
         }
         try:
@@ -303,7 +280,7 @@ class GitHubLedger:
             record,
             id=str(deployment.id),
             status="in_progress",
-            extra={**record.extra, "github_deployment_id": deployment.id},
+            extra=replace(record.extra, github_deployment_id=deployment.id),
         )
         self._status(started, "in_progress", "deploying: firing the build hook")
         return started
@@ -316,13 +293,16 @@ class GitHubLedger:
 
     def _status(self, record: Record, state: str, description: str) -> None:
         """POST a deployment status with `log_url` (PyGithub's helper only knows the older target_url)."""
-        self._statuses.pop(record.extra["github_deployment_id"], None)
+        deployment_id = record.extra.github_deployment_id
+        if deployment_id is None:
+            raise ExternalError("internal: a GitHub ledger record without its deployment id")
+        self._statuses.pop(deployment_id, None)
         body: dict[str, Any] = {"state": state, "log_url": self.run_url, "description": clip(description)}
         if record.deploy_url:
             body["environment_url"] = record.deploy_url
         try:
             self.repo.requester.requestJsonAndCheck(
-                "POST", f"{self._deployment_url(record.extra['github_deployment_id'])}/statuses", input=body
+                "POST", f"{self._deployment_url(deployment_id)}/statuses", input=body
             )
         except GithubException as exc:
             raise ExternalError(f"cannot update the GitHub deployment status to '{state}' ({describe(exc)})") from None

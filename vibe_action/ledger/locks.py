@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import VERSION_KEY
 
-LOCK_KEY = "locked"  # on a rollback record: whether it locked the deploy it restored or rebuilt
 UNLOCK = "unlock"  # the decision of the entry `vibe-gate unlock` writes
 
 
@@ -31,8 +29,8 @@ class ProductionLock:
 
 
 def version_name(record: Record) -> str:
-    number = record.extra.get(VERSION_KEY)
-    return f"v{number} ({record.sha[:7]})" if isinstance(number, int) else record.sha[:7]
+    number = record.extra.version_number
+    return f"v{number} ({record.sha[:7]})" if number is not None else record.sha[:7]
 
 
 def ledger_lock(records: Sequence[Record], environment: str) -> ProductionLock | None:
@@ -43,7 +41,7 @@ def ledger_lock(records: Sequence[Record], environment: str) -> ProductionLock |
         if record.decision == UNLOCK:
             return None
         if record.decision == "rollback" and record.status == "success":
-            if record.extra.get(LOCK_KEY) is not True:
+            if not record.extra.locked:
                 return None
             return ProductionLock(version_name(record), record.time, record.deploy_id)
     return None

@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
+
+from vibe_action.ledger.extra import RecordExtra
 
 _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -54,14 +56,14 @@ class Record:
     deploy_id: str | None = None
     deploy_url: str | None = None
     model: Mapping[str, Any] | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: RecordExtra = field(default_factory=RecordExtra)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["scores"] = dict(self.scores)
         data["reasons"] = list(self.reasons)
         data["model"] = None if self.model is None else dict(self.model)
-        data["extra"] = dict(self.extra)
+        data["extra"] = self.extra.to_json()
         return data
 
     @classmethod
@@ -92,11 +94,10 @@ class Record:
         reasons = known.get("reasons", [])
         if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
             raise TypeError("reasons is not a list of text")
-        for name in ("model", "extra"):
-            if known.get(name) is not None and not isinstance(known[name], dict):
-                raise TypeError(f"{name} is not an object")
+        if known.get("model") is not None and not isinstance(known["model"], dict):
+            raise TypeError("model is not an object")
         known["reasons"] = tuple(reasons)
-        known["extra"] = known.get("extra") or {}
+        known["extra"] = RecordExtra.from_json(known.get("extra"))
         return cls(**known)
 
     @property
@@ -136,7 +137,7 @@ class Outcome:
     message: str
     deploy_url: str | None = None
     deploy_id: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: RecordExtra = field(default_factory=RecordExtra)
 
 
 def finished(started: Record, outcome: Outcome) -> Record:
@@ -147,7 +148,7 @@ def finished(started: Record, outcome: Outcome) -> Record:
         reasons=(*started.reasons, outcome.message),
         deploy_url=outcome.deploy_url or started.deploy_url,
         deploy_id=outcome.deploy_id or started.deploy_id,
-        extra={**started.extra, **outcome.extra},
+        extra=started.extra.merged(outcome.extra),
     )
 
 
@@ -162,28 +163,29 @@ def baseline(records: Iterable[Record], environment: str) -> Record | None:
     return live[-1] if live else None
 
 
-# Each deploy record carries the month's count made before it, so counting can stop at the newest such record:
-# a ledger that reads statuses one request at a time (GitHub) then needs only the records newer than it.
-COUNT_KEY = "month_spent_before"
+# Each deploy record carries the month's count made before it (`extra.month_spent_before`), so counting can stop
+# at the newest such record: a ledger that reads statuses one request at a time (GitHub) then needs only the
+# records newer than it.
 
 
 def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
     """Builds started in the calendar month (UTC) of `now`, for the quota; unconfirmed ones count too.
 
     A rollback that restores an existing deploy builds nothing and costs nothing; one that rebuilt a deleted
-    version (`extra["rebuilt"]`) is a build like any other. Records are read newest first until one of
-    this month that carries the count made before it (`extra[COUNT_KEY]`); that count covers the older ones.
+    version (`extra.rebuilt`) is a build like any other. Records are read newest first until one of
+    this month that carries the count made before it (`extra.month_spent_before`); that count covers the older
+    ones.
     """
     month = now.strftime("%Y-%m")
     total = 0
     for record in reversed(list(records)):
         if record.month != month:
             continue
-        if record.status in SPENT_STATUSES and (record.decision != "rollback" or record.extra.get("rebuilt") is True):
+        if record.status in SPENT_STATUSES and (record.decision != "rollback" or record.extra.rebuilt):
             total += 1
-        before = record.extra.get(COUNT_KEY)
+        before = record.extra.month_spent_before
         trusted = record.status in SPENT_STATUSES or record.status == "failure"  # a cancelled run's may be stale
-        if trusted and record.extra.get("month") == month and isinstance(before, int) and not isinstance(before, bool):
+        if trusted and record.extra.month == month and before is not None:
             return total + before
     return total
 

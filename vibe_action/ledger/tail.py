@@ -13,7 +13,7 @@ import mmap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from vibe_action.ledger.records import COUNT_KEY, LIVE_STATUSES, SPENT_STATUSES, Record
+from vibe_action.ledger.records import LIVE_STATUSES, SPENT_STATUSES, Record
 
 Parse = Callable[[bytes, int], Record]  # (line, its offset) -> record, or raise with the line's number
 
@@ -81,7 +81,7 @@ def _take(window: Window, record: Record, offset: int, environment: str, month: 
     if record.month < month:
         window.counted = True  # the previous month: this month's count is complete
     trusted = record.status in SPENT_STATUSES or record.status == "failure"
-    if record.month == month and trusted and isinstance(record.extra.get(COUNT_KEY), int):
+    if record.month == month and trusted and record.extra.month_spent_before is not None:
         window.counted = True
 
 

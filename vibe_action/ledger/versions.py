@@ -22,11 +22,6 @@ from vibe_action.ledger.records import LIVE_STATUSES, Record
 
 NUMBERED_STATUSES = frozenset({*LIVE_STATUSES, "pruned"})  # went live at some point
 ATTEMPT_LABELS = {"failure": "failed", "unconfirmed": "unconfirmed", "in_progress": "deploying", "unknown": "unknown"}
-VERSION_KEY = "version_number"  # record.extra: the number the run gave the version (kept when a listing is partial)
-BRANCH_KEY = "version_branch"  # record.extra: the lasting branch `<prefix>vN`
-URL_KEY = "version_url"  # record.extra: the lasting URL, when the run knew the site's name
-BUILD_KEY = "version_build"  # record.extra: started | failed (the branch build's outcome, local ledger)
-BUILDS_COUNT_KEY = "month_version_builds_before"  # record.extra: the month's branch builds before this run
 FAILED_PREFIX = "lasting version failed: "  # starts the ledger message then, so GitHub's status tells it too
 
 
@@ -99,8 +94,7 @@ class History:
 
 
 def stored_number(record: Record) -> int | None:
-    value = record.extra.get(VERSION_KEY)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    return record.extra.version_number
 
 
 def next_number(records: Iterable[Record], environment: str) -> int:
@@ -126,10 +120,10 @@ def version_builds_in_month(records: Iterable[Record], month: str) -> int:
     for record in reversed(list(records)):
         if record.month != month or record.decision == "rollback":
             continue
-        built = isinstance(record.extra.get(BRANCH_KEY), str) and record.extra.get(BUILD_KEY) != "failed"
+        built = record.extra.version_branch is not None and record.extra.version_build != "failed"
         total += record.status in NUMBERED_STATUSES and built
-        before = record.extra.get(BUILDS_COUNT_KEY)
-        if record.extra.get("month") == month and isinstance(before, int) and not isinstance(before, bool):
+        before = record.extra.month_version_builds_before
+        if record.extra.month == month and before is not None:
             return total + before
     return total
 
@@ -207,8 +201,8 @@ def _rolled_back_to(
 ) -> bool:
     """Whether `rollback` brought back this version: by the number it recorded, else by commit (the newest
     version of that commit, when one was deployed twice)."""
-    target = rollback.extra.get(VERSION_KEY)
-    if isinstance(target, int) and not isinstance(target, bool):
+    target = rollback.extra.version_number
+    if target is not None:
         return target == number
     return rollback.sha == record.sha and _newest_of_sha(attempts, numbers, record)
 
@@ -249,7 +243,7 @@ def _link(
     lasting = _lasting(record, site)
     if lasting:
         return Link(lasting, "lasting", why_kept="lasting")
-    source = next((r for r in reversed(rollbacks) if r.deploy_url and r.extra.get("rebuilt")), record)
+    source = next((r for r in reversed(rollbacks) if r.deploy_url and r.extra.rebuilt), record)
     url = source.deploy_url
     if not url:
         return None
@@ -263,13 +257,12 @@ def _link(
 
 
 def _lasting(record: Record, site: str | None) -> str | None:
-    if record.extra.get(BUILD_KEY) == "failed":
+    if record.extra.version_build == "failed":
         return None
-    url = record.extra.get(URL_KEY)
-    if isinstance(url, str) and url:
-        return url
-    branch = record.extra.get(BRANCH_KEY)
-    if isinstance(branch, str) and branch and site:
+    if record.extra.version_url:
+        return record.extra.version_url
+    branch = record.extra.version_branch
+    if branch and site:
         return lasting_url(branch, site)
     return None
 

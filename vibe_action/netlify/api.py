@@ -9,21 +9,30 @@ and Netlify's `message`, never from the exception text (which quotes the URL).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.netlify.models import ACCESS_NAMES, API_URL_VARIABLE, DEFAULT_API_URL, Deploy
 from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
+from vibe_action.netlify.transport import BodyTooLargeError, DeadlineAdapter, nothing_sent, read_capped
 from vibe_action.redact import Secrets
 
-TIMEOUT = (10.0, 30.0)
+TIMEOUT = (10.0, 30.0)  # connect, read; their sum is each attempt's deadline, connect to the answer's last byte
 PER_PAGE = 100
 MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
+# A page of 100 deploys is some 400 KiB of JSON (each deploy carries its summary and links); an error's body
+# is a line. 8 MiB is room for either, and a bound on what a broken or hostile server can make the run hold.
+MAX_BODY = 8 * 1024 * 1024
+
+
+class MaybeActedError(ExternalError):
+    """A POST was sent but no usable answer came (none, a 5xx, or a 2xx whose body broke): Netlify may have
+    acted on it, so it must not be taken as refused — a build may be running."""
 
 
 # Reads and deletes are idempotent; a POST (restore, lock, start a build) only where it was refused unread.
@@ -33,41 +42,82 @@ POST_STATUSES = (429,)
 
 class NetlifyClient:
     def __init__(
-        self, session: requests.Session, token: str, site_id: str, secrets: Secrets, api_url: str = DEFAULT_API_URL
+        self,
+        session: requests.Session,
+        token: str,
+        site_id: str,
+        secrets: Secrets,
+        api_url: str = DEFAULT_API_URL,
+        timeout: tuple[float, float] = TIMEOUT,
     ) -> None:
         self.session = session
+        self.timeout = timeout
         self.site_id = site_id
         self.api_url = api_url.rstrip("/")
         self.secrets = secrets  # Netlify's own error text may quote a token or a hook URL: scrubbed where read
         secrets.add(token)
         self._headers = {"Authorization": f"Bearer {token}", "User-Agent": "vibe-deploy-gate"}
-        self._read = HTTPAdapter(
+        self._read = DeadlineAdapter(
+            sum(timeout),
             max_retries=retry_policy(
                 methods=("GET", "DELETE"), statuses=IDEMPOTENT_STATUSES, attempts=4, backoff=0.5, read_retries=2
-            )
+            ),
         )
-        self._post = HTTPAdapter(
-            max_retries=retry_policy(methods=("POST",), statuses=POST_STATUSES, attempts=3, backoff=0.5)
+        self._post = DeadlineAdapter(
+            sum(timeout), max_retries=retry_policy(methods=("POST",), statuses=POST_STATUSES, attempts=3, backoff=0.5)
         )
 
     # ------------------------------------------------------------------ transport
 
-    def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> requests.Response:
+    def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        """One call (its retries included): the answer's JSON (None for an empty body), or ExternalError —
+        MaybeActedError where a POST was sent and the answer does not say what became of it."""
         adapter = self._post if method == "POST" else self._read
+        if method == "POST":
+            # A kept-alive connection the server has closed meanwhile fails after the request is written, which
+            # reads exactly like "sent, no answer": a POST always opens its own, so that failure means what it says.
+            adapter.close()
         self.session.mount(self.api_url, adapter)
+        with adapter.watching() as deadline:
+            try:
+                response = self.session.request(
+                    method,
+                    f"{self.api_url}{path}",
+                    params=params,
+                    headers=self._headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,  # a redirect would carry the token to wherever it points
+                    stream=True,  # read below, in chunks, up to MAX_BODY
+                )
+            except requests.exceptions.RequestException as exc:
+                error = MaybeActedError if method == "POST" and not nothing_sent(exc) else ExternalError
+                late = (
+                    f"no complete answer within {sum(self.timeout):g} s" if deadline.expired.is_set() else "no answer"
+                )
+                raise error(
+                    f"Netlify API {method} {self._shown(path)}: {type(exc).__name__} "
+                    f"({late}; check the network or Netlify's status page)"
+                ) from None
+            return self._answer(method, path, response, deadline.expired.is_set)
+
+    def _answer(self, method: str, path: str, response: requests.Response, expired: Callable[[], bool]) -> Any:
+        """The answer's body, read whole within the cap; its status decides between result and error. An answer
+        cut by the deadline is no answer, even where the parser saw no error (http.client takes a header block
+        that ends early for a complete one)."""
+        acted = MaybeActedError if method == "POST" else ExternalError
         try:
-            response = self.session.request(
-                method,
-                f"{self.api_url}{path}",
-                params=params,
-                headers=self._headers,
-                timeout=TIMEOUT,
-                allow_redirects=False,  # a redirect would carry the token to wherever it points
-            )
+            body = read_capped(response, MAX_BODY)
+            if expired():
+                raise requests.exceptions.ConnectionError("deadline")
+        except BodyTooLargeError as exc:
+            raise acted(
+                f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: {exc}; "
+                "nothing of it was used"
+            ) from None
         except requests.exceptions.RequestException as exc:
-            raise ExternalError(
-                f"Netlify API {method} {self._shown(path)}: {type(exc).__name__} "
-                "(no answer; check the network or Netlify's status page)"
+            raise acted(
+                f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code} but the answer "
+                f"broke off ({self._cut(exc, expired())}); nothing of it was used"
             ) from None
         if 300 <= response.status_code < 400:
             where = urlsplit(response.headers.get("Location") or "").hostname or "nowhere"
@@ -76,20 +126,32 @@ class NetlifyClient:
                 f"{where}; redirects are not followed (check {API_URL_VARIABLE} if you set it)"
             )
         if response.status_code >= 400:
-            raise ExternalError(
+            error = acted if response.status_code >= 500 else ExternalError
+            raise error(
                 f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code}: "
-                f"{self.secrets.scrub(self._message(response))[:300]}{self._hint(response)}",
+                f"{self.secrets.scrub(self._message(response, body))[:300]}{self._hint(response)}",
                 status=response.status_code,
             )
-        return response
+        if not body.strip():
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise acted(
+                f"Netlify API {method} {self._shown(path)} answered HTTP {response.status_code} with a body that "
+                "is not JSON; nothing of it was used"
+            ) from None
+
+    def _cut(self, exc: Exception, expired: bool) -> str:
+        return f"not complete within {sum(self.timeout):g} s" if expired else type(exc).__name__
 
     def _shown(self, path: str) -> str:
         return path.replace(quote(self.site_id, safe=""), "{site}")
 
     @staticmethod
-    def _message(response: requests.Response) -> str:
+    def _message(response: requests.Response, body: bytes) -> str:
         try:
-            data = response.json()
+            data = json.loads(body)
         except ValueError:
             return response.reason or "no message"
         return str(data.get("message") or data.get("error") or response.reason) if isinstance(data, dict) else ""
@@ -120,7 +182,9 @@ class NetlifyClient:
     # ------------------------------------------------------------------ operations
 
     def site(self) -> dict[str, Any]:
-        data: dict[str, Any] = self._call("GET", self._site()).json()
+        data = self._call("GET", self._site())
+        if not isinstance(data, dict):
+            raise ExternalError("Netlify API returned something other than a site")
         return data
 
     def published_deploy(self) -> Deploy | None:
@@ -131,7 +195,7 @@ class NetlifyClient:
         """The site's deploys, newest first, page by page (stops early when the caller stops iterating)."""
         for page in range(1, max_pages + 1):
             params = {"page": page, "per_page": per_page, **filters}
-            batch = self._call("GET", self._site("/deploys"), params).json()
+            batch = self._call("GET", self._site("/deploys"), params)
             if not isinstance(batch, list):
                 raise ExternalError("Netlify API returned something other than a list of deploys")
             for item in batch:
@@ -140,17 +204,17 @@ class NetlifyClient:
                 return
 
     def deploy(self, deploy_id: str) -> Deploy:
-        return Deploy.from_json(self._call("GET", self._site(f"/deploys/{quote(deploy_id, safe='')}")).json())
+        return Deploy.from_json(self._call("GET", self._site(f"/deploys/{quote(deploy_id, safe='')}")))
 
     def restore(self, deploy_id: str) -> Deploy:
         path = self._site(f"/deploys/{quote(deploy_id, safe='')}/restore")
-        return Deploy.from_json(self._call("POST", path).json())
+        return Deploy.from_json(self._call("POST", path))
 
     def lock(self, deploy_id: str) -> Deploy:
-        return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/lock").json())
+        return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/lock"))
 
     def unlock(self, deploy_id: str) -> Deploy:
-        return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/unlock").json())
+        return Deploy.from_json(self._call("POST", f"/deploys/{quote(deploy_id, safe='')}/unlock"))
 
     def delete(self, deploy_id: str) -> None:
         self._call("DELETE", self._site(f"/deploys/{quote(deploy_id, safe='')}"))
@@ -158,10 +222,10 @@ class NetlifyClient:
     def start_build(self, title: str, branch: str | None) -> str:
         """`POST /sites/{site_id}/builds`: starts a build and, unlike a build hook, says which deploy it makes."""
         params = {"title": title, **({"branch": branch} if branch else {})}
-        build = self._call("POST", self._site("/builds"), params).json()
+        build = self._call("POST", self._site("/builds"), params)
         deploy_id = build.get("deploy_id") if isinstance(build, dict) else None
         if not deploy_id:
-            raise ExternalError("Netlify started a build but returned no deploy id")
+            raise MaybeActedError("Netlify answered the build request but returned no deploy id")
         return str(deploy_id)
 
 

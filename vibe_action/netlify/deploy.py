@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from vibe_action.decide.decision import Decision
+from vibe_action.decide.decision import Decision, DeployOutcome, HookState
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.inputs.settings import Versions
 from vibe_action.interrupts import Interrupted, deferred
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
 from vibe_action.netlify.models import (
     ACCESS_NAMES,
@@ -76,7 +77,7 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Started:
-    state: str  # accepted | rejected | unreachable | unknown
+    state: HookState
     message: str
     deploy_id: str | None = None
     status_code: int | None = None
@@ -116,7 +117,7 @@ def stand_down_reason(fresh: list[Record], mine: Record, seen: frozenset[str], s
             continue
         if record.status == "in_progress" and not stale(record):
             return f"another run is deploying commit {record.sha[:7]} (record {record.id})"
-        rebuilt = record.extra.get("rebuilt") is True
+        rebuilt = record.extra.rebuilt
         if record.status in SPENT_STATUSES and record.id not in seen and (record.decision != "rollback" or rebuilt):
             return f"commit {record.sha[:7]} was deployed (record {record.id}) after this run read the ledger"
     return ""
@@ -163,59 +164,61 @@ def carry_out(
             _finish_after_interrupt(ledger, started, name)
         raise
     status, outcome, ending = _recorded_outcome(decision, started, result, confirmation, services)
-    message = outcome["message"]
     try:
         with deferred():
             final = ledger.finish(started, ending)
     except (ExternalError, InputError, OSError) as exc:  # the build was (maybe) started: never pretend otherwise
-        unrecorded = finished(started, ending)
-        outcome.update(
-            message=f"{message}; but the ledger could not record the outcome: {exc}",
+        outcome = replace(
+            outcome,
+            message=f"{outcome.message}; but the ledger could not record the outcome: {exc}",
             ledger_error=str(exc),
-            unrecorded=unrecorded.to_json(),
+            unrecorded=finished(started, ending).to_json(),
         )
-        return decision.with_outcome(deployed=status == "success", **outcome)
-    outcome["record_id"] = final.id
+        return decision.with_outcome(status == "success", outcome)
+    outcome = replace(outcome, record_id=final.id)
     if status == "success" and versions.enabled:
-        lasting = _lasting(final, trigger, services, versions)
-        outcome["warnings"] = [*outcome["warnings"], *lasting.pop("warnings", [])]
-        outcome.update(lasting)
-    return decision.with_outcome(deployed=status == "success", **outcome)
+        outcome = _lasting(final, trigger, services, versions, outcome)
+    return decision.with_outcome(status == "success", outcome)
 
 
 def _recorded_outcome(
     decision: Decision, started: Record, result: Started, confirmation: Confirmation | None, services: Services
-) -> tuple[str, dict[str, Any], Outcome]:
+) -> tuple[str, DeployOutcome, Outcome]:
     """(ledger status, the decision's outcome fields, the ledger's outcome) of a started build. What an answer
     echoed (a token, the hook URL) reaches neither the ledger nor the report."""
     status, message, extra, warnings = _outcome(result, confirmation, started.sha, services)
-    message, extra = services.secrets.scrub(message), services.secrets.scrub_data(extra)
+    message, extra = (
+        services.secrets.scrub(message),
+        RecordExtra.from_json(services.secrets.scrub_data(extra.to_json())),
+    )
     deploy = confirmation.deploy if confirmation else None
-    outcome: dict[str, Any] = {
-        "message": message,
-        "hook_state": result.state,
-        "hook_status": result.status_code,
-        "record_id": started.id,
-        "deploy_id": deploy.id if deploy else result.deploy_id,
-        "deploy_url": deploy.url if deploy and status == "success" else None,
-        "netlify_state": confirmation.state if confirmation else None,
-        "warnings": services.secrets.scrub_data([*(decision.outcome.get("warnings") or ()), *warnings]),
-    }
-    return status, outcome, Outcome(status, message, outcome["deploy_url"], outcome["deploy_id"], extra)
+    outcome = DeployOutcome(
+        message=message,
+        hook_state=result.state,
+        hook_status=result.status_code,
+        record_id=started.id,
+        deploy_id=deploy.id if deploy else result.deploy_id,
+        deploy_url=deploy.url if deploy and status == "success" else None,
+        netlify_state=confirmation.state if confirmation else None,
+        warnings=tuple(services.secrets.scrub(w) for w in (*decision.outcome.warnings, *warnings)),
+    )
+    return status, outcome, Outcome(status, message, outcome.deploy_url, outcome.deploy_id, extra)
 
 
-def _lasting(final: Record, trigger: Trigger, services: Services, versions: Versions) -> dict[str, Any]:
+def _lasting(
+    final: Record, trigger: Trigger, services: Services, versions: Versions, outcome: DeployOutcome
+) -> DeployOutcome:
     """Build the version's lasting URL and record it on the same snapshot (a second, later outcome)."""
     result = lasting_build(final, trigger, services, versions, services.branches)
     try:
         with deferred():
             services.ledger.finish(final, lasting_outcome(final, result))
     except (ExternalError, InputError, OSError) as exc:
-        return {"version_message": f"{result.message} (not recorded in the ledger: {exc})", "version_url": result.url}
-    fields: dict[str, Any] = {"version_message": result.message, "version_url": result.url}
-    if not result.ok:
-        fields["warnings"] = [f"no lasting URL for this version: {result.message}"]
-    return fields
+        return replace(
+            outcome, version_message=f"{result.message} (not recorded in the ledger: {exc})", version_url=result.url
+        )
+    outcome = replace(outcome, version_message=result.message, version_url=result.url)
+    return outcome if result.ok else outcome.warned(f"no lasting URL for this version: {result.message}")
 
 
 def _finish(ledger: Ledger, started: Record, outcome: Outcome) -> None:
@@ -255,8 +258,12 @@ def start_build(
     body = trigger.body if body is None else body
     if trigger.kind == "api":
         assert services.netlify is not None  # noqa: S101 — check_trigger() made sure
+        from vibe_action.netlify.api import MaybeActedError  # noqa: PLC0415 — requests loads only when sending
+
         try:
             deploy_id = services.netlify.start_build(title, branch)
+        except MaybeActedError as exc:
+            return Started("unknown", f"{exc}; the build may have started — not started again")
         except ExternalError as exc:
             return Started("rejected", f"Netlify API could not start the build: {exc}")
         return Started("accepted", f"Netlify build started (deploy {deploy_id})", deploy_id)
@@ -316,10 +323,10 @@ def _confirm(
 
 def _outcome(
     result: Started, confirmation: Confirmation | None, sha: str, services: Services
-) -> tuple[str, str, dict[str, Any], list[str]]:
-    """(ledger status, message, extra fields, warnings) for what happened."""
+) -> tuple[str, str, RecordExtra, list[str]]:
+    """(ledger status, message, what the record adds, warnings) for what happened."""
     warnings: list[str] = []
-    extra: dict[str, Any] = {}
+    extra = RecordExtra()
     if result.state in ("rejected", "unreachable"):
         return "failure", result.message, extra, warnings
     if confirmation is None:
@@ -333,9 +340,14 @@ def _outcome(
     message = f"{result.message}; {confirmation.message}"
     deploy = confirmation.deploy
     if deploy is not None:
-        extra.update(netlify_deploy_id=deploy.id, netlify_state=deploy.state, commit_ref=deploy.commit_ref)
-        if confirmation.commit_mismatch(sha):
-            extra["commit_mismatch"] = True
+        mismatch = confirmation.commit_mismatch(sha)
+        extra = RecordExtra(
+            netlify_deploy_id=deploy.id,
+            netlify_state=deploy.state,
+            commit_ref=deploy.commit_ref,
+            commit_mismatch=mismatch,
+        )
+        if mismatch:
             warnings.append(
                 f"Netlify built commit {deploy.commit_ref[:7]}, not the evaluated {sha[:7]}: a build "
                 "hook builds the branch head; use the netlify.toml recipe in the README to build "

@@ -21,31 +21,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3 import exceptions as urllib3_exceptions
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import ReadTimeoutError
 
+from vibe_action.decide.decision import HookState
 from vibe_action.netlify.models import CONNECT_TIMEOUT, READ_TIMEOUT, resolves_internal
 from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
+from vibe_action.netlify.transport import DeadlineAdapter, nothing_sent
 from vibe_action.redact import Secrets
 
-HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 # The one answer that means "not started, try again": rate limited. A 5xx after the request was sent may
 # follow a build that started (the edge timed out waiting for the origin), so it is never retried.
 RETRY_STATUSES = (429,)
-# requests' errors raised before any byte of the request is written (an SSLError is a failed handshake).
-NOTHING_SENT = (
-    requests.exceptions.ConnectTimeout,
-    requests.exceptions.SSLError,
-    requests.exceptions.InvalidURL,
-    requests.exceptions.InvalidSchema,
-    requests.exceptions.MissingSchema,
-    requests.exceptions.InvalidHeader,
-)
 
 
 @dataclass(frozen=True)
@@ -72,17 +62,27 @@ def fire(
         return HookResult(
             "unreachable", "build hook: its host resolves to a private or link-local address; nothing was sent"
         )
-    session.mount(
-        url.split("?", 1)[0],
-        HTTPAdapter(
-            max_retries=retry_policy(
-                methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0, on_wait=on_wait
-            )
-        ),
+    adapter = DeadlineAdapter(
+        sum(timeout),  # connect + send + answer, whatever the server trickles
+        max_retries=retry_policy(methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0, on_wait=on_wait),
     )
+    session.mount(url.split("?", 1)[0], adapter)
     params = {"trigger_title": title}
     if branch:
         params["trigger_branch"] = branch
+    with adapter.watching() as deadline:
+        return _post(session, url, params, body, timeout, secrets, deadline.expired.is_set)
+
+
+def _post(
+    session: requests.Session,
+    url: str,
+    params: dict[str, str],
+    body: dict[str, Any] | None,
+    timeout: tuple[float, float],
+    secrets: Secrets,
+    expired: Callable[[], bool],
+) -> HookResult:
     try:
         response = session.post(
             url,
@@ -96,29 +96,27 @@ def fire(
     except requests.exceptions.RetryError:
         return HookResult("rejected", "build hook kept answering 'try again later'; the build was not started")
     except requests.exceptions.RequestException as exc:
-        return _failed(exc, timeout[1], secrets)
+        return _failed(exc, timeout, secrets, expired())
     response.close()  # the answer's body is never needed (no deploy id in it) and never read
     return _classify(response)
 
 
-def _failed(exc: requests.exceptions.RequestException, read_timeout: float, secrets: Secrets) -> HookResult:
+def _failed(
+    exc: requests.exceptions.RequestException, timeout: tuple[float, float], secrets: Secrets, expired: bool
+) -> HookResult:
     """No status line came back: whether any byte of the request can have reached the server decides, told by
     the exception's type (never its text). Before sending — refused, unresolvable, a connect timeout, a TLS
     handshake that failed — nothing started; after it, the build may have."""
-    if _before_sending(exc):
+    if nothing_sent(exc):
         return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
+    if expired:
+        return _no_answer(f"no answer within {sum(timeout):g} s (connect and answer)")
     if isinstance(exc, requests.exceptions.Timeout) or isinstance(_reason(exc), ReadTimeoutError):
-        return _no_answer(read_timeout)
+        return _no_answer(f"no answer within {timeout[1]:g} s")
     return HookResult(
         "unknown",
         "build hook: the connection dropped after the request was sent; the build may have started — not fired again",
     )
-
-
-def _before_sending(exc: requests.exceptions.RequestException) -> bool:
-    if isinstance(exc, NOTHING_SENT):
-        return True
-    return isinstance(_reason(exc), (NewConnectionError, ConnectTimeoutError, urllib3_exceptions.SSLError))
 
 
 def _classify(response: requests.Response) -> HookResult:
@@ -153,11 +151,9 @@ def _classify(response: requests.Response) -> HookResult:
     return HookResult("rejected", f"build hook answered HTTP {code}: {_explain(code)}", code)
 
 
-def _no_answer(read_timeout: float) -> HookResult:
+def _no_answer(what: str) -> HookResult:
     return HookResult(
-        "unknown",
-        f"build hook: no answer within {read_timeout:g} s after the request was "
-        "sent; the build may have started — not fired again",
+        "unknown", f"build hook: {what} after the request was sent; the build may have started — not fired again"
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from vibe_action.errors import InputError
+from vibe_action.errors import ExternalError, InputError
 
 HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
 DEFAULT_API_URL = "https://api.netlify.com/api/v1"
@@ -38,7 +38,10 @@ class Deploy:
     error_message: str
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Deploy:
+    def from_json(cls, data: Any) -> Deploy:
+        """A deploy from Netlify's JSON; an answer that is not an object is an error, not a crash."""
+        if not isinstance(data, dict):
+            raise ExternalError("Netlify API answered with something other than a deploy")
         return cls(
             id=str(data.get("id", "")),
             state=str(data.get("state") or ""),

@@ -87,7 +87,7 @@ def _look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     note = "the run that fired it did not record an outcome"
     if netlify is None:
         return Outcome("unconfirmed", f"{note}; without a Netlify token the gate cannot look, so it stays counted")
-    title = str(record.extra.get("title") or "")
+    title = record.extra.title
     fired = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     try:
         found = confirm(netlify, title=title, fired_at=fired, budget=0, first_interval=0)

@@ -17,17 +17,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.ledger.locks import LOCK_KEY
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import (
     ALL_SNAPSHOTS,
-    COUNT_KEY,
     LIVE_STATUSES,
     Ledger,
     Outcome,
     Record,
     deploys_in_month,
 )
-from vibe_action.ledger.versions import ANY_TIME, NUMBERED_STATUSES, VERSION_KEY, build_history
+from vibe_action.ledger.versions import ANY_TIME, NUMBERED_STATUSES, build_history
 from vibe_action.netlify.confirm import Before, confirm, known_deploys
 from vibe_action.netlify.deploy import Services, Trigger, start_build
 from vibe_action.netlify.models import ACCESS_NAMES
@@ -93,7 +92,7 @@ def rollback_target(records: list[Record], environment: str, to: str) -> tuple[R
 def find_on_netlify(netlify: NetlifyClient, target: Record) -> str | None:
     """The deploy id of a snapshot recorded without one (deployed without a token): the newest ready deploy
     with the gate's title for it, else of its commit; None when the site's newest 500 have neither."""
-    title = str(target.extra.get("title") or "")
+    title = target.extra.title
     deploys = [d for d in netlify.deploys(per_page=100, max_pages=5) if d.state == "ready"]
     match = next((d for d in deploys if title and d.title == title), None)
     match = match or next((d for d in deploys if d.commit_ref and target.sha.startswith(d.commit_ref)), None)
@@ -114,8 +113,8 @@ def rollback(
     records = ledger.records(environment, None, live=ALL_SNAPSHOTS)
     target, current = rollback_target(records, environment, to)
     history = build_history(records, environment, now)
-    number = next((v.number for v in history.versions if v.record is target), None) or target.extra.get(VERSION_KEY)
-    name = f"v{number} ({target.sha[:7]})" if isinstance(number, int) else target.sha[:7]
+    number = next((v.number for v in history.versions if v.record is target), None) or target.extra.version_number
+    name = f"v{number} ({target.sha[:7]})" if number is not None else target.sha[:7]
     if current is not None and current.sha == target.sha:  # restoring or rebuilding it would change nothing
         return replace(current, reasons=(f"{name} is live already; nothing was restored, rebuilt or recorded",))
     if netlify is None:
@@ -153,7 +152,7 @@ def _message(current: Record | None, target: Record, name: str, how: str, lock: 
 
 
 def _rollback_record(
-    target: Record, current: Record | None, now: datetime, message: str, number: object, url: str | None, lock: bool
+    target: Record, current: Record | None, now: datetime, message: str, number: int | None, url: str | None, lock: bool
 ) -> Record:
     return replace(
         target,
@@ -163,12 +162,13 @@ def _rollback_record(
         decision="rollback",
         reasons=(message,),
         deploy_url=url or target.deploy_url,
-        extra={
-            **{k: v for k, v in target.extra.items() if k in ("benchmarks", "report")},  # the paired test needs them
-            "rollback_of": current.sha if current else None,
-            LOCK_KEY: lock,  # production stays on it until `vibe-gate unlock` (ledger/locks.py)
-            **({VERSION_KEY: number} if isinstance(number, int) else {}),
-        },
+        extra=RecordExtra(
+            benchmarks=target.extra.benchmarks,  # the next paired test compares with what is live again
+            report=target.extra.report,
+            rollback_of=current.sha if current else None,
+            locked=lock,  # production stays on it until `vibe-gate unlock` (ledger/locks.py)
+            version_number=number,
+        ),
     )
 
 
@@ -179,7 +179,7 @@ def _rebuild(
     target: Record,
     current: Record | None,
     now: datetime,
-    number: object,
+    number: int | None,
     name: str,
     why: str,
     lock: bool,
@@ -201,7 +201,7 @@ def _rebuild(
         record,
         deploy_url=None,
         deploy_id=None,
-        extra={**record.extra, "rebuilt": True, "month": now.strftime("%Y-%m"), COUNT_KEY: used},
+        extra=replace(record.extra, rebuilt=True, month=now.strftime("%Y-%m"), month_spent_before=used),
     )
     started = ledger.start(record)
     body = {"sha": target.sha, "branch": target.branch, "scores": dict(target.scores), "rollback_to": name}

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.inputs.settings import Versions, lasting_url
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Outcome, Record
-from vibe_action.ledger.versions import BRANCH_KEY, BUILD_KEY, FAILED_PREFIX, URL_KEY, VERSION_KEY, site_of
+from vibe_action.ledger.versions import FAILED_PREFIX, site_of
 
 if TYPE_CHECKING:
     from vibe_action.netlify.deploy import Services, Trigger
@@ -43,9 +44,9 @@ def lasting_build(
     final: Record, trigger: Trigger, services: Services, versions: Versions, maker: BranchMaker | None
 ) -> LastingResult:
     """Create the version's branch and build it once; a failure is reported, never raised."""
-    branch = final.extra.get(BRANCH_KEY)
-    number = final.extra.get(VERSION_KEY)
-    if not isinstance(branch, str) or not isinstance(number, int):
+    branch = final.extra.version_branch
+    number = final.extra.version_number
+    if branch is None or number is None:
         return LastingResult(False, "the record has no version number")
     if maker is None:
         return LastingResult(False, f"nowhere to create the branch {branch}: no GitHub token or git remote")
@@ -77,8 +78,6 @@ def _site_name(services: Services) -> str | None:
 
 def lasting_outcome(final: Record, result: LastingResult) -> Outcome:
     """The second outcome of a successful deploy: its lasting URL, or why it has none."""
-    extra: dict[str, Any] = {BUILD_KEY: "started" if result.ok else "failed"}
-    if result.url:
-        extra[URL_KEY] = result.url
+    extra = RecordExtra(version_build="started" if result.ok else "failed", version_url=result.url)
     message = result.message if result.ok else FAILED_PREFIX + result.message
     return Outcome(final.status, message, final.deploy_url, final.deploy_id, extra)

@@ -14,7 +14,7 @@ from datetime import datetime
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import VERSION_KEY, History, Link, Version, build_history, stored_number
+from vibe_action.ledger.versions import History, Link, Version, build_history, stored_number
 from vibe_action.page.chart import Point, fmt, mermaid_chart, mermaid_label
 from vibe_action.page.site import safe_url
 from vibe_action.sinks import markdown, markdown_url
@@ -38,9 +38,9 @@ def rows(records: Sequence[Record], histories: Sequence[History]) -> list[Row]:
             label = version.status + (" (rolled back to)" if version.live_via_rollback else "")
             found.append(Row(record, version.name, label, version.link))
         elif record.decision == "rollback":
-            number = record.extra.get(VERSION_KEY)
-            to = f"v{number}" if isinstance(number, int) else record.sha[:7]
-            kind = "rebuilt" if record.extra.get("rebuilt") is True else "restored"
+            number = record.extra.version_number
+            to = f"v{number}" if number is not None else record.sha[:7]
+            kind = "rebuilt" if record.extra.rebuilt else "restored"
             label = f"rollback → {to} ({kind})" if record.status == "success" else f"rollback → {to}: {record.status}"
             found.append(Row(record, "—", label, None))
         elif record.decision == UNLOCK:

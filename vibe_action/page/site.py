@@ -18,6 +18,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from vibe_action.ledger.extra import ReportRow
 from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.versions import History, Version
 from vibe_action.page.chart import Point, fmt, svg_chart
@@ -209,7 +210,7 @@ def _version_page(history: History, version: Version, options: PageOptions) -> s
     body.append("</tbody></table>")
     body.append(_compare(history, version, options))
     body.append("<h2>The decision that shipped it</h2>")
-    body.append(_decision_table(record.extra.get("report"), record.scores, version))
+    body.append(_decision_table(record.extra.report, record.scores, version))
     if record.reasons:
         body.append("<ul>" + "".join(f"<li>{escape(r)}</li>" for r in record.reasons) + "</ul>")
     return _document(title, "\n".join(body))
@@ -242,22 +243,17 @@ def _compare(history: History, version: Version, options: PageOptions) -> str:
     return "<ul class='compare'>" + "".join(links) + "</ul>" if links else ""
 
 
-def _decision_table(report: object, scores: Mapping[str, float], version: Version) -> str:
-    """The PR comment's table as the run kept it (record.extra['report']); the scores alone for older records."""
+def _decision_table(report: Sequence[ReportRow], scores: Mapping[str, float], version: Version) -> str:
+    """The PR comment's table as the run kept it (record.extra.report); the scores alone for older records."""
     rows = []
     head = "<th>metric</th><th>baseline</th><th>current</th><th>Δ</th><th>rule</th><th>verdict</th>"
-    if isinstance(report, list):
-        for row in report:
-            if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-                continue
-            rules = row["rules"] if isinstance(row.get("rules"), list) else []
-            rule_text = "<br>".join(escape(str(r)) for r in rules) or "reported only"
-            passed = "✅" if row.get("passed") is True else "❌"
-            rows.append(
-                f"<tr><td>{escape(row['name'])}</td><td class='num'>{_number(row.get('baseline'))}</td>"
-                f"<td class='num'>{_number(row.get('current'))}</td><td class='num'>{_number(row.get('delta'))}</td>"
-                f"<td>{rule_text}</td><td>{passed}</td></tr>"
-            )
+    for row in report:
+        rule_text = "<br>".join(escape(r) for r in row.rules) or "reported only"
+        rows.append(
+            f"<tr><td>{escape(row.name)}</td><td class='num'>{_number(row.baseline)}</td>"
+            f"<td class='num'>{_number(row.current)}</td><td class='num'>{_number(row.delta)}</td>"
+            f"<td>{rule_text}</td><td>{'✅' if row.passed else '❌'}</td></tr>"
+        )
     if not rows:
         head = "<th>metric</th><th>score</th><th>Δ vs previous version</th>"
         rows = [
