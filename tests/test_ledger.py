@@ -247,7 +247,7 @@ def test_a_line_that_gives_a_record_another_commit_is_refused(workspace: Any) ->
     ("benchmarks", "named"),
     [
         ({"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "!!"}}}, "aime25.items"),  # not base64
-        ({"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "AAAA"}}}, "aime25.items"),  # 3 bytes, 30 items
+        ({"aime25": {"n": 30, "items": {"ids": "a", "n": 30, "k": 1, "c": "AAAA"}}}, "aime25.items"),  # 3 bytes
         ({"aime25": {"n": 30, "items": {"ids": "a", "n": "x", "k": 1, "c": ""}}}, "aime25.items"),
         ({"aime25": {"n": "thirty"}}, "aime25.n"),
         ({"aime25": {"stderr": "x"}}, "aime25.stderr"),

@@ -85,7 +85,11 @@ def test_lasting_urls_from_the_branch_and_the_site() -> None:
 
 
 def test_next_number_counts_stored_numbers_whose_status_was_not_read() -> None:
-    records = [rec(0, extra=RecordExtra(version_number=7)), rec(1, "unknown", extra=RecordExtra(version_number=8)), rec(2, "failure")]
+    records = [
+        rec(0, extra=RecordExtra(version_number=7)),
+        rec(1, "unknown", extra=RecordExtra(version_number=8)),
+        rec(2, "failure"),
+    ]
     assert next_number(records, "production") == 9
     assert next_number([], "production") == 1
     history = build_history(records, "production", NOW)
@@ -189,7 +193,11 @@ ALLOWED_TAGS = {
 
 
 def test_the_summary_chart_labels_only_numbers_it_knows() -> None:
-    records = [rec(0), rec(1, extra=RecordExtra(version_number=41)), rec(2, "success", extra=RecordExtra(version_number=42))]
+    records = [
+        rec(0),
+        rec(1, extra=RecordExtra(version_number=41)),
+        rec(2, "success", extra=RecordExtra(version_number=42)),
+    ]
     chart = summary_chart(build_history(records, "production", NOW), "aime25", 73.5, 70.0)
     assert 'x-axis ["00aaaaa", "v41", "v42", "candidate"]' in chart  # the first has no stored number
     assert "| v42 (live) | 72 |" in chart
