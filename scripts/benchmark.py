@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_limits import bench_limits  # noqa: E402  # scripts/ is on the path: this file runs as a script
 from pytest_httpserver import HTTPServer  # noqa: E402
 
 from tests.actions_env import action_env, push_payload, run_action  # noqa: E402
@@ -392,6 +393,7 @@ def main() -> int:
         print(bench_action(0, past=past))
     print(bench_action(150, with_counts=False))
     print(bench_page())
+    print(bench_limits())
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"benchmark process peak RSS: {usage:.0f} MiB; python {sys.version.split()[0]} on {os.uname().machine}")
     return 0

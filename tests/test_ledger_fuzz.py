@@ -69,7 +69,7 @@ def ledger_line(draw: st.DrawFn) -> str:
 COMMANDS = [
     ["run", "--dry-run", "--sha", "b" * 40, "--branch", "main"],
     ["history"],
-    ["page", "--out", "site"],
+    ["page", "--out", "{workspace}/site"],
     ["rollback", "--to", "v1"],
     ["prune"],
 ]
@@ -100,7 +100,8 @@ def test_any_ledger_line_is_an_answer_or_a_clear_error(world: tuple[Workspace, A
     }
     for command in COMMANDS:
         out, err = io.StringIO(), io.StringIO()
-        code = main([*command, "--workspace", str(ws.path)], env=env, stdout=out, stderr=err)
+        argv = [arg.format(workspace=ws.path) for arg in command]
+        code = main([*argv, "--workspace", str(ws.path)], env=env, stdout=out, stderr=err)
         assert "internal error" not in err.getvalue(), (command, lines, err.getvalue())
         assert code in COMMAND_EXITS[command[0]], (command, lines, code, err.getvalue())
         if code >= 2:

@@ -81,7 +81,7 @@ def detect(path: str, text: str) -> str:
     if name.endswith(".csv") or head.startswith(("dataset,", "model_path,")):
         return "opencompass"
     if name.endswith(".jsonl"):
-        return _jsonl_kind(text.lstrip().split("\n", 1)[0])
+        return jsonl_kind(first_line(text))
     if head.startswith("["):  # the only format that is a list: its error names LiveCodeBench's two files
         return "livecodebench"
     if '"config_general"' in text:
@@ -93,15 +93,25 @@ def detect(path: str, text: str) -> str:
     return "flat"
 
 
-def _jsonl_kind(first_line: str) -> str:
+_BLANK = re.compile(r"\s*")
+
+
+def first_line(data: str) -> str:
+    """The first line that is not blank, found without copying the rest of a file that may be 500 MiB."""
+    start = _BLANK.match(data).end()  # type: ignore[union-attr]  # \s* always matches
+    end = data.find("\n", start)
+    return data[start : end if end >= 0 else len(data)]
+
+
+def jsonl_kind(line: str) -> str:
     """lm-eval samples carry `doc_id`; per-problem verdicts carry `correctness` (VibeThinker) or a `score` list
     of booleans (the Qwen2.5-Math evaluation, as SkyThought and DeepSeek/Qwen math repositories write it)."""
     try:
-        row = json.loads(first_line)
+        row = json.loads(line)
     except ValueError:
         row = None
     if not isinstance(row, dict):
-        return "correctness" if '"correctness"' in first_line else "lm-eval-samples"
+        return "correctness" if '"correctness"' in line else "lm-eval-samples"
     if "doc_id" in row:
         return "lm-eval-samples"
     if "correctness" in row or isinstance(row.get("score"), (list, bool)):

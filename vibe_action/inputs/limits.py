@@ -18,10 +18,12 @@ from vibe_action.errors import InputError, Problem
 MAX_CONFIG_BYTES = 256 * 1024
 MAX_JSON_RESULTS_BYTES = 16 * 1024 * 1024  # native, flat and harness JSON: every value gets a position
 MAX_RESULTS_FILE_BYTES = 512 * 1024 * 1024  # per-item JSONL / CSV, read line by line
+MAX_LINE_BYTES = 64 * 1024 * 1024  # one JSONL line: 64 samples of 40,000-token answers fit 4 times over
 MAX_RESULTS_FILES = 200
 MAX_NESTING = 64
 MAX_BENCHMARKS = 500
 MAX_ITEMS = 200_000  # per benchmark
+MAX_JSON_KEYS = 2_000_000  # keys in all of one JSON file: parsing stops past them (a 16 MiB file could hold 4 M)
 MAX_NAME_LENGTH = 200  # benchmark, metric, model names
 MAX_TITLE_LENGTH = 255  # a rendered build title (Netlify shows ~100 characters)
 MAX_HOOK_BODY_BYTES = 64 * 1024

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from vibe_action.inputs.formats import Item, Parsed, ReadOptions, number, problem, stamp_of
+from vibe_action.inputs.limits import MAX_LINE_BYTES
 from vibe_action.inputs.scales import AS_WRITTEN, PERCENT, scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
 
@@ -37,23 +39,53 @@ def items_result(
     return Parsed(name, mean * (scale or 1.0), line, len(scores), None, item, stamp=stamp, unit=unit_of(scale))
 
 
-def jsonl(text: str, file: str) -> list[tuple[int, dict[str, Any]]]:
-    rows = []
-    for number_, line in enumerate(text.splitlines(), start=1):
+def jsonl(data: bytes, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a JSONL file (its bytes), one at a time. Each line is cut out, decoded and parsed only when
+    its turn comes, so a 500 MiB file is held once: no decoded copy, no list of lines, no list of rows. Lines
+    end at `\n` alone (a JSON string may hold U+2028, which `splitlines` would cut at)."""
+    start, number_, rows = 0, 0, 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > MAX_LINE_BYTES:
+            raise problem(
+                file,
+                number_ + 1,
+                f"this line is {end - start:,} bytes; the limit is {MAX_LINE_BYTES:,} per line",
+                "keep the verdicts and ids; drop or trim what the evaluation wrote alongside (README: Limits)",
+            )
+        line, start, number_ = data[start:end], end + 1, number_ + 1
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise problem(file, number_, f"invalid JSON line: {exc.msg}", column=exc.colno) from None
-        except RecursionError:
-            raise problem(file, number_, "a line nested too deep") from None
-        if not isinstance(row, dict):
-            raise problem(file, number_, "each line must be a JSON object")
-        rows.append((number_, row))
+        yield number_, _row(line, file, number_)
+        rows += 1
     if not rows:
         raise problem(file, 1, "empty JSONL file")
-    return rows
+
+
+def _row(line: bytes, file: str, number_: int) -> dict[str, Any]:
+    try:
+        row = json.loads(line)
+    except UnicodeDecodeError:
+        raise problem(file, number_, "this line is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise problem(file, number_, f"invalid JSON line: {exc.msg}", column=exc.colno) from None
+    except RecursionError:
+        raise problem(file, number_, "a line nested too deep") from None
+    if not isinstance(row, dict):
+        raise problem(file, number_, "each line must be a JSON object")
+    return row
+
+
+SAMPLE_FIELDS = frozenset({"doc_id", "doc_hash", "filter", "metrics"})
+
+
+def _slim(row: dict[str, Any]) -> dict[str, Any]:
+    """What the samples reader reads of a line: its ids, filter, metric list and numbers. A sample line also
+    holds the prompt, the document and every response — kept for all lines, they would be the file again."""
+    return {
+        key: value if key in SAMPLE_FIELDS or type(value) in (int, float, bool) else None for key, value in row.items()
+    }
 
 
 def _binary(flags: list[Any]) -> bool:
@@ -68,14 +100,14 @@ ID_FIELDS = ("id", "problem_id", "idx", "question_id", "index")
 VERDICT_FIELDS = ("correctness", "score")  # VibeThinker's, the Qwen2.5-Math evaluation's
 
 
-def read_correctness(text: str, file: str, options: ReadOptions) -> list[Parsed]:
+def read_correctness(data: bytes, file: str, options: ReadOptions) -> list[Parsed]:
     """Per-problem JSONL, one line per problem: the problem's id and its verdicts — a list of booleans or 0/1,
     one per sample, or a single one. VibeThinker writes `{"id": …, "correctness": [1, 0, …]}`, the Qwen2.5-Math
     evaluation `{"idx": …, "score": [true]}`; `id:` and `correct:` under the results entry name other fields."""
     scores: dict[str, float] = {}
     samples = 0
     name = options.benchmark or PurePosixPath(file).stem
-    for line, row in jsonl(text, file):
+    for line, row in jsonl(data, file):
         field = options.correct_field or next((f for f in VERDICT_FIELDS if f in row), VERDICT_FIELDS[0])
         flags = _verdicts(row.get(field))
         if flags is None:
@@ -113,12 +145,12 @@ def _samples_task(file: str) -> str:
     return match.group(1) if match else PurePosixPath(file).stem.removeprefix("samples_")
 
 
-def read_lm_eval_samples(text: str, file: str, options: ReadOptions) -> list[Parsed]:
+def read_lm_eval_samples(data: bytes, file: str, options: ReadOptions) -> list[Parsed]:
     """`samples_<task>_<date>.jsonl`: one line per document and filter, the metric's value on each."""
     task = _samples_task(file)
     name, wanted = options.tasks.get(task, (options.benchmark or task, options.metric))
     metric, _, wanted_filter = (wanted or "").partition(",")
-    rows = jsonl(text, file)
+    rows = [(line, _slim(row)) for line, row in jsonl(data, file)]  # read thrice below: kept, slimmed
     filters = sorted({str(row["filter"]) for _, row in rows if "filter" in row})
     if wanted_filter and filters and wanted_filter not in filters:
         raise problem(file, 1, f"no lines with filter '{wanted_filter}'", "it has: " + ", ".join(filters))

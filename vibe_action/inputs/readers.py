@@ -17,15 +17,23 @@ from vibe_action.inputs.per_item import read_correctness, read_livecodebench, re
 from vibe_action.inputs.sourcemap import load_json
 from vibe_action.inputs.tables import read_table
 
-__all__ = ["Item", "Parsed", "ReadOptions", "detect", "read"]
+__all__ = ["JSONL_FORMATS", "Item", "Parsed", "ReadOptions", "detect", "read", "read_lines"]
+
+
+JSONL_FORMATS = frozenset({"correctness", "lm-eval-samples"})
+
+
+def read_lines(format_name: str, data: bytes, file: str, options: ReadOptions) -> list[Parsed]:
+    """Parse a JSONL file from its bytes, a line at a time (the formats of JSONL_FORMATS)."""
+    if format_name == "correctness":
+        return read_correctness(data, file, options)
+    return read_lm_eval_samples(data, file, options)
 
 
 def read(format_name: str, text: str, file: str, options: ReadOptions) -> list[Parsed]:
     """Parse one file in a harness format (native and flat are handled by results.py)."""
-    if format_name == "correctness":
-        return read_correctness(text, file, options)
-    if format_name == "lm-eval-samples":
-        return read_lm_eval_samples(text, file, options)
+    if format_name in JSONL_FORMATS:
+        return read_lines(format_name, text.encode("utf-8"), file, options)
     if format_name == "opencompass":
         return read_table(text, file, options)
     data, source = load_json(text, file, non_finite=format_name in ("lm-eval", "lighteval"))  # Python's json

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Collection, Iterable, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.benchmarks import Benchmark, Model, Results, Source, merge
+from vibe_action.inputs.formats import jsonl_kind
 from vibe_action.inputs.globs import check_patterns, find_files
 from vibe_action.inputs.limits import (
     MAX_ABS_SCORE,
@@ -28,7 +32,7 @@ from vibe_action.inputs.limits import (
     read_limited,
 )
 from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
-from vibe_action.inputs.readers import Parsed, ReadOptions, detect, read
+from vibe_action.inputs.readers import JSONL_FORMATS, Parsed, ReadOptions, detect, read, read_lines
 from vibe_action.inputs.runs import newest_runs
 from vibe_action.inputs.scales import UNIT_KEY
 from vibe_action.inputs.sourcemap import load_json
@@ -165,29 +169,68 @@ def _out_of_range(bench: Benchmark) -> list[str]:
     return found
 
 
+_BLANK = re.compile(rb"\s*")
+
+
 def read_results_file(
     path: Path, display: str, format_name: str = "auto", options: ReadOptions | None = None
 ) -> Results:
     limit = MAX_JSON_RESULTS_BYTES if path.suffix.lower() == ".json" else MAX_RESULTS_FILE_BYTES
     try:
         raw = read_limited(path, display, limit, "the results file")
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
     except OSError as exc:
         raise InputError([Problem(display, 1, 1, f"cannot read results file: {exc.strerror}")]) from None
     digest = hashlib.sha256(raw).hexdigest()
+    options = options or ReadOptions()
+    kind = _jsonl_kind(raw, display, format_name)
+    if kind:  # a line at a time, from the bytes: never a decoded copy of a file this large
+        return _results(_guarded(kind, display, partial(read_lines, kind, raw, display, options)), display, digest)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
     del raw  # the text holds it: no second copy while the file is parsed
     kind = detect(display, text) if format_name == "auto" else format_name
     if kind in ("native", "flat"):
-        data, source = load_json(text, display, max_depth=NATIVE_POSITION_DEPTH, compact_samples=True)
+        data, source = load_json(
+            text,
+            display,
+            max_depth=NATIVE_POSITION_DEPTH,
+            compact_samples=True,
+            precheck=benchmark_count_check,
+            map_lazily_below=NATIVE_POSITION_DEPTH - 1,  # item ids: mapped only for an error about an item
+        )
         return parse_results(data, source, digest)
+    return _results(_guarded(kind, display, partial(read, kind, text, display, options)), display, digest)
+
+
+def _jsonl_kind(raw: bytes, display: str, format_name: str) -> str:
+    """The JSONL format of a file read line by line, or '' for one read whole."""
+    if format_name in JSONL_FORMATS:
+        return format_name
+    if format_name != "auto" or not display.lower().endswith(".jsonl"):
+        return ""
+    start = _BLANK.match(raw).end()  # type: ignore[union-attr]  # \s* always matches
+    end = raw.find(b"\n", start)
+    return jsonl_kind(raw[start : end if end >= 0 else len(raw)].decode("utf-8", "replace"))
+
+
+def benchmark_count_check(data: Any, file: str) -> None:
+    """Too many benchmarks, told from the parsed data before every value is given its position (the slow,
+    large part: a flat file of a million keys was refused after 37 s and 831 MB)."""
+    table = data.get("benchmarks") if isinstance(data, dict) and isinstance(data.get("benchmarks"), dict) else data
+    count = len(table) if isinstance(table, dict) else 0
+    if count > MAX_BENCHMARKS:
+        raise InputError([Problem(file, 1, 1, f"{count:,} benchmarks; the limit is {MAX_BENCHMARKS}")])
+
+
+def _guarded(kind: str, display: str, reader: Callable[[], list[Parsed]]) -> list[Parsed]:
+    """A reader that meets a shape it does not know refuses the file by name rather than crash the run."""
     try:
-        parsed = read(kind, text, display, options or ReadOptions())
+        return reader()
     except InputError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError, RecursionError) as exc:
-        # A reader met a shape it does not know. Refuse the file by name rather than crash the run.
         raise InputError(
             [
                 Problem(
@@ -199,6 +242,9 @@ def read_results_file(
                 )
             ]
         ) from None
+
+
+def _results(parsed: list[Parsed], display: str, digest: str) -> Results:
     notes = tuple(note for p in parsed for note in p.notes)
     named = next((p.model for p in parsed if p.model), None)
     model = Model(*named) if named else None

@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from vibe_action.errors import InputError, Problem
-from vibe_action.inputs.limits import MAX_NESTING, bad_values, check_nesting
+from vibe_action.inputs.limits import MAX_JSON_KEYS, MAX_NESTING, bad_values, check_nesting
 
 PathKey = tuple[str | int, ...]
 
@@ -34,12 +35,23 @@ class SourceMap:
     file: str
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    # Paths deeper than `mapped_depth` are mapped only when first asked for, by `_map_deeper` (a file of a
+    # million items needs no position for each unless one of them is wrong).
+    mapped_depth: int | None = None
+    _map_deeper: Callable[[], None] | None = field(default=None, repr=False)
+
+    def _deep(self, path: PathKey) -> None:
+        if self._map_deeper is not None and self.mapped_depth is not None and len(path) > self.mapped_depth:
+            map_deeper, self._map_deeper = self._map_deeper, None
+            map_deeper()
 
     def value_at(self, path: PathKey) -> Position:
+        self._deep(path)
         return self._nearest(self.values, path)
 
     def key_at(self, path: PathKey) -> Position:
         """Position of the key that names `path` (the value's position for list items and the root)."""
+        self._deep(path)
         if path in self.keys:
             return self.keys[path]
         return self.value_at(path)
@@ -204,13 +216,23 @@ def _compact(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 
 def load_json(
-    text: str, file: str, max_depth: int | None = None, compact_samples: bool = False, non_finite: bool = False
+    text: str,
+    file: str,
+    max_depth: int | None = None,
+    compact_samples: bool = False,
+    non_finite: bool = False,
+    precheck: Callable[[Any, str], None] | None = None,
+    map_lazily_below: int | None = None,
 ) -> tuple[Any, SourceMap]:
     """Parse JSON strictly (no NaN, no duplicate keys) and map every value to its line and column — down to
     `max_depth` levels when given (a per-item file's 64 samples per item need no position each). With
     `compact_samples`, objects of 0/1 lists come back as `SampleFlags` (see there). With `non_finite`, the
     `NaN`, `Infinity` and `-Infinity` that Python's json writes (lm-eval does, for metrics it could not
-    compute) are read as floats; the reader refuses them only where a gated metric holds one."""
+    compute) are read as floats; the reader refuses them only where a gated metric holds one. `precheck` sees
+    the data before positions are mapped (the slow part): a limit it enforces costs no scan. With
+    `map_lazily_below`, only that many levels are mapped at once, the rest when an error first needs them. And past
+    MAX_JSON_KEYS keys in all, parsing stops at once: no file of the size limit needs that many."""
+    keys = 0
 
     def reject_constant(name: str) -> Any:
         if non_finite:
@@ -218,6 +240,10 @@ def load_json(
         raise ValueError(f"{name} is not valid JSON")
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal keys
+        keys += len(pairs)
+        if keys > MAX_JSON_KEYS:
+            raise _TooManyKeysError
         result: dict[str, Any] = {}
         for key, value in _compact(pairs) if compact_samples else pairs:
             if key in result:
@@ -241,6 +267,14 @@ def load_json(
         ) from None
     except RecursionError:
         raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
+    except _TooManyKeysError:
+        raise InputError(
+            [
+                Problem(
+                    file, 1, 1, f"more than {MAX_JSON_KEYS:,} keys; point the gate at a summary file (README: Limits)"
+                )
+            ]
+        ) from None
     except _DuplicateKeyError as exc:
         check_nesting(_allowing_duplicates(text, file), file)  # before the recursive scan below
         scanner = _JsonScanner(text, SourceMap(file))
@@ -252,8 +286,13 @@ def load_json(
     except ValueError as exc:
         raise InputError([Problem(file, 1, 1, f"invalid JSON: {exc}")]) from None
     check_nesting(data, file)
+    if precheck is not None:
+        precheck(data, file)
     source = SourceMap(file)
-    _JsonScanner(text, source, max_depth).scan()
+    if map_lazily_below is not None:
+        source.mapped_depth = map_lazily_below
+        source._map_deeper = _JsonScanner(text, source, max_depth).scan
+    _JsonScanner(text, source, map_lazily_below if map_lazily_below is not None else max_depth).scan()
     problems = [source.problem(path, message) for path, message in bad_values(data, finite=not non_finite)]
     if problems:
         raise InputError(problems)
@@ -265,6 +304,10 @@ def _allowing_duplicates(text: str, file: str) -> Any:
         return json.loads(text)
     except RecursionError:
         raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
+
+
+class _TooManyKeysError(Exception):
+    pass
 
 
 class _DuplicateKeyError(Exception):
