@@ -291,3 +291,22 @@ def test_an_in_progress_record_dated_in_the_future_does_not_stand_every_run_down
     assert done.code == 0, done.stdout + done.stderr
     assert f"record ghost (commit ccccccc) is dated {tomorrow}, in the future" in done.stderr
     assert sum(1 for request, _ in httpserver.log if request.method == "POST") == 1
+
+
+def test_records_dated_in_the_future_are_warned_about_by_every_reader(workspace: Any) -> None:
+    """A runner with its clock a year ahead wrote a success: history and a decision still read it, and say the
+    times are off (the quota month, the versions' order and stale in-progress checks all read them)."""
+    from datetime import timedelta
+
+    ahead = (datetime.now(timezone.utc) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = {**record("d" * 40, time=ahead).to_json(), "id": "r9"}
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps(line) + "\n")
+    workspace.write("results/r.json", {"aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1})
+    workspace.commit("x", branch="main")
+    for command in (["history"], ["--dry-run"]):
+        done = workspace.run(*command)
+        assert done.code in (0, 1), done.stdout + done.stderr
+        assert f"1 record(s) dated after now (the newest: {ahead}, record r9)" in done.stderr, command
+    on_time = {**record("d" * 40).to_json(), "id": "r9"}
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps(on_time) + "\n")
+    assert "dated after now" not in workspace.run("history").stderr

@@ -17,11 +17,11 @@ import os
 import stat
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from vibe_action.errors import InputError, Problem
-from vibe_action.ledger.records import Outcome, Record, finished
+from vibe_action.ledger.records import Outcome, Record, finished, future_dated
 from vibe_action.ledger.tail import OtherCommitError, read_back
 from vibe_action.sinks import printable
 
@@ -39,7 +39,15 @@ class LocalLedger:
         self.now = now  # with it, a decision's read stops as soon as it has what it needs (ledger/tail.py)
 
     def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
-        """With an environment (a decision), the records it needs, read from the end; else every record."""
+        """With an environment (a decision), the records it needs, read from the end; else every record. Records
+        dated in the future are warned about (once per ledger object)."""
+        found = self._records(environment, sha, live)
+        warning = future_dated(found, self.now or datetime.now(timezone.utc), self.display)
+        if warning and warning not in self.warnings:
+            self.warnings.append(warning)
+        return found
+
+    def _records(self, environment: str | None, sha: str | None, live: int) -> list[Record]:
         self._regular_file()
         try:
             with self.path.open("rb") as handle:

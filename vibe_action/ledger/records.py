@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from vibe_action.ledger.extra import RecordExtra
@@ -22,6 +22,7 @@ _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decisio
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _SHA = re.compile(r"[0-9a-f]{7,40}")  # what git prints; a sha is passed to git and sent in hook bodies
 LATEST_YEAR = 9000  # a year past this cannot be a record's: date arithmetic on it would overflow
+FUTURE_SKEW = timedelta(minutes=10)  # clocks of two runners may disagree; beyond this a record is in the future
 
 
 def _real_time(text: str) -> bool:
@@ -188,6 +189,19 @@ def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
         if trusted and record.extra.month == month and before is not None:
             return total + before
     return total
+
+
+def future_dated(records: Iterable[Record], now: datetime, where: str) -> str | None:
+    """A warning when records are dated later than `now` beyond clock skew: a runner's clock is off (or a line
+    was edited), and the quota month, the order of versions and "stale" in-progress records all read times."""
+    limit = (now + FUTURE_SKEW).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ahead = [r for r in records if r.time > limit]
+    if not ahead:
+        return None
+    return (
+        f"{where}: {len(ahead)} record(s) dated after now (the newest: {max(r.time for r in ahead)}, record "
+        f"{ahead[-1].id or '?'}); check the clock of the machine that wrote them"
+    )
 
 
 def deployed_shas(records: Iterable[Record], environment: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
-from vibe_action.ledger.records import Ledger, Outcome, Record
+from vibe_action.ledger.records import FUTURE_SKEW, Ledger, Outcome, Record
 from vibe_action.netlify.models import CONNECT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -28,9 +28,6 @@ STALE_MARGIN = 300.0  # seconds beyond the longest a run can take between its in
 def stale_after(hook_timeout: float, confirm_timeout: float) -> timedelta:
     """How old an `in_progress` record must be before no live run can still be writing its outcome."""
     return timedelta(seconds=CONNECT_TIMEOUT + hook_timeout + confirm_timeout + STALE_MARGIN)
-
-
-FUTURE_SKEW = timedelta(minutes=10)  # clocks of two runners may disagree; beyond this a start is in the future
 
 
 def stale_check(now: datetime, age: timedelta) -> Callable[[Record], bool]:
