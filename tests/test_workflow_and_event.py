@@ -110,7 +110,7 @@ def test_other_events_are_previews_and_pull_request_target_is_refused(tmp_path: 
     queued = load_context(queue)
     assert (queued.event_name, queued.sha, queued.branch) == ("merge_group", "c" * 40, "main")
     release = load_context({**env_for(tmp_path, "release", {}), "GITHUB_SHA": "d" * 40})
-    assert (release.branch, release.is_pull_request) == ("main", False)
+    assert (release.branch, release.pr_number) == ("main", None)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,6 @@ job summary, workflow-command annotations and step outputs → exit code by `fai
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -387,8 +385,3 @@ def _fail(workflow: Workflow, message: str) -> int:
         workflow.set_output(name, outputs[name])
     workflow.append_summary(f"### vibe-deploy-gate: invalid input\n\n{message}\n")
     return EXIT_INVALID_INPUT
-
-
-def main() -> int:
-    """`python entrypoint.py action`: the action's entry, reading the runner's environment."""
-    return run_action(os.environ, sys.stdout)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_UNRECORDED
+from vibe_action.errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_UNRECORDED
 
 Verdict = Literal["deploy", "skip", "block"]
 
@@ -291,5 +291,5 @@ def exit_code(decision: Decision, fail_on: str = "block") -> int:
     if fail_on == "never":
         return 0
     if decision.verdict == "block" or (fail_on == "skip" and decision.verdict == "skip"):
-        return 1
+        return EXIT_BLOCKED
     return 0

@@ -37,10 +37,6 @@ class GitHubReporter:
         self.enabled = enabled
         self.notes: list[str] = []  # what could not be written, and how to fix it
 
-    @property
-    def can_write(self) -> bool:
-        return self.repo is not None and not self.context.is_fork
-
     def publish(self, publication: Publication) -> None:
         """All surfaces, in order; the summary last so it can carry the notes of failed writes."""
         if self.context.is_fork:

@@ -47,10 +47,6 @@ def make_github(
     )
 
 
-def status_of(exc: BaseException) -> int | None:
-    return exc.status if isinstance(exc, GithubException) else None
-
-
 def rate_limited(exc: BaseException) -> bool:
     """GitHub's primary rate limit is used up: 403 or 429 with `x-ratelimit-remaining: 0` (docs: "Rate limits
     for the REST API"), or PyGithub's own exception for it."""

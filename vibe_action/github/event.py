@@ -32,7 +32,6 @@ class GitHubContext:
     repository: str
     sha: str
     branch: str  # the branch whose rules and ledger apply (a PR's base branch)
-    head_branch: str
     api_url: str
     server_url: str
     run_id: str = ""
@@ -40,10 +39,6 @@ class GitHubContext:
     pr_number: int | None = None
     is_fork: bool = False
     changed_files: tuple[str, ...] | None = None  # None: unknown, evaluate
-
-    @property
-    def is_pull_request(self) -> bool:
-        return self.pr_number is not None
 
     @property
     def run_url(self) -> str:
@@ -80,7 +75,6 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
         repository=repository,
         sha="",
         branch="",
-        head_branch="",
         api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
         server_url=env.get("GITHUB_SERVER_URL") or "https://github.com",
         run_id=env.get("GITHUB_RUN_ID", ""),
@@ -110,7 +104,6 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
             base_context,
             sha=checked_sha(str(head["sha"]), "pull_request.head.sha"),
             branch=str(base["ref"]),
-            head_branch=str(head.get("ref") or ""),
             pr_number=int(payload.get("number") or pr.get("number") or 0),
             is_fork=not head_repo or str(head_repo).lower() != str(base_repo).lower(),
         )
@@ -120,7 +113,6 @@ def load_context(env: Mapping[str, str]) -> GitHubContext:
             base_context,
             sha=checked_sha(_required(env, "GITHUB_SHA"), "GITHUB_SHA"),
             branch=branch,
-            head_branch=branch,
             changed_files=changed_files(payload) if event == "push" else None,
         )
     return _preview_context(base_context, env, payload)
@@ -140,7 +132,6 @@ def _preview_context(base: GitHubContext, env: Mapping[str, str], payload: Mappi
         base,
         sha=checked_sha(_required(env, "GITHUB_SHA"), "GITHUB_SHA"),
         branch=branch,
-        head_branch=env.get("GITHUB_REF_NAME", branch),
     )
 
 

@@ -62,7 +62,7 @@ class Amount:
 
 @dataclass(frozen=True)
 class MetricRule:
-    """The rules for one benchmark; `configured` is False for benchmarks covered only by `defaults`."""
+    """The rules for one benchmark (`defaults` is one too, under the name `*`)."""
 
     name: str
     direction: Direction = "higher"
@@ -71,7 +71,6 @@ class MetricRule:
     min_gain: Amount | None = None
     max_drop: Amount | None = None
     optional: bool = False
-    configured: bool = True
     line: int = 0
     task: str | None = None  # harness task this benchmark is read from
     metric: str | None = None  # harness metric key
@@ -97,7 +96,7 @@ class Config:
     primary: str
     metrics: Mapping[str, MetricRule]
     results: tuple[Source, ...] = DEFAULT_RESULTS
-    defaults: MetricRule = field(default_factory=lambda: MetricRule(name="*", configured=False))
+    defaults: MetricRule = field(default_factory=lambda: MetricRule(name="*"))
     branches: tuple[BranchRule, ...] = ()
     quota: Quota = field(default_factory=Quota)
     hook: HookSettings = field(default_factory=HookSettings)
@@ -123,7 +122,6 @@ class Config:
             direction=direction,
             min_gain=self.defaults.min_gain,
             max_drop=self.defaults.max_drop,
-            configured=False,
         )
 
     @property
@@ -301,7 +299,6 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         direction_explicit="direction" in defaults_raw,
         min_gain=_amount(defaults_raw.get("min_gain")),
         max_drop=_amount(defaults_raw.get("max_drop")),
-        configured=False,
     )
     branch_specs = data.get("branches")
     if branch_specs is None:
