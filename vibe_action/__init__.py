@@ -4,6 +4,7 @@ The folders are the layers, top to bottom (each may import only those below it; 
 
 - `cli`: the command line, whose subcommands include `action` and `demo`;
 - `action`, `demo`: the GitHub Actions entry and the local end-to-end demo;
+- `action_commands`: the action's commands other than `run` (history, page, rollback, unlock, prune, doctor);
 - `gate`: one run — parse → decide → (fire → record), with the I/O clients passed in;
 - `netlify/` and `github/`: side effects on each service (independent of each other);
 - `report`: a `Decision` rendered for people (terminal, markdown, annotations);

@@ -8,18 +8,26 @@ job summary, workflow-command annotations and step outputs → exit code by `fai
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 import requests
-from github.Repository import Repository
 
 from vibe_action import report
+from vibe_action.action_commands import (
+    OUTPUT_NAMES,
+    ActionRun,
+    history_command,
+    page_command,
+    snapshot_command,
+    validate_command,
+    versions_chart,
+    write_report,
+)
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
-from vibe_action.gate import RunRequest, Services, check_required, load_inputs, rebuild_for, run_gate
+from vibe_action.gate import RunRequest, Services, run_gate
 from vibe_action.github.annotate import GitHubReporter
 from vibe_action.github.api import DEFAULT_WRITE_SPACING, make_github
 from vibe_action.github.deployments import GitHubLedger
@@ -30,48 +38,40 @@ from vibe_action.github.workflow import Workflow
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
-from vibe_action.inputs.netlify_toml import trigger_problem
-from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
-from vibe_action.ledger.records import ALL_SNAPSHOTS
-from vibe_action.ledger.versions import build_history
-from vibe_action.netlify import rollback
-from vibe_action.netlify.api import NetlifyClient, make_netlify
+from vibe_action.netlify.api import make_netlify
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
-from vibe_action.netlify.snapshot_report import snapshot_report
-from vibe_action.netlify.unlock import unlock
-from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
-from vibe_action.page.publish import build_site, write_site
 from vibe_action.redact import Secrets
 from vibe_action.sinks import markdown_code_block
-
-CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests it may cost)
-OUTPUT_NAMES = (
-    "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
-    "deploy-url", "version-url", "report",
-)  # fmt: skip
-
-
-@dataclass
-class ActionRun:
-    """What every step of one action run shares."""
-
-    settings: ActionSettings
-    context: GitHubContext
-    repo: Repository | None
-    workspace: Path
-    workflow: Workflow
-    secrets: Secrets
-    now: datetime
-    report_path: Path
-    session: requests.Session
-    netlify: NetlifyClient | None = None
-    ledger: GitHubLedger | None = None  # set by a run that decided: the summary's chart reads it again
-    outputs: dict[str, str] = field(default_factory=lambda: dict.fromkeys(OUTPUT_NAMES, ""))
 
 
 def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None) -> int:
     ACCESS_NAMES.set(ACTION_NAMES)  # errors name the action's inputs, not the CLI's flags
-    workflow = Workflow(env, out)
+    run = _prepare(env, Workflow(env, out), now or datetime.now(timezone.utc))
+    if isinstance(run, int):
+        return run
+    reporter = GitHubReporter(run.repo, run.context, run.workflow, run.settings.annotate)
+    try:
+        with run.session:
+            result = _dispatch(run)
+    except InputError as exc:
+        publication = report.problems_publication(exc.problems, run.secrets.scrub(str(exc)), run.context.run_url)
+        return _publish_failure(run, reporter, publication, exc)
+    except ExternalError as exc:
+        publication = report.problems_publication(
+            [],
+            run.secrets.scrub(str(exc)),
+            run.context.run_url,
+            heading="external failure",
+            note="Nothing was deployed.",
+        )
+        return _publish_failure(run, reporter, publication, exc)
+    if isinstance(result, int):
+        return result
+    return _publish_decision(run, reporter, result)
+
+
+def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> ActionRun | int:
+    """The run's settings, masked secrets, event context and clients; an exit code when the inputs are wrong."""
     secrets = Secrets()
     try:
         settings = ActionSettings.from_environ(env)
@@ -107,24 +107,16 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
         workspace=workspace,
         workflow=workflow,
         secrets=secrets,
-        now=now or datetime.now(timezone.utc),
+        now=now,
         report_path=Path(env.get("RUNNER_TEMP") or workspace) / "vibe-deploy-gate-report.md",
     )
     run.outputs["report"] = str(run.report_path)
-    reporter = GitHubReporter(run.repo, context, workflow, settings.annotate)
-    try:
-        with session:
-            result = _dispatch(run)
-    except InputError as exc:
-        publication = report.problems_publication(exc.problems, secrets.scrub(str(exc)), context.run_url)
-        return _publish_failure(run, reporter, publication, exc)
-    except ExternalError as exc:
-        publication = report.problems_publication(
-            [], secrets.scrub(str(exc)), context.run_url, heading="external failure", note="Nothing was deployed."
-        )
-        return _publish_failure(run, reporter, publication, exc)
-    if isinstance(result, int):
-        return result
+    return run
+
+
+def _publish_decision(run: ActionRun, reporter: GitHubReporter, result: Decision) -> int:
+    """Log, annotations, check run / status / comment, summary, outputs and report file of a decision."""
+    workflow, secrets = run.workflow, run.secrets
     workflow.echo(secrets.scrub(report.text_report(result)))
     for warning in result.outcome.warnings:
         workflow.message("warning", secrets.scrub(warning))
@@ -134,36 +126,36 @@ def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None)
         workflow.append_summary(
             f"\n### vibe-deploy-gate: outcome not recorded\n\n{markdown_code_block(secrets.scrub(unrecorded))}"
         )
-    publication = report.decision_publication(result, context.run_url)
+    publication = report.decision_publication(result, run.context.run_url)
     reporter.publish(publication)
-    if "summary" in settings.annotate and run.ledger is not None:
-        workflow.append_summary(_versions_chart(run, run.ledger, result))
+    if "summary" in run.settings.annotate and run.ledger is not None:
+        workflow.append_summary(versions_chart(run, run.ledger, result))
     _decision_outputs(result, run.outputs)
-    _write_report(run, secrets.scrub(publication.markdown))
-    return exit_code(result, settings.fail_on)
+    write_report(run, secrets.scrub(publication.markdown))
+    return exit_code(result, run.settings.fail_on)
 
 
 def _dispatch(run: ActionRun) -> Decision | int:
     """The command's work: a decision to publish, or an exit code when there is nothing to decide."""
     settings = run.settings
     if settings.command == "validate":
-        return _validate(run)
+        return validate_command(run)
     if run.repo is None:
         raise InputError(
             "input 'github-token' is empty: the ledger lives in GitHub Deployments; keep the default "
             "(the workflow's github.token) or pass a token with deployments: write"
         )
     if settings.command == "history":
-        return _history(run, run.repo)
+        return history_command(run, run.repo)
     if settings.command == "page":
-        return _page(run, run.repo)
+        return page_command(run, run.repo)
     if settings.command in ("rollback", "unlock", "prune", "doctor"):
-        return _snapshot_command(run, run.repo)
+        return snapshot_command(run, run.repo)
     skip_reason = _irrelevant_push(settings, run.context, run.workspace)
     if skip_reason:
         run.outputs.update(decision="skip", deployed="false", reason=skip_reason)
         run.workflow.message("notice", f"vibe-deploy-gate: skip — {skip_reason}")
-        _write_report(run, f"### vibe-deploy-gate: SKIP\n\n{skip_reason}\n")
+        write_report(run, f"### vibe-deploy-gate: SKIP\n\n{skip_reason}\n")
         return EXIT_OK
     request = RunRequest(
         workspace=run.workspace,
@@ -244,127 +236,6 @@ def _irrelevant_push(settings: ActionSettings, context: GitHubContext, workspace
     return "no results or config change"
 
 
-def _validate(run: ActionRun) -> int:
-    inputs = load_inputs(run.workspace, run.settings.config, run.settings.results or None)
-    check_required(inputs)
-    problem = trigger_problem(run.workspace, inputs.config.netlify.trigger)
-    if problem:
-        run.workflow.message("warning", problem)
-    text = (
-        f"### vibe-deploy-gate: valid\n\n`{run.settings.config}` ({len(inputs.config.metrics)} metrics) and "
-        f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)}\n"
-    )
-    run.outputs.update(decision="valid", reason="config and results are valid")
-    _write_report(run, text)
-    return EXIT_OK
-
-
-def _history(run: ActionRun, repo: Repository) -> int:
-    """`command: history`: the versions as the page shows them, in the log, the report file and the job
-    summary (a markdown table)."""
-    config_file = run.workspace / run.settings.config
-    config = load_config(config_file, display=run.settings.config) if config_file.exists() else None
-    environment = run.settings.environment or (config.environment if config else None) or "production"
-    records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None, live=ALL_SNAPSHOTS)
-    days = config.retention.netlify_days if config else DEFAULT_NETLIFY_DAYS
-    found = rows(records, [build_history(records, environment, run.now, days)])
-    primary = config.primary if config else None
-    run.workflow.echo(history_text(found, primary, wide=True))
-    run.outputs.update(decision="history", reason=f"{len(records)} snapshot(s) in {environment}")
-    markdown = f"### vibe-deploy-gate: history ({environment})\n\n{history_markdown(found, primary)}"
-    _write_report(run, markdown)
-    if "summary" in run.settings.annotate:
-        run.workflow.append_summary(markdown)
-    return EXIT_OK
-
-
-def _versions_chart(run: ActionRun, ledger: GitHubLedger, decision: Decision) -> str:
-    """The primary score over the last versions with this candidate as the last point (Mermaid and a table);
-    it reuses what the decision read, so it costs at most one status request per older version shown."""
-    primary = decision.row(decision.primary)
-    try:
-        records = ledger.recent(decision.environment, CHART_VERSIONS, decision.outcome.record_id or "")
-        config = load_config(run.workspace / run.settings.config, display=run.settings.config)
-    except (ExternalError, InputError) as exc:
-        return f"\n_The versions chart is missing: {run.secrets.scrub(str(exc))}_\n"
-    history = build_history(records, decision.environment, run.now, config.retention.netlify_days)
-    floor = config.metrics[decision.primary].minimum if decision.primary in config.metrics else None
-    return summary_chart(history, decision.primary, primary.current if primary else None, floor, CHART_VERSIONS)
-
-
-def _page(run: ActionRun, repo: Repository) -> int:
-    """`command: page`: the versions site from GitHub Deployments into the `out` folder."""
-    settings = run.settings
-    if not settings.out:
-        raise InputError("command 'page' needs the input 'out': the folder to write the versions site into")
-    config_file = run.workspace / settings.config
-    config = load_config(config_file, display=settings.config) if config_file.exists() else None
-    environment = settings.environment or (config.environment if config else None) or "production"
-    records = GitHubLedger(repo, run.context.run_url, run.now).records(environment, None, live=ALL_SNAPSHOTS)
-    repo_url = f"{run.context.server_url}/{run.context.repository}" if run.context.server_url else None
-    history, files = build_site(records, config, environment, run.now, repo_url)
-    out = (run.workspace / settings.out).resolve()
-    if not out.is_relative_to(run.workspace.resolve()):
-        raise InputError(f"input 'out' ({settings.out[:100]}) leaves the workspace; give a folder inside it")
-    write_site(out, files)
-    text = f"wrote {len(files)} page(s) to {settings.out}: {len(history.numbered())} version(s) of {environment}"
-    run.workflow.echo(text)
-    run.outputs.update(decision="page", reason=text)
-    _write_report(run, f"### vibe-deploy-gate: versions page\n\n{text}\n")
-    return EXIT_OK
-
-
-def _snapshot_command(run: ActionRun, repo: Repository) -> int:
-    """rollback (input `to`: a sha or `previous`), unlock, prune (retention from the config), doctor."""
-    settings = run.settings
-    config = load_config(run.workspace / settings.config, display=settings.config)
-    environment = settings.environment or config.environment or "production"
-    ledger = GitHubLedger(repo, run.context.run_url, run.now)
-    if settings.command == "rollback":
-        services = Services(ledger, run.session, run.secrets, run.netlify, progress=run.workflow.echo)
-        rebuild = rebuild_for(config, settings.build_hook_url or None, services)
-        record = rollback.rollback(ledger, run.netlify, environment, settings.to or "previous", True, run.now, rebuild)
-        text = record.reasons[-1]
-        run.outputs.update(
-            decision="rollback",
-            deployed="true",
-            reason=text,
-            **{"deploy-url": record.deploy_url or ""},
-            **{"deployment-id": record.id},
-        )
-    elif settings.command == "unlock":
-        text = unlock(ledger, run.netlify, environment, run.now)
-        run.outputs.update(decision="unlock", reason=text)
-    else:
-        text, found = snapshot_report(
-            settings.command,
-            ledger,
-            run.netlify,
-            environment,
-            config,
-            apply=not settings.dry_run,
-            now=run.now,
-            workspace=run.workspace,
-        )
-        run.outputs.update(decision=settings.command, reason=text.splitlines()[0])
-        if found:
-            run.workflow.message("warning", text.splitlines()[0])
-    run.workflow.echo(run.secrets.scrub(text))
-    block = markdown_code_block(run.secrets.scrub(text))  # deploy titles and commit messages are untrusted
-    _write_report(run, f"### vibe-deploy-gate: {settings.command}\n\n{block}")
-    if "summary" in settings.annotate:
-        run.workflow.append_summary(f"### vibe-deploy-gate: {settings.command}\n\n{block}")
-    return EXIT_OK
-
-
-def _write_report(run: ActionRun, markdown: str) -> None:
-    """The markdown report file (output `report`), then every output, set even when empty."""
-    run.report_path.parent.mkdir(parents=True, exist_ok=True)
-    run.report_path.write_text(markdown, encoding="utf-8")
-    for name in OUTPUT_NAMES:
-        run.workflow.set_output(name, run.outputs[name])
-
-
 def _publish_failure(run: ActionRun, reporter: GitHubReporter, publication: report.Publication, exc: Exception) -> int:
     message = run.secrets.scrub(str(exc))
     run.workflow.echo("\n".join(f"error: {line}" for line in message.splitlines()))
@@ -372,7 +243,7 @@ def _publish_failure(run: ActionRun, reporter: GitHubReporter, publication: repo
     invalid = isinstance(exc, InputError)
     first = message.splitlines()[0] if message else type(exc).__name__
     run.outputs.update(decision="invalid" if invalid else "error", deployed="false", reason=first)
-    _write_report(run, run.secrets.scrub(publication.markdown))
+    write_report(run, run.secrets.scrub(publication.markdown))
     return EXIT_INVALID_INPUT if invalid else EXIT_EXTERNAL_FAILURE
 
 

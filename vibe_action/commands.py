@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from vibe_action import report
 from vibe_action.arguments import LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
+from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
 from vibe_action.gate import (
     HOOK_URL_VARIABLE,
@@ -219,7 +220,7 @@ def _snapshots(
     args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
 ) -> int:
     config = load_config(Path(args.workspace) / args.config, display=args.config)
-    environment = args.environment or config.environment or "production"
+    environment = environment_for(config, override=args.environment)
     ledger = _ledger(args, env)
     netlify = _netlify(args, env, session, secrets)
     now = datetime.now(timezone.utc)
@@ -337,7 +338,7 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     from vibe_action.page import publish  # noqa: PLC0415 — only this command renders HTML
 
     config = _config_or_none(args)
-    environment = args.environment or (config.environment if config else None) or "production"
+    environment = environment_for(config, override=args.environment)
     if args.github_repo:
         records = _github_records(args, env, environment, err)
     else:

@@ -99,10 +99,12 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
     )
 
 
-def environment_for(config: Config, branch: str, override: str | None = None) -> str:
-    """The ledger environment: an explicit override, the branch rule's, the config's, else production."""
-    rule = config.branch_rule(branch)
-    return override or (rule.environment if rule else None) or config.environment or "production"
+def environment_for(config: Config | None, branch: str | None = None, override: str | None = None) -> str:
+    """The ledger environment, by one rule for every command: an explicit override, the rule of the branch
+    being evaluated (a decision; commands about the ledger evaluate none), the config's, else production."""
+    rule = config.branch_rule(branch) if config is not None and branch is not None else None
+    configured = config.environment if config is not None else None
+    return override or (rule.environment if rule else None) or configured or "production"
 
 
 def _already_deployed(context: Context) -> bool:

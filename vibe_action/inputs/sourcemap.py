@@ -232,6 +232,23 @@ def load_json(
     the data before positions are mapped (the slow part): a limit it enforces costs no scan. With
     `map_lazily_below`, only that many levels are mapped at once, the rest when an error first needs them. And past
     MAX_JSON_KEYS keys in all, parsing stops at once: no file of the size limit needs that many."""
+    data = _parse_strictly(text, file, compact_samples, non_finite)
+    check_nesting(data, file)
+    if precheck is not None:
+        precheck(data, file)
+    source = SourceMap(file)
+    if map_lazily_below is not None:
+        source.mapped_depth = map_lazily_below
+        source._map_deeper = _JsonScanner(text, source, max_depth).scan
+    _JsonScanner(text, source, map_lazily_below if map_lazily_below is not None else max_depth).scan()
+    problems = [source.problem(path, message) for path, message in bad_values(data, finite=not non_finite)]
+    if problems:
+        raise InputError(problems)
+    return data, source
+
+
+def _parse_strictly(text: str, file: str, compact_samples: bool, non_finite: bool) -> Any:
+    """`json.loads` with duplicate keys refused (and located), a budget of keys, and every error as a Problem."""
     keys = 0
 
     def reject_constant(name: str) -> Any:
@@ -252,29 +269,15 @@ def load_json(
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=reject_constant)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    exc.lineno,
-                    exc.colno,
-                    f"invalid JSON: {exc.msg}",
-                    hint="fix the syntax; a JSON linter shows the same place",
-                )
-            ]
-        ) from None
+        hint = "fix the syntax; a JSON linter shows the same place"
+        raise InputError([Problem(file, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}", hint=hint)]) from None
     except RecursionError:
         raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
     except _TooManyKeysError:
-        raise InputError(
-            [
-                Problem(
-                    file, 1, 1, f"more than {MAX_JSON_KEYS:,} keys; point the gate at a summary file (README: Limits)"
-                )
-            ]
-        ) from None
+        too_many = f"more than {MAX_JSON_KEYS:,} keys; point the gate at a summary file (README: Limits)"
+        raise InputError([Problem(file, 1, 1, too_many)]) from None
     except _DuplicateKeyError as exc:
         check_nesting(_allowing_duplicates(text, file), file)  # before the recursive scan below
         scanner = _JsonScanner(text, SourceMap(file))
@@ -285,18 +288,6 @@ def load_json(
         ) from None
     except ValueError as exc:
         raise InputError([Problem(file, 1, 1, f"invalid JSON: {exc}")]) from None
-    check_nesting(data, file)
-    if precheck is not None:
-        precheck(data, file)
-    source = SourceMap(file)
-    if map_lazily_below is not None:
-        source.mapped_depth = map_lazily_below
-        source._map_deeper = _JsonScanner(text, source, max_depth).scan
-    _JsonScanner(text, source, map_lazily_below if map_lazily_below is not None else max_depth).scan()
-    problems = [source.problem(path, message) for path, message in bad_values(data, finite=not non_finite)]
-    if problems:
-        raise InputError(problems)
-    return data, source
 
 
 def _allowing_duplicates(text: str, file: str) -> Any:
