@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from vibe_action import __version__
 from vibe_action.decide.events import KNOWN_EVENTS
@@ -116,7 +117,21 @@ def _site_command(
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+Sub = argparse._SubParsersAction  # the object add_subparsers returns
+RAW = argparse.RawDescriptionHelpFormatter
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Options several commands share, as argparse parent parsers."""
+
+    base: argparse.ArgumentParser
+    ledger: argparse.ArgumentParser
+    results: argparse.ArgumentParser
+    netlify: argparse.ArgumentParser
+
+
+def _groups() -> Groups:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument("--workspace", default=".", help="repository root (default: current directory)")
     base.add_argument("--config", default="config/deploy.yaml", help="deploy policy (default: config/deploy.yaml)")
@@ -134,20 +149,42 @@ def build_parser() -> argparse.ArgumentParser:
     netlify = argparse.ArgumentParser(add_help=False)
     netlify.add_argument("--netlify-token", help="Netlify access token (default: $NETLIFY_AUTH_TOKEN); never printed")
     netlify.add_argument("--netlify-site-id", help="Netlify site id (default: $NETLIFY_SITE_ID)")
-    raw = argparse.RawDescriptionHelpFormatter
+    return Groups(base, ledger, results, netlify)
 
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vibe-gate",
         epilog=EPILOG,
-        formatter_class=raw,
+        formatter_class=RAW,
         description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    groups = _groups()
+    _add_run(sub, groups)
+    sub.add_parser(
+        "validate",
+        parents=[groups.base, groups.results],
+        formatter_class=RAW,
+        help="check deploy.yaml and the results files",
+        description="Validate the config and results against their schemas, and that every required metric is "
+        "in some results file; errors are file:line:col.",
+        epilog=_epilog("validate"),
+    )
+    _add_history(sub, groups)
+    _add_page(sub, [groups.base, groups.ledger])
+    _add_rollback(sub, groups)
+    _add_site_commands(sub, [groups.base, groups.ledger, groups.netlify])
+    _add_local_commands(sub)
+    return parser
+
+
+def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
     run = sub.add_parser(
         "run",
-        parents=[base, ledger, results, netlify],
-        formatter_class=raw,
+        parents=[groups.base, groups.ledger, groups.results, groups.netlify],
+        formatter_class=RAW,
         help="decide, and deploy when the policy says so",
         description="Validate, compare with the last deployed snapshot, decide, and start the build "
         "on a deploy verdict; with Netlify access, wait for the deploy and record its permalink.",
@@ -168,19 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--remote", default="origin", help="git remote that gets the lasting version branches (default: origin)"
     )
-    sub.add_parser(
-        "validate",
-        parents=[base, results],
-        formatter_class=raw,
-        help="check deploy.yaml and the results files",
-        description="Validate the config and results against their schemas, and that every required metric is "
-        "in some results file; errors are file:line:col.",
-        epilog=_epilog("validate"),
-    )
+
+
+def _add_history(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
     history = sub.add_parser(
         "history",
-        parents=[base, ledger],
-        formatter_class=raw,
+        parents=[groups.base, groups.ledger],
+        formatter_class=RAW,
         help="list recorded snapshots, newest first",
         description="Show the ledger: every snapshot with its status, primary score and deploy URL.",
         epilog=_epilog("history"),
@@ -194,11 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the newest N snapshots (default: 20; 0: all of them)",
     )
     history.add_argument("--markdown", action="store_true", help="a markdown table (job summaries, release notes)")
-    _add_page(sub, [base, ledger])
+
+
+def _add_rollback(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
     rollback = sub.add_parser(
         "rollback",
-        parents=[base, ledger, netlify],
-        formatter_class=raw,
+        parents=[groups.base, groups.ledger, groups.netlify],
+        formatter_class=RAW,
         help="restore an earlier snapshot",
         description="Restore a version's Netlify deploy, lock it, and record it in the ledger so the next "
         "decision compares with what is live. When Netlify deleted the deploy (past its retention) or there is "
@@ -216,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--build-hook-url",
         help=f"rebuild the version through this hook when Netlify deleted its deploy (default: ${HOOK_URL_VARIABLE})",
     )
-    site = [base, ledger, netlify]
+
+
+def _add_site_commands(sub: Sub[argparse.ArgumentParser], site: list[argparse.ArgumentParser]) -> None:
     _site_command(
         sub,
         site,
@@ -243,9 +278,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Fail when the site's builds are stopped (the build hook would never build), and list recent ready "
         "production deploys that did not come from the gate, and how to stop them.",
     )
+
+
+def _add_local_commands(sub: Sub[argparse.ArgumentParser]) -> None:
+    """init, demo and action: commands of this machine's repository and of the runner."""
     init = sub.add_parser(
         "init",
-        formatter_class=raw,
+        formatter_class=RAW,
         help="write config/deploy.yaml and a workflow for this repository",
         description="Look at the results files and branches in the repository and write a commented "
         "config/deploy.yaml and .github/workflows/deploy-gate.yml whose path filters cover the results.",
@@ -255,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite existing files")
     demo = sub.add_parser(
         "demo",
-        formatter_class=raw,
+        formatter_class=RAW,
         help="run the gate on the bundled example history",
         description="Build a temporary git repository from the examples and run the real gate on "
         "each commit against a local build-hook receiver, a local Netlify API and a local ledger.",
@@ -272,4 +311,3 @@ def build_parser() -> argparse.ArgumentParser:
         help="run as the GitHub Action (what action.yml calls)",
         description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables.",
     )
-    return parser
