@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONFIG
+from tests.conftest import CONFIG, ROOT
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.config import Amount, load_config, parse_config
 from vibe_action.inputs.globs import glob_regex
@@ -152,3 +152,57 @@ def test_a_wrong_method_is_still_refused_at_its_line() -> None:
     (found,) = problems(CONFIG + "significance:\n  method: sometimes\n")
     assert found.line == CONFIG.count("\n") + 2
     assert "sometimes" in found.message
+
+
+def test_the_schemas_defaults_are_the_dataclasses_defaults() -> None:
+    """Defaults are written once, in the dataclasses; the schema's `default`s (what editors show) must agree, and
+    every settings field with a default appears in the schema with it."""
+    import dataclasses
+    import json
+
+    from vibe_action.inputs import config as config_module
+    from vibe_action.inputs import settings as settings_module
+
+    schema = json.loads((ROOT / "vibe_action/inputs/schemas/deploy.schema.json").read_text())
+    sections = {
+        "quota": settings_module.Quota,
+        "hook": settings_module.HookSettings,
+        "netlify": settings_module.NetlifySettings,
+        "retention": settings_module.Retention,
+        "versions": settings_module.Versions,
+        "significance": settings_module.Significance,
+    }
+    compared = 0
+    for section, cls in sections.items():
+        properties = schema["properties"][section]["properties"]
+        for spec in dataclasses.fields(cls):
+            if spec.name == "line" or spec.default is None:
+                continue
+            assert properties[spec.name].get("default") == spec.default, (section, spec.name)
+            compared += 1
+        for name, prop in properties.items():
+            if "default" in prop:
+                assert {f.name: f.default for f in dataclasses.fields(cls)}[name] == prop["default"], (section, name)
+    rule = {f.name: f.default for f in dataclasses.fields(config_module.MetricRule)}
+    branch = {f.name: f.default for f in dataclasses.fields(config_module.BranchRule)}
+    top = {f.name: f.default for f in dataclasses.fields(config_module.Config)}
+    assert schema["$defs"]["metric"]["properties"]["direction"]["default"] == rule["direction"]
+    assert schema["$defs"]["metricRules"]["properties"]["direction"]["default"] == rule["direction"]
+    assert schema["$defs"]["metric"]["properties"]["optional"]["default"] == rule["optional"]
+    assert schema["$defs"]["branchRule"]["properties"]["deploy"]["default"] == branch["deploy"]
+    assert schema["$defs"]["branchRule"]["properties"]["use_reserve"]["default"] == branch["use_reserve"]
+    assert schema["properties"]["comparability"]["default"] == top["comparability"]
+    assert schema["properties"]["results"]["default"] == config_module.DEFAULT_RESULTS[0].path
+    assert compared >= 13
+
+
+def test_a_config_that_leaves_everything_out_gets_the_documented_defaults() -> None:
+    config = parse_config("version: 1\nprimary: aime25\nmetrics:\n  aime25: {min: 70}\n", "config/deploy.yaml")
+    assert (config.hook.timeout, config.netlify.confirm_timeout, config.netlify.poll_interval) == (30, 600, 5)
+    assert (config.quota.credits_per_deploy, config.quota.reserve, config.retention.keep) == (15, 0, 10)
+    assert (config.significance.confidence, config.comparability, config.results[0].path) == (
+        0.95,
+        "block",
+        "results/*.json",
+    )
+    assert isinstance(config.netlify.confirm_timeout, float)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.globs import glob_regex, pattern_problem
 from vibe_action.inputs.limits import MAX_CONFIG_BYTES, MAX_TITLE_LENGTH, read_limited
 from vibe_action.inputs.results import Source
 from vibe_action.inputs.settings import (
-    DEFAULT_CREDITS_PER_DEPLOY,
-    DEFAULT_NETLIFY_DAYS,
-    DEFAULT_TITLE,
     HookSettings,
     NetlifySettings,
     Quota,
@@ -31,6 +28,7 @@ from vibe_action.inputs.validation import load_schema, suggest, validate
 Direction = Literal["higher", "lower"]
 
 DEFAULT_RESULTS = (Source("results/*.json"),)
+SectionT = TypeVar("SectionT")
 DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main": {"deploy": True}})
 TITLE_FIELDS = ("primary", "score", "short_sha", "sha", "branch", "model")
 
@@ -275,47 +273,73 @@ def _amount(raw: Any) -> Amount | None:
 
 
 def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
-    metrics = {
-        name: MetricRule(
-            name=name,
-            direction=spec.get("direction", "higher"),
-            direction_explicit="direction" in spec,
-            minimum=spec.get("min"),
-            maximum=spec.get("max"),
-            min_gain=_amount(spec.get("min_gain")),
-            max_drop=_amount(spec.get("max_drop")),
-            optional=spec.get("optional", False),
-            line=source.key_at(("metrics", name)).line,
-            task=spec.get("task"),
-            metric=spec.get("metric"),
-            scale=float(spec["scale"]) if "scale" in spec else None,
-        )
-        for name, spec in ((n, s or {}) for n, s in data["metrics"].items())
-    }
-    defaults_raw = data.get("defaults") or {}
-    defaults = MetricRule(
-        name="*",
-        direction=defaults_raw.get("direction", "higher"),
-        direction_explicit="direction" in defaults_raw,
-        min_gain=_amount(defaults_raw.get("min_gain")),
-        max_drop=_amount(defaults_raw.get("max_drop")),
+    """The typed config. A key the file leaves out takes its dataclass's default — the one place defaults are
+    written (tests/test_config.py holds the schema's `default`s equal to them)."""
+    present = {key: data[key] for key in ("comparability", "environment") if key in data}
+    return Config(
+        primary=data["primary"],
+        metrics=MappingProxyType(
+            {name: _metric_rule(name, spec or {}, source) for name, spec in data["metrics"].items()}
+        ),
+        results=_sources(data["results"]) if "results" in data else DEFAULT_RESULTS,
+        defaults=_metric_rule("*", data.get("defaults") or {}, None),
+        branches=_branch_rules(data["branches"] if data.get("branches") is not None else DEFAULT_BRANCH_RULES),
+        quota=_section(Quota, data.get("quota")),
+        hook=_section(HookSettings, data.get("hook"), timeout=float),
+        netlify=_section(NetlifySettings, data.get("netlify"), confirm_timeout=float, poll_interval=float),
+        significance=_section(Significance, data.get("significance"), confidence=float, method=_method),
+        retention=_section(Retention, data.get("retention"), grace_days=float),
+        versions=replace(
+            _section(Versions, data.get("versions")),
+            line=source.key_at(("versions",)).line if "versions" in data else 0,
+        ),
+        file=file,
+        digest=digest,
+        **present,
     )
-    branch_specs = data.get("branches")
-    if branch_specs is None:
-        branch_specs = DEFAULT_BRANCH_RULES
-    branches = tuple(
+
+
+def _section(cls: type[SectionT], raw: dict[str, Any] | None, **convert: Callable[[Any], Any]) -> SectionT:
+    """A settings dataclass from its YAML mapping (keys are field names; the schema allows no others)."""
+    values = {key: convert[key](value) if key in convert else value for key, value in (raw or {}).items()}
+    return cls(**values)
+
+
+def _metric_rule(name: str, spec: dict[str, Any], source: SourceMap | None) -> MetricRule:
+    """A metric's rule as written; `defaults` (name `*`) carries only direction, min_gain and max_drop."""
+    optional = {
+        key: spec[field]
+        for key, field in (("direction", "direction"), ("minimum", "min"), ("maximum", "max"), ("optional", "optional"))
+        if field in spec
+    }
+    return MetricRule(
+        name=name,
+        direction_explicit="direction" in spec,
+        min_gain=_amount(spec.get("min_gain")),
+        max_drop=_amount(spec.get("max_drop")),
+        line=source.key_at(("metrics", name)).line if source is not None else 0,
+        task=spec.get("task"),
+        metric=spec.get("metric"),
+        scale=float(spec["scale"]) if "scale" in spec else None,
+        **optional,
+    )
+
+
+def _branch_rules(specs: Mapping[str, Any]) -> tuple[BranchRule, ...]:
+    return tuple(
         BranchRule(
             pattern=pattern,
-            deploy=spec.get("deploy", False),
             gain_rule=spec.get("min_gain") is not False,
             min_gain=_branch_min_gain(spec.get("min_gain")),
-            use_reserve=spec.get("use_reserve", False),
             environment=spec.get("environment"),
+            **{key: spec[key] for key in ("deploy", "use_reserve") if key in spec},
         )
-        for pattern, spec in ((p, s or {}) for p, s in branch_specs.items())
+        for pattern, spec in ((p, s or {}) for p, s in specs.items())
     )
-    raw_results = data.get("results", "results/*.json")
-    sources = tuple(
+
+
+def _sources(raw: str | list[Any]) -> tuple[Source, ...]:
+    return tuple(
         Source(entry)
         if isinstance(entry, str)
         else Source(
@@ -327,52 +351,5 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
             entry.get("id"),
             entry.get("correct"),
         )
-        for entry in ([raw_results] if isinstance(raw_results, str) else raw_results)
-    )
-    significance = data.get("significance") or {}
-    quota = data.get("quota") or {}
-    hook = data.get("hook") or {}
-    netlify = data.get("netlify") or {}
-    retention = data.get("retention") or {}
-    versions = data.get("versions") or {}
-    return Config(
-        primary=data["primary"],
-        metrics=MappingProxyType(metrics),
-        results=sources,
-        significance=Significance(
-            confidence=float(significance.get("confidence", 0.95)),
-            method=_method(significance.get("method", "auto")),
-            guards=significance.get("guards", "point"),
-        ),
-        comparability=data.get("comparability", "block"),
-        defaults=defaults,
-        branches=branches,
-        quota=Quota(
-            monthly_deploys=quota.get("monthly_deploys"),
-            monthly_credits=quota.get("monthly_credits"),
-            credits_per_deploy=quota.get("credits_per_deploy", DEFAULT_CREDITS_PER_DEPLOY),
-            reserve=quota.get("reserve", 0),
-        ),
-        hook=HookSettings(
-            title=hook.get("title", DEFAULT_TITLE), branch=hook.get("branch"), timeout=float(hook.get("timeout", 30))
-        ),
-        netlify=NetlifySettings(
-            trigger=netlify.get("trigger", "hook"),
-            confirm_timeout=float(netlify.get("confirm_timeout", 600)),
-            poll_interval=float(netlify.get("poll_interval", 5)),
-        ),
-        retention=Retention(
-            keep=retention.get("keep", 10),
-            grace_days=float(retention.get("grace_days", 14)),
-            netlify_days=retention.get("netlify_days", DEFAULT_NETLIFY_DAYS),
-        ),
-        versions=Versions(
-            branch_prefix=versions.get("branch_prefix"),
-            site=versions.get("site"),
-            credits_per_build=versions.get("credits_per_build", 0),
-            line=source.key_at(("versions",)).line if "versions" in data else 0,
-        ),
-        environment=data.get("environment"),
-        file=file,
-        digest=digest,
+        for entry in ([raw] if isinstance(raw, str) else raw)
     )
