@@ -46,6 +46,20 @@ def test_every_module_stays_small() -> None:
     assert {name: n for name, n in sizes.items() if n >= 400} == {}
 
 
+def test_every_function_stays_short() -> None:
+    """STYLE.md: functions of at most 60 lines (a long one is split where its steps are)."""
+    import ast
+
+    long = {}
+    for path in (ROOT / "vibe_action").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 60:
+                    long[f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"] = lines
+    assert long == {}
+
+
 def test_every_subpackage_says_what_it_may_import() -> None:
     for init in (ROOT / "vibe_action").glob("*/__init__.py"):
         text = init.read_text(encoding="utf-8")

@@ -99,6 +99,21 @@ def find_on_netlify(netlify: NetlifyClient, target: Record) -> str | None:
     return match.id if match else None
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One rollback: the ledger's snapshots, the one to bring back and the one live now, and how to say it."""
+
+    ledger: Ledger
+    netlify: NetlifyClient | None
+    records: list[Record]
+    target: Record
+    current: Record | None
+    now: datetime
+    number: int | None
+    name: str
+    lock: bool
+
+
 def rollback(
     ledger: Ledger,
     netlify: NetlifyClient | None,
@@ -117,32 +132,40 @@ def rollback(
     name = f"v{number} ({target.sha[:7]})" if number is not None else target.sha[:7]
     if current is not None and current.sha == target.sha:  # restoring or rebuilding it would change nothing
         return replace(current, reasons=(f"{name} is live already; nothing was restored, rebuilt or recorded",))
-    if netlify is None:
-        why = "there is no Netlify token, and only the API can restore a deploy"
-    else:
-        deploy_id = target.deploy_id or find_on_netlify(netlify, target)
-        why = f"no ready deploy of {target.sha[:7]} or with its title among the site's newest 500"
-        if deploy_id:
-            try:
-                restored = netlify.restore(deploy_id)
-            except ExternalError as exc:
-                if exc.status != 404:
-                    raise
-                why = f"Netlify deleted its deploy {deploy_id} (HTTP 404: past its retention, or pruned)"
-            else:
-                if lock:
-                    netlify.lock(deploy_id)
-                message = _message(current, target, name, f"restored Netlify deploy {deploy_id}", lock)
-                started = ledger.start(_rollback_record(target, current, now, message, number, restored.url, lock))
-                return ledger.finish(started, Outcome("success", message, started.deploy_url, deploy_id))
+    plan = Plan(ledger, netlify, records, target, current, now, number, name, lock)
+    restored = _restore(plan)
+    if isinstance(restored, Record):
+        return restored
     if rebuild is None or rebuild.trigger is None:
         names = ACCESS_NAMES.get()
         raise InputError(
-            f"cannot roll back to {name}: it cannot be restored ({why}), and it cannot be rebuilt: no build hook "
-            f"URL is set — set {names.hook} to rebuild its commit through the hook"
+            f"cannot roll back to {name}: it cannot be restored ({restored}), and it cannot be rebuilt: no build "
+            f"hook URL is set — set {names.hook} to rebuild its commit through the hook"
             + ("" if netlify else f", or {names.token} and {names.site} to restore it if Netlify still has it")
         )
-    return _rebuild(ledger, netlify, records, target, current, now, number, name, why, lock, rebuild)
+    return _rebuild(plan, restored, rebuild)
+
+
+def _restore(plan: Plan) -> Record | str:
+    """Restore (and lock) the target's deploy on Netlify: the final record, or why it cannot be restored."""
+    netlify, target = plan.netlify, plan.target
+    if netlify is None:
+        return "there is no Netlify token, and only the API can restore a deploy"
+    deploy_id = target.deploy_id or find_on_netlify(netlify, target)
+    if not deploy_id:
+        return f"no ready deploy of {target.sha[:7]} or with its title among the site's newest 500"
+    try:
+        restored = netlify.restore(deploy_id)
+    except ExternalError as exc:
+        if exc.status != 404:
+            raise
+        return f"Netlify deleted its deploy {deploy_id} (HTTP 404: past its retention, or pruned)"
+    if plan.lock:
+        netlify.lock(deploy_id)
+    message = _message(plan.current, target, plan.name, f"restored Netlify deploy {deploy_id}", plan.lock)
+    record = _rollback_record(target, plan.current, plan.now, message, plan.number, restored.url, plan.lock)
+    started = plan.ledger.start(record)
+    return plan.ledger.finish(started, Outcome("success", message, started.deploy_url, deploy_id))
 
 
 def _message(current: Record | None, target: Record, name: str, how: str, lock: bool) -> str:
@@ -172,31 +195,19 @@ def _rollback_record(
     )
 
 
-def _rebuild(
-    ledger: Ledger,
-    netlify: NetlifyClient | None,
-    records: list[Record],
-    target: Record,
-    current: Record | None,
-    now: datetime,
-    number: int | None,
-    name: str,
-    why: str,
-    lock: bool,
-    rebuild: Rebuild,
-) -> Record:
+def _rebuild(plan: Plan, why: str, rebuild: Rebuild) -> Record:
     """One build of the version's commit through the hook (or the API), counted, confirmed and locked."""
     assert rebuild.trigger is not None  # noqa: S101 — the caller checked
-    used = deploys_in_month(records, now)
+    ledger, netlify, target, name, now = plan.ledger, plan.netlify, plan.target, plan.name, plan.now
+    used = deploys_in_month(plan.records, now)
     if rebuild.monthly_limit is not None and used >= rebuild.monthly_limit:
         raise InputError(
             f"cannot roll back to {name}: it cannot be restored ({why}), and rebuilding it needs a build, but the "
             f"quota is used up ({used}/{rebuild.monthly_limit} builds this month) — restore it by hand in Netlify "
             "if it still exists, or raise quota.monthly_deploys"
         )
-    services = rebuild.services
-    locks = lock and netlify is not None  # without a token nothing can be locked
-    record = _rollback_record(target, current, now, f"rebuilding {name}: {why}", number, None, locks)
+    locks = plan.lock and netlify is not None  # without a token nothing can be locked
+    record = _rollback_record(target, plan.current, now, f"rebuilding {name}: {why}", plan.number, None, locks)
     record = replace(
         record,
         deploy_url=None,
@@ -207,26 +218,42 @@ def _rebuild(
     body = {"sha": target.sha, "branch": target.branch, "scores": dict(target.scores), "rollback_to": name}
     if target.model:
         body["model"] = dict(target.model)
-    title = f"rollback to {name}"
     before = known_deploys(netlify) if netlify is not None else Before()  # an earlier rollback to it, too
-    fired_at = services.wall_clock()
-    result = start_build(rebuild.trigger, services, title=title, body=body)
+    fired_at = rebuild.services.wall_clock()
+    result = start_build(rebuild.trigger, rebuild.services, title=f"rollback to {name}", body=body)
     if result.state in ("rejected", "unreachable") or (result.state == "unknown" and netlify is None):
         status = "unconfirmed" if result.state == "unknown" else "failure"
         ledger.finish(started, Outcome(status, f"rebuilding {name} failed: {result.message}"))
         raise ExternalError(f"cannot roll back to {name}: it cannot be restored ({why}); {result.message}")
     if netlify is None:
-        message = _message(current, target, name, f"rebuilt its commit through the build hook ({why})", False)
+        message = _message(plan.current, target, name, f"rebuilt its commit through the build hook ({why})", False)
         message += "; with no Netlify token the gate cannot wait for the build or lock it"
         return ledger.finish(started, Outcome("success", message))
+    return _confirm_rebuild(plan, netlify, started, Rebuilt(result.deploy_id, fired_at, before, why), rebuild)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What the rebuild's POST left to confirm: the deploy id when the API said it, when, what was there."""
+
+    deploy_id: str | None
+    fired_at: datetime
+    before: Before
+    why: str
+
+
+def _confirm_rebuild(plan: Plan, netlify: NetlifyClient, started: Record, rebuilt: Rebuilt, rebuild: Rebuild) -> Record:
+    """Wait for the rebuilt deploy, lock it, and record it as what is live."""
+    assert rebuild.trigger is not None  # noqa: S101 — the caller checked
+    services, name = rebuild.services, plan.name
     confirmation = confirm(
         netlify,
-        title=title,
-        fired_at=fired_at,
-        before=before,
+        title=f"rollback to {name}",
+        fired_at=rebuilt.fired_at,
+        before=rebuilt.before,
         budget=rebuild.trigger.confirm_timeout,
         first_interval=rebuild.trigger.poll_interval,
-        deploy_id=result.deploy_id,
+        deploy_id=rebuilt.deploy_id,
         clock=services.clock,
         sleep=services.sleep,
         progress=services.progress,
@@ -234,9 +261,11 @@ def _rebuild(
     deploy = confirmation.deploy
     if confirmation.state != "ready" or deploy is None:
         status = "failure" if confirmation.state == "error" else "unconfirmed"
-        ledger.finish(started, Outcome(status, f"rebuilding {name}: {confirmation.message}"))
+        plan.ledger.finish(started, Outcome(status, f"rebuilding {name}: {confirmation.message}"))
         raise ExternalError(f"rolling back to {name}: the rebuild was started but {confirmation.message}")
-    if lock:
+    if plan.lock:
         netlify.lock(deploy.id)
-    message = _message(current, target, name, f"rebuilt as Netlify deploy {deploy.id} ({why})", lock)
-    return ledger.finish(started, Outcome("success", message, deploy.url, deploy.id))
+    message = _message(
+        plan.current, plan.target, name, f"rebuilt as Netlify deploy {deploy.id} ({rebuilt.why})", plan.lock
+    )
+    return plan.ledger.finish(started, Outcome("success", message, deploy.url, deploy.id))
