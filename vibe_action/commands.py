@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # requests is loaded only by the commands that send something
     from vibe_action.ledger.records import Record
     from vibe_action.ledger.versions import History
     from vibe_action.netlify.api import NetlifyClient
-    from vibe_action.netlify.versions import BranchMaker
+    from vibe_action.netlify.deploy import BranchMaker
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:

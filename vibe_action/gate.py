@@ -13,7 +13,9 @@ from vibe_action.decide.decision import Decision
 from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import Baseline, Context, decide, environment_for
+from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.errors import InputError
+from vibe_action.hosting import Build
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.netlify_toml import API_TITLE_MARK
@@ -21,10 +23,11 @@ from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.ledger.versions import next_number, version_builds_in_month
-from vibe_action.netlify.deploy import Services, Trigger, carry_out, check_trigger
+from vibe_action.netlify.deploy import Services, Trigger, check_trigger
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
 from vibe_action.netlify.rollback import Rebuild
+from vibe_action.netlify.target import NetlifyTarget
 from vibe_action.netlify.unlock import current_lock
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
@@ -112,15 +115,15 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         read_timeout=config.hook.timeout,
     )
     trigger = check_trigger(trigger, services)
+    target = NetlifyTarget(trigger, services, config.versions)
     return carry_out(
         decision,
         snapshot_record(decision, inputs, request, title, next_number(records, environment)),
-        trigger,
-        services,
+        Build(trigger.title, trigger.branch, trigger.body),
+        Carrier(services.ledger, target, services.secrets, services.wall_clock),
         lambda fresh: decide_from(inputs, request, fresh, environment, lock),
         seen=frozenset(r.id for r in records),
         stale=stale,
-        versions=config.versions,
     )
 
 

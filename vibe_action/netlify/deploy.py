@@ -1,26 +1,20 @@
-"""Carry out a deploy verdict: take the lock, start the build, confirm it on Netlify, record the outcome.
+"""Starting a Netlify build and confirming it: by the build hook or the API, found in the deploy listing.
 
-Never twice, even concurrently: the ledger is read again just before firing (another run may have deployed
-this commit, or a newer snapshot may have gone live: then the decision is made again against it), and the
-`in_progress` record written before the build starts is the lock — when two runs write one for the same commit,
-the later one cancels itself without firing.
+`netlify/target.py` offers these to the host-neutral orchestration (`deploy/carry.py`), which takes the ledger
+lock and records the outcome; rollback and lasting versions start builds through them too.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from vibe_action.decide.decision import Decision, DeployOutcome, HookState
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.inputs.settings import Versions
-from vibe_action.interrupts import Interrupted, deferred
-from vibe_action.ledger.extra import RecordExtra
-from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
+from vibe_action.hosting import Started
+from vibe_action.ledger.records import Ledger
 from vibe_action.netlify.models import (
     ACCESS_NAMES,
     CONNECT_TIMEOUT,
@@ -34,7 +28,6 @@ if TYPE_CHECKING:  # the clients are passed in; importing them would load reques
 
     from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import Before, Confirmation, confirm, known_deploys
-from vibe_action.netlify.versions import BranchMaker, lasting_build, lasting_outcome
 from vibe_action.redact import Secrets
 
 CANCELLED_BY_IGNORE = (
@@ -44,6 +37,16 @@ CANCELLED_BY_IGNORE = (
 )
 # What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
 UNKNOWN_OUTCOME_BUDGET = 120.0
+
+
+class BranchMaker(Protocol):
+    """Creates `branch` at `sha` where Netlify builds from (GitHub, or a git remote). Idempotent for the
+    same commit; raises ExternalError (or InputError) when the branch exists at another commit or cannot be
+    made."""
+
+    def create(self, branch: str, sha: str) -> str:
+        """What was done, in words (`created versions/v3 at abc1234`)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -75,14 +78,6 @@ class Trigger:
     read_timeout: float = READ_TIMEOUT
 
 
-@dataclass(frozen=True)
-class Started:
-    state: HookState
-    message: str
-    deploy_id: str | None = None
-    status_code: int | None = None
-
-
 def check_trigger(trigger: Trigger, services: Services) -> Trigger:
     """Fail before anything is recorded when the build cannot be started at all; the hook URL comes back
     stripped of the whitespace a pasted secret brings."""
@@ -102,147 +97,6 @@ def check_trigger(trigger: Trigger, services: Services) -> Trigger:
         services.secrets.add_url(url)
         return replace(trigger, hook_url=url)
     return trigger
-
-
-def stand_down_reason(fresh: list[Record], mine: Record, seen: frozenset[str], stale: Callable[[Record], bool]) -> str:
-    """Why this run must not fire, given the ledger read again after its own `in_progress` record: another
-    run's live `in_progress` record ahead of it (that run fires, this one stands down), or a build recorded
-    after this run read the ledger (its baseline, quota count or already-deployed check would be stale).
-    Ahead means written earlier: file order locally, deployment id on GitHub. One deploy at a time per
-    environment, whatever the commits."""
-    for record in fresh:
-        if record.id == mine.id:
-            return ""
-        if record.environment != mine.environment:
-            continue
-        if record.status == "in_progress" and not stale(record):
-            return f"another run is deploying commit {record.sha[:7]} (record {record.id})"
-        rebuilt = record.extra.rebuilt
-        if record.status in SPENT_STATUSES and record.id not in seen and (record.decision != "rollback" or rebuilt):
-            return f"commit {record.sha[:7]} was deployed (record {record.id}) after this run read the ledger"
-    return ""
-
-
-def carry_out(
-    decision: Decision,
-    record: Record,
-    trigger: Trigger,
-    services: Services,
-    redecide: Callable[[list[Record]], Decision],
-    seen: frozenset[str] = frozenset(),
-    stale: Callable[[Record], bool] = lambda _record: False,
-    versions: Versions = Versions(),  # noqa: B008 — frozen, never mutated
-) -> Decision:
-    """Lock, look again, fire, confirm, record; then, for a version that went live, its lasting branch build.
-    `redecide` runs the policy again on fresh ledger records; `seen` are the ids of the records the decision
-    was made on; `stale` tells an abandoned in_progress record."""
-    ledger = services.ledger
-    started = ledger.start(record)  # raises before anything is fired when the ledger cannot be written
-    fresh = ledger.records(record.environment, record.sha)
-    reason = stand_down_reason(fresh, started, seen, stale)
-    if reason:
-        _finish(ledger, started, Outcome("cancelled", f"stood down: {reason}"))
-        return replace(
-            decision,
-            verdict="skip",
-            reasons=(f"not fired: {reason}; run the gate again to decide against it", *decision.reasons),
-        )
-    again = redecide([r for r in fresh if r.id != started.id])
-    if again.baseline != decision.baseline:  # a newer snapshot went live meanwhile: decide against it
-        decision = replace(again, reasons=(*again.reasons, "decided again: a newer snapshot went live meanwhile"))
-        if not decision.should_fire:
-            _finish(ledger, started, Outcome("cancelled", "a newer snapshot went live before this one fired"))
-            return decision
-    before = _known_before(trigger, fresh, services)
-    fired_at = services.wall_clock()
-    try:
-        result = start_build(trigger, services)
-        confirmation = _confirm(result, trigger, fired_at, services, before)
-    except (KeyboardInterrupt, Interrupted) as exc:
-        name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
-        with deferred():
-            _finish_after_interrupt(ledger, started, name)
-        raise
-    status, outcome, ending = _recorded_outcome(decision, started, result, confirmation, services)
-    try:
-        with deferred():
-            final = ledger.finish(started, ending)
-    except (ExternalError, InputError, OSError) as exc:  # the build was (maybe) started: never pretend otherwise
-        outcome = replace(
-            outcome,
-            message=f"{outcome.message}; but the ledger could not record the outcome: {exc}",
-            ledger_error=str(exc),
-            unrecorded=finished(started, ending).to_json(),
-        )
-        return decision.with_outcome(status == "success", outcome)
-    outcome = replace(outcome, record_id=final.id)
-    if status == "success" and versions.enabled:
-        outcome = _lasting(final, trigger, services, versions, outcome)
-    return decision.with_outcome(status == "success", outcome)
-
-
-def _recorded_outcome(
-    decision: Decision, started: Record, result: Started, confirmation: Confirmation | None, services: Services
-) -> tuple[str, DeployOutcome, Outcome]:
-    """(ledger status, the decision's outcome fields, the ledger's outcome) of a started build. What an answer
-    echoed (a token, the hook URL) reaches neither the ledger nor the report."""
-    status, message, extra, warnings = _outcome(result, confirmation, started.sha, services)
-    message, extra = (
-        services.secrets.scrub(message),
-        RecordExtra.from_json(services.secrets.scrub_data(extra.to_json())),
-    )
-    deploy = confirmation.deploy if confirmation else None
-    outcome = DeployOutcome(
-        message=message,
-        hook_state=result.state,
-        hook_status=result.status_code,
-        record_id=started.id,
-        deploy_id=deploy.id if deploy else result.deploy_id,
-        deploy_url=deploy.url if deploy and status == "success" else None,
-        netlify_state=confirmation.state if confirmation else None,
-        warnings=tuple(services.secrets.scrub(w) for w in (*decision.outcome.warnings, *warnings)),
-    )
-    return status, outcome, Outcome(status, message, outcome.deploy_url, outcome.deploy_id, extra)
-
-
-def _lasting(
-    final: Record, trigger: Trigger, services: Services, versions: Versions, outcome: DeployOutcome
-) -> DeployOutcome:
-    """Build the version's lasting URL and record it on the same snapshot (a second, later outcome)."""
-    result = lasting_build(final, trigger, services, versions, services.branches)
-    try:
-        with deferred():
-            services.ledger.finish(final, lasting_outcome(final, result))
-    except (ExternalError, InputError, OSError) as exc:
-        return replace(
-            outcome, version_message=f"{result.message} (not recorded in the ledger: {exc})", version_url=result.url
-        )
-    outcome = replace(outcome, version_message=result.message, version_url=result.url)
-    return outcome if result.ok else outcome.warned(f"no lasting URL for this version: {result.message}")
-
-
-def _finish(ledger: Ledger, started: Record, outcome: Outcome) -> None:
-    """Close a record whose build was never started; if that write fails, the stale check resolves it later."""
-    with deferred():
-        ledger.finish(started, outcome)
-
-
-def _finish_after_interrupt(ledger: Ledger, started: Record, signal_name: str) -> None:
-    """The POST may have been sent when the signal came: `unconfirmed` (it counts, and is never fired again)."""
-    try:
-        ledger.finish(
-            started,
-            Outcome(
-                "unconfirmed",
-                f"interrupted by {signal_name} after the build was triggered; the build may have started",
-            ),
-        )
-    except (ExternalError, InputError, OSError) as exc:
-        print(
-            f"error: interrupted by {signal_name} and the ledger could not record it ({exc}); "
-            f"record {started.id} stays in_progress until a later run resolves it",
-            file=sys.stderr,
-        )
 
 
 def start_build(
@@ -285,15 +139,14 @@ def start_build(
     return Started(fired.state, fired.message, None, fired.status_code)
 
 
-def _known_before(trigger: Trigger, fresh: list[Record], services: Services) -> Before:
+def known_before(trigger: Trigger, recorded: frozenset[str], services: Services) -> Before:
     """Deploys the hook's build cannot be: those listed before the POST and those the ledger already holds."""
-    recorded = frozenset(r.deploy_id for r in fresh if r.deploy_id)
     if services.netlify is None or trigger.kind != "hook":
         return Before(None, recorded)
     return known_deploys(services.netlify, recorded)
 
 
-def _confirm(
+def confirm_build(
     result: Started, trigger: Trigger, fired_at: datetime, services: Services, before: Before
 ) -> Confirmation | None:
     """With API access: find the deploy (also after an unknown outcome) and wait for it within the budget."""
@@ -321,53 +174,7 @@ def _confirm(
         return Confirmation("unavailable", f"could not confirm on Netlify: {exc}")
 
 
-def _outcome(
-    result: Started, confirmation: Confirmation | None, sha: str, services: Services
-) -> tuple[str, str, RecordExtra, list[str]]:
-    """(ledger status, message, what the record adds, warnings) for what happened."""
-    warnings: list[str] = []
-    extra = RecordExtra()
-    if result.state in ("rejected", "unreachable"):
-        return "failure", result.message, extra, warnings
-    if confirmation is None:
-        status = "success" if result.state == "accepted" else "unconfirmed"
-        if status == "unconfirmed":
-            warnings.append(
-                "the build may or may not have started; without a Netlify token the gate cannot "
-                "look, so the commit is recorded as unconfirmed and not fired again"
-            )
-        return status, result.message, extra, warnings
-    message = f"{result.message}; {confirmation.message}"
-    deploy = confirmation.deploy
-    if deploy is not None:
-        mismatch = confirmation.commit_mismatch(sha)
-        extra = RecordExtra(
-            netlify_deploy_id=deploy.id,
-            netlify_state=deploy.state,
-            commit_ref=deploy.commit_ref,
-            commit_mismatch=mismatch,
-        )
-        if mismatch:
-            warnings.append(
-                f"Netlify built commit {deploy.commit_ref[:7]}, not the evaluated {sha[:7]}: a build "
-                "hook builds the branch head; use the netlify.toml recipe in the README to build "
-                "exactly the evaluated commit"
-            )
-    if confirmation.state == "error":
-        if deploy is not None and "canceled build" in deploy.error_message.lower():
-            message = f"{result.message}; {CANCELLED_BY_IGNORE.format(deploy=deploy.id, reason=deploy.error_message)}"
-        return "failure", message, extra, warnings
-    if confirmation.state == "ready":
-        warnings += _publish_warnings(deploy, services)
-        return "success", message, extra, warnings
-    if result.state == "unknown" and deploy is None:
-        warnings.append("the hook did not answer and no matching deploy appeared: recorded as unconfirmed")
-        return "unconfirmed", message, extra, warnings
-    warnings.append(f"{confirmation.message}; the snapshot is recorded, its permalink is not known yet")
-    return "success", message, extra, warnings
-
-
-def _publish_warnings(deploy: Deploy | None, services: Services) -> list[str]:
+def publish_warnings(deploy: Deploy | None, services: Services) -> list[str]:
     """A locked published deploy means auto-publishing is off: the new snapshot is built but not live."""
     if services.netlify is None or deploy is None:
         return []

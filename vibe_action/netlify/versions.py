@@ -11,26 +11,14 @@ keeps its permalink and the outcome says why it has no lasting URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.inputs.settings import Versions, lasting_url
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.ledger.versions import FAILED_PREFIX, site_of
-
-if TYPE_CHECKING:
-    from vibe_action.netlify.deploy import Services, Trigger
-
-
-class BranchMaker(Protocol):
-    """Creates `branch` at `sha` where Netlify builds from (GitHub, or a git remote). Idempotent for the
-    same commit; raises ExternalError (or InputError) when the branch exists at another commit or cannot be
-    made."""
-
-    def create(self, branch: str, sha: str) -> str:
-        """What was done, in words (`created versions/v3 at abc1234`)."""
-        ...
+from vibe_action.netlify.deploy import BranchMaker, Services, Trigger, start_build
 
 
 @dataclass(frozen=True)
@@ -54,8 +42,6 @@ def lasting_build(
         done = maker.create(branch, final.sha)
     except (ExternalError, InputError) as exc:
         return LastingResult(False, f"could not create the branch {branch}: {exc}")
-    from vibe_action.netlify.deploy import start_build  # noqa: PLC0415 — deploy imports this module's caller
-
     body: dict[str, Any] = {**trigger.body, "version": number, "version_branch": branch}
     started = start_build(trigger, services, title=f"v{number} · {trigger.title}"[:200], branch=branch, body=body)
     if started.state != "accepted":

@@ -1,0 +1,98 @@
+"""What the gate needs of a static host, whatever the host: the deploy-target protocol and the types it speaks.
+
+The orchestration (`deploy/`) takes the ledger lock, fires, confirms and records through a `DeployTarget`, never
+through a host's client: Netlify (`netlify/target.py`) is one implementation. A target declares what it can do
+(`Capabilities`), so a command a host cannot carry out is refused in plain words before anything is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from vibe_action.decide.decision import HookState
+from vibe_action.ledger.extra import RecordExtra
+from vibe_action.ledger.records import Outcome, Record
+
+
+@dataclass(frozen=True)
+class Build:
+    """One build to start: its title in the host's deploy list, the branch, and the body the build reads."""
+
+    title: str
+    branch: str | None
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Started:
+    """What became of the request that starts a build, decided by what was sent and received."""
+
+    state: HookState
+    message: str
+    deploy_id: str | None = None  # when the host's answer names the deploy (an API build does)
+    status_code: int | None = None
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What the host shows of a started build: the ledger status it earns, what the record adds, and why."""
+
+    status: str  # success | failure | unconfirmed
+    message: str  # appended to the start's message
+    deploy_id: str | None = None
+    deploy_url: str | None = None  # the permalink, once the deploy is ready
+    state: str | None = None  # the confirmation's own word: ready, error, timeout, not_found, unavailable
+    extra: RecordExtra = field(default_factory=RecordExtra)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a host lets the gate do beyond firing a build."""
+
+    confirm: bool = False  # find the deploy a build started, wait for it, and record its permalink
+    restore: bool = False  # roll back to an earlier deploy
+    lock: bool = False  # keep production on a deploy until unlocked
+    prune: bool = False  # list and delete deploys
+    lasting_versions: bool = False  # a URL per version that outlives the host's retention
+
+
+class DeployTarget(Protocol):
+    """A host that builds the site. `before` is whatever the host needs to tell its own new deploy from those
+    that were there (opaque to the orchestration)."""
+
+    @property
+    def name(self) -> str:
+        """How messages name the host (`Netlify`, `the deploy hook`)."""
+        ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    def before(self, recorded: frozenset[str]) -> object:
+        """What the host holds just before the build starts (`recorded`: deploy ids the ledger holds)."""
+        ...
+
+    def start(self, build: Build) -> Started:
+        """Start one build; never repeat a request that may have been acted on."""
+        ...
+
+    def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
+        """Confirm what the started build became, within the host's budget."""
+        ...
+
+    def lasting(self, final: Record) -> Lasting:
+        """A version that went live gets its lasting URL (a second outcome of the same record)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Lasting:
+    """The lasting URL of a version, or why it has none; `outcome` is what the ledger records of it."""
+
+    ok: bool
+    message: str
+    url: str | None
+    outcome: Outcome

@@ -1,0 +1,101 @@
+"""Netlify as a deploy target (`hosting.DeployTarget`): builds by build hook or API, confirmed by the deploy
+listing (the hook's own deploy by its title), permalinks, auto-publishing, lasting version branches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
+from vibe_action.inputs.settings import Versions
+from vibe_action.ledger.extra import RecordExtra
+from vibe_action.ledger.records import Record
+from vibe_action.netlify.confirm import Before, Confirmation
+from vibe_action.netlify.deploy import (
+    CANCELLED_BY_IGNORE,
+    Services,
+    Trigger,
+    confirm_build,
+    known_before,
+    publish_warnings,
+    start_build,
+)
+from vibe_action.netlify.versions import lasting_build, lasting_outcome
+
+
+@dataclass(frozen=True)
+class NetlifyTarget:
+    trigger: Trigger
+    services: Services
+    versions: Versions = Versions()  # noqa: RUF009 — frozen, never mutated
+    name: str = "Netlify"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        api = self.services.netlify is not None
+        return Capabilities(confirm=api, restore=api, lock=api, prune=api, lasting_versions=self.versions.enabled)
+
+    def before(self, recorded: frozenset[str]) -> object:
+        return known_before(self.trigger, recorded, self.services)
+
+    def start(self, build: Build) -> Started:
+        return start_build(self.trigger, self.services, title=build.title, branch=build.branch, body=build.body)
+
+    def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
+        """What Netlify shows of the build; without a token, what the answer alone tells."""
+        known = before if isinstance(before, Before) else Before()
+        trigger = replace(self.trigger, title=build.title)  # the deploy is found by the title it was given
+        confirmation = confirm_build(started, trigger, fired_at, self.services, known)
+        if confirmation is None:
+            if started.state == "accepted":
+                return Landed("success", "")
+            return Landed(
+                "unconfirmed",
+                "",
+                warnings=(
+                    "the build may or may not have started; without a Netlify token the gate cannot "
+                    "look, so the commit is recorded as unconfirmed and not fired again",
+                ),
+            )
+        return _landed(started, confirmation, sha, self.services)
+
+    def lasting(self, final: Record) -> Lasting:
+        result = lasting_build(final, self.trigger, self.services, self.versions, self.services.branches)
+        return Lasting(result.ok, result.message, result.url, lasting_outcome(final, result))
+
+
+def _landed(started: Started, confirmation: Confirmation, sha: str, services: Services) -> Landed:
+    """The ledger status a confirmation earns, and what Netlify's answer adds to the record."""
+    warnings: list[str] = []
+    message = confirmation.message
+    deploy = confirmation.deploy
+    extra = RecordExtra()
+    if deploy is not None:
+        mismatch = confirmation.commit_mismatch(sha)
+        extra = RecordExtra(
+            netlify_deploy_id=deploy.id,
+            netlify_state=deploy.state,
+            commit_ref=deploy.commit_ref,
+            commit_mismatch=mismatch,
+        )
+        if mismatch:
+            warnings.append(
+                f"Netlify built commit {deploy.commit_ref[:7]}, not the evaluated {sha[:7]}: a build "
+                "hook builds the branch head; use the netlify.toml recipe in the README to build "
+                "exactly the evaluated commit"
+            )
+    found = deploy.id if deploy else started.deploy_id
+    status = "success"
+    if confirmation.state == "error":
+        status = "failure"
+        if deploy is not None and "canceled build" in deploy.error_message.lower():
+            message = CANCELLED_BY_IGNORE.format(deploy=deploy.id, reason=deploy.error_message)
+    elif confirmation.state == "ready":
+        warnings += publish_warnings(deploy, services)
+    elif started.state == "unknown" and deploy is None:
+        status = "unconfirmed"
+        warnings.append("the hook did not answer and no matching deploy appeared: recorded as unconfirmed")
+    else:
+        warnings.append(f"{confirmation.message}; the snapshot is recorded, its permalink is not known yet")
+    url = deploy.url if deploy and status == "success" else None
+    return Landed(status, message, found, url, confirmation.state, extra, tuple(warnings))
