@@ -14,11 +14,12 @@ from github.Repository import Repository
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, ExternalError, InputError
-from vibe_action.gate import Services, check_required, load_inputs, rebuild_for
+from vibe_action.gate import Services, check_required, load_inputs
 from vibe_action.github.deployments import GitHubLedger
 from vibe_action.github.event import GitHubContext
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
+from vibe_action.hosts import rebuild_for
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS

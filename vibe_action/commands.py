@@ -28,10 +28,10 @@ from vibe_action.gate import (
     Services,
     check_required,
     load_inputs,
-    rebuild_for,
     run_gate,
 )
 from vibe_action.github.workflow import echo
+from vibe_action.hosts import rebuild_for
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.netlify_toml import trigger_problem

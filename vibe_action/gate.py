@@ -14,21 +14,18 @@ from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import Baseline, Context, decide, environment_for
 from vibe_action.deploy.carry import Carrier, carry_out
+from vibe_action.deploy.recovery import resolve_stale, stale_check
 from vibe_action.errors import InputError
 from vibe_action.hosting import Build
+from vibe_action.hosts import target_for
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
-from vibe_action.inputs.netlify_toml import API_TITLE_MARK
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.ledger.versions import next_number, version_builds_in_month
-from vibe_action.netlify.deploy import Services, Trigger, check_trigger
+from vibe_action.netlify.deploy import Services
 from vibe_action.netlify.models import HOOK_URL_VARIABLE
-from vibe_action.netlify.recovery import resolve_stale, stale_after, stale_check
-from vibe_action.netlify.rollback import Rebuild
-from vibe_action.netlify.target import NetlifyTarget
-from vibe_action.netlify.unlock import current_lock
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -81,18 +78,19 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     inputs = load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
     config = inputs.config
-    stale = stale_check(request.now, stale_after(config.hook.timeout, config.netlify.confirm_timeout))
+    target = target_for(config, request.hook_url, services)
+    stale = stale_check(request.now, target.stale_after())
     records, notes = resolve_stale(
         services.ledger.records(environment, request.sha),
         services.ledger,
-        services.netlify,
+        target.find,
         stale,
         write=not request.dry_run,
     )
     decision = decide_from(inputs, request, records, environment)
     lock = ""
     if decision.verdict == "deploy":  # only then can a lock change the verdict: one request, not every run
-        found, note = current_lock(records, environment, services.netlify)
+        found, note = target.production_lock(records, environment)
         lock = found.describe() if found else ""
         notes = [*notes, *([note] if note else [])]
         decision = decide_from(inputs, request, records, environment, lock) if lock else decision
@@ -101,25 +99,12 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         decision = decision.with_warnings(*notes)
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
-    title = hook_title(config, inputs.results, request)
-    if config.netlify.trigger == "api":  # what the API recipe's ignore command lets through (docs/netlify.md)
-        title = title[: MAX_TITLE_LENGTH - len(API_TITLE_MARK)] + API_TITLE_MARK
-    trigger = Trigger(
-        kind=config.netlify.trigger,
-        title=title,
-        branch=config.hook.branch,
-        body=hook_body(inputs.results, request),
-        hook_url=request.hook_url,
-        confirm_timeout=config.netlify.confirm_timeout,
-        poll_interval=config.netlify.poll_interval,
-        read_timeout=config.hook.timeout,
-    )
-    trigger = check_trigger(trigger, services)
-    target = NetlifyTarget(trigger, services, config.versions)
+    title = target.title(hook_title(config, inputs.results, request))
+    target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
     return carry_out(
         decision,
         snapshot_record(decision, inputs, request, title, next_number(records, environment)),
-        Build(trigger.title, trigger.branch, trigger.body),
+        Build(title, config.hook.branch, hook_body(inputs.results, request)),
         Carrier(services.ledger, target, services.secrets, services.wall_clock),
         lambda fresh: decide_from(inputs, request, fresh, environment, lock),
         seen=frozenset(r.id for r in records),
@@ -218,20 +203,3 @@ def report_rows(decision: Decision) -> tuple[ReportRow, ...]:
         ReportRow(row.name, row.baseline, row.current, row.delta, tuple(c.detail for c in row.rules), row.passed)
         for row in decision.metrics
     )
-
-
-def rebuild_for(config: Config, hook_url: str | None, services: Services) -> Rebuild:
-    """How `rollback` rebuilds a version Netlify deleted: the configured trigger (hook URL or API), or none."""
-    trigger = Trigger(
-        kind=config.netlify.trigger,
-        title="rollback",
-        branch=config.hook.branch,
-        body={},
-        hook_url=hook_url,
-        confirm_timeout=config.netlify.confirm_timeout,
-        poll_interval=config.netlify.poll_interval,
-        read_timeout=config.hook.timeout,
-    )
-    if (trigger.kind == "hook" and not hook_url) or (trigger.kind == "api" and services.netlify is None):
-        return Rebuild(None, services, config.quota.limit)
-    return Rebuild(check_trigger(trigger, services), services, config.quota.limit)

@@ -8,11 +8,12 @@ through a host's client: Netlify (`netlify/target.py`) is one implementation. A 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from vibe_action.decide.decision import HookState
 from vibe_action.ledger.extra import RecordExtra
+from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
 
 
@@ -71,6 +72,26 @@ class DeployTarget(Protocol):
     @property
     def capabilities(self) -> Capabilities: ...
 
+    def check(self) -> None:
+        """Raise InputError (nothing recorded yet) when no build can be started: no hook URL, no access."""
+        ...
+
+    def title(self, title: str) -> str:
+        """The build's title as the host will show it (a mark a recipe looks for may be added)."""
+        ...
+
+    def stale_after(self) -> timedelta:
+        """How old an `in_progress` record must be before no live run can still be writing its outcome."""
+        ...
+
+    def find(self, record: Record) -> Outcome:
+        """What became of a build whose run never recorded it (`unconfirmed` when the host cannot tell)."""
+        ...
+
+    def production_lock(self, records: list[Record], environment: str) -> tuple[ProductionLock | None, str]:
+        """The lock that pins production (the host's word when it has one, else the ledger's), and a note."""
+        ...
+
     def before(self, recorded: frozenset[str]) -> object:
         """What the host holds just before the build starts (`recorded`: deploy ids the ledger holds)."""
         ...
@@ -83,8 +104,8 @@ class DeployTarget(Protocol):
         """Confirm what the started build became, within the host's budget."""
         ...
 
-    def lasting(self, final: Record) -> Lasting:
-        """A version that went live gets its lasting URL (a second outcome of the same record)."""
+    def lasting(self, final: Record, build: Build) -> Lasting:
+        """A version that went live (by `build`) gets its lasting URL (a second outcome of the same record)."""
         ...
 
 

@@ -94,7 +94,7 @@ def carry_out(
         return decision.with_outcome(status == "success", outcome)
     outcome = replace(outcome, record_id=final.id)
     if status == "success" and carrier.target.capabilities.lasting_versions:
-        outcome = _lasting(final, carrier, outcome)
+        outcome = _lasting(final, build, carrier, outcome)
     return decision.with_outcome(status == "success", outcome)
 
 
@@ -140,9 +140,9 @@ def _recorded_outcome(
     return landed.status, outcome, Outcome(landed.status, message, outcome.deploy_url, outcome.deploy_id, extra)
 
 
-def _lasting(final: Record, carrier: Carrier, outcome: DeployOutcome) -> DeployOutcome:
+def _lasting(final: Record, build: Build, carrier: Carrier, outcome: DeployOutcome) -> DeployOutcome:
     """Build the version's lasting URL and record it on the same snapshot (a second, later outcome)."""
-    result = carrier.target.lasting(final)
+    result = carrier.target.lasting(final, build)
     try:
         with deferred():
             carrier.ledger.finish(final, result.outcome)

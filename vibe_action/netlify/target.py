@@ -4,27 +4,35 @@ listing (the hook's own deploy by its title), permalinks, auto-publishing, lasti
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
+from vibe_action.inputs.limits import MAX_TITLE_LENGTH
+from vibe_action.inputs.netlify_toml import API_TITLE_MARK
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.extra import RecordExtra
-from vibe_action.ledger.records import Record
+from vibe_action.ledger.locks import ProductionLock
+from vibe_action.ledger.records import Outcome, Record
 from vibe_action.netlify.confirm import Before, Confirmation
 from vibe_action.netlify.deploy import (
     CANCELLED_BY_IGNORE,
     Services,
     Trigger,
+    check_trigger,
     confirm_build,
     known_before,
     publish_warnings,
     start_build,
 )
+from vibe_action.netlify.recovery import look_up, stale_after
+from vibe_action.netlify.unlock import current_lock
 from vibe_action.netlify.versions import lasting_build, lasting_outcome
 
 
-@dataclass(frozen=True)
+@dataclass
 class NetlifyTarget:
+    """`trigger` says how builds start (hook or API) and how long to confirm; its title and body are per build."""
+
     trigger: Trigger
     services: Services
     versions: Versions = Versions()  # noqa: RUF009 — frozen, never mutated
@@ -34,6 +42,23 @@ class NetlifyTarget:
     def capabilities(self) -> Capabilities:
         api = self.services.netlify is not None
         return Capabilities(confirm=api, restore=api, lock=api, prune=api, lasting_versions=self.versions.enabled)
+
+    def check(self) -> None:
+        self.trigger = check_trigger(self.trigger, self.services)  # the hook URL, checked and trimmed
+
+    def title(self, title: str) -> str:
+        if self.trigger.kind != "api":
+            return title
+        return title[: MAX_TITLE_LENGTH - len(API_TITLE_MARK)] + API_TITLE_MARK  # what the API recipe lets through
+
+    def stale_after(self) -> timedelta:
+        return stale_after(self.trigger.read_timeout, self.trigger.confirm_timeout)
+
+    def find(self, record: Record) -> Outcome:
+        return look_up(record, self.services.netlify)
+
+    def production_lock(self, records: list[Record], environment: str) -> tuple[ProductionLock | None, str]:
+        return current_lock(records, environment, self.services.netlify)
 
     def before(self, recorded: frozenset[str]) -> object:
         return known_before(self.trigger, recorded, self.services)
@@ -59,8 +84,9 @@ class NetlifyTarget:
             )
         return _landed(started, confirmation, sha, self.services)
 
-    def lasting(self, final: Record) -> Lasting:
-        result = lasting_build(final, self.trigger, self.services, self.versions, self.services.branches)
+    def lasting(self, final: Record, build: Build) -> Lasting:
+        trigger = replace(self.trigger, title=build.title, branch=build.branch, body=build.body)
+        result = lasting_build(final, trigger, self.services, self.versions, self.services.branches)
         return Lasting(result.ok, result.message, result.url, lasting_outcome(final, result))
 
 
