@@ -17,9 +17,9 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from vibe_action.errors import ExternalError, InputError
+from vibe_action.http.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
+from vibe_action.http.transport import BodyTooLargeError, DeadlineAdapter, nothing_sent, read_capped
 from vibe_action.netlify.models import ACCESS_NAMES, API_URL_VARIABLE, DEFAULT_API_URL, Deploy
-from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
-from vibe_action.netlify.transport import BodyTooLargeError, DeadlineAdapter, nothing_sent, read_capped
 from vibe_action.redact import Secrets
 
 TIMEOUT = (10.0, 30.0)  # connect, read; their sum is each attempt's deadline, connect to the answer's last byte

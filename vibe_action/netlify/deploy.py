@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import Started
+from vibe_action.http.hook_url import check_hook_url
 from vibe_action.ledger.records import Ledger
 from vibe_action.netlify.models import (
     ACCESS_NAMES,
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
     Deploy,
-    check_hook_url,
 )
 
 if TYPE_CHECKING:  # the clients are passed in; importing them would load requests for a dry run

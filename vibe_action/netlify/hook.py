@@ -1,48 +1,19 @@
-"""Fire the Netlify build hook: one POST, never repeated blindly, its URL never shown.
-
-A build hook is a secret URL; a POST starts a build of the site's branch. The answer carries no deploy id.
-Outcomes are told apart because they lead to different records:
-- `accepted` (2xx): the build was started; the snapshot is recorded as deployed;
-- `rejected` (a 3xx or 4xx): the build was not started; recorded as failed, exit 3;
-- `unreachable`: the request never reached the server (connection refused, DNS, connect timeout, a failed
-  TLS handshake); safe to run again;
-- `unknown`: the request was sent but no usable answer came (read timeout, dropped connection, or a 5xx: a
-  502/503/504 from Netlify's edge may follow a build the origin already started). The build may have started,
-  so with a token the gate looks for it, and without one it is recorded as `unconfirmed` (it counts against
-  the quota and is not fired again).
-
-Only what was certainly not acted on is sent again: a connection that never opened, and a 429 (refused). The
-status line alone decides an answer: a 2xx whose body then breaks (a Content-Length lie, a dropped or broken
-chunked or gzip body) is accepted — the body is never read.
-"""
+"""Netlify's build hook: the generic deploy-hook POST (`http/hook.py`) with Netlify's query parameters —
+`trigger_title` names the deploy in the site's list (how the gate finds it), `trigger_branch` builds another
+branch (a lasting version's). Netlify docs, "Build hooks"."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import ReadTimeoutError
 
-from vibe_action.decide.decision import HookState
-from vibe_action.netlify.models import CONNECT_TIMEOUT, READ_TIMEOUT, resolves_internal
-from vibe_action.netlify.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
-from vibe_action.netlify.transport import DeadlineAdapter, nothing_sent
+from vibe_action.http.hook import HookResult, post_hook
+from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.redact import Secrets
 
-# The one answer that means "not started, try again": rate limited. A 5xx after the request was sent may
-# follow a build that started (the edge timed out waiting for the origin), so it is never retried.
-RETRY_STATUSES = (429,)
-
-
-@dataclass(frozen=True)
-class HookResult:
-    state: HookState
-    message: str
-    status_code: int | None = None
+__all__ = ["HookResult", "fire"]
 
 
 def fire(
@@ -57,127 +28,14 @@ def fire(
     on_wait: Callable[[float], None] | None = None,
 ) -> HookResult:
     """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
-    secrets.add_url(url)
-    if resolves_internal(url):
-        return HookResult(
-            "unreachable", "build hook: its host resolves to a private or link-local address; nothing was sent"
-        )
-    adapter = DeadlineAdapter(
-        sum(timeout),  # connect + send + answer, whatever the server trickles
-        max_retries=retry_policy(methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0, on_wait=on_wait),
+    params = {"trigger_title": title, **({"trigger_branch": branch} if branch else {})}
+    return post_hook(
+        session,
+        url,
+        secrets,
+        params=params,
+        body=body,
+        timeout=timeout,
+        on_wait=on_wait,
+        where_hooks_live="Site settings → Build hooks",
     )
-    session.mount(url.split("?", 1)[0], adapter)
-    params = {"trigger_title": title}
-    if branch:
-        params["trigger_branch"] = branch
-    with adapter.watching() as deadline:
-        return _post(session, url, params, body, timeout, secrets, deadline.expired.is_set)
-
-
-def _post(
-    session: requests.Session,
-    url: str,
-    params: dict[str, str],
-    body: dict[str, Any] | None,
-    timeout: tuple[float, float],
-    secrets: Secrets,
-    expired: Callable[[], bool],
-) -> HookResult:
-    try:
-        response = session.post(
-            url,
-            params=params,
-            timeout=timeout,
-            data=json.dumps(body) if body is not None else None,
-            headers={"Content-Type": "application/json"} if body is not None else None,
-            allow_redirects=False,  # a redirect would re-POST the body elsewhere, or turn a GET 200 into "accepted"
-            stream=True,  # the status line decides: a body that breaks afterwards changes nothing
-        )
-    except requests.exceptions.RetryError:
-        return HookResult("rejected", "build hook kept answering 'try again later'; the build was not started")
-    except requests.exceptions.RequestException as exc:
-        return _failed(exc, timeout, secrets, expired())
-    response.close()  # the answer's body is never needed (no deploy id in it) and never read
-    return _classify(response)
-
-
-def _failed(
-    exc: requests.exceptions.RequestException, timeout: tuple[float, float], secrets: Secrets, expired: bool
-) -> HookResult:
-    """No status line came back: whether any byte of the request can have reached the server decides, told by
-    the exception's type (never its text). Before sending — refused, unresolvable, a connect timeout, a TLS
-    handshake that failed — nothing started; after it, the build may have."""
-    if nothing_sent(exc):
-        return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
-    if expired:
-        return _no_answer(f"no answer within {sum(timeout):g} s (connect and answer)")
-    if isinstance(exc, requests.exceptions.Timeout) or isinstance(_reason(exc), ReadTimeoutError):
-        return _no_answer(f"no answer within {timeout[1]:g} s")
-    return HookResult(
-        "unknown",
-        "build hook: the connection dropped after the request was sent; the build may have started — not fired again",
-    )
-
-
-def _classify(response: requests.Response) -> HookResult:
-    """What an answer means for the build: started, or not (and why, in words a person can act on)."""
-    code = response.status_code
-    if 200 <= code < 300:
-        return HookResult("accepted", f"build hook accepted (HTTP {code})", code)
-    if 300 <= code < 400:
-        where = urlsplit(response.headers.get("Location") or "").hostname or "nowhere"
-        return HookResult(
-            "rejected",
-            f"build hook answered HTTP {code}, a redirect to {where}; redirects are not followed and the build "
-            "was not started — check that the secret holds the hook URL Netlify shows",
-            code,
-        )
-    asked = requested_wait(response)
-    if asked is not None and asked > MAX_RETRY_AFTER:
-        return HookResult(
-            "rejected",
-            f"build hook answered HTTP {code} and asked to wait {asked:g} s (more than the {MAX_RETRY_AFTER:g} s "
-            "the gate waits); the build was not started — run the gate again later",
-            code,
-        )
-    if code in RETRY_STATUSES:
-        return HookResult("rejected", f"build hook answered HTTP {code} after retries: {_explain(code)}", code)
-    if code >= 500:
-        return HookResult(
-            "unknown",
-            f"build hook answered HTTP {code} after the request was sent; the build may have started — not fired again",
-            code,
-        )
-    return HookResult("rejected", f"build hook answered HTTP {code}: {_explain(code)}", code)
-
-
-def _no_answer(what: str) -> HookResult:
-    return HookResult(
-        "unknown", f"build hook: {what} after the request was sent; the build may have started — not fired again"
-    )
-
-
-def _reason(exc: requests.exceptions.RequestException) -> object:
-
-    inner = exc.args[0] if exc.args else None
-    return getattr(inner, "reason", inner)
-
-
-def _explain(code: int) -> str:
-    if code == 404:
-        return (
-            "build hook not found — was it deleted or rotated? Create a new one in Site settings → "
-            "Build hooks and update the secret"
-        )
-    if code in (401, 403):
-        return "the hook refused the request; check the hook URL secret"
-    if code == 429:
-        return "Netlify is rate limiting build hooks; the build was not started, run the gate again later"
-    return "the build was not started"
-
-
-def _short(exc: BaseException, secrets: Secrets) -> str:
-    """Name the failure without the URL that urllib3 embeds in its messages."""
-    text = secrets.scrub(str(exc))
-    reason = text.rsplit(": ", 1)[-1].rstrip(")'\"]")
-    return f"{type(exc).__name__}: {reason}"[:200]
