@@ -64,9 +64,30 @@ def test_secrets_are_masked_by_the_first_step() -> None:
     assert "add-mask" in first["run"]
     assert set(first["env"].values()) >= {
         "${{ inputs.build-hook-url }}",
+        "${{ inputs.deploy-hook-url }}",
         "${{ inputs.github-token }}",
         "${{ inputs.netlify-token }}",
     }
+
+
+def test_the_mask_step_masks_each_hook_its_id_and_its_query() -> None:
+    """Run the first step's script as the runner would (bash): a Render hook keeps its secret in `?key=`."""
+    import subprocess
+
+    script = steps()[0]["run"]
+    render = "https://api.render.com/deploy/srv-0123456789?key=s3cr3tkey"
+    env = {"PATH": os.environ["PATH"], "VIBE_MASK_HOOK": "", "VIBE_MASK_DEPLOY_HOOK": render}
+    env.update(VIBE_MASK_GITHUB="ghs_token", VIBE_MASK_NETLIFY="")
+    done = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        f"::add-mask::{render}",
+        "::add-mask::srv-0123456789",
+        "::add-mask::key=s3cr3tkey",
+        "::add-mask::ghs_token",
+    ]
+    empty = {**env, "VIBE_MASK_DEPLOY_HOOK": "", "VIBE_MASK_GITHUB": ""}
+    quiet = subprocess.run(["bash", "-e", "-c", script], env=empty, capture_output=True, text=True, check=True)
+    assert quiet.stdout == ""
 
 
 def test_every_uses_is_pinned_by_commit_sha() -> None:

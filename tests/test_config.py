@@ -192,6 +192,7 @@ def test_the_schemas_defaults_are_the_dataclasses_defaults() -> None:
     assert schema["$defs"]["branchRule"]["properties"]["deploy"]["default"] == branch["deploy"]
     assert schema["$defs"]["branchRule"]["properties"]["use_reserve"]["default"] == branch["use_reserve"]
     assert schema["properties"]["comparability"]["default"] == top["comparability"]
+    assert schema["properties"]["target"]["default"] == top["target"]
     assert schema["properties"]["results"]["default"] == config_module.DEFAULT_RESULTS[0].path
     assert compared >= 13
 

@@ -19,7 +19,7 @@ from vibe_action.github.deployments import GitHubLedger
 from vibe_action.github.event import GitHubContext
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
-from vibe_action.hosts import rebuild_for
+from vibe_action.hosts import rebuild_for, require
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
@@ -134,6 +134,7 @@ def snapshot_command(run: ActionRun, repo: Repository) -> int:
     """rollback (input `to`: a sha or `previous`), unlock, prune (retention from the config), doctor."""
     settings = run.settings
     config = load_config(run.workspace / settings.config, display=settings.config)
+    require(config, settings.command)
     environment = environment_for(config, override=settings.environment)
     ledger = GitHubLedger(repo, run.context.run_url, run.now)
     if settings.command == "rollback":

@@ -199,7 +199,12 @@ def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         metavar="EVENT",
         help="triggering event (default: push); pull_request only previews",
     )
-    run.add_argument("--build-hook-url", help=f"Netlify build hook (default: ${HOOK_URL_VARIABLE}); never printed")
+    run.add_argument(
+        "--build-hook-url",
+        "--deploy-hook-url",
+        dest="build_hook_url",
+        help=f"the build (deploy) hook URL (default: ${HOOK_URL_VARIABLE}); never printed",
+    )
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
     run.add_argument(

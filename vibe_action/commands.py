@@ -31,7 +31,7 @@ from vibe_action.gate import (
     run_gate,
 )
 from vibe_action.github.workflow import echo
-from vibe_action.hosts import rebuild_for
+from vibe_action.hosts import rebuild_for, require
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.netlify_toml import trigger_problem
@@ -220,6 +220,7 @@ def _snapshots(
     args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
 ) -> int:
     config = load_config(Path(args.workspace) / args.config, display=args.config)
+    require(config, args.command)
     environment = environment_for(config, override=args.environment)
     ledger = _ledger(args, env)
     netlify = _netlify(args, env, session, secrets)

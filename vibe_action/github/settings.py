@@ -17,8 +17,8 @@ ANNOTATIONS = ("check", "status", "comment", "summary")
 
 # Every input of action.yml; tests/test_action_yml.py checks that this list, action.yml and the README agree.
 INPUT_NAMES = (
-    "config", "results", "build-hook-url", "github-token", "environment", "dry-run", "fail-on", "annotate",
-    "netlify-token", "netlify-site-id", "command", "to", "out",
+    "config", "results", "build-hook-url", "deploy-hook-url", "github-token", "environment", "dry-run", "fail-on",
+    "annotate", "netlify-token", "netlify-site-id", "command", "to", "out",
 )  # fmt: skip
 
 
@@ -30,6 +30,14 @@ def read_input(env: Mapping[str, str], name: str, default: str = "") -> str:
         if value is not None and value.strip():
             return value.strip()
     return default
+
+
+def _hook_url(env: Mapping[str, str]) -> str:
+    """`deploy-hook-url` is `build-hook-url` by another name (any host's hook); both set must agree."""
+    build, deploy = read_input(env, "build-hook-url"), read_input(env, "deploy-hook-url")
+    if build and deploy and build != deploy:
+        raise InputError("inputs build-hook-url and deploy-hook-url are both set, to different URLs; set one")
+    return build or deploy
 
 
 def _boolean(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -77,7 +85,7 @@ class ActionSettings:
         return cls(
             config=read_input(env, "config", "config/deploy.yaml"),
             results=results,
-            build_hook_url=read_input(env, "build-hook-url"),
+            build_hook_url=_hook_url(env),
             github_token=read_input(env, "github-token"),
             environment=read_input(env, "environment") or None,
             dry_run=_boolean(env, "dry-run", False),

@@ -101,6 +101,7 @@ class Config:
     netlify: NetlifySettings = field(default_factory=NetlifySettings)
     significance: Significance = field(default_factory=Significance)
     comparability: str = "block"
+    target: str = "netlify"  # the host: netlify | hook (hosts.py)
     retention: Retention = field(default_factory=Retention)
     versions: Versions = field(default_factory=Versions)
     environment: str | None = None
@@ -275,7 +276,7 @@ def _amount(raw: Any) -> Amount | None:
 def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
     """The typed config. A key the file leaves out takes its dataclass's default — the one place defaults are
     written (tests/test_config.py holds the schema's `default`s equal to them)."""
-    present = {key: data[key] for key in ("comparability", "environment") if key in data}
+    present = {key: data[key] for key in ("comparability", "environment", "target") if key in data}
     return Config(
         primary=data["primary"],
         metrics=MappingProxyType(
