@@ -35,6 +35,7 @@ from vibe_action.github.event import GitHubContext, load_context
 from vibe_action.github.refs import GitHubBranches
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
+from vibe_action.hosts import CLOUDFLARE_API_URL_VARIABLE, CloudflareAccess
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
@@ -80,6 +81,7 @@ def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> Actio
     secrets.add(settings.github_token)
     secrets.add_url(settings.build_hook_url)
     secrets.add(settings.netlify_token)
+    secrets.add(settings.cloudflare_api_token)
     for value in secrets.values():
         workflow.mask(value)
     try:
@@ -109,6 +111,7 @@ def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> Actio
         secrets=secrets,
         now=now,
         report_path=Path(env.get("RUNNER_TEMP") or workspace) / "vibe-deploy-gate-report.md",
+        cloudflare_api_url=env.get(CLOUDFLARE_API_URL_VARIABLE),
     )
     run.outputs["report"] = str(run.report_path)
     return run
@@ -168,6 +171,11 @@ def _dispatch(run: ActionRun) -> Decision | int:
         dry_run=settings.dry_run,
         hook_url=settings.build_hook_url or None,
         environment=settings.environment,
+        cloudflare=CloudflareAccess(
+            settings.cloudflare_api_token or None,
+            settings.cloudflare_account_id or None,
+            run.cloudflare_api_url,
+        ),
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
     run.ledger = ledger

@@ -57,6 +57,7 @@ class ActionRun:
     session: requests.Session
     netlify: NetlifyClient | None = None
     ledger: GitHubLedger | None = None  # set by a run that decided: the summary's chart reads it again
+    cloudflare_api_url: str | None = None  # $VIBE_CLOUDFLARE_API_URL, for a local test server
     outputs: dict[str, str] = field(default_factory=lambda: dict.fromkeys(OUTPUT_NAMES, ""))
 
 

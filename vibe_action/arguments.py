@@ -205,6 +205,10 @@ def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         dest="build_hook_url",
         help=f"the build (deploy) hook URL (default: ${HOOK_URL_VARIABLE}); never printed",
     )
+    run.add_argument(
+        "--cloudflare-api-token", help="Cloudflare API token (default: $CLOUDFLARE_API_TOKEN); never printed"
+    )
+    run.add_argument("--cloudflare-account-id", help="Cloudflare account id (default: $CLOUDFLARE_ACCOUNT_ID)")
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
     run.add_argument(

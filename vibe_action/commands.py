@@ -31,7 +31,7 @@ from vibe_action.gate import (
     run_gate,
 )
 from vibe_action.github.workflow import echo
-from vibe_action.hosts import rebuild_for, require
+from vibe_action.hosts import cli_cloudflare_access, rebuild_for, require
 from vibe_action.inputs import gitinfo
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.netlify_toml import trigger_problem
@@ -141,6 +141,25 @@ def _netlify(
     )
 
 
+def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> RunRequest:
+    """What `run` evaluates, from the flags, the environment and git."""
+    sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else gitinfo.head_sha(workspace)
+    branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else gitinfo.current_branch(workspace)
+    return RunRequest(
+        workspace=workspace,
+        config_path=args.config,
+        sha=sha,
+        branch=branch,
+        now=datetime.now(timezone.utc),
+        results=args.results,
+        event=args.event,
+        dry_run=args.dry_run,
+        hook_url=args.build_hook_url or env.get(HOOK_URL_VARIABLE),
+        environment=args.environment,
+        cloudflare=cli_cloudflare_access(args.cloudflare_api_token, args.cloudflare_account_id, env),
+    )
+
+
 def _run(
     args: argparse.Namespace,
     env: Mapping[str, str],
@@ -152,20 +171,7 @@ def _run(
     workspace = Path(args.workspace)
     if args.decision_file:
         _writable_file(args.decision_file, "--decision-file")
-    sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else gitinfo.head_sha(workspace)
-    branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else gitinfo.current_branch(workspace)
-    request = RunRequest(
-        workspace=workspace,
-        config_path=args.config,
-        sha=sha,
-        branch=branch,
-        now=datetime.now(timezone.utc),
-        results=args.results,
-        event=args.event,
-        dry_run=args.dry_run,
-        hook_url=args.build_hook_url or env.get(HOOK_URL_VARIABLE),
-        environment=args.environment,
-    )
+    request = _request(args, env, workspace)
     ledger = _ledger(args, env)
     shown = printer(env)
     services = Services(
@@ -182,7 +188,7 @@ def _run(
         changed = gitinfo.changed_since_head(workspace, files)
         if changed:
             shown(
-                f"warning: {', '.join(changed)} differ from HEAD ({sha[:7]}); the decision is recorded under "
+                f"warning: {', '.join(changed)} differ from HEAD ({request.sha[:7]}); the decision is recorded under "
                 "HEAD's sha — commit them first, or pass --sha",
                 err,
             )

@@ -17,7 +17,7 @@ from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.deploy.recovery import resolve_stale, stale_check
 from vibe_action.errors import InputError
 from vibe_action.hosting import Build
-from vibe_action.hosts import target_for
+from vibe_action.hosts import CloudflareAccess, target_for
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
@@ -44,6 +44,7 @@ class RunRequest:
     dry_run: bool = False
     hook_url: str | None = None
     environment: str | None = None
+    cloudflare: CloudflareAccess | None = None  # an API token and account id, for target: cloudflare-pages
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     inputs = load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
     config = inputs.config
-    target = target_for(config, request.hook_url, services)
+    target = target_for(config, request.hook_url, services, request.cloudflare)
     stale = stale_check(request.now, target.stale_after())
     records, notes = resolve_stale(
         services.ledger.records(environment, request.sha),

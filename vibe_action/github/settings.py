@@ -18,7 +18,8 @@ ANNOTATIONS = ("check", "status", "comment", "summary")
 # Every input of action.yml; tests/test_action_yml.py checks that this list, action.yml and the README agree.
 INPUT_NAMES = (
     "config", "results", "build-hook-url", "deploy-hook-url", "github-token", "environment", "dry-run", "fail-on",
-    "annotate", "netlify-token", "netlify-site-id", "command", "to", "out",
+    "annotate", "netlify-token", "netlify-site-id", "cloudflare-api-token", "cloudflare-account-id", "command", "to",
+    "out",
 )  # fmt: skip
 
 
@@ -68,6 +69,8 @@ class ActionSettings:
     annotate: frozenset[str] = frozenset(ANNOTATIONS)
     netlify_token: str = field(default="", repr=False)
     netlify_site_id: str = ""
+    cloudflare_api_token: str = field(default="", repr=False)
+    cloudflare_account_id: str = ""
     command: str = "run"
     to: str = ""
     out: str = ""
@@ -93,6 +96,8 @@ class ActionSettings:
             annotate=annotate,
             netlify_token=read_input(env, "netlify-token"),
             netlify_site_id=read_input(env, "netlify-site-id"),
+            cloudflare_api_token=read_input(env, "cloudflare-api-token"),
+            cloudflare_account_id=read_input(env, "cloudflare-account-id"),
             command=_choice(env, "command", COMMANDS, "run"),
             to=read_input(env, "to"),
             out=read_input(env, "out"),

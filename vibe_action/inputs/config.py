@@ -15,6 +15,7 @@ from vibe_action.inputs.globs import glob_regex, pattern_problem
 from vibe_action.inputs.limits import MAX_CONFIG_BYTES, MAX_TITLE_LENGTH, read_limited
 from vibe_action.inputs.results import Source
 from vibe_action.inputs.settings import (
+    CloudflareSettings,
     HookSettings,
     NetlifySettings,
     Quota,
@@ -101,7 +102,8 @@ class Config:
     netlify: NetlifySettings = field(default_factory=NetlifySettings)
     significance: Significance = field(default_factory=Significance)
     comparability: str = "block"
-    target: str = "netlify"  # the host: netlify | hook (hosts.py)
+    target: str = "netlify"  # the host: netlify | cloudflare-pages | hook (hosts.py)
+    cloudflare: CloudflareSettings = field(default_factory=CloudflareSettings)
     retention: Retention = field(default_factory=Retention)
     versions: Versions = field(default_factory=Versions)
     environment: str | None = None
@@ -288,6 +290,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         quota=_section(Quota, data.get("quota")),
         hook=_section(HookSettings, data.get("hook"), timeout=float),
         netlify=_section(NetlifySettings, data.get("netlify"), confirm_timeout=float, poll_interval=float),
+        cloudflare=_section(CloudflareSettings, data.get("cloudflare")),
         significance=_section(Significance, data.get("significance"), confidence=float, method=_method),
         retention=_section(Retention, data.get("retention"), grace_days=float),
         versions=replace(

@@ -57,6 +57,11 @@ class NetlifySettings:
 
 
 @dataclass(frozen=True)
+class CloudflareSettings:
+    project: str | None = None  # the Pages project, for the API (the deploy hook alone needs no name)
+
+
+@dataclass(frozen=True)
 class Retention:
     keep: int = 10
     grace_days: float = 14.0

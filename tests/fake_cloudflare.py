@@ -1,0 +1,183 @@
+"""A fake Cloudflare (Pages deploy hooks + the Pages API subset the gate reads), for pytest-httpserver.
+
+Each behaviour and its source:
+- API base `/client/v4`, bearer token; every answer is the envelope `{success, errors, messages, result,
+  result_info}`; a wrong token → 403 `{"code": 10000, "message": "Authentication error"}` (Cloudflare API
+  reference; shared/contracts/README.md).
+- `GET /accounts/{account}/pages/projects/{project}/deployments`: `env`, `page`, `per_page` (above 25 → 400, code
+  8000024), newest first; `GET …/deployments/{id}` (the SDK's `pages.projects.deployments.list` / `get`).
+- Every deployment this fake answers with is validated against the official SDK's type
+  (`cloudflare.types.pages.Deployment`); a mismatch is a violation the fixture fails on.
+- A deploy hook (`POST /client/v4/pages/webhooks/deploy_hooks/<id>`, no auth: the id is the secret) builds the
+  head of the hook's branch: a new production deployment, `deployment_trigger.type: deploy_hook`. What the hook
+  answers is not documented for Pages (Workers Builds' hooks answer `result.build_uuid`): `hook_answer` plays
+  `id` (an envelope with the deployment's id) or `empty` (no body); the gate must not depend on either.
+- The project also builds every push by itself (`push()`: `github:push`), which the gate must never take for
+  its own build; a deployment moves queued → build → deploy, one stage per poll, ending `success` or
+  `failure` (`final_status`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+ACCOUNT = "0123456789abcdef0123456789abcdef"
+PROJECT = "vibe-demo"
+TOKEN = "cf-token-0000000000000000000000000000000000"
+HOOK_ID = "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d"
+HOOK_PATH = f"/client/v4/pages/webhooks/deploy_hooks/{HOOK_ID}"
+STAGES = ("queued", "initialize", "clone_repo", "build", "deploy")
+BASE = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+@dataclass
+class FakeCloudflare:
+    head_sha: str = ""
+    branch: str = "main"
+    hook_answer: str = "id"  # id | empty
+    hook_status: int = 200
+    final_status: str = "success"  # success | failure
+    deployments: list[dict[str, Any]] = field(default_factory=list)  # newest first
+    polls: dict[str, int] = field(default_factory=dict)
+    hook_posts: list[Request] = field(default_factory=list)
+    api_requests: list[Request] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ the world
+
+    def _new(self, trigger: str) -> dict[str, Any]:
+        number = len(self.deployments) + 1
+        short = f"{number:08x}"
+        created = _stamp(BASE + timedelta(minutes=number))
+        deployment = {
+            "id": f"{short}-0000-4000-8000-{number:012x}",
+            "short_id": short,
+            "project_id": "p-0001",
+            "project_name": PROJECT,
+            "environment": "production",
+            "url": f"https://{short}.{PROJECT}.pages.dev",
+            "aliases": None,
+            "created_on": created,
+            "modified_on": created,
+            "is_skipped": False,
+            "build_config": {"build_command": "npm run build", "destination_dir": "dist", "root_dir": ""},
+            "deployment_trigger": {
+                "type": trigger,
+                "metadata": {
+                    "branch": self.branch,
+                    "commit_hash": self.head_sha,
+                    "commit_dirty": False,
+                    "commit_message": "results",
+                },
+            },
+            "latest_stage": {"name": "queued", "status": "active", "started_on": created, "ended_on": None},
+            "stages": [{"name": name, "status": "idle", "started_on": None, "ended_on": None} for name in STAGES],
+            "source": {"type": "github", "config": _source_config()},
+        }
+        self.deployments.insert(0, deployment)
+        self.polls[deployment["id"]] = 0
+        return deployment
+
+    def push(self) -> dict[str, Any]:
+        """A push the project builds by itself (Git integration): listed, never the gate's."""
+        return self._new("github:push")
+
+    def _advance(self, deployment: dict[str, Any]) -> None:
+        """One stage further each time the deployment is read, ending in `final_status`."""
+        seen = self.polls.get(deployment["id"], 0) + 1
+        self.polls[deployment["id"]] = seen
+        index = min(seen, len(STAGES) - 1)
+        done = seen >= len(STAGES) - 1
+        status = self.final_status if done else "active"
+        deployment["latest_stage"] = {"name": STAGES[index], "status": status, "started_on": None, "ended_on": None}
+
+    # ------------------------------------------------------------------ HTTP
+
+    def __call__(self, request: Request) -> Response:
+        if request.path == HOOK_PATH and request.method == "POST":
+            return self._hook(request)
+        if not request.path.startswith("/client/v4/"):
+            return _envelope(None, 404, [{"code": 7003, "message": "No route for that URI"}])
+        self.api_requests.append(request)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return _envelope(None, 403, [{"code": 10000, "message": "Authentication error"}])
+        base = f"/client/v4/accounts/{ACCOUNT}/pages/projects/{PROJECT}/deployments"
+        if request.path == base and request.method == "GET":
+            return self._list(request)
+        if request.path.startswith(base + "/") and request.method == "GET":
+            found = next((d for d in self.deployments if d["id"] == request.path.rsplit("/", 1)[1]), None)
+            if found is None:
+                return _envelope(None, 404, [{"code": 8000007, "message": "Deployment not found"}])
+            self._advance(found)
+            return self._answer(found)
+        return _envelope(None, 404, [{"code": 8000000, "message": "not in this fake"}])
+
+    def _hook(self, request: Request) -> Response:
+        self.hook_posts.append(request)
+        if self.hook_status >= 300:
+            return Response("", status=self.hook_status)
+        deployment = self._new("deploy_hook")
+        if self.hook_answer == "empty":
+            return Response("", status=self.hook_status)
+        return _envelope({"id": deployment["id"]}, self.hook_status)
+
+    def _list(self, request: Request) -> Response:
+        per_page = int(request.args.get("per_page", "25"))
+        if per_page > 25:
+            return _envelope(None, 400, [{"code": 8000024, "message": "Invalid list options provided"}])
+        page = int(request.args.get("page", "1"))
+        env = request.args.get("env")
+        chosen = [d for d in self.deployments if env is None or d["environment"] == env]
+        batch = chosen[(page - 1) * per_page : page * per_page]
+        for deployment in batch:
+            self._advance(deployment)
+        info = {"page": page, "per_page": per_page, "count": len(batch), "total_count": len(chosen)}
+        return self._answer(batch, info)
+
+    def _answer(self, result: Any, info: dict[str, Any] | None = None) -> Response:
+        """The envelope, with every deployment in it checked against the SDK's type first."""
+        from cloudflare.types.pages import Deployment
+        from pydantic import ValidationError
+
+        for item in result if isinstance(result, list) else [result]:
+            try:
+                Deployment.model_validate(item)
+            except ValidationError as exc:
+                self.violations.append(f"{item.get('id')}: {exc}")
+        return _envelope(result, 200, info=info)
+
+
+def _envelope(
+    result: Any, status: int, errors: list[dict[str, Any]] | None = None, info: dict[str, Any] | None = None
+) -> Response:
+    body = {"success": status < 400, "errors": errors or [], "messages": [], "result": result}
+    if info is not None:
+        body["result_info"] = info
+    return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+def _source_config() -> dict[str, Any]:
+    return {
+        "deployments_enabled": True,
+        "owner": "octo-org",
+        "owner_id": "1",
+        "path_excludes": [],
+        "path_includes": ["*"],
+        "pr_comments_enabled": True,
+        "preview_branch_excludes": [],
+        "preview_branch_includes": ["*"],
+        "preview_deployment_setting": "all",
+        "production_branch": "main",
+        "production_deployments_enabled": True,
+        "repo_id": "2",
+        "repo_name": "vibe-demo",
+    }

@@ -1,0 +1,220 @@
+"""Cloudflare Pages as a deploy target: builds start from the project's deploy hook, and with an API token the
+gate finds the deployment the hook started, waits for it and records its permalink (`url`).
+
+A Pages deploy hook (`POST …/pages/webhooks/deploy_hooks/<id>`; the id is the secret) builds the head of the
+hook's branch. What it answers is not documented for Pages, so the answer is never read for an id: the
+deployment is the newest production one triggered by a deploy hook (`deployment_trigger.type: deploy_hook`)
+that was not listed just before the POST — or, when that listing failed, created after it (less the clock
+skew). Pushes the project builds by itself (`github:push`) are never taken for it. Rollback, lock, prune and
+lasting versions are not offered yet (`Capabilities`): those commands say so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from vibe_action.errors import ExternalError, InputError
+from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
+from vibe_action.http.hook_url import check_hook_url
+from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
+from vibe_action.ledger.extra import RecordExtra
+from vibe_action.ledger.locks import ProductionLock, ledger_lock
+from vibe_action.ledger.records import Outcome, Record
+from vibe_action.redact import Secrets
+
+if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
+    import requests
+
+    from vibe_action.cloudflare.api import PagesClient, PagesDeployment
+
+STALE_MARGIN = 300.0
+CLOCK_SKEW = timedelta(minutes=2)
+MAX_INTERVAL = 30.0
+MAX_POLLS = 200  # a hard bound on requests, whatever the budget and interval
+HOOK_TRIGGER = "deploy_hook"
+WHERE_HOOKS_LIVE = "the Pages project's Settings → Builds → Deploy hooks"
+CANNOT_LOOK = (
+    "the build may or may not have started; without a Cloudflare API token the gate cannot look, so the commit "
+    "is recorded as unconfirmed and not fired again"
+)
+
+
+@dataclass
+class CloudflareTarget:
+    hook_url: str | None
+    session: requests.Session | None
+    secrets: Secrets
+    pages: PagesClient | None
+    hook_name: str
+    read_timeout: float = READ_TIMEOUT
+    confirm_timeout: float = 600.0
+    poll_interval: float = 5.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    progress: Callable[[str], None] = field(default=lambda _text: None)
+    name: str = "Cloudflare Pages"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(confirm=self.pages is not None)
+
+    def check(self) -> None:
+        if not self.hook_url:
+            raise InputError(
+                f"the decision is deploy but no deploy hook URL is set: set {self.hook_name} from a secret (the "
+                f"hook is in {WHERE_HOOKS_LIVE}); use a dry run to decide without deploying"
+            )
+        self.hook_url = check_hook_url(self.hook_url, "deploy hook URL")
+        self.secrets.add_url(self.hook_url)
+
+    def title(self, title: str) -> str:
+        return title  # a Pages deploy hook takes no title; the ledger keeps it
+
+    def stale_after(self) -> timedelta:
+        return timedelta(seconds=CONNECT_TIMEOUT + self.read_timeout + self.confirm_timeout + STALE_MARGIN)
+
+    def production_lock(self, records: list[Record], environment: str) -> tuple[ProductionLock | None, str]:
+        return ledger_lock(records, environment), ""
+
+    def before(self, recorded: frozenset[str]) -> object:
+        """The newest production deployments just before the POST: none of them is the hook's build."""
+        if self.pages is None:
+            return None
+        try:
+            return frozenset(d.id for d in self.pages.deployments(max_pages=1)) | recorded
+        except ExternalError:
+            return None  # then the creation time tells instead
+
+    def start(self, build: Build) -> Started:
+        from vibe_action.http.hook import post_hook  # noqa: PLC0415 — requests loads only when something is sent
+
+        if self.session is None or self.hook_url is None:
+            raise InputError("a dry run sends nothing; this run was asked to fire the deploy hook")
+        fired = post_hook(
+            self.session,
+            self.hook_url,
+            self.secrets,
+            body=build.body,
+            timeout=(CONNECT_TIMEOUT, self.read_timeout),
+            on_wait=lambda seconds: self.progress(f"deploy hook: nothing was started; trying again in {seconds:.0f} s"),
+            where_hooks_live=WHERE_HOOKS_LIVE,
+        )
+        return Started(fired.state, fired.message.replace("build hook", "deploy hook"), None, fired.status_code)
+
+    def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
+        if self.pages is None:
+            return (
+                Landed("success", "")
+                if started.state == "accepted"
+                else Landed("unconfirmed", "", warnings=(CANNOT_LOOK,))
+            )
+        listed = before if isinstance(before, frozenset) else None
+        try:
+            found = self._wait(fired_at, listed)
+        except ExternalError as exc:
+            return Landed("success" if started.state == "accepted" else "unconfirmed", f"could not confirm: {exc}")
+        return _landed(started, found, sha, self.confirm_timeout)
+
+    def _wait(self, fired_at: datetime, listed: frozenset[str] | None) -> PagesDeployment | None:
+        """Poll for the hook's deployment until it is ready or failed, or the budget ends (growing intervals)."""
+        assert self.pages is not None  # noqa: S101 — land() made sure
+        deadline = self.clock() + self.confirm_timeout
+        interval = self.poll_interval
+        found: PagesDeployment | None = None
+        for _ in range(MAX_POLLS):
+            if found is None:
+                found = next((d for d in self.pages.deployments(max_pages=1) if _is_hooks(d, fired_at, listed)), None)
+            else:
+                found = self.pages.deployment(found.id)
+            if (found is not None and found.state != "building") or self.clock() + interval > deadline:
+                return found
+            what = f"deployment {found.id} ({found.stage} {found.stage_status})" if found else "the deployment"
+            self.progress(f"waiting for {what} on Cloudflare Pages")
+            self.sleep(interval)
+            interval = min(interval * 1.5, MAX_INTERVAL)
+        return found
+
+    def find(self, record: Record) -> Outcome:
+        note = "the run that fired it did not record an outcome"
+        if self.pages is None:
+            return Outcome("unconfirmed", f"{note}; without a Cloudflare API token the gate cannot look")
+        fired = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        try:
+            found = next((d for d in self.pages.deployments(max_pages=1) if _is_hooks(d, fired, None)), None)
+        except ExternalError as exc:
+            return Outcome("unconfirmed", f"{note}; Cloudflare could not be asked ({exc})")
+        if found is not None and found.state == "ready":
+            return Outcome("success", f"{note}; found on Cloudflare Pages: {found.url}", found.url, found.id)
+        if found is not None and found.state == "error":
+            return Outcome("failure", f"{note}; its deployment {found.id} failed", None, found.id)
+        return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
+
+    def lasting(self, final: Record, build: Build) -> Lasting:
+        message = "Cloudflare Pages lasting versions are not offered yet"
+        return Lasting(False, message, None, Outcome(final.status, message, final.deploy_url, final.deploy_id))
+
+
+def _is_hooks(deployment: PagesDeployment, fired_at: datetime, listed: frozenset[str] | None) -> bool:
+    """A production build a deploy hook started, that was not there before the POST."""
+    if deployment.trigger != HOOK_TRIGGER or deployment.environment not in ("production", ""):
+        return False
+    if listed is not None:
+        return deployment.id not in listed
+    try:
+        created = datetime.fromisoformat(deployment.created_on.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+    return created >= fired_at - CLOCK_SKEW
+
+
+def _landed(started: Started, found: PagesDeployment | None, sha: str, budget: float) -> Landed:
+    if found is None:
+        if started.state == "unknown":
+            return Landed("unconfirmed", f"no Cloudflare Pages deployment of the hook appeared within {budget:g} s")
+        return Landed(
+            "success", "", warnings=(f"no deployment appeared within {budget:g} s; its permalink is not known yet",)
+        )
+    mismatch = bool(found.commit_hash) and not (sha.startswith(found.commit_hash) or found.commit_hash.startswith(sha))
+    extra = RecordExtra(commit_ref=found.commit_hash or None, commit_mismatch=mismatch)
+    warnings = (
+        (
+            f"Cloudflare Pages built commit {found.commit_hash[:7]}, not the evaluated {sha[:7]}: a deploy hook "
+            "builds the head of its branch",
+        )
+        if mismatch
+        else ()
+    )
+    if found.state == "error":
+        return Landed(
+            "failure",
+            f"Cloudflare Pages deployment {found.id} failed at {found.stage}",
+            found.id,
+            None,
+            "error",
+            extra,
+            warnings,
+        )
+    if found.state == "ready":
+        return Landed(
+            "success",
+            f"Cloudflare Pages deployment {found.id} is ready: {found.url}",
+            found.id,
+            found.url,
+            "ready",
+            extra,
+            warnings,
+        )
+    return Landed(
+        "success",
+        f"Cloudflare Pages deployment {found.id} is still at {found.stage} after {budget:g} s",
+        found.id,
+        None,
+        "timeout",
+        extra,
+        (*warnings, "its permalink is not known yet"),
+    )
