@@ -54,7 +54,7 @@ def test_unknown_nested_key_and_several_errors_at_once() -> None:
 def test_a_key_with_no_close_match_lists_the_allowed_keys() -> None:
     found = problems(CONFIG + "zzz: 1\n")
     assert found[0].message == "unknown key 'zzz'"
-    assert found[0].hint.startswith("allowed: branches, cloudflare, comparability, defaults, environment, hook, metrics")
+    assert found[0].hint.startswith("allowed: branches, cloudflare, comparability, defaults, environment, hook")
 
 
 @pytest.mark.parametrize(
