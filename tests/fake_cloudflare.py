@@ -15,6 +15,10 @@ Each behaviour and its source:
 - The project also builds every push by itself (`push()`: `github:push`), which the gate must never take for
   its own build; a deployment moves queued → build → deploy, one stage per poll, ending `success` or
   `failure` (`final_status`).
+- Faults, as the Netlify fake has them: `hook_faults` (a status for the next hook POSTs; with `starts_build` a
+  502 that follows a build the origin started — an edge timing out), `api_faults` (statuses for the next API
+  reads, e.g. 503, or 429 with `Retry-After`: Cloudflare's API reference, "Rate limits": 1,200 requests per five
+  minutes, then 429), `listing_lag` (a new deployment is listed only after that many listings: lists lag).
 """
 
 from __future__ import annotations
@@ -51,6 +55,10 @@ class FakeCloudflare:
     hook_posts: list[Request] = field(default_factory=list)
     api_requests: list[Request] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
+    hook_faults: list[tuple[int, bool]] = field(default_factory=list)  # (status, starts_build)
+    api_faults: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (status, headers)
+    listing_lag: int = 0
+    hidden: dict[str, int] = field(default_factory=dict)  # deployment id -> listings still to wait
 
     # ------------------------------------------------------------------ the world
 
@@ -85,6 +93,8 @@ class FakeCloudflare:
         }
         self.deployments.insert(0, deployment)
         self.polls[deployment["id"]] = 0
+        if self.listing_lag:
+            self.hidden[deployment["id"]] = self.listing_lag
         return deployment
 
     def push(self) -> dict[str, Any]:
@@ -108,6 +118,14 @@ class FakeCloudflare:
         if not request.path.startswith("/client/v4/"):
             return _envelope(None, 404, [{"code": 7003, "message": "No route for that URI"}])
         self.api_requests.append(request)
+        if self.api_faults:
+            status, headers = self.api_faults.pop(0)
+            return Response(
+                json.dumps({"success": False, "errors": [{"code": 971, "message": "fault"}]}),
+                status,
+                headers=headers,
+                content_type="application/json",
+            )
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _envelope(None, 403, [{"code": 10000, "message": "Authentication error"}])
         base = f"/client/v4/accounts/{ACCOUNT}/pages/projects/{PROJECT}/deployments"
@@ -123,8 +141,11 @@ class FakeCloudflare:
 
     def _hook(self, request: Request) -> Response:
         self.hook_posts.append(request)
-        if self.hook_status >= 300:
-            return Response("", status=self.hook_status)
+        status, starts = self.hook_faults.pop(0) if self.hook_faults else (self.hook_status, False)
+        if status >= 300:
+            if starts:
+                self._new("deploy_hook")
+            return Response("", status=status)
         deployment = self._new("deploy_hook")
         if self.hook_answer == "empty":
             return Response("", status=self.hook_status)
@@ -136,7 +157,13 @@ class FakeCloudflare:
             return _envelope(None, 400, [{"code": 8000024, "message": "Invalid list options provided"}])
         page = int(request.args.get("page", "1"))
         env = request.args.get("env")
-        chosen = [d for d in self.deployments if env is None or d["environment"] == env]
+        for key in list(self.hidden):
+            self.hidden[key] -= 1
+            if self.hidden[key] < 0:
+                del self.hidden[key]
+        chosen = [
+            d for d in self.deployments if (env is None or d["environment"] == env) and d["id"] not in self.hidden
+        ]
         batch = chosen[(page - 1) * per_page : page * per_page]
         for deployment in batch:
             self._advance(deployment)

@@ -128,3 +128,43 @@ def test_the_fakes_answers_are_what_the_sdk_parses(cloudflare: FakeCloudflare) -
     cloudflare._answer(broken)
     assert cloudflare.violations
     cloudflare.violations.clear()
+
+
+def test_a_502_after_the_origin_started_the_build_is_found_not_fired_again(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    cloudflare.hook_faults = [(502, True)]  # the edge timed out; the origin had started the build
+    committed(workspace, cloudflare)
+    done = workspace.run("--json", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert done.json["outcome"]["hook_state"] == "unknown"
+    assert len(cloudflare.hook_posts) == 1  # a 5xx is never retried
+    (record,) = workspace.ledger_lines()
+    assert record["status"] == "success"
+    assert record["deploy_id"] == cloudflare.deployments[0]["id"]
+
+
+def test_a_503_that_started_nothing_is_unconfirmed_and_never_fired_again(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    cloudflare.hook_faults = [(503, False)]
+    committed(workspace, cloudflare)
+    env = env_for(cloudflare)
+    done = workspace.run(env=env)
+    assert done.code == 3, done.stdout + done.stderr
+    assert [r["status"] for r in workspace.ledger_lines()] == ["unconfirmed"]
+    assert workspace.run(env=env).code == 0
+    assert len(cloudflare.hook_posts) == 1
+
+
+def test_api_faults_are_retried_and_a_lagging_listing_is_waited_for(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    cloudflare.api_faults = [(503, {}), (429, {"Retry-After": "1"})]  # reads are safe to repeat
+    cloudflare.listing_lag = 2
+    committed(workspace, cloudflare)
+    done = workspace.run("--json", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    (mine,) = [d for d in cloudflare.deployments if d["deployment_trigger"]["type"] == "deploy_hook"]
+    assert done.json["outcome"]["deploy_url"] == mine["url"]
+    assert cloudflare.api_faults == []
