@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from vibe_action.errors import ExternalError, InputError
+from vibe_action.errors import ExternalError
 from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
-from vibe_action.http.hook_url import check_hook_url
+from vibe_action.http.hook_url import required_hook_url
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
@@ -63,12 +63,7 @@ class CloudflareTarget:
         return Capabilities(confirm=self.pages is not None)
 
     def check(self) -> None:
-        if not self.hook_url:
-            raise InputError(
-                f"the decision is deploy but no deploy hook URL is set: set {self.hook_name} from a secret (the "
-                f"hook is in {WHERE_HOOKS_LIVE}); use a dry run to decide without deploying"
-            )
-        self.hook_url = check_hook_url(self.hook_url, "deploy hook URL")
+        self.hook_url = required_hook_url(self.hook_url, self.hook_name, WHERE_HOOKS_LIVE)
         self.secrets.add_url(self.hook_url)
 
     def title(self, title: str) -> str:
@@ -90,20 +85,11 @@ class CloudflareTarget:
             return None  # then the creation time tells instead
 
     def start(self, build: Build) -> Started:
-        from vibe_action.http.hook import post_hook  # noqa: PLC0415 — requests loads only when something is sent
+        from vibe_action.http.hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
 
-        if self.session is None or self.hook_url is None:
-            raise InputError("a dry run sends nothing; this run was asked to fire the deploy hook")
-        fired = post_hook(
-            self.session,
-            self.hook_url,
-            self.secrets,
-            body=build.body,
-            timeout=(CONNECT_TIMEOUT, self.read_timeout),
-            on_wait=lambda seconds: self.progress(f"deploy hook: nothing was started; trying again in {seconds:.0f} s"),
-            where_hooks_live=WHERE_HOOKS_LIVE,
+        return fire_deploy_hook(
+            self.session, self.hook_url, self.secrets, build.body, self.read_timeout, self.progress, WHERE_HOOKS_LIVE
         )
-        return Started(fired.state, fired.message.replace("build hook", "deploy hook"), None, fired.status_code)
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
         if self.pages is None:

@@ -29,6 +29,8 @@ import requests
 from urllib3.exceptions import ReadTimeoutError
 
 from vibe_action.decide.decision import HookState
+from vibe_action.errors import InputError
+from vibe_action.hosting import Started
 from vibe_action.http.hook_url import resolves_internal
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.http.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
@@ -184,3 +186,28 @@ def _short(exc: BaseException, secrets: Secrets) -> str:
     text = secrets.scrub(str(exc))
     reason = text.rsplit(": ", 1)[-1].rstrip(")'\"]")
     return f"{type(exc).__name__}: {reason}"[:200]
+
+
+def fire_deploy_hook(
+    session: requests.Session | None,
+    url: str | None,
+    secrets: Secrets,
+    body: dict[str, Any],
+    read_timeout: float,
+    progress: Callable[[str], None],
+    where_hooks_live: str = "the host's settings",
+) -> Started:
+    """A plain deploy hook's build (no query parameters of the gate's), worded as a deploy hook; for any target
+    whose builds start from one (`target: hook`, Cloudflare Pages)."""
+    if session is None or url is None:
+        raise InputError("a dry run sends nothing; this run was asked to fire the deploy hook")
+    fired = post_hook(
+        session,
+        url,
+        secrets,
+        body=body,
+        timeout=(CONNECT_TIMEOUT, read_timeout),
+        on_wait=lambda seconds: progress(f"deploy hook: nothing was started; trying again in {seconds:.0f} s"),
+        where_hooks_live=where_hooks_live,
+    )
+    return Started(fired.state, fired.message.replace("build hook", "deploy hook"), None, fired.status_code)

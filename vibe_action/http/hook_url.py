@@ -77,3 +77,15 @@ def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         if any(inner is not None and _internal(inner) for inner in embedded):
             return True
     return not address.is_global or address.is_multicast
+
+
+def required_hook_url(url: str | None, setting: str, where_hooks_live: str = "") -> str:
+    """The deploy hook URL a deploy verdict needs, checked; else InputError naming the setting (before anything
+    is recorded)."""
+    if not url:
+        where = f" (the hook is in {where_hooks_live})" if where_hooks_live else ""
+        raise InputError(
+            f"the decision is deploy but no deploy hook URL is set: set {setting} from a secret{where}; use a dry "
+            "run to decide without deploying"
+        )
+    return check_hook_url(url, "deploy hook URL")

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from vibe_action.errors import InputError
 from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
-from vibe_action.http.hook_url import check_hook_url
+from vibe_action.http.hook_url import required_hook_url
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
@@ -49,12 +48,7 @@ class WebhookTarget:
         return Capabilities()  # it fires; nothing more
 
     def check(self) -> None:
-        if not self.hook_url:
-            raise InputError(
-                f"the decision is deploy but no deploy hook URL is set: set {self.hook_name} from a secret; use a "
-                "dry run to decide without deploying"
-            )
-        self.hook_url = check_hook_url(self.hook_url, "deploy hook URL")
+        self.hook_url = required_hook_url(self.hook_url, self.hook_name)
         self.secrets.add_url(self.hook_url)
 
     def title(self, title: str) -> str:
@@ -77,19 +71,9 @@ class WebhookTarget:
         return None
 
     def start(self, build: Build) -> Started:
-        from vibe_action.http.hook import post_hook  # noqa: PLC0415 — requests loads only when something is sent
+        from vibe_action.http.hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
 
-        if self.session is None or self.hook_url is None:
-            raise InputError("a dry run sends nothing; this run was asked to fire the deploy hook")
-        fired = post_hook(
-            self.session,
-            self.hook_url,
-            self.secrets,
-            body=build.body,
-            timeout=(CONNECT_TIMEOUT, self.read_timeout),
-            on_wait=lambda seconds: self.progress(f"deploy hook: nothing was started; trying again in {seconds:.0f} s"),
-        )
-        return Started(fired.state, fired.message.replace("build hook", "deploy hook"), None, fired.status_code)
+        return fire_deploy_hook(self.session, self.hook_url, self.secrets, build.body, self.read_timeout, self.progress)
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
         if started.state == "accepted":
