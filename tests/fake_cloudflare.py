@@ -15,6 +15,17 @@ Each behaviour and its source:
 - The project also builds every push by itself (`push()`: `github:push`), which the gate must never take for
   its own build; a deployment moves queued → build → deploy, one stage per poll, ending `success` or
   `failure` (`final_status`).
+- `GET /accounts/{account}/pages/projects/{project}` (checked against `cloudflare.types.pages.Project`):
+  `canonical_deployment` is the production deployment live now — the newest successful one, or the one a
+  rollback chose; `source.config` says which pushes the project builds by itself (`production_deployments`).
+- `POST …/deployments/{id}/rollback` ("Roll back production to a previous successful Cloudflare Pages
+  deployment", the SDK): only a successful production deployment (else 400); answers that deployment.
+- `DELETE …/deployments/{id}`: a deployment with an alias is refused without `?force=true` (code 8000035,
+  shared/contracts/README.md); the live production deployment is refused too (the dashboard offers no delete for
+  it). The gate must never send `force`.
+- `branch_push(branch)`: the Git integration builds a pushed branch as a preview deployment (`github:push`),
+  served at its branch alias `https://<branch, lowercased, other runs of characters as ->.<project>.pages.dev`;
+  the alias moves to the branch's newest deployment.
 - Faults, as the Netlify fake has them: `hook_faults` (a status for the next hook POSTs; with `starts_build` a
   502 that follows a build the origin started — an edge timing out), `api_faults` (statuses for the next API
   reads, e.g. 503, or 429 with `Retry-After`: Cloudflare's API reference, "Rate limits": 1,200 requests per five
@@ -24,6 +35,7 @@ Each behaviour and its source:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -59,11 +71,15 @@ class FakeCloudflare:
     api_faults: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (status, headers)
     listing_lag: int = 0
     hidden: dict[str, int] = field(default_factory=dict)  # deployment id -> listings still to wait
+    canonical: str | None = None  # set by a rollback; else the newest successful production deployment
+    production_deployments: bool = False  # source.config.production_deployments_enabled
+    preview_setting: str = "all"  # source.config.preview_deployment_setting
+    deleted: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------------ the world
 
-    def _new(self, trigger: str) -> dict[str, Any]:
-        number = len(self.deployments) + 1
+    def _new(self, trigger: str, environment: str = "production", branch: str | None = None) -> dict[str, Any]:
+        number = len(self.deployments) + len(self.deleted) + 1
         short = f"{number:08x}"
         created = _stamp(BASE + timedelta(minutes=number))
         deployment = {
@@ -71,7 +87,7 @@ class FakeCloudflare:
             "short_id": short,
             "project_id": "p-0001",
             "project_name": PROJECT,
-            "environment": "production",
+            "environment": environment,
             "url": f"https://{short}.{PROJECT}.pages.dev",
             "aliases": None,
             "created_on": created,
@@ -81,7 +97,7 @@ class FakeCloudflare:
             "deployment_trigger": {
                 "type": trigger,
                 "metadata": {
-                    "branch": self.branch,
+                    "branch": branch or self.branch,
                     "commit_hash": self.head_sha,
                     "commit_dirty": False,
                     "commit_message": "results",
@@ -100,6 +116,28 @@ class FakeCloudflare:
     def push(self) -> dict[str, Any]:
         """A push the project builds by itself (Git integration): listed, never the gate's."""
         return self._new("github:push")
+
+    def branch_push(self, branch: str, sha: str) -> dict[str, Any]:
+        """A pushed branch built as a preview; its alias moves to this deployment."""
+        alias = f"https://{re.sub(r'[^a-z0-9]+', '-', branch.lower()).strip('-')}.{PROJECT}.pages.dev"
+        for older in self.deployments:
+            if older["aliases"] and alias in older["aliases"]:
+                older["aliases"] = None
+        deployment = self._new("github:push", "preview", branch)
+        deployment["deployment_trigger"]["metadata"]["commit_hash"] = sha
+        deployment["aliases"] = [alias]
+        return deployment
+
+    def finish(self, deployment: dict[str, Any]) -> None:
+        """The deployment builds to its end while no one looks."""
+        while self.polls.get(deployment["id"], 0) < len(STAGES) - 1:
+            self._advance(deployment)
+
+    def live(self) -> dict[str, Any] | None:
+        """The production deployment live now (`canonical_deployment`)."""
+        if self.canonical is not None:
+            return next((d for d in self.deployments if d["id"] == self.canonical), None)
+        return next((d for d in self.deployments if d["environment"] == "production" and _succeeded(d)), None)
 
     def _advance(self, deployment: dict[str, Any]) -> None:
         """One stage further each time the deployment is read, ending in `final_status`."""
@@ -128,16 +166,77 @@ class FakeCloudflare:
             )
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _envelope(None, 403, [{"code": 10000, "message": "Authentication error"}])
-        base = f"/client/v4/accounts/{ACCOUNT}/pages/projects/{PROJECT}/deployments"
+        project = f"/client/v4/accounts/{ACCOUNT}/pages/projects/{PROJECT}"
+        base = f"{project}/deployments"
+        if request.path == project and request.method == "GET":
+            return self._project()
         if request.path == base and request.method == "GET":
             return self._list(request)
-        if request.path.startswith(base + "/") and request.method == "GET":
-            found = next((d for d in self.deployments if d["id"] == request.path.rsplit("/", 1)[1]), None)
-            if found is None:
-                return _envelope(None, 404, [{"code": 8000007, "message": "Deployment not found"}])
+        if not request.path.startswith(base + "/"):
+            return _envelope(None, 404, [{"code": 8000000, "message": "not in this fake"}])
+        ident, _, action = request.path[len(base) + 1 :].partition("/")
+        found = next((d for d in self.deployments if d["id"] == ident), None)
+        if found is None:
+            return _envelope(None, 404, [{"code": 8000007, "message": "Deployment not found"}])
+        if request.method == "GET" and not action:
             self._advance(found)
             return self._answer(found)
+        if request.method == "POST" and action == "rollback":
+            return self._rollback(found)
+        if request.method == "DELETE" and not action:
+            return self._delete(found, request)
         return _envelope(None, 404, [{"code": 8000000, "message": "not in this fake"}])
+
+    def _rollback(self, found: dict[str, Any]) -> Response:
+        if found["environment"] != "production" or not _succeeded(found):
+            return _envelope(None, 400, [{"code": 8000009, "message": "Cannot roll back to this deployment"}])
+        self.canonical = found["id"]
+        return self._answer(found)
+
+    def _delete(self, found: dict[str, Any], request: Request) -> Response:
+        live = self.live()
+        if live is not None and live["id"] == found["id"]:
+            return _envelope(
+                None, 400, [{"code": 8000034, "message": "Cannot delete the active production deployment"}]
+            )
+        if found["aliases"] and request.args.get("force") != "true":
+            return _envelope(
+                None, 400, [{"code": 8000035, "message": "Cannot delete an aliased deployment without ?force=true"}]
+            )
+        self.deployments.remove(found)
+        self.deleted.append(found["id"])
+        return _envelope(None, 200)
+
+    def _project(self) -> Response:
+        """The project, checked against the SDK's `Project` type."""
+        from cloudflare.types.pages import Project
+        from pydantic import ValidationError
+
+        config = {
+            **_source_config(),
+            "production_deployments_enabled": self.production_deployments,
+            "preview_deployment_setting": self.preview_setting,
+        }
+        body = {
+            "id": "p-0001",
+            "name": PROJECT,
+            "subdomain": f"{PROJECT}.pages.dev",
+            "created_on": _stamp(BASE),
+            "production_branch": "main",
+            "framework": "",
+            "framework_version": "",
+            "preview_script_name": "",
+            "production_script_name": "",
+            "deployment_configs": {"preview": _deployment_config(), "production": _deployment_config()},
+            "canonical_deployment": self.live(),
+            "latest_deployment": self.deployments[0] if self.deployments else None,
+            "source": {"type": "github", "config": config},
+        }
+        try:
+            Project.model_validate(body)
+        except ValidationError as exc:
+            self.violations.append(f"project: {exc}")
+        return _envelope(body, 200)
 
     def _hook(self, request: Request) -> Response:
         self.hook_posts.append(request)
@@ -190,6 +289,24 @@ def _envelope(
     if info is not None:
         body["result_info"] = info
     return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+def _succeeded(deployment: dict[str, Any]) -> bool:
+    stage = deployment["latest_stage"]
+    return bool(stage["name"] == "deploy" and stage["status"] == "success")
+
+
+def _deployment_config() -> dict[str, Any]:
+    """The smallest deployment config the SDK's type takes (bindings and variables all empty)."""
+    return {
+        "always_use_latest_compatibility_date": False,
+        "build_image_major_version": 3,
+        "compatibility_date": "2026-11-01",
+        "compatibility_flags": [],
+        "env_vars": None,
+        "fail_open": True,
+        "usage_model": "standard",
+    }
 
 
 def _source_config() -> dict[str, Any]:

@@ -4,7 +4,9 @@ and gives the permalink; a push the project built by itself is never taken for t
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,11 +117,164 @@ def test_a_token_without_an_account_is_an_input_error_before_anything_is_sent(
     assert workspace.raw_ledger() == []
 
 
-def test_rollback_says_it_is_not_offered_for_cloudflare_yet(workspace: Workspace) -> None:
-    workspace.write("config/deploy.yaml", PAGES)
-    done = workspace.run("rollback", "--previous")
-    assert done.code == 2
-    assert "target: cloudflare-pages (the gate does not offer it there yet)" in done.stderr
+def deployed(workspace: Workspace, fake: FakeCloudflare, score: float, token: bool = True) -> dict[str, Any]:
+    """One deserving commit deployed through the hook; the deployment it made."""
+    committed(workspace, fake, score)
+    done = workspace.run(env=env_for(fake, token))
+    assert done.code == 0, done.stdout + done.stderr
+    return fake.deployments[0]
+
+
+def test_rollback_rolls_production_back_and_the_ledger_holds_the_lock_until_unlock(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    first = deployed(workspace, cloudflare, 74.4)
+    deployed(workspace, cloudflare, 78.0)
+    hooks = len(cloudflare.hook_posts)
+    done = workspace.run("rollback", "--to", "v1", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"rolled Cloudflare Pages production back to deployment {first['id']}" in done.stdout
+    assert "locked it in the ledger" in done.stdout
+    assert f"live: {first['url']}" in done.stdout
+    assert cloudflare.canonical == first["id"]
+    assert len(cloudflare.hook_posts) == hooks  # a rollback builds nothing
+    rollback = workspace.ledger_lines()[-1]
+    assert (rollback["decision"], rollback["status"], rollback["extra"]["locked"]) == ("rollback", "success", True)
+    committed(workspace, cloudflare, 82.0)
+    blocked = workspace.run(env=env_for(cloudflare))
+    assert blocked.code == 1, blocked.stdout + blocked.stderr
+    assert "production is locked on v1" in blocked.stdout
+    assert len(cloudflare.hook_posts) == hooks
+    unlocked = workspace.run("unlock", env=env_for(cloudflare))
+    assert unlocked.code == 0, unlocked.stdout + unlocked.stderr
+    assert unlocked.stdout.startswith(f"unlocked v1 ({first['deployment_trigger']['metadata']['commit_hash'][:7]})")
+    assert workspace.run("unlock", env=env_for(cloudflare)).stdout.startswith("nothing to unlock")
+    assert workspace.run(env=env_for(cloudflare)).code == 0
+    assert len(cloudflare.hook_posts) == hooks + 1
+
+
+def test_a_version_deployed_without_a_token_is_found_by_its_commit_and_rolled_back(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    first = deployed(workspace, cloudflare, 74.4, token=False)
+    cloudflare.finish(first)  # it went on building while no one looked
+    deployed(workspace, cloudflare, 78.0, token=False)
+    assert [r["deploy_id"] for r in workspace.ledger_lines()] == [None, None]
+    done = workspace.run("rollback", "--previous", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert cloudflare.canonical == first["id"]
+
+
+def test_a_deleted_deployment_is_rebuilt_through_the_hook_and_confirmed(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    first = deployed(workspace, cloudflare, 74.4)
+    deployed(workspace, cloudflare, 78.0)
+    cloudflare.deployments.remove(first)  # deleted in the dashboard
+    cloudflare.deleted.append(first["id"])
+    done = workspace.run("rollback", "--to", "v1", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"has no deployment {first['id']} any more" in done.stdout
+    rebuilt = cloudflare.deployments[0]
+    assert f"rebuilt as Cloudflare Pages deploy {rebuilt['id']}" in done.stdout
+    assert json.loads(cloudflare.hook_posts[-1].get_data())["rollback_to"].startswith("v1 (")
+    record = workspace.ledger_lines()[-1]
+    assert (record["status"], record["deploy_id"], record["extra"]["rebuilt"]) == ("success", rebuilt["id"], True)
+
+
+def test_prune_deletes_old_deployments_and_never_forces_an_aliased_or_the_live_one(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    workspace.write("config/deploy.yaml", PAGES + "retention:\n  keep: 1\n  grace_days: 0\n")
+    for score in (74.4, 76.0, 78.0):
+        deployed(workspace, cloudflare, score)
+        workspace.write("config/deploy.yaml", PAGES + "retention:\n  keep: 1\n  grace_days: 0\n")
+    push = cloudflare.push()  # a push the project built by itself: production serves it now
+    cloudflare.finish(push)
+    preview = cloudflare.branch_push("feature/x", "f" * 40)
+    cloudflare.finish(preview)
+    live = cloudflare.live()
+    assert live is push
+    plan = workspace.run("prune", env=env_for(cloudflare))
+    assert plan.code == 0, plan.stdout + plan.stderr
+    assert "plan only; run with --apply to delete" in plan.stdout
+    assert cloudflare.deleted == []
+    done = workspace.run("prune", "--apply", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert live["id"] not in cloudflare.deleted
+    assert preview["id"] not in cloudflare.deleted  # it serves the feature/x alias
+    assert f"serves its alias {preview['aliases'][0]}" in plan.stdout
+    assert len(cloudflare.deleted) == 2  # the two older snapshots; the newest is kept (keep: 1)
+    assert all("force" not in r.args for r in cloudflare.api_requests)
+    pruned = [r for r in workspace.ledger_lines() if r["status"] == "pruned"]
+    assert len(pruned) == 2
+
+
+def test_an_alias_that_appears_after_the_plan_keeps_the_deployment(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    """Listings lag: the plan may not show an alias Pages already gave; its refusal (8000035) is reported."""
+    old = cloudflare.branch_push("feature/x", "f" * 40)
+    old["aliases"] = None  # listed without the alias it has
+    cloudflare.finish(old)
+    deployed(workspace, cloudflare, 74.4)
+    workspace.write("config/deploy.yaml", PAGES + "retention:\n  grace_days: 0\n")
+    real = cloudflare._delete
+
+    def refuse_once(found: dict[str, Any], request: Any) -> Any:
+        found["aliases"] = ["https://feature-x.vibe-demo.pages.dev"]
+        return real(found, request)
+
+    cloudflare._delete = refuse_once  # type: ignore[method-assign]
+    done = workspace.run("prune", "--apply", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert "it has an alias now (Cloudflare code 8000035)" in done.stdout
+    assert cloudflare.deleted == []
+
+
+def test_doctor_names_pushes_that_build_production_by_themselves(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    deployed(workspace, cloudflare, 74.4)
+    quiet = workspace.run("doctor", env=env_for(cloudflare))
+    assert quiet.code == 0, quiet.stdout + quiet.stderr
+    assert quiet.stdout.startswith("doctor: no production deploy outside the gate among the last 1")
+    cloudflare.production_deployments = True
+    push = cloudflare.push()
+    cloudflare.finish(push)
+    done = workspace.run("doctor", env=env_for(cloudflare))
+    assert done.code == 1, done.stdout + done.stderr
+    assert "1 production deployment(s) among the last 2 did not come from the gate" in done.stdout
+    assert push["id"] in done.stdout
+    assert "builds every push to main branch into production by itself" in done.stdout
+    workspace.write("config/deploy.yaml", PAGES + "versions:\n  branch_prefix: versions/\n")
+    cloudflare.preview_setting = "none"
+    assert "would not build the lasting version branches" in workspace.run("doctor", env=env_for(cloudflare)).stdout
+
+
+def test_a_version_gets_its_branch_alias_as_lasting_url(
+    workspace: Workspace, cloudflare: FakeCloudflare, tmp_path: Any
+) -> None:
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    workspace.git("remote", "add", "origin", str(bare))
+    workspace.write("results/r.json", native(74.4))
+    config = PAGES + "versions:\n  branch_prefix: versions/\n"
+    workspace.write("config/deploy.yaml", config)
+    sha = workspace.commit("aime25 74.4", branch="main")
+    cloudflare.head_sha = sha
+    done = workspace.run("--json", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    assert done.json["outcome"]["version_url"] == f"https://versions-v1.{PROJECT}.pages.dev"
+    pushed = subprocess.run(
+        ["git", "-C", str(bare), "rev-parse", "refs/heads/versions/v1"], capture_output=True, text=True, check=True
+    )
+    assert pushed.stdout.strip() == sha
+    assert len(cloudflare.hook_posts) == 1  # the branch builds by itself: no second POST
+    preview = cloudflare.branch_push("versions/v1", sha)  # what the Git integration does with that push
+    assert preview["aliases"] == [done.json["outcome"]["version_url"]]
+    history = workspace.run("history", env=env_for(cloudflare))
+    assert f"https://versions-v1.{PROJECT}.pages.dev" in history.stdout
 
 
 def test_the_fakes_answers_are_what_the_sdk_parses(cloudflare: FakeCloudflare) -> None:

@@ -17,7 +17,7 @@ import requests
 
 from vibe_action.errors import ExternalError
 from vibe_action.netlify.api import MaybeActedError, NetlifyClient
-from vibe_action.netlify.deploy import Services, Trigger, start_build
+from vibe_action.netlify.deploy import NetlifyServices, Trigger, start_build
 from vibe_action.netlify.hook import fire
 from vibe_action.redact import Secrets
 
@@ -212,7 +212,7 @@ def test_an_api_build_sent_without_a_usable_answer_may_have_started(raw: type[Ra
     with pytest.raises(MaybeActedError):
         client.start_build("t [vibe-gate]", None)
     trigger = Trigger("api", "t [vibe-gate]", None, {}, None, confirm_timeout=0, poll_interval=1)
-    started = start_build(trigger, Services(ledger=None, session=None, secrets=Secrets(), netlify=client))  # type: ignore[arg-type]
+    started = start_build(trigger, NetlifyServices(ledger=None, session=None, secrets=Secrets(), netlify=client))  # type: ignore[arg-type]
     assert started.state == "unknown"
     assert "the build may have started" in started.message
     assert server.requests == 2  # once per call above: never repeated
@@ -229,7 +229,7 @@ def test_an_api_build_refused_in_words_was_not_started(raw: type[RawServer], ans
     server = raw(answer)
     trigger = Trigger("api", "t [vibe-gate]", None, {}, None, confirm_timeout=0, poll_interval=1)
     client = client_for(server)
-    started = start_build(trigger, Services(ledger=None, session=None, secrets=Secrets(), netlify=client))  # type: ignore[arg-type]
+    started = start_build(trigger, NetlifyServices(ledger=None, session=None, secrets=Secrets(), netlify=client))  # type: ignore[arg-type]
     assert started.state == "rejected"
     assert server.requests == 1
 

@@ -19,9 +19,9 @@ from tests.conftest import CONFIG, Workspace, native
 from tests.fake_netlify import CANCELED, HOOK_NAME, SITE_ID, TOKEN, FakeNetlify
 from tests.recipes import ignore_recipe, python_block
 from vibe_action.decide.decision import Decision
-from vibe_action.gate import RunRequest, Services, run_gate
+from vibe_action.gate import RunRequest, run_gate
+from vibe_action.hosts import HostAccess, NetlifyAccess, Services
 from vibe_action.ledger.local import LocalLedger
-from vibe_action.netlify.api import NetlifyClient
 from vibe_action.redact import Secrets
 
 RESULTS = "results/vibethinker.json"
@@ -48,12 +48,10 @@ def pushed(ws: Workspace, netlify: FakeNetlify, score: float) -> str:
 def gate(ws: Workspace, netlify: FakeNetlify, clock: VirtualClock, sha: str) -> Decision:
     with requests.Session() as session:
         secrets = Secrets()
-        client = NetlifyClient(session, TOKEN, SITE_ID, secrets, netlify.api_url)  # type: ignore[attr-defined]
         services = Services(
             LocalLedger(ws.path / ".vibe-deploy-gate" / "ledger.jsonl"),
             session,
             secrets,
-            client,
             clock=clock.monotonic,
             sleep=clock.sleep,
             wall_clock=clock.now,
@@ -65,6 +63,7 @@ def gate(ws: Workspace, netlify: FakeNetlify, clock: VirtualClock, sha: str) -> 
             branch="main",
             now=clock.now(),
             hook_url=netlify.hook_url,  # type: ignore[attr-defined]
+            access=HostAccess(NetlifyAccess(TOKEN, SITE_ID, netlify.api_url)),  # type: ignore[attr-defined]
         )
         return run_gate(request, services)
 

@@ -10,14 +10,16 @@ import pytest
 import requests
 
 from tests.fake_netlify import SITE_ID, TOKEN
+from vibe_action.deploy.prune import prune_plan
+from vibe_action.deploy.rollback import rollback_target
 from vibe_action.errors import InputError
 from vibe_action.github.deployments import deploy_id_from_permalink
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import Before, confirm, is_hook_deploy
+from vibe_action.netlify.doctor import foreign_deploys, title_pattern
 from vibe_action.netlify.models import Deploy
-from vibe_action.netlify.rollback import rollback_target
-from vibe_action.netlify.snapshots import foreign_deploys, prune_plan, title_pattern
+from vibe_action.netlify.snapshots import host_deploys
 from vibe_action.redact import Secrets
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
@@ -54,7 +56,9 @@ def test_prune_plan_keeps_published_locked_newest_building_and_recent() -> None:
         deploy("old", 30),
     ]
     snapshots = [snapshot("1", "s1"), snapshot("p", "pub"), snapshot("2", "s2"), snapshot("3", "s3")]  # oldest first
-    plan = {row.deploy.id: (row.action, row.why) for row in prune_plan(deploys, "pub", snapshots, 2, 14, NOW)}
+    plan = {
+        row.deploy.id: (row.action, row.why) for row in prune_plan(host_deploys(deploys), "pub", snapshots, 2, 14, NOW)
+    }
     assert plan == {
         "s3": ("keep", "snapshot #1 of the newest 2"),
         "s2": ("keep", "snapshot #2 of the newest 2"),
@@ -78,7 +82,7 @@ def test_prune_plan_never_deletes_a_branch_head_nor_a_lasting_version_deploy() -
         deploy("snap-old", 90),
     ]
     snapshots = [snapshot("0", "snap-old"), snapshot("1", "main-new")]
-    rows = prune_plan(deploys, None, snapshots, 1, 14, NOW, "versions/")
+    rows = prune_plan(host_deploys(deploys), None, snapshots, 1, 14, NOW, "versions/")
     plan = {row.deploy.id: (row.action, row.why) for row in rows}
     assert plan == {
         "main-new": ("keep", "snapshot #1 of the newest 1"),
@@ -90,10 +94,10 @@ def test_prune_plan_never_deletes_a_branch_head_nor_a_lasting_version_deploy() -
         "snap-old": ("delete", "snapshot #2, beyond keep=1"),
     }
     # Without the prefix the newest deploy of each version branch still stays (it serves the branch URL).
-    bare = {row.deploy.id: row.action for row in prune_plan(deploys, None, snapshots, 1, 14, NOW)}
+    bare = {row.deploy.id: row.action for row in prune_plan(host_deploys(deploys), None, snapshots, 1, 14, NOW)}
     assert (bare["v2"], bare["v1"], bare["v1-old"]) == ("keep", "keep", "delete")
     with pytest.raises(ValueError, match="keep must be at least 1"):
-        prune_plan(deploys, None, snapshots, 0, 14, NOW)
+        prune_plan(host_deploys(deploys), None, snapshots, 0, 14, NOW)
 
 
 def test_rollback_targets() -> None:

@@ -175,7 +175,9 @@ def test_rollback_without_hook_or_token_says_what_is_missing(workspace: Workspac
     done = workspace.run("rollback", "--previous")
     assert done.code == 2
     assert "there is no Netlify token, and only the API can restore a deploy" in done.stderr
-    assert "no build hook URL is set — set --build-hook-url (or VIBE_BUILD_HOOK_URL)" in done.stderr
+    assert (
+        "it cannot be rebuilt: no build hook URL is set: set --build-hook-url (or VIBE_BUILD_HOOK_URL)" in done.stderr
+    )
     assert len(netlify.hook_posts) == 2
 
 

@@ -27,7 +27,7 @@ from vibe_action.action_commands import (
 )
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
-from vibe_action.gate import RunRequest, Services, run_gate
+from vibe_action.gate import RunRequest, run_gate
 from vibe_action.github.annotate import GitHubReporter
 from vibe_action.github.api import DEFAULT_WRITE_SPACING, make_github
 from vibe_action.github.deployments import GitHubLedger
@@ -35,18 +35,15 @@ from vibe_action.github.event import GitHubContext, load_context
 from vibe_action.github.refs import GitHubBranches
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
-from vibe_action.hosts import CLOUDFLARE_API_URL_VARIABLE, CloudflareAccess
+from vibe_action.hosts import Services, action_access
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
-from vibe_action.netlify.api import make_netlify
-from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, API_URL_VARIABLE
 from vibe_action.redact import Secrets
 from vibe_action.sinks import markdown_code_block
 
 
 def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None) -> int:
-    ACCESS_NAMES.set(ACTION_NAMES)  # errors name the action's inputs, not the CLI's flags
     run = _prepare(env, Workflow(env, out), now or datetime.now(timezone.utc))
     if isinstance(run, int):
         return run
@@ -93,17 +90,18 @@ def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> Actio
     github = (
         make_github(settings.github_token, context.api_url, write_spacing=spacing) if settings.github_token else None
     )
-    session = requests.Session()
-    try:
-        netlify = make_netlify(
-            session, settings.netlify_token, settings.netlify_site_id, secrets, env.get(API_URL_VARIABLE)
-        )
-    except InputError as exc:
-        return _fail(workflow, str(exc))
+    # From here on errors name the action's inputs, not the CLI's flags.
+    access = action_access(
+        settings.netlify_token,
+        settings.netlify_site_id,
+        settings.cloudflare_api_token,
+        settings.cloudflare_account_id,
+        env,
+    )
     run = ActionRun(
         settings=settings,
-        session=session,
-        netlify=netlify,
+        session=requests.Session(),
+        access=access,
         context=context,
         repo=github.get_repo(context.repository, lazy=True) if github else None,
         workspace=workspace,
@@ -111,7 +109,6 @@ def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> Actio
         secrets=secrets,
         now=now,
         report_path=Path(env.get("RUNNER_TEMP") or workspace) / "vibe-deploy-gate-report.md",
-        cloudflare_api_url=env.get(CLOUDFLARE_API_URL_VARIABLE),
     )
     run.outputs["report"] = str(run.report_path)
     return run
@@ -171,11 +168,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
         dry_run=settings.dry_run,
         hook_url=settings.build_hook_url or None,
         environment=settings.environment,
-        cloudflare=CloudflareAccess(
-            settings.cloudflare_api_token or None,
-            settings.cloudflare_account_id or None,
-            run.cloudflare_api_url,
-        ),
+        access=run.access,
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
     run.ledger = ledger
@@ -183,7 +176,6 @@ def _dispatch(run: ActionRun) -> Decision | int:
         ledger,
         run.session,
         run.secrets,
-        run.netlify,
         progress=lambda text: run.workflow.echo(run.secrets.scrub(text)),
         branches=GitHubBranches(run.repo),  # used only when versions.branch_prefix is set
     )

@@ -7,7 +7,6 @@ this (nor the gate, the readers or YAML). Exit codes and error messages are `cli
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import re
 import shutil
@@ -17,37 +16,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from vibe_action import report
+from vibe_action import operations, report
 from vibe_action.arguments import LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
-from vibe_action.gate import (
-    HOOK_URL_VARIABLE,
-    RunRequest,
-    Services,
-    check_required,
-    load_inputs,
-    run_gate,
-)
+from vibe_action.gate import RunRequest, run_gate
 from vibe_action.github.workflow import echo
-from vibe_action.hosts import cli_cloudflare_access, rebuild_for, require
+from vibe_action.hosting import BranchMaker
+from vibe_action.hosts import HOOK_URL_VARIABLE, Services, cli_access
 from vibe_action.inputs import gitinfo
-from vibe_action.inputs.config import load_config
-from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
-from vibe_action.netlify.models import API_URL_VARIABLE
+from vibe_action.ledger.records import Ledger
 from vibe_action.redact import Secrets
 from vibe_action.sinks import terminal_safe
 
 if TYPE_CHECKING:  # requests is loaded only by the commands that send something
     import requests
-
-    from vibe_action.inputs.config import Config
-    from vibe_action.ledger.records import Record
-    from vibe_action.ledger.versions import History
-    from vibe_action.netlify.api import NetlifyClient
-    from vibe_action.netlify.deploy import BranchMaker
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
@@ -68,9 +53,9 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
     if args.command == "validate":
         return _validate(args, env, out)
     if args.command == "history":
-        return _history(args, env, out, err)
+        return _history(args, env, out, err, secrets)
     if args.command == "page":
-        return _page(args, env, out, err)
+        return _page(args, env, out, err, secrets)
     if args.command == "run" and args.dry_run:
         return _run(args, env, out, err, secrets, None)  # sends nothing: no HTTP library is even loaded
     import requests  # noqa: PLC0415 — only the commands that send something load it
@@ -127,20 +112,6 @@ def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
     return LocalLedger(path, display=raw, now=datetime.now(timezone.utc))
 
 
-def _netlify(
-    args: argparse.Namespace, env: Mapping[str, str], session: requests.Session, secrets: Secrets
-) -> NetlifyClient | None:
-    from vibe_action.netlify.api import make_netlify  # noqa: PLC0415 — only when something may be sent
-
-    return make_netlify(
-        session,
-        args.netlify_token or env.get("NETLIFY_AUTH_TOKEN"),
-        args.netlify_site_id or env.get("NETLIFY_SITE_ID"),
-        secrets,
-        env.get(API_URL_VARIABLE),
-    )
-
-
 def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> RunRequest:
     """What `run` evaluates, from the flags, the environment and git."""
     sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else gitinfo.head_sha(workspace)
@@ -156,7 +127,7 @@ def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) 
         dry_run=args.dry_run,
         hook_url=args.build_hook_url or env.get(HOOK_URL_VARIABLE),
         environment=args.environment,
-        cloudflare=cli_cloudflare_access(args.cloudflare_api_token, args.cloudflare_account_id, env),
+        access=cli_access(args, env),
     )
 
 
@@ -178,7 +149,6 @@ def _run(
         ledger,
         session,
         secrets,
-        None if session is None else _netlify(args, env, session, secrets),
         progress=lambda text: shown(secrets.scrub(text), err),
         branches=None if session is None else _git_branches(workspace, args.remote),
     )
@@ -222,162 +192,100 @@ def printer(env: Mapping[str, str]) -> Callable[[str, TextIO], None]:
     return lambda text, stream: print(terminal_safe(text), file=stream)
 
 
+def _desk(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    secrets: Secrets,
+    session: requests.Session | None = None,
+    ledger: Ledger | None = None,
+) -> operations.Desk:
+    """What every command but `run` works with, from the flags and the environment."""
+    shown = printer(env)
+    services = Services(
+        ledger or _ledger(args, env),
+        session,
+        secrets,
+        progress=lambda text: shown(secrets.scrub(text), sys.stderr),
+    )
+    return operations.Desk(
+        Path(args.workspace),
+        args.config,
+        services.ledger,
+        services,
+        cli_access(args, env),
+        datetime.now(timezone.utc),
+        getattr(args, "environment", None),
+        getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE),
+    )
+
+
 def _snapshots(
     args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
 ) -> int:
-    config = load_config(Path(args.workspace) / args.config, display=args.config)
-    require(config, args.command)
-    environment = environment_for(config, override=args.environment)
-    ledger = _ledger(args, env)
-    netlify = _netlify(args, env, session, secrets)
-    now = datetime.now(timezone.utc)
+    desk = _desk(args, env, secrets, session)
     if args.command == "rollback":
-        from vibe_action.netlify import rollback  # noqa: PLC0415 — the Netlify client loads requests
+        answer = operations.roll_back(desk, "previous" if args.previous else args.to, not args.no_lock)
+    elif args.command == "unlock":
+        answer = operations.release(desk)
+    elif args.command == "prune":
+        answer = operations.prune(desk, apply=args.apply, keep=args.keep)
+    else:
+        answer = operations.doctor(desk)
+    _warn_ledger(desk.ledger, env, sys.stderr)
+    text = json.dumps(answer.data, indent=2) if args.json else answer.text
+    printer(env)(secrets.scrub(text), out)
+    return 1 if answer.found else EXIT_OK
 
-        shown = printer(env)
-        progress = lambda text: shown(secrets.scrub(text), sys.stderr)  # noqa: E731 — one line, used once
-        services = Services(ledger, session, secrets, netlify, progress=progress)
-        rebuild = rebuild_for(config, args.build_hook_url or env.get(HOOK_URL_VARIABLE), services)
-        record = rollback.rollback(
-            ledger, netlify, environment, "previous" if args.previous else args.to, not args.no_lock, now, rebuild
-        )
-        text = (
-            json.dumps(record.to_json(), indent=2) if args.json else f"{record.reasons[-1]}\nlive: {record.deploy_url}"
-        )
-        printer(env)(secrets.scrub(text), out)
-        return EXIT_OK
-    if args.command == "unlock":
-        from vibe_action.netlify.unlock import unlock  # noqa: PLC0415 — as above
 
-        text = unlock(ledger, netlify, environment, now)
-        printer(env)(secrets.scrub(json.dumps({"command": "unlock", "report": text}) if args.json else text), out)
-        return EXIT_OK
-    from vibe_action.netlify.snapshot_report import snapshot_report  # noqa: PLC0415 — as above
-
-    text, found = snapshot_report(
-        args.command,
-        ledger,
-        netlify,
-        environment,
-        config,
-        apply=getattr(args, "apply", False),
-        now=now,
-        keep=getattr(args, "keep", None),
-        workspace=Path(args.workspace),
-    )
-    report = json.dumps({"command": args.command, "report": text, "found": found}, indent=2) if args.json else text
-    printer(env)(secrets.scrub(report), out)
-    return 1 if found else EXIT_OK
+def _warn_ledger(ledger: Ledger, env: Mapping[str, str], err: TextIO) -> None:
+    for warning in getattr(ledger, "warnings", ()):
+        printer(env)(f"warning: {warning}", err)
 
 
 def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
     shown = printer(env)  # file names and warnings come from the repository
-    inputs = load_inputs(Path(args.workspace), args.config, args.results)
-    check_required(inputs)
-    summary = {
-        "valid": True,
-        "config": args.config,
-        "metrics": list(inputs.config.metrics),
-        "results": list(inputs.results.files),
-        "benchmarks": inputs.results.scores(),
-    }
-    problem = trigger_problem(Path(args.workspace), inputs.config.netlify.trigger)
-    if problem:
-        summary["warnings"] = [problem]
-        shown(f"warning: {problem}", sys.stderr)
-    if args.json:
-        shown(json.dumps(summary, indent=2), out)
-    else:
-        shown(
-            f"ok: {args.config} ({len(inputs.config.metrics)} metrics, primary {inputs.config.primary}); "
-            f"{len(inputs.results.files)} results file(s): {', '.join(inputs.results.files)} "
-            f"({len(inputs.results.benchmarks)} benchmarks)",
-            out,
-        )
+    answer = operations.validate(Path(args.workspace), args.config, args.results)
+    for warning in answer.warnings:
+        shown(f"warning: {warning}", sys.stderr)
+    shown(json.dumps(answer.data, indent=2) if args.json else answer.text, out)
     return EXIT_OK
 
 
-def _config_or_none(args: argparse.Namespace) -> Config | None:
-    """The config when the file exists (a broken one is an error); None when there is none."""
-    path = Path(args.workspace) / args.config
-    return load_config(path, display=args.config) if path.exists() else None
-
-
-def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from vibe_action.page import history  # noqa: PLC0415 — only this command renders the versions
-
+def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     shown = printer(env)  # every field of a ledger record is untrusted text
-    ledger = _ledger(args, env)
-    records = ledger.records()
-    for warning in ledger.warnings:
-        shown(f"warning: {warning}", err)
-    if args.environment:
-        records = [r for r in records if r.environment == args.environment]
-    shown_records = records[-args.limit :] if args.limit > 0 else records
+    desk = _desk(args, env, secrets)
+    answer = operations.history(desk, args.limit, args.wide)
+    _warn_ledger(desk.ledger, env, err)
     if args.json:
-        shown(json.dumps([r.to_json() for r in shown_records], indent=2), out)
-        return EXIT_OK
-    config = None
-    with contextlib.suppress(InputError):  # no (valid) config: every score is shown
-        config = _config_or_none(args)
-    found = history.rows(records, _histories(records, config))[: len(shown_records)]
-    primary = config.primary if config else None
-    if args.markdown:
-        shown(history.history_markdown(found, primary).rstrip("\n"), out)
+        shown(json.dumps(answer.data, indent=2), out)
     else:
-        shown(history.history_text(found, primary, wide=args.wide), out)
-    if len(shown_records) < len(records):
-        shown(f"… {len(records) - len(shown_records)} older snapshot(s); --limit 0 shows them all", out)
+        shown(answer.markdown.rstrip("\n") if args.markdown else answer.text, out)
     return EXIT_OK
 
 
-def _histories(records: list[Record], config: Config | None) -> list[History]:
-    from vibe_action.page import history  # noqa: PLC0415 — as above
-
-    now = datetime.now(timezone.utc)
-    if config is None:
-        return history.histories(records, now)
-    return history.histories(records, now, config.retention.netlify_days, config.versions.site)
-
-
-def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     """`vibe-gate page --out DIR`: the versions site, from the local ledger or from GitHub Deployments."""
     from vibe_action.page import publish  # noqa: PLC0415 — only this command renders HTML
 
-    config = _config_or_none(args)
-    environment = environment_for(config, override=args.environment)
+    ledger = None
     if args.github_repo:
-        records = _github_records(args, env, environment, err)
-    else:
-        ledger = _ledger(args, env)
-        records = ledger.records()
-        for warning in ledger.warnings:
-            printer(env)(f"warning: {warning}", err)
-    history, files = publish.build_site(
-        records,
-        config,
-        environment,
-        datetime.now(timezone.utc),
-        args.repo_url or publish.repository_url(env),
-        args.title or "",
-    )
-    written = publish.write_site(Path(args.out), files)
-    printer(env)(
-        f"wrote {written} page(s) to {args.out}: {len(history.numbered())} version(s) of {environment}; "
-        f"open {Path(args.out) / 'index.html'}",
-        out,
-    )
+        config = operations.config_or_none(_desk(args, env, secrets))
+        ledger = _github_ledger(args, env, environment_for(config, override=args.environment), err)
+    desk = _desk(args, env, secrets, ledger=ledger)
+    answer = operations.page(desk, Path(args.out), args.repo_url or publish.repository_url(env), args.title or "")
+    _warn_ledger(desk.ledger, env, err)
+    printer(env)(answer.text, out)
     return EXIT_OK
 
 
-def _github_records(args: argparse.Namespace, env: Mapping[str, str], environment: str, err: TextIO) -> list[Record]:
+def _github_ledger(args: argparse.Namespace, env: Mapping[str, str], environment: str, err: TextIO) -> Ledger:
     """Every snapshot in GitHub Deployments; a token from $GITHUB_TOKEN, none needed for a public repository.
 
     Without a token GitHub allows 60 requests an hour per IP (and a build machine's IP is shared): then only the
     newest deployments' statuses are read, within that limit, and the page says how many were left unread."""
     from vibe_action.github.api import UNAUTHENTICATED_LIMIT, make_github  # noqa: PLC0415 — only this path
     from vibe_action.github.deployments import LISTING_REQUESTS, GitHubLedger  # noqa: PLC0415
-    from vibe_action.ledger.records import ALL_SNAPSHOTS  # noqa: PLC0415
+    from vibe_action.ledger.records import ALL_SNAPSHOTS, ReadOnly  # noqa: PLC0415
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.github_repo):
         raise InputError(f"--github-repo {args.github_repo[:80]!r}: give it as owner/name")
@@ -393,4 +301,4 @@ def _github_records(args: argparse.Namespace, env: Mapping[str, str], environmen
             "to a read-only token (fine-grained, Deployments: read) to read them all",
             err,
         )
-    return records
+    return ReadOnly(records)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,15 +17,13 @@ from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.deploy.recovery import resolve_stale, stale_check
 from vibe_action.errors import InputError
 from vibe_action.hosting import Build
-from vibe_action.hosts import CloudflareAccess, target_for
+from vibe_action.hosts import HOOK_URL_VARIABLE, HostAccess, Services, target_for
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.ledger.versions import next_number, version_builds_in_month
-from vibe_action.netlify.deploy import Services
-from vibe_action.netlify.models import HOOK_URL_VARIABLE
 
 __all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -44,7 +42,7 @@ class RunRequest:
     dry_run: bool = False
     hook_url: str | None = None
     environment: str | None = None
-    cloudflare: CloudflareAccess | None = None  # an API token and account id, for target: cloudflare-pages
+    access: HostAccess = field(default_factory=HostAccess)  # the hosts' API access (none: the hook alone)
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     inputs = load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
     config = inputs.config
-    target = target_for(config, request.hook_url, services, request.cloudflare)
+    target = target_for(config, request.hook_url, services, request.access)
     stale = stale_check(request.now, target.stale_after())
     records, notes = resolve_stale(
         services.ledger.records(environment, request.sha),
@@ -139,7 +137,7 @@ def baseline_of(record: Record) -> Baseline:
 
 
 def hook_title(config: Config, results: Results, request: RunRequest) -> str:
-    """The build's title in Netlify's deploy list, from the config template."""
+    """The build's title in the host's deploy list, from the config template."""
     score = results.benchmarks.get(config.primary)
     fields = {
         "primary": config.primary,
@@ -186,7 +184,7 @@ def snapshot_record(
         model=None if model is None else {"name": model.name, "revision": model.revision},
         extra=RecordExtra(
             month=request.now.strftime("%Y-%m"),
-            title=title,  # how a later run finds this build on Netlify if this one never records it
+            title=title,  # how a later run finds this build on the host if this one never records it
             month_spent_before=decision.quota.used,
             # What a later paired test needs of this run: items digest, n, stderr, samples, settings.
             benchmarks={name: deployed_of(b) for name, b in inputs.results.benchmarks.items()},

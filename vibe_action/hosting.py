@@ -9,12 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from vibe_action.decide.decision import HookState
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
+from vibe_action.ledger.versions import FAILED_PREFIX
+
+if TYPE_CHECKING:
+    from vibe_action.inputs.config import Config
+
+
+class BranchMaker(Protocol):
+    """Creates `branch` at `sha` where the host builds from (GitHub, or a git remote). Idempotent for the same
+    commit; raises ExternalError (or InputError) when the branch exists at another commit or cannot be made."""
+
+    def create(self, branch: str, sha: str) -> str:
+        """What was done, in words (`created versions/v3 at abc1234`)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -54,10 +68,41 @@ class Capabilities:
     """What a host lets the gate do beyond firing a build."""
 
     confirm: bool = False  # find the deploy a build started, wait for it, and record its permalink
-    restore: bool = False  # roll back to an earlier deploy
-    lock: bool = False  # keep production on a deploy until unlocked
+    restore: bool = False  # roll back to an earlier deploy (else: rebuild its commit, or nothing)
+    lock: bool = False  # the host itself keeps production on a deploy until unlocked (else: the ledger's lock)
     prune: bool = False  # list and delete deploys
     lasting_versions: bool = False  # a URL per version that outlives the host's retention
+    doctor: bool = False  # check the host's settings and find builds the gate did not start
+
+
+@dataclass(frozen=True)
+class HostDeploy:
+    """One deploy as the host lists it, in the words prune and doctor need."""
+
+    id: str
+    state: str  # the host's own word (ready, error, building, enqueued, success, failure, …)
+    created_at: str  # ISO 8601
+    finished: bool = True  # ready, failed or cancelled: nothing more will happen to it
+    ready: bool = False  # it serves the site (or would, once published)
+    published_at: str = ""
+    branch: str = ""
+    commit: str = ""
+    title: str = ""
+    production: bool = True
+    locked: bool = False
+    url: str = ""
+    serves: str = ""  # why deleting it would take a URL down ("newest deploy of main", "alias …"); '' when none
+    ours: bool = False  # started by the gate, as far as the host can tell (its title, its trigger)
+    note: str = ""  # the host's message about it (why it failed or was cancelled)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A deploy the host made live again: its id, its URL, and what was done, in words."""
+
+    deploy_id: str
+    url: str | None
+    how: str
 
 
 class DeployTarget(Protocol):
@@ -108,6 +153,34 @@ class DeployTarget(Protocol):
         """A version that went live (by `build`) gets its lasting URL (a second outcome of the same record)."""
         ...
 
+    def restore(self, record: Record) -> Restored | str:
+        """Make the deploy of `record` live again; why it cannot be (deleted, never known, no access) otherwise."""
+        ...
+
+    def lock(self, deploy_id: str) -> None:
+        """Keep production on this deploy (only called when `capabilities.lock`)."""
+        ...
+
+    def published(self) -> HostDeploy | None:
+        """The deploy production serves now, as the host says (None: none, or the host cannot tell)."""
+        ...
+
+    def unlock(self, deploy: HostDeploy) -> None:
+        """Let the host publish new deploys again (only called when `capabilities.lock`)."""
+        ...
+
+    def deploys(self) -> list[HostDeploy]:
+        """Every deploy the host lists (bounded), newest first, with `serves` filled in."""
+        ...
+
+    def delete(self, deploy: HostDeploy) -> str:
+        """Delete one deploy: '' when deleted, else why the host kept it."""
+        ...
+
+    def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
+        """The host's settings and the deploys it made without the gate: (report, number of findings)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Lasting:
@@ -117,3 +190,11 @@ class Lasting:
     message: str
     url: str | None
     outcome: Outcome
+
+    @classmethod
+    def of(cls, final: Record, ok: bool, message: str, url: str | None = None) -> Lasting:
+        """The second outcome of a successful deploy: its lasting URL, or why it has none (a message the
+        versions page and GitHub's status tell apart by its prefix)."""
+        extra = RecordExtra(version_build="started" if ok else "failed", version_url=url)
+        said = message if ok else FAILED_PREFIX + message
+        return cls(ok, message, url, Outcome(final.status, said, final.deploy_url, final.deploy_id, extra))

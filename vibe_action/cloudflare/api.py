@@ -47,6 +47,7 @@ class PagesDeployment:
     trigger: str
     branch: str
     commit_hash: str
+    aliases: tuple[str, ...] = ()
 
     @property
     def state(self) -> str:
@@ -74,6 +75,7 @@ class PagesDeployment:
             trigger=str(trigger.get("type") or ""),
             branch=str(metadata.get("branch") or ""),
             commit_hash=str(metadata.get("commit_hash") or ""),
+            aliases=tuple(a for a in data.get("aliases") or () if isinstance(a, str)),
         )
 
 
@@ -111,10 +113,11 @@ class PagesClient(JsonApi):
             raise ExternalError(f"{self.service} {method} {self._shown(path)} answered without a result")
         return envelope["result"]
 
-    def deployments(self, env: str = "production", max_pages: int = MAX_PAGES) -> Iterator[PagesDeployment]:
-        """The project's deployments, newest first, page by page (stops early when the caller stops)."""
+    def deployments(self, env: str | None = "production", max_pages: int = MAX_PAGES) -> Iterator[PagesDeployment]:
+        """The project's deployments (`env` None: production and preview), newest first, page by page (stops
+        early when the caller stops)."""
         for page in range(1, max_pages + 1):
-            params = {"env": env, "page": page, "per_page": PER_PAGE}
+            params: dict[str, Any] = {"page": page, "per_page": PER_PAGE, **({"env": env} if env else {})}
             batch = self._result("GET", self._project("/deployments"), params)
             if not isinstance(batch, list):
                 raise ExternalError("Cloudflare's API returned something other than a list of deployments")
@@ -126,6 +129,23 @@ class PagesClient(JsonApi):
     def deployment(self, deployment_id: str) -> PagesDeployment:
         path = self._project(f"/deployments/{quote(deployment_id, safe='')}")
         return PagesDeployment.from_json(self._result("GET", path))
+
+    def details(self) -> dict[str, Any]:
+        """`GET …/pages/projects/{project}`: `canonical_deployment` (what production serves), `subdomain`,
+        `source.config` (which pushes the project builds by itself)."""
+        found = self._result("GET", self._project())
+        if not isinstance(found, dict):
+            raise ExternalError("Cloudflare's API answered with something other than a Pages project")
+        return found
+
+    def rollback(self, deployment_id: str) -> PagesDeployment:
+        """`POST …/deployments/{id}/rollback`: production serves that (earlier, successful) deployment again."""
+        path = self._project(f"/deployments/{quote(deployment_id, safe='')}/rollback")
+        return PagesDeployment.from_json(self._result("POST", path))
+
+    def delete(self, deployment_id: str) -> None:
+        """`DELETE …/deployments/{id}`, never with `force`: a deployment with an alias is refused (code 8000035)."""
+        self._result("DELETE", self._project(f"/deployments/{quote(deployment_id, safe='')}"))
 
     def _message(self, response: requests.Response, body: bytes) -> str:
         try:

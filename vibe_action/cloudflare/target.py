@@ -5,8 +5,9 @@ A Pages deploy hook (`POST …/pages/webhooks/deploy_hooks/<id>`; the id is the 
 hook's branch. What it answers is not documented for Pages, so the answer is never read for an id: the
 deployment is the newest production one triggered by a deploy hook (`deployment_trigger.type: deploy_hook`)
 that was not listed just before the POST — or, when that listing failed, created after it (less the clock
-skew). Pushes the project builds by itself (`github:push`) are never taken for it. Rollback, lock, prune and
-lasting versions are not offered yet (`Capabilities`): those commands say so.
+skew). Pushes the project builds by itself (`github:push`) are never taken for it. With the API the target
+also rolls production back, lists and deletes deployments, checks the project's settings (`cloudflare/site.py`)
+and gives each version a lasting branch alias; Pages has no deploy lock, so a rollback's lock is the ledger's.
 """
 
 from __future__ import annotations
@@ -15,21 +16,34 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibe_action.errors import ExternalError
-from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
+from vibe_action.cloudflare.site import (
+    branch_alias,
+    delete,
+    foreign,
+    host_deploy,
+    restore,
+    settings_problems,
+    subdomain_of,
+)
+from vibe_action.errors import ExternalError, InputError
+from vibe_action.hosting import BranchMaker, Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.http.hook_url import required_hook_url
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
+from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
+from vibe_action.report import table
 
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
     import requests
 
     from vibe_action.cloudflare.api import PagesClient, PagesDeployment
+    from vibe_action.inputs.config import Config
 
 STALE_MARGIN = 300.0
 CLOCK_SKEW = timedelta(minutes=2)
@@ -37,6 +51,10 @@ MAX_INTERVAL = 30.0
 MAX_POLLS = 200  # a hard bound on requests, whatever the budget and interval
 HOOK_TRIGGER = "deploy_hook"
 WHERE_HOOKS_LIVE = "the Pages project's Settings → Builds → Deploy hooks"
+OUTSIDE_ADVICE = (
+    "These deployments did not go through the gate: they can replace the version the gate chose. Turn off "
+    "automatic production branch deployments (Settings → Builds → Branch control) so only the deploy hook builds."
+)
 CANNOT_LOOK = (
     "the build may or may not have started; without a Cloudflare API token the gate cannot look, so the commit "
     "is recorded as unconfirmed and not fired again"
@@ -56,11 +74,29 @@ class CloudflareTarget:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     progress: Callable[[str], None] = field(default=lambda _text: None)
+    versions: Versions = Versions()  # noqa: RUF009 — frozen, never mutated
+    branches: BranchMaker | None = None
+    project: str | None = None
+    api_names: str = "--cloudflare-api-token and --cloudflare-account-id"
     name: str = "Cloudflare Pages"
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(confirm=self.pages is not None)
+        """No deploy lock (a rollback is locked in the ledger); the rest through the API."""
+        return Capabilities(
+            confirm=self.pages is not None,
+            restore=True,
+            prune=True,
+            lasting_versions=self.versions.enabled,
+            doctor=True,
+        )
+
+    def _api(self, command: str) -> PagesClient:
+        if self.pages is None:
+            raise InputError(
+                f"{command} needs Cloudflare API access: set {self.api_names}, and cloudflare.project in deploy.yaml"
+            )
+        return self.pages
 
     def check(self) -> None:
         self.hook_url = required_hook_url(self.hook_url, self.hook_name, WHERE_HOOKS_LIVE)
@@ -140,8 +176,67 @@ class CloudflareTarget:
         return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
 
     def lasting(self, final: Record, build: Build) -> Lasting:
-        message = "Cloudflare Pages lasting versions are not offered yet"
-        return Lasting(False, message, None, Outcome(final.status, message, final.deploy_url, final.deploy_id))
+        """Create the version's branch; the project's Git integration builds it as a preview, served for good at
+        the branch alias. No POST of the gate's own: nothing to repeat or to count."""
+        branch, number = final.extra.version_branch, final.extra.version_number
+        if branch is None or number is None:
+            return Lasting.of(final, False, "the record has no version number")
+        if self.branches is None:
+            return Lasting.of(final, False, f"nowhere to create the branch {branch}: no GitHub token or git remote")
+        try:
+            done = self.branches.create(branch, final.sha)
+        except (ExternalError, InputError) as exc:
+            return Lasting.of(final, False, f"could not create the branch {branch}: {exc}")
+        url = branch_alias(branch, self._subdomain())
+        return Lasting.of(final, True, f"v{number}: {done}; Cloudflare Pages builds it — lasting URL {url}", url)
+
+    def _subdomain(self) -> str:
+        if self.pages is not None:
+            try:
+                return subdomain_of(self.pages.details(), self.project)
+            except ExternalError:
+                pass
+        return f"{self.project or 'PROJECT'}.pages.dev"
+
+    def restore(self, record: Record) -> Restored | str:
+        return restore(self.pages, record)
+
+    def lock(self, deploy_id: str) -> None:
+        raise InputError("Cloudflare Pages has no deploy lock")  # capabilities.lock is False: never called
+
+    def published(self) -> HostDeploy | None:
+        canonical = self._api("unlock").details().get("canonical_deployment")
+        if not isinstance(canonical, dict):
+            return None
+        from vibe_action.cloudflare.api import PagesDeployment  # noqa: PLC0415 — requests loads only when sending
+
+        return host_deploy(PagesDeployment.from_json(canonical))
+
+    def unlock(self, deploy: HostDeploy) -> None:
+        raise InputError("Cloudflare Pages has no deploy lock")  # capabilities.lock is False: never called
+
+    def deploys(self) -> list[HostDeploy]:
+        return [host_deploy(d) for d in self._api("prune").deployments(env=None)]
+
+    def delete(self, deploy: HostDeploy) -> str:
+        return delete(self._api("prune"), deploy)
+
+    def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
+        """Pushes that build production by themselves, version branches it would not build, and ready
+        production deployments the gate did not start (the newest 25)."""
+        pages = self._api("doctor")
+        problems = settings_problems(pages.details(), config.versions)
+        recent = list(pages.deployments(max_pages=1))
+        outside = foreign(recent, records)
+        tail = "".join(f"\n{p}" for p in problems)
+        if not outside:
+            return f"doctor: no production deploy outside the gate among the last {len(recent)}{tail}", len(problems)
+        rows = [("deployment", "created", "trigger", "commit", "url")]
+        rows += [(d.id, d.created_on[:19], d.trigger, d.commit_hash[:7], d.url) for d in outside]
+        head = (
+            f"doctor: {len(outside)} production deployment(s) among the last {len(recent)} did not come from the gate"
+        )
+        return f"{head}\n{table(rows)}\n{OUTSIDE_ADVICE}{tail}", len(outside) + len(problems)
 
 
 def _is_hooks(deployment: PagesDeployment, fired_at: datetime, listed: frozenset[str] | None) -> bool:

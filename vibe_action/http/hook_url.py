@@ -85,7 +85,6 @@ def required_hook_url(url: str | None, setting: str, where_hooks_live: str = "")
     if not url:
         where = f" (the hook is in {where_hooks_live})" if where_hooks_live else ""
         raise InputError(
-            f"the decision is deploy but no deploy hook URL is set: set {setting} from a secret{where}; use a dry "
-            "run to decide without deploying"
+            f"no deploy hook URL is set: set {setting} from a secret{where}; a dry run decides without one"
         )
     return check_hook_url(url, "deploy hook URL")

@@ -131,6 +131,22 @@ class Ledger(Protocol):
 
 
 @dataclass(frozen=True)
+class ReadOnly:
+    """Records read once (from a ledger a command only reads), offered as a ledger that cannot be written."""
+
+    found: list[Record]
+
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:  # noqa: ARG002
+        return [r for r in self.found if environment is None or r.environment == environment]
+
+    def start(self, record: Record) -> Record:  # noqa: ARG002
+        raise RuntimeError("a read-only ledger records nothing")
+
+    def finish(self, started: Record, outcome: Outcome) -> Record:  # noqa: ARG002
+        raise RuntimeError("a read-only ledger records nothing")
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How a started deploy ended: the ledger status, the message, and what Netlify told (one shape for all)."""
 

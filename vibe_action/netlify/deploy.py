@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.hosting import Started
+from vibe_action.hosting import BranchMaker, Started
 from vibe_action.http.hook_url import check_hook_url
 from vibe_action.ledger.records import Ledger
 from vibe_action.netlify.models import (
@@ -39,19 +39,10 @@ CANCELLED_BY_IGNORE = (
 UNKNOWN_OUTCOME_BUDGET = 120.0
 
 
-class BranchMaker(Protocol):
-    """Creates `branch` at `sha` where Netlify builds from (GitHub, or a git remote). Idempotent for the
-    same commit; raises ExternalError (or InputError) when the branch exists at another commit or cannot be
-    made."""
-
-    def create(self, branch: str, sha: str) -> str:
-        """What was done, in words (`created versions/v3 at abc1234`)."""
-        ...
-
-
 @dataclass(frozen=True)
-class Services:
-    """The I/O clients of one run, passed in (tests hand in ones pointed at local servers)."""
+class NetlifyServices:
+    """The run's I/O (`hosting.Services`) with the Netlify API client (None: no token), as the Netlify code
+    reads them; `hosts.py` builds it."""
 
     ledger: Ledger
     session: requests.Session | None
@@ -78,7 +69,7 @@ class Trigger:
     read_timeout: float = READ_TIMEOUT
 
 
-def check_trigger(trigger: Trigger, services: Services) -> Trigger:
+def check_trigger(trigger: Trigger, services: NetlifyServices) -> Trigger:
     """Fail before anything is recorded when the build cannot be started at all; the hook URL comes back
     stripped of the whitespace a pasted secret brings."""
     names = ACCESS_NAMES.get()
@@ -88,10 +79,7 @@ def check_trigger(trigger: Trigger, services: Services) -> Trigger:
             f"{names.site}, or use trigger: hook"
         )
     if trigger.kind == "hook" and not trigger.hook_url:
-        raise InputError(
-            f"the decision is deploy but no build hook URL is set: set {names.hook} from a secret; use a dry run "
-            "to decide without deploying"
-        )
+        raise InputError(f"no build hook URL is set: set {names.hook} from a secret; a dry run decides without one")
     if trigger.kind == "hook" and trigger.hook_url:
         url = check_hook_url(trigger.hook_url, "build hook URL")
         services.secrets.add_url(url)
@@ -101,7 +89,7 @@ def check_trigger(trigger: Trigger, services: Services) -> Trigger:
 
 def start_build(
     trigger: Trigger,
-    services: Services,
+    services: NetlifyServices,
     title: str | None = None,
     branch: str | None = None,
     body: dict[str, Any] | None = None,
@@ -139,7 +127,7 @@ def start_build(
     return Started(fired.state, fired.message, None, fired.status_code)
 
 
-def known_before(trigger: Trigger, recorded: frozenset[str], services: Services) -> Before:
+def known_before(trigger: Trigger, recorded: frozenset[str], services: NetlifyServices) -> Before:
     """Deploys the hook's build cannot be: those listed before the POST and those the ledger already holds."""
     if services.netlify is None or trigger.kind != "hook":
         return Before(None, recorded)
@@ -147,7 +135,7 @@ def known_before(trigger: Trigger, recorded: frozenset[str], services: Services)
 
 
 def confirm_build(
-    result: Started, trigger: Trigger, fired_at: datetime, services: Services, before: Before
+    result: Started, trigger: Trigger, fired_at: datetime, services: NetlifyServices, before: Before
 ) -> Confirmation | None:
     """With API access: find the deploy (also after an unknown outcome) and wait for it within the budget."""
     if services.netlify is None or result.state in ("rejected", "unreachable"):
@@ -174,7 +162,7 @@ def confirm_build(
         return Confirmation("unavailable", f"could not confirm on Netlify: {exc}")
 
 
-def publish_warnings(deploy: Deploy | None, services: Services) -> list[str]:
+def publish_warnings(deploy: Deploy | None, services: NetlifyServices) -> list[str]:
     """A locked published deploy means auto-publishing is off: the new snapshot is built but not live."""
     if services.netlify is None or deploy is None:
         return []

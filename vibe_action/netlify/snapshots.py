@@ -1,29 +1,25 @@
-"""Snapshots after the fact: prune the ones not worth keeping, find builds the gate did not start.
+"""Netlify's deploys as the snapshot commands see them (`hosting.HostDeploy`), restoring one, and whether
+production is locked.
 
-Every build is an immutable Netlify deploy with its own permalink. Pruning deletes only what is neither
-published, locked, a kept snapshot, nor recent. Rolling back is `netlify/rollback.py`.
+Every build is an immutable Netlify deploy with its own permalink. Netlify keeps the newest deploy of every
+branch (it serves `<branch>--<site>.netlify.app`), so prune must keep it (`serves`). Restoring publishes a
+deploy again (`POST /sites/{site_id}/deploys/{deploy_id}/restore`); a deploy past its retention is gone (404).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from vibe_action.ledger.records import Ledger, Outcome, Record
-from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.confirm import parse_time
+from vibe_action.errors import ExternalError
+from vibe_action.hosting import HostDeploy, Restored
+from vibe_action.ledger.locks import ProductionLock, ledger_lock, lock_of_deploy
+from vibe_action.ledger.records import Record
 from vibe_action.netlify.models import Deploy
 
+if TYPE_CHECKING:  # the client is passed in; importing it would load requests for a dry run
+    from vibe_action.netlify.api import NetlifyClient
+
 FINAL_STATES = frozenset({"ready", "error", "rejected"})
-
-
-@dataclass(frozen=True)
-class PruneRow:
-    deploy: Deploy
-    action: str  # keep | delete
-    why: str
-    record: Record | None = None
 
 
 def newest_of_each_branch(deploys: list[Deploy]) -> frozenset[str]:
@@ -36,87 +32,68 @@ def newest_of_each_branch(deploys: list[Deploy]) -> frozenset[str]:
     return frozenset(ident for _, ident in newest.values())
 
 
-def prune_plan(
-    deploys: list[Deploy],
-    published_id: str | None,
-    snapshots: list[Record],
-    keep: int,
-    grace_days: float,
-    now: datetime,
-    version_prefix: str | None = None,
-) -> list[PruneRow]:
-    """Classify every deploy; pure, so the plan can be printed, tested, and applied separately.
-
-    Kept whatever their age: the published deploy, locked ones, the newest deploy of each branch (deleting it
-    takes the branch URL down) and every deploy on the lasting version branches (`version_prefix`): their
-    URLs are promised for good, and their ids are in no ledger record."""
-    if keep < 1:
-        raise ValueError("keep must be at least 1")  # the front ends refuse it first, with the option's name
-    newest_first = [r for r in reversed(snapshots) if r.deploy_id]  # ledgers list oldest first
-    rank: dict[str | None, tuple[int, Record]] = {}
-    for snapshot in newest_first:
-        rank.setdefault(snapshot.deploy_id, (len(rank), snapshot))
-    branch_heads = newest_of_each_branch(deploys)
-    rows = []
-    for deploy in deploys:
-        created = parse_time(deploy.created_at)
-        age_days = (now - created).total_seconds() / 86400 if created else 0.0
-        ranked = rank.get(deploy.id)
-        index: int | None = ranked[0] if ranked else None
-        record: Record | None = ranked[1] if ranked else None
-        if deploy.id == published_id:
-            rows.append(PruneRow(deploy, "keep", "published (live)", record))
-        elif deploy.locked:
-            rows.append(PruneRow(deploy, "keep", "locked", record))
-        elif version_prefix and deploy.branch.startswith(version_prefix):
-            rows.append(PruneRow(deploy, "keep", f"lasting version branch {deploy.branch}", record))
-        elif index is not None and index < keep:
-            rows.append(PruneRow(deploy, "keep", f"snapshot #{index + 1} of the newest {keep}", record))
-        elif deploy.id in branch_heads:
-            rows.append(PruneRow(deploy, "keep", f"newest deploy of {deploy.branch or deploy.context}", record))
-        elif index is not None:
-            rows.append(PruneRow(deploy, "delete", f"snapshot #{index + 1}, beyond keep={keep}", record))
-        elif deploy.state not in FINAL_STATES:
-            rows.append(PruneRow(deploy, "keep", f"still {deploy.state or 'starting'}"))
-        elif age_days < grace_days:
-            rows.append(PruneRow(deploy, "keep", f"not a snapshot, but younger than {grace_days:g} days"))
-        else:
-            rows.append(PruneRow(deploy, "delete", f"not a snapshot, {age_days:.0f} days old"))
-    return rows
+def host_deploys(deploys: list[Deploy]) -> list[HostDeploy]:
+    """The site's deploys in the host-neutral shape, each branch's newest marked as serving its URL."""
+    heads = newest_of_each_branch(deploys)
+    return [host_deploy(d, f"newest deploy of {d.branch or d.context}" if d.id in heads else "") for d in deploys]
 
 
-def apply_prune(rows: list[PruneRow], netlify: NetlifyClient, ledger: Ledger) -> int:
-    deleted = 0
-    for row in rows:
-        if row.action != "delete":
-            continue
-        netlify.delete(row.deploy.id)
-        deleted += 1
-        if row.record is not None:
-            ledger.finish(row.record, Outcome("pruned", f"Netlify deploy {row.deploy.id} deleted by retention"))
-    return deleted
+def host_deploy(deploy: Deploy, serves: str = "") -> HostDeploy:
+    return HostDeploy(
+        id=deploy.id,
+        state=deploy.state,
+        created_at=deploy.created_at,
+        finished=deploy.state in FINAL_STATES,
+        ready=deploy.state == "ready",
+        published_at=deploy.published_at,
+        branch=deploy.branch,
+        commit=deploy.commit_ref,
+        title=deploy.title,
+        production=deploy.context == "production",
+        locked=deploy.locked,
+        url=deploy.url,
+        serves=serves,
+        note=deploy.error_message,
+    )
 
 
-def title_pattern(template: str) -> re.Pattern[str]:
-    """A regex for titles the gate writes: the template with each placeholder as a wildcard."""
-    parts = re.split(r"\{[^{}]*\}", template)
-    return re.compile(".+".join(re.escape(p) for p in parts))
+def find_on_netlify(netlify: NetlifyClient, target: Record) -> str | None:
+    """The deploy id of a snapshot recorded without one (deployed without a token): the newest ready deploy
+    with the gate's title for it, else of its commit; None when the site's newest 500 have neither."""
+    title = target.extra.title
+    deploys = [d for d in netlify.deploys(per_page=100, max_pages=5) if d.state == "ready"]
+    match = next((d for d in deploys if title and d.title == title), None)
+    match = match or next((d for d in deploys if d.commit_ref and target.sha.startswith(d.commit_ref)), None)
+    return match.id if match else None
 
 
-def foreign_deploys(deploys: list[Deploy], snapshots: list[Record], template: str) -> list[Deploy]:
-    """Production deploys that went ready without the gate: neither in the ledger nor titled like its builds.
+def restore(netlify: NetlifyClient | None, record: Record) -> Restored | str:
+    """Publish the record's deploy again: what was restored, or why it cannot be."""
+    if netlify is None:
+        return "there is no Netlify token, and only the API can restore a deploy"
+    deploy_id = record.deploy_id or find_on_netlify(netlify, record)
+    if not deploy_id:
+        return f"no ready deploy of {record.sha[:7]} or with its title among the site's newest 500"
+    try:
+        restored = netlify.restore(deploy_id)
+    except ExternalError as exc:
+        if exc.status != 404:
+            raise
+        return f"Netlify deleted its deploy {deploy_id} (HTTP 404: past its retention, or pruned)"
+    return Restored(deploy_id, restored.url or None, f"restored Netlify deploy {deploy_id}")
 
-    Only `ready` ones: with the `ignore` recipe every push still makes a deploy, cancelled (`state: "error"`,
-    "Canceled build due to no content change"), and a cancelled or failed build serves nothing."""
-    ours = {r.deploy_id for r in snapshots if r.deploy_id}
-    pattern = title_pattern(template)
-    return [
-        d
-        for d in deploys
-        if d.context == "production" and d.state == "ready" and d.id not in ours and not pattern.fullmatch(d.title)
-    ]
 
-
-def cancelled_by_ignore(deploys: list[Deploy]) -> list[Deploy]:
-    """Builds the `ignore` command cancelled: the recipe at work (Netlify's wording in the deploy)."""
-    return [d for d in deploys if d.state == "error" and "canceled build" in d.error_message.lower()]
+def current_lock(
+    records: list[Record], environment: str, netlify: NetlifyClient | None
+) -> tuple[ProductionLock | None, str]:
+    """(the lock that pins production, or None; a note when Netlify could not be asked). With a token the
+    answer is Netlify's (a lock lifted in its UI is lifted); without one, the ledger's."""
+    if netlify is None:
+        return ledger_lock(records, environment), ""
+    try:
+        published = netlify.published_deploy()
+    except ExternalError as exc:
+        return ledger_lock(records, environment), f"could not ask Netlify whether production is locked ({exc})"
+    if published is None or not published.locked:
+        return None, ""
+    return lock_of_deploy(records, published.id, published.published_at), ""

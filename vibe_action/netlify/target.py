@@ -1,12 +1,17 @@
 """Netlify as a deploy target (`hosting.DeployTarget`): builds by build hook or API, confirmed by the deploy
-listing (the hook's own deploy by its title), permalinks, auto-publishing, lasting version branches."""
+listing (the hook's own deploy by its title), permalinks, auto-publishing, lasting version branches; restore,
+lock and unlock, listing and deleting deploys, and doctor's checks through the API (a token and site id)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
+from vibe_action.errors import InputError
+from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
+from vibe_action.inputs.config import Config
 from vibe_action.inputs.limits import MAX_TITLE_LENGTH
 from vibe_action.inputs.netlify_toml import API_TITLE_MARK
 from vibe_action.inputs.settings import Versions
@@ -16,7 +21,7 @@ from vibe_action.ledger.records import Outcome, Record
 from vibe_action.netlify.confirm import Before, Confirmation
 from vibe_action.netlify.deploy import (
     CANCELLED_BY_IGNORE,
-    Services,
+    NetlifyServices,
     Trigger,
     check_trigger,
     confirm_build,
@@ -24,9 +29,14 @@ from vibe_action.netlify.deploy import (
     publish_warnings,
     start_build,
 )
+from vibe_action.netlify.doctor import doctor
+from vibe_action.netlify.models import ACCESS_NAMES
 from vibe_action.netlify.recovery import look_up, stale_after
-from vibe_action.netlify.unlock import current_lock
-from vibe_action.netlify.versions import lasting_build, lasting_outcome
+from vibe_action.netlify.snapshots import current_lock, host_deploy, host_deploys, restore
+from vibe_action.netlify.versions import lasting_build
+
+if TYPE_CHECKING:
+    from vibe_action.netlify.api import NetlifyClient
 
 
 @dataclass
@@ -34,14 +44,23 @@ class NetlifyTarget:
     """`trigger` says how builds start (hook or API) and how long to confirm; its title and body are per build."""
 
     trigger: Trigger
-    services: Services
+    services: NetlifyServices
     versions: Versions = Versions()  # noqa: RUF009 — frozen, never mutated
     name: str = "Netlify"
 
     @property
     def capabilities(self) -> Capabilities:
+        """All of it; without a token only the hook's part (the API methods say what to set)."""
         api = self.services.netlify is not None
-        return Capabilities(confirm=api, restore=api, lock=api, prune=api, lasting_versions=self.versions.enabled)
+        return Capabilities(
+            confirm=api, restore=True, lock=True, prune=True, lasting_versions=self.versions.enabled, doctor=True
+        )
+
+    def _api(self, command: str) -> NetlifyClient:
+        if self.services.netlify is None:
+            names = ACCESS_NAMES.get()
+            raise InputError(f"{command} needs Netlify API access: set {names.token} and {names.site}")
+        return self.services.netlify
 
     def check(self) -> None:
         self.trigger = check_trigger(self.trigger, self.services)  # the hook URL, checked and trimmed
@@ -87,10 +106,33 @@ class NetlifyTarget:
     def lasting(self, final: Record, build: Build) -> Lasting:
         trigger = replace(self.trigger, title=build.title, branch=build.branch, body=build.body)
         result = lasting_build(final, trigger, self.services, self.versions, self.services.branches)
-        return Lasting(result.ok, result.message, result.url, lasting_outcome(final, result))
+        return Lasting.of(final, result.ok, result.message, result.url)
+
+    def restore(self, record: Record) -> Restored | str:
+        return restore(self.services.netlify, record)
+
+    def lock(self, deploy_id: str) -> None:
+        self._api("lock").lock(deploy_id)
+
+    def published(self) -> HostDeploy | None:
+        found = self._api("unlock").published_deploy()
+        return host_deploy(found) if found else None
+
+    def unlock(self, deploy: HostDeploy) -> None:
+        self._api("unlock").unlock(deploy.id)
+
+    def deploys(self) -> list[HostDeploy]:
+        return host_deploys(list(self._api("prune").deploys()))
+
+    def delete(self, deploy: HostDeploy) -> str:
+        self._api("prune").delete(deploy.id)
+        return ""
+
+    def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
+        return doctor(self._api("doctor"), records, config, workspace)
 
 
-def _landed(started: Started, confirmation: Confirmation, sha: str, services: Services) -> Landed:
+def _landed(started: Started, confirmation: Confirmation, sha: str, services: NetlifyServices) -> Landed:
     """The ledger status a confirmation earns, and what Netlify's answer adds to the record."""
     warnings: list[str] = []
     message = confirmation.message

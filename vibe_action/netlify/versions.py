@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from vibe_action.errors import ExternalError, InputError
+from vibe_action.hosting import BranchMaker
 from vibe_action.inputs.settings import Versions, lasting_url
-from vibe_action.ledger.extra import RecordExtra
-from vibe_action.ledger.records import Outcome, Record
-from vibe_action.ledger.versions import FAILED_PREFIX, site_of
-from vibe_action.netlify.deploy import BranchMaker, Services, Trigger, start_build
+from vibe_action.ledger.records import Record
+from vibe_action.ledger.versions import site_of
+from vibe_action.netlify.deploy import NetlifyServices, Trigger, start_build
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class LastingResult:
 
 
 def lasting_build(
-    final: Record, trigger: Trigger, services: Services, versions: Versions, maker: BranchMaker | None
+    final: Record, trigger: Trigger, services: NetlifyServices, versions: Versions, maker: BranchMaker | None
 ) -> LastingResult:
     """Create the version's branch and build it once; a failure is reported, never raised."""
     branch = final.extra.version_branch
@@ -52,7 +52,7 @@ def lasting_build(
     return LastingResult(True, f"v{number}: {done}; built once — lasting URL {where}", url)
 
 
-def _site_name(services: Services) -> str | None:
+def _site_name(services: NetlifyServices) -> str | None:
     if services.netlify is None:
         return None
     try:
@@ -60,10 +60,3 @@ def _site_name(services: Services) -> str | None:
     except ExternalError:
         return None
     return name if isinstance(name, str) and name else None
-
-
-def lasting_outcome(final: Record, result: LastingResult) -> Outcome:
-    """The second outcome of a successful deploy: its lasting URL, or why it has none."""
-    extra = RecordExtra(version_build="started" if result.ok else "failed", version_url=result.url)
-    message = result.message if result.ok else FAILED_PREFIX + result.message
-    return Outcome(final.status, message, final.deploy_url, final.deploy_id, extra)

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-from vibe_action.hosting import Build, Capabilities, Landed, Lasting, Started
+from vibe_action.errors import InputError
+from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.http.hook_url import required_hook_url
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
@@ -23,6 +25,8 @@ from vibe_action.redact import Secrets
 
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
     import requests
+
+    from vibe_action.inputs.config import Config
 
 STALE_MARGIN = 300.0  # seconds beyond the longest a run can take between its in_progress record and the outcome
 UNCONFIRMED = (
@@ -83,3 +87,30 @@ class WebhookTarget:
     def lasting(self, final: Record, build: Build) -> Lasting:
         message = "target: hook has no lasting version URLs (they need a host that keeps branch deploys)"
         return Lasting(False, message, None, Outcome(final.status, message, final.deploy_url, final.deploy_id))
+
+    # A deploy hook only starts builds: `hosts.require` refuses the commands below before they get here.
+
+    def restore(self, record: Record) -> Restored | str:
+        return "a deploy hook only starts builds"
+
+    def lock(self, deploy_id: str) -> None:
+        _needs_api("lock")
+
+    def published(self) -> HostDeploy | None:
+        return None
+
+    def unlock(self, deploy: HostDeploy) -> None:
+        _needs_api("unlock")
+
+    def deploys(self) -> list[HostDeploy]:
+        _needs_api("prune")
+
+    def delete(self, deploy: HostDeploy) -> str:
+        _needs_api("prune")
+
+    def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
+        _needs_api("doctor")
+
+
+def _needs_api(command: str) -> NoReturn:
+    raise InputError(f"{command} needs a host API; target: hook only starts builds")

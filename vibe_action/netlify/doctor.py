@@ -1,19 +1,21 @@
-"""`prune` and `doctor` for both front ends (CLI and action): gather, classify, act, and say what happened."""
+"""`doctor` on Netlify: builds stopped, version branches Netlify would not build, an `ignore` command that
+would cancel the gate's API builds, and ready production deploys the gate did not start."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.netlify_toml import trigger_problem
-from vibe_action.inputs.settings import DEFAULT_VERSION_PREFIX, Versions
-from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Record
-from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.models import ACCESS_NAMES
-from vibe_action.netlify.snapshots import apply_prune, cancelled_by_ignore, foreign_deploys, prune_plan
+from vibe_action.inputs.settings import Versions
+from vibe_action.ledger.records import Record
+from vibe_action.netlify.models import Deploy
 from vibe_action.report import table
+
+if TYPE_CHECKING:  # the client is passed in; importing it would load requests
+    from vibe_action.netlify.api import NetlifyClient
 
 DOCTOR_WINDOW = 50
 STOP_ADVICE = (
@@ -55,28 +57,7 @@ def branch_deploys_problem(settings: object, versions: Versions) -> str:
     )
 
 
-def snapshot_report(
-    command: str,
-    ledger: Ledger,
-    netlify: NetlifyClient | None,
-    environment: str,
-    config: Config,
-    apply: bool,
-    now: datetime,
-    keep: int | None = None,
-    workspace: Path | None = None,
-) -> tuple[str, int]:
-    """(the text to show, the number of builds outside the gate: doctor's finding, 0 for prune)."""
-    if netlify is None:
-        names = ACCESS_NAMES.get()
-        raise InputError(f"{command} needs Netlify API access: set {names.token} and {names.site}")
-    records = [r for r in ledger.records(environment, None, live=ALL_SNAPSHOTS) if r.deploy_id]
-    if command == "doctor":
-        return _doctor(netlify, records, config, workspace)
-    return _prune(netlify, ledger, records, config, apply, now, keep)
-
-
-def _doctor(netlify: NetlifyClient, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
+def doctor(netlify: NetlifyClient, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
     """Builds stopped, version branches Netlify would not build, an ignore command that would cancel the
     gate's API builds, and ready production deploys the gate did not start."""
     settings = netlify.site().get("build_settings")
@@ -99,41 +80,26 @@ def _doctor(netlify: NetlifyClient, records: list[Record], config: Config, works
     return f"{head}\n{table(rows)}\n{STOP_ADVICE}{tail}", len(foreign) + found
 
 
-def _prune(
-    netlify: NetlifyClient,
-    ledger: Ledger,
-    records: list[Record],
-    config: Config,
-    apply: bool,
-    now: datetime,
-    keep: int | None,
-) -> tuple[str, int]:
-    if keep is not None and keep < 1:
-        raise InputError(f"--keep must be at least 1 (got {keep}); retention.keep is {config.retention.keep}")
-    deploys = list(netlify.deploys())
-    published = netlify.published_deploy()
-    plan = prune_plan(
-        deploys,
-        published.id if published else None,
-        records,
-        config.retention.keep if keep is None else keep,
-        config.retention.grace_days,
-        now,
-        config.versions.branch_prefix or DEFAULT_VERSION_PREFIX,  # kept even after versions were turned off
-    )
-    doomed = [row for row in plan if row.action == "delete"]
-    deleted = apply_prune(plan, netlify, ledger) if apply else 0
-    rows = [("action", "deploy", "created", "state", "why")]
-    rows += [
-        (
-            "deleted" if apply and r.action == "delete" else r.action,
-            r.deploy.id,
-            r.deploy.created_at[:19],
-            r.deploy.state,
-            r.why,
-        )
-        for r in plan
+def title_pattern(template: str) -> re.Pattern[str]:
+    """A regex for titles the gate writes: the template with each placeholder as a wildcard."""
+    parts = re.split(r"\{[^{}]*\}", template)
+    return re.compile(".+".join(re.escape(p) for p in parts))
+
+
+def foreign_deploys(deploys: list[Deploy], snapshots: list[Record], template: str) -> list[Deploy]:
+    """Production deploys that went ready without the gate: neither in the ledger nor titled like its builds.
+
+    Only `ready` ones: with the `ignore` recipe every push still makes a deploy, cancelled (`state: "error"`,
+    "Canceled build due to no content change"), and a cancelled or failed build serves nothing."""
+    ours = {r.deploy_id for r in snapshots if r.deploy_id}
+    pattern = title_pattern(template)
+    return [
+        d
+        for d in deploys
+        if d.context == "production" and d.state == "ready" and d.id not in ours and not pattern.fullmatch(d.title)
     ]
-    head = f"prune: {len(plan)} deploys, {len(plan) - len(doomed)} kept, {len(doomed)} to delete"
-    head += f" — deleted {deleted}" if apply else (" — plan only; run with --apply to delete" if doomed else "")
-    return f"{head}\n{table(rows)}", 0
+
+
+def cancelled_by_ignore(deploys: list[Deploy]) -> list[Deploy]:
+    """Builds the `ignore` command cancelled: the recipe at work (Netlify's wording in the deploy)."""
+    return [d for d in deploys if d.state == "error" and "canceled build" in d.error_message.lower()]
