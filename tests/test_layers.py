@@ -67,6 +67,47 @@ def test_every_subpackage_says_what_it_may_import() -> None:
         assert "May import" in text, init
 
 
+# What only Netlify's code may know: its URL formats, its deploy fields, its build variables, its hook's query.
+NETLIFY_WIRE = (
+    ".netlify.app", "api.netlify.com", "INCOMING_HOOK_", "deploy_ssl_url", "published_deploy", "trigger_title",
+    "trigger_branch", "build_hooks/",
+)  # fmt: skip
+COMPOSITION_ROOTS = ("hosts.py", "demo.py")  # they wire the host packages (pyproject's import-linter contract)
+
+
+def test_nothing_outside_netlify_knows_netlifys_wire_format() -> None:
+    """Adding a host must not mean finding Netlify's URLs and fields in shared code (issue 20)."""
+    package = ROOT / "vibe_action"
+    found = {
+        f"{path.relative_to(package)}: {needle}"
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] != "netlify" and path.name not in COMPOSITION_ROOTS
+        for needle in NETLIFY_WIRE
+        if needle in path.read_text(encoding="utf-8")
+    }
+    assert found == set()
+    # and the check looks where it claims to: the Netlify package itself is full of them
+    netlify = "".join(p.read_text(encoding="utf-8") for p in (package / "netlify").glob("*.py"))
+    assert all(needle in netlify for needle in NETLIFY_WIRE)
+
+
+def test_only_the_composition_roots_import_a_host_package() -> None:
+    """Read from the source, not only from the import-linter contract: no host package is imported elsewhere."""
+    package = ROOT / "vibe_action"
+    importers = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] not in ("netlify", "cloudflare", "webhook")
+        and any(
+            f"vibe_action.{host}" in line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.lstrip().startswith(("from ", "import "))
+            for host in ("netlify", "cloudflare", "webhook")
+        )
+    }
+    assert importers == set(COMPOSITION_ROOTS)
+
+
 PROBE = """
 import json, sys
 from vibe_action.cli import main

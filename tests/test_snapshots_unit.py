@@ -13,13 +13,13 @@ from tests.fake_netlify import SITE_ID, TOKEN
 from vibe_action.deploy.prune import prune_plan
 from vibe_action.deploy.rollback import rollback_target
 from vibe_action.errors import InputError
-from vibe_action.github.deployments import deploy_id_from_permalink
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import Before, confirm, is_hook_deploy
 from vibe_action.netlify.doctor import foreign_deploys, title_pattern
 from vibe_action.netlify.models import Deploy
 from vibe_action.netlify.snapshots import host_deploys
+from vibe_action.netlify.urls import deploy_id_from_permalink
 from vibe_action.redact import Secrets
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)

@@ -10,9 +10,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vibe_action.hosts import links_for
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import build_history, next_number, site_of
+from vibe_action.ledger.versions import Links, build_history, next_number
+from vibe_action.netlify.urls import site_of
 from vibe_action.page.chart import Point, describe, mermaid_chart, mermaid_label, svg_chart
 from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
 from vibe_action.page.site import PageOptions, render_site, safe_url
@@ -51,10 +53,10 @@ def test_numbers_statuses_and_deltas() -> None:
 
 def test_expiry_follows_netlify_retention() -> None:
     records = [rec(0, month=9), rec(1, day=10), rec(2, "pruned", day=12), rec(3, day=15), rec(4, "success", day=20)]
-    history = build_history(records, "production", NOW, netlify_days=30)
+    history = build_history(records, "production", NOW, Links(30))
     notes = [v.link.note if v.link else "" for v in history.versions]
     assert notes == ["expired", "expires 2026-12-10", "expired", "expires 2026-12-15", "kept while published"]
-    paid = build_history(records, "production", NOW, netlify_days=90)
+    paid = build_history(records, "production", NOW, Links(90))
     assert paid.versions[0].link.note == "expires 2026-11-30"  # type: ignore[union-attr]
 
 
@@ -72,7 +74,7 @@ def test_lasting_urls_from_the_branch_and_the_site() -> None:
         rec(1, extra=RecordExtra(version_number=2, version_branch="versions/v2", version_build="failed")),
         rec(2, "success", deploy_url=None, extra=RecordExtra(version_number=3, version_branch="versions/v3")),
     ]
-    history = build_history(records, "production", NOW)
+    history = build_history(records, "production", NOW, links_for(None))  # Netlify's URL rules
     links = [v.link for v in history.versions]
     assert links[0] is not None
     assert (links[0].url, links[0].kind) == ("https://versions-v1--vibe-demo.netlify.app", "lasting")

@@ -35,7 +35,7 @@ from vibe_action.github.event import GitHubContext, load_context
 from vibe_action.github.refs import GitHubBranches
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
-from vibe_action.hosts import Services, action_access
+from vibe_action.hosts import Services, action_access, deploy_id_of
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
@@ -170,7 +170,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
         environment=settings.environment,
         access=run.access,
     )
-    ledger = GitHubLedger(run.repo, run.context.run_url, run.now)
+    ledger = GitHubLedger(run.repo, run.context.run_url, run.now, deploy_id_of=deploy_id_of)
     run.ledger = ledger
     services = Services(
         ledger,

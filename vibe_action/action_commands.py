@@ -18,7 +18,7 @@ from vibe_action.github.deployments import GitHubLedger
 from vibe_action.github.event import GitHubContext
 from vibe_action.github.settings import ActionSettings
 from vibe_action.github.workflow import Workflow
-from vibe_action.hosts import HostAccess, Services
+from vibe_action.hosts import HostAccess, Services, deploy_id_of
 from vibe_action.inputs.config import load_config
 from vibe_action.page.history import summary_chart
 from vibe_action.redact import Secrets
@@ -52,7 +52,7 @@ class ActionRun:
 
 def desk(run: ActionRun, repo: Repository) -> operations.Desk:
     """What every command but `run` works with, in the action: GitHub Deployments as the ledger."""
-    ledger = GitHubLedger(repo, run.context.run_url, run.now)
+    ledger = GitHubLedger(repo, run.context.run_url, run.now, deploy_id_of=deploy_id_of)
     services = Services(
         ledger, run.session, run.secrets, progress=lambda text: run.workflow.echo(run.secrets.scrub(text))
     )

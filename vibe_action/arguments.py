@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from vibe_action import __version__
 from vibe_action.decide.events import KNOWN_EVENTS
 from vibe_action.ledger.local import DEFAULT_LEDGER
-from vibe_action.netlify.models import HOOK_URL_VARIABLE
 
 COMMANDS = (
     "run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor", "init", "demo", "action",
 )  # fmt: skip
 LEDGER_VARIABLE = "VIBE_LEDGER"
+HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"  # the deploy hook URL when no flag gives it, for every target
 EXIT_CODES = {
     0: "deploy or skip (including report-only branches and dry runs)",
     1: "blocked by a floor, a guard, a missing metric or the quota (doctor: builds outside the gate found)",

@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from vibe_action import interrupts
-from vibe_action.arguments import COMMANDS, build_parser
+from vibe_action.arguments import COMMANDS, HOOK_URL_VARIABLE, build_parser
 from vibe_action.errors import EXIT_BROKEN_PIPE, EXIT_EXTERNAL_FAILURE, GateError
 from vibe_action.interrupts import Interrupted
-from vibe_action.netlify.models import HOOK_URL_VARIABLE
 from vibe_action.redact import Secrets
 
 

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vibe_action import operations, report
-from vibe_action.arguments import LEDGER_VARIABLE
+from vibe_action.arguments import HOOK_URL_VARIABLE, LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
 from vibe_action.gate import RunRequest, run_gate
 from vibe_action.github.workflow import echo
 from vibe_action.hosting import BranchMaker
-from vibe_action.hosts import HOOK_URL_VARIABLE, Services, cli_access
+from vibe_action.hosts import Services, cli_access, deploy_id_of
 from vibe_action.inputs import gitinfo
 from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
 from vibe_action.ledger.records import Ledger
@@ -292,7 +292,8 @@ def _github_ledger(args: argparse.Namespace, env: Mapping[str, str], environment
     token = env.get("GITHUB_TOKEN", "")
     github = make_github(token, env.get("GITHUB_API_URL") or "https://api.github.com")
     budget = None if token else UNAUTHENTICATED_LIMIT - LISTING_REQUESTS
-    ledger = GitHubLedger(github.get_repo(args.github_repo, lazy=True), "", datetime.now(timezone.utc), budget)
+    repo = github.get_repo(args.github_repo, lazy=True)
+    ledger = GitHubLedger(repo, "", datetime.now(timezone.utc), budget, deploy_id_of)
     records = ledger.records(environment, None, live=ALL_SNAPSHOTS)
     if ledger.unread:
         printer(env)(

@@ -17,7 +17,7 @@ from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.deploy.recovery import resolve_stale, stale_check
 from vibe_action.errors import InputError
 from vibe_action.hosting import Build
-from vibe_action.hosts import HOOK_URL_VARIABLE, HostAccess, Services, target_for
+from vibe_action.hosts import HostAccess, Services, target_for
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
@@ -25,7 +25,7 @@ from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.ledger.versions import next_number, version_builds_in_month
 
-__all__ = ["HOOK_URL_VARIABLE", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
+__all__ = ["Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def hook_title(config: Config, results: Results, request: RunRequest) -> str:
 
 
 def hook_body(results: Results, request: RunRequest) -> dict[str, Any]:
-    """What the build sees as INCOMING_HOOK_BODY: the evaluated commit and its scores."""
+    """The hook's body, which the build can read: the evaluated commit and its scores."""
     body: dict[str, Any] = {"sha": request.sha, "branch": request.branch, "scores": results.scores()}
     if results.model:
         body["model"] = {"name": results.model.name, "revision": results.model.revision}

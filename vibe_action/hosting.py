@@ -7,12 +7,14 @@ through a host's client: Netlify (`netlify/target.py`) is one implementation. A 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from vibe_action.decide.decision import HookState
+from vibe_action.errors import ExternalError
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
@@ -20,6 +22,8 @@ from vibe_action.ledger.versions import FAILED_PREFIX
 
 if TYPE_CHECKING:
     from vibe_action.inputs.config import Config
+
+T = TypeVar("T")
 
 
 class BranchMaker(Protocol):
@@ -94,6 +98,16 @@ class HostDeploy:
     serves: str = ""  # why deleting it would take a URL down ("newest deploy of main", "alias …"); '' when none
     ours: bool = False  # started by the gate, as far as the host can tell (its title, its trigger)
     note: str = ""  # the host's message about it (why it failed or was cancelled)
+
+
+def unless_gone(request: Callable[[], T]) -> T | None:
+    """The host's answer, or None when it says the deploy is gone (HTTP 404: deleted, or past retention)."""
+    try:
+        return request()
+    except ExternalError as exc:
+        if exc.status != 404:
+            raise
+        return None
 
 
 @dataclass(frozen=True)

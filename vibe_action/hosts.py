@@ -11,17 +11,23 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vibe_action.cloudflare.site import branch_alias
 from vibe_action.cloudflare.target import CloudflareTarget
 from vibe_action.errors import InputError
 from vibe_action.hosting import BranchMaker, DeployTarget
 from vibe_action.inputs.config import Config
+from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import Ledger
+from vibe_action.ledger.versions import Links
 from vibe_action.netlify.deploy import NetlifyServices, Trigger
-from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES, HOOK_URL_VARIABLE
+from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES
 from vibe_action.netlify.models import API_URL_VARIABLE as NETLIFY_API_URL_VARIABLE
+from vibe_action.netlify.recipe import trigger_problem
 from vibe_action.netlify.target import NetlifyTarget
+from vibe_action.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.redact import Secrets
 from vibe_action.webhook.target import WebhookTarget
 
@@ -30,7 +36,7 @@ if TYPE_CHECKING:  # made only when something may be sent; they load requests
 
     from vibe_action.netlify.api import NetlifyClient
 
-__all__ = ["HOOK_URL_VARIABLE", "NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
+__all__ = ["NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,31 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
         services.branches,
     )
     return NetlifyTarget(trigger, netlify, config.versions)
+
+
+def links_for(config: Config | None) -> Links:
+    """How the config's host keeps and names a version's URLs (no config: Netlify's, the default target)."""
+    if config is None or config.target == "netlify":
+        site = config.versions.site if config else None
+        days = config.retention.netlify_days if config else DEFAULT_NETLIFY_DAYS
+        return Links(days, lambda branch, records: lasting_of(branch, site, records))
+    project = config.cloudflare.project
+    if config.target == "cloudflare-pages" and project:
+        return Links(None, lambda branch, _records: branch_alias(branch, f"{project}.pages.dev"))
+    return Links(None)
+
+
+def deploy_id_of(url: str | None) -> str | None:
+    """A host's deploy id, read from the URL a GitHub deployment status carries: Netlify's permalink names it
+    (`<deploy_id>--<site>.netlify.app`); a Cloudflare Pages permalink names only a short id, so Pages finds a
+    deployment by its URL instead (`cloudflare/site.find_deployment`)."""
+    return deploy_id_from_permalink(url)
+
+
+def repository_warning(config: Config, workspace: Path) -> str:
+    """What in the repository works against the host's set-up (Netlify: a netlify.toml `ignore` recipe that
+    would cancel the gate's own builds); '' when nothing."""
+    return trigger_problem(workspace, config.netlify.trigger) if config.target == "netlify" else ""
 
 
 def require(target: DeployTarget, config: Config, command: str) -> None:

@@ -23,10 +23,8 @@ from vibe_action.deploy.unlock import unlock
 from vibe_action.errors import InputError
 from vibe_action.gate import check_required, load_inputs
 from vibe_action.hosting import DeployTarget
-from vibe_action.hosts import HostAccess, Services, require, target_for
+from vibe_action.hosts import HostAccess, Services, links_for, repository_warning, require, target_for
 from vibe_action.inputs.config import Config, load_config
-from vibe_action.inputs.netlify_toml import trigger_problem
-from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Record
 from vibe_action.ledger.versions import History, build_history
 from vibe_action.page.history import history_markdown, history_text, rows
@@ -77,10 +75,8 @@ def config_or_none(desk: Desk) -> Config | None:
 
 
 def versions_of(records: Sequence[Record], config: Config | None, environment: str, now: datetime) -> History:
-    """The environment's versions, with the config's retention and site name when there is a config."""
-    if config is None:
-        return build_history(records, environment, now, DEFAULT_NETLIFY_DAYS)
-    return build_history(records, environment, now, config.retention.netlify_days, config.versions.site)
+    """The environment's versions, with the host's URL rules (retention, lasting URLs)."""
+    return build_history(records, environment, now, links_for(config))
 
 
 def validate(workspace: Path, config_path: str, results: Sequence[str] | None) -> Answer:
@@ -88,7 +84,7 @@ def validate(workspace: Path, config_path: str, results: Sequence[str] | None) -
     inputs = load_inputs(workspace, config_path, results)
     check_required(inputs)
     config, found = inputs.config, inputs.results
-    problem = trigger_problem(workspace, config.netlify.trigger)
+    problem = repository_warning(config, workspace)
     text = (
         f"ok: {config_path} ({len(config.metrics)} metrics, primary {config.primary}); {len(found.files)} "
         f"results file(s): {', '.join(found.files)} ({len(found.benchmarks)} benchmarks)"
@@ -128,7 +124,7 @@ def page(desk: Desk, out: Path, repo_url: str | None, title: str = "", shown_out
     config = config_or_none(desk)
     environment = environment_for(config, override=desk.environment)
     records = desk.ledger.records(environment, None, live=ALL_SNAPSHOTS)
-    versions, files = build_site(records, config, environment, desk.now, repo_url, title)
+    versions, files = build_site(records, config, environment, desk.now, repo_url, title, links_for(config))
     written = write_site(out, files)
     text = (
         f"wrote {written} page(s) to {shown_out or out}: {len(versions.numbered())} version(s) of {environment}; "

@@ -116,15 +116,13 @@ class PagesClient(JsonApi):
     def deployments(self, env: str | None = "production", max_pages: int = MAX_PAGES) -> Iterator[PagesDeployment]:
         """The project's deployments (`env` None: production and preview), newest first, page by page (stops
         early when the caller stops)."""
-        for page in range(1, max_pages + 1):
-            params: dict[str, Any] = {"page": page, "per_page": PER_PAGE, **({"env": env} if env else {})}
-            batch = self._result("GET", self._project("/deployments"), params)
-            if not isinstance(batch, list):
-                raise ExternalError("Cloudflare's API returned something other than a list of deployments")
-            for item in batch:
-                yield PagesDeployment.from_json(item)
-            if len(batch) < PER_PAGE:
-                return
+        chosen = {"env": env} if env else {}
+
+        def page(number: int) -> Any:
+            return self._result("GET", self._project("/deployments"), {"page": number, "per_page": PER_PAGE, **chosen})
+
+        for item in self._listing(page, PER_PAGE, max_pages, "deployments"):
+            yield PagesDeployment.from_json(item)
 
     def deployment(self, deployment_id: str) -> PagesDeployment:
         path = self._project(f"/deployments/{quote(deployment_id, safe='')}")

@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import ExternalError
-from vibe_action.hosting import HostDeploy, Restored
+from vibe_action.hosting import HostDeploy, Restored, unless_gone
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.records import Record
 
@@ -74,11 +74,8 @@ def restore(pages: PagesClient | None, record: Record) -> Restored | str:
         if found is None:
             return f"no ready production deployment of {record.sha[:7]} among the project's newest {LISTED}"
         deployment_id = found.id
-    try:
-        rolled = pages.rollback(deployment_id)
-    except ExternalError as exc:
-        if exc.status != 404:
-            raise
+    rolled = unless_gone(lambda: pages.rollback(deployment_id))
+    if rolled is None:
         return f"Cloudflare Pages has no deployment {deployment_id} any more (HTTP 404: deleted)"
     url = rolled.url if rolled.id == deployment_id and rolled.url else record.deploy_url
     return Restored(deployment_id, url, f"rolled Cloudflare Pages production back to deployment {deployment_id}")

@@ -53,10 +53,13 @@ def prune_plan(
     are in no ledger record."""
     if keep < 1:
         raise ValueError("keep must be at least 1")  # the front ends refuse it first, with the option's name
-    rank: dict[str, tuple[int, Record]] = {}
+    rank: dict[str, tuple[int, Record]] = {}  # by deploy id, and by permalink (a ledger may keep only that)
     for snapshot in reversed(snapshots):  # ledgers list oldest first
-        if snapshot.deploy_id:
-            rank.setdefault(snapshot.deploy_id, (len(rank), snapshot))
+        keys = [k for k in (snapshot.deploy_id, snapshot.deploy_url) if k]
+        if keys and not any(k in rank for k in keys):
+            place = (len({id(r) for _, r in rank.values()}), snapshot)
+            for key in keys:
+                rank[key] = place
     return [_row(deploy, published_id, rank, keep, grace_days, now, version_prefix) for deploy in deploys]
 
 
@@ -69,7 +72,7 @@ def _row(
     now: datetime,
     version_prefix: str | None,
 ) -> PruneRow:
-    index, record = rank.get(deploy.id, (None, None))
+    index, record = rank.get(deploy.id) or rank.get(deploy.url) or (None, None)
     if deploy.id == published_id:
         return PruneRow(deploy, "keep", "published (live)", record)
     if deploy.locked:
@@ -118,7 +121,7 @@ def prune(
     """`prune`: the plan as a table, and what was deleted when `apply`."""
     if keep is not None and keep < 1:
         raise InputError(f"--keep must be at least 1 (got {keep}); retention.keep is {config.retention.keep}")
-    records = [r for r in ledger.records(environment, None, live=ALL_SNAPSHOTS) if r.deploy_id]
+    records = [r for r in ledger.records(environment, None, live=ALL_SNAPSHOTS) if r.deploy_id or r.deploy_url]
     deploys = target.deploys()
     published = target.published()
     plan = prune_plan(

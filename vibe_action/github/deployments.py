@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -71,12 +72,6 @@ STATUS_TO_STATE = {
 PREFIXED = {prefix: status for status, (_, prefix) in STATUS_TO_STATE.items() if prefix}
 
 
-def deploy_id_from_permalink(url: str | None) -> str | None:
-    """`https://<deploy_id>--<site>.netlify.app` → the deploy id (Netlify's permalink format), else None."""
-    host = (url or "").split("://", 1)[-1].split("/", 1)[0]
-    return host.split("--", 1)[0] if "--" in host else None
-
-
 def read_statuses(listed: object) -> tuple[str, str | None, str]:
     """(ledger status, URL, description) from a deployment's statuses, whatever order they come in.
 
@@ -117,9 +112,24 @@ def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _no_deploy_id(url: str | None) -> str | None:  # noqa: ARG001 — a GitHubLedger.deploy_id_of
+    return None
+
+
 class GitHubLedger:
-    def __init__(self, repo: Repository, run_url: str, now: datetime, status_budget: int | None = None) -> None:
+    """`deploy_id_of` reads the host's deploy id from the URL a status carries (a payload cannot be edited after
+    the deployment is created, so the id the host gave is known only from the URL; `hosts.deploy_id_of`)."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        run_url: str,
+        now: datetime,
+        status_budget: int | None = None,
+        deploy_id_of: Callable[[str | None], str | None] = _no_deploy_id,
+    ) -> None:
         self.repo = repo
+        self.deploy_id_of = deploy_id_of
         self.run_url = run_url
         self.now = now
         self.status_budget = status_budget  # at most this many status requests (None: as many as needed)
@@ -232,7 +242,7 @@ class GitHubLedger:
             reasons=tuple(str(r) for r in data.get("reasons", ()) if isinstance(r, str)),
             results_digest=str(data.get("results_digest", "")),
             config_digest=str(data.get("config_digest", "")),
-            deploy_id=deploy_id_from_permalink(url),
+            deploy_id=self.deploy_id_of(url),
             deploy_url=url,
             model=data.get("model") if isinstance(data.get("model"), dict) else None,
             # (month, count and per-item digests are read back only when they have their written types)

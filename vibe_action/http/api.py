@@ -9,7 +9,7 @@ errors are rebuilt from the status code and the host's own message, never from t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,6 +66,17 @@ class JsonApi:
         )
 
     # ------------------------------------------------------------------ transport
+
+    def _listing(self, page: Callable[[int], Any], per_page: int, max_pages: int, what: str) -> Iterator[Any]:
+        """The items of a paged listing, page after page until a short one (or `max_pages`): one request per
+        page, and none more once the caller stops iterating."""
+        for number in range(1, max_pages + 1):
+            batch = page(number)
+            if not isinstance(batch, list):
+                raise ExternalError(f"{self.service} returned something other than a list of {what}")
+            yield from batch
+            if len(batch) < per_page:
+                return
 
     def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
         """One call (its retries included): the answer's JSON (None for an empty body), or ExternalError —

@@ -27,9 +27,8 @@ def check_hook_url(raw: str, where: str) -> str:
     loopback = _is_loopback(host)
     if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
         raise InputError(
-            f"{where}: the build hook URL must start with https:// (Netlify's hooks are "
-            "https://api.netlify.com/build_hooks/<id>, Cloudflare's https://api.cloudflare.com/client/v4/pages/"
-            "webhooks/deploy_hooks/<id>); plain http is accepted only for a local test server"
+            f"{where}: the build hook URL must start with https:// (copy it whole from the host's build or deploy "
+            "hook settings); plain http is accepted only for a local test server"
         )
     address = _literal_address(host)
     if address is not None and not loopback and _internal(address):

@@ -5,7 +5,6 @@ They hold no logic beyond small derived values; `config.py` reads them out of th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 DEFAULT_CREDITS_PER_DEPLOY = 15
@@ -87,12 +86,3 @@ class Versions:
 
     def branch(self, number: int) -> str:
         return f"{self.branch_prefix}v{number}"
-
-
-def branch_subdomain(branch: str) -> str:
-    """Netlify's branch subdomain: `versions/v3` is served at `versions-v3--<site>.netlify.app`."""
-    return re.sub(r"[^a-z0-9-]+", "-", branch.lower()).strip("-")
-
-
-def lasting_url(branch: str, site: str) -> str:
-    return f"https://{branch_subdomain(branch)}--{site}.netlify.app"

@@ -5,24 +5,38 @@ failed or its outcome is unknown. Blocked and skipped candidates never reach the
 versions; cancelled runs and rollbacks are kept as *events*. Pure: the clock comes in as `now`, so the history
 page, `vibe-gate history` and the job summary show the same statuses and URLs for the same ledger.
 
-Why each version has two URLs: the production deploy's permalink (`<deploy-id>--<site>.netlify.app`) is
-deleted by Netlify after its retention (30 days; 90 on paid plans) unless it is published or the newest
-production deploy; the lasting URL (`<prefix>vN` branch, see `Versions`) is the newest deploy of its branch and
-is kept.
+Why each version has two URLs: a host may delete a production deploy's permalink after its retention (Netlify:
+30 days, 90 on paid plans) unless it is published or the newest production deploy; the lasting URL (`<prefix>vN`
+branch, see `Versions`) is the newest deploy of its branch and is kept. How long the host keeps a deploy and
+how it names a branch's URL are the host's (`Links`, given by `hosts.links_for`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS, lasting_url
+from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import LIVE_STATUSES, Record
 
 NUMBERED_STATUSES = frozenset({*LIVE_STATUSES, "pruned"})  # went live at some point
 ATTEMPT_LABELS = {"failure": "failed", "unconfirmed": "unconfirmed", "in_progress": "deploying", "unknown": "unknown"}
 FAILED_PREFIX = "lasting version failed: "  # starts the ledger message then, so GitHub's status tells it too
+
+
+def _no_lasting(branch: str, records: Sequence[Record]) -> str | None:  # noqa: ARG001 — a Links.lasting
+    return None
+
+
+@dataclass(frozen=True)
+class Links:
+    """How the host names and keeps a version's URLs: how many days it keeps a deploy nothing keeps (None: until
+    deleted), and the lasting URL of a version branch whose record did not store one (from the branch and the
+    environment's records)."""
+
+    retention_days: int | None = DEFAULT_NETLIFY_DAYS
+    lasting: Callable[[str, Sequence[Record]], str | None] = _no_lasting
 
 
 @dataclass(frozen=True)
@@ -128,20 +142,11 @@ def version_builds_in_month(records: Iterable[Record], month: str) -> int:
     return total
 
 
-def site_of(url: str | None) -> str | None:
-    """`https://<id>--<site>.netlify.app/…` → `<site>`; None for other URLs."""
-    host = (url or "").split("://", 1)[-1].split("/", 1)[0]
-    if "--" not in host or not host.endswith(".netlify.app"):
-        return None
-    return host.split("--", 1)[1].removesuffix(".netlify.app") or None
-
-
 def build_history(
     records: Iterable[Record],
     environment: str,
     now: datetime,
-    netlify_days: int = DEFAULT_NETLIFY_DAYS,
-    site: str | None = None,
+    links: Links = Links(),
 ) -> History:
     """The versions of `environment` from ledger records (any order of arrival; ledger order is kept)."""
     mine = [r for r in records if r.environment == environment]
@@ -162,7 +167,7 @@ def build_history(
         deltas: dict[str, float] = {}
         if number is not None and previous is not None:
             deltas = {k: v - previous.record.scores[k] for k, v in record.scores.items() if k in previous.record.scores}
-        link = _link(record, targets, number, is_live, index == newest_numbered, now, netlify_days, site or _site(mine))
+        link = _link(record, targets, number, is_live, index == newest_numbered, now, links, mine)
         version = Version(
             index=index,
             number=number,
@@ -221,10 +226,6 @@ def _status(record: Record, number: int | None, is_live: bool, rolled_back_to: b
     return "rolled back to" if rolled_back_to else "superseded"
 
 
-def _site(records: Sequence[Record]) -> str | None:
-    return next((s for s in (site_of(r.deploy_url) for r in reversed(records)) if s), None)
-
-
 def _link(
     record: Record,
     rollbacks: Sequence[Record],
@@ -232,15 +233,15 @@ def _link(
     is_live: bool,
     newest: bool,
     now: datetime,
-    netlify_days: int,
-    site: str | None,
+    links: Links,
+    mine: Sequence[Record],
 ) -> Link | None:
     """The lasting URL when the version has one, else the newest permalink with its expiry."""
     if number is None:
         if not record.deploy_url:
             return None
-        return Link(record.deploy_url, "permalink", *_expiry(record, now, netlify_days))
-    lasting = _lasting(record, site)
+        return Link(record.deploy_url, "permalink", *_expiry(record, now, links.retention_days))
+    lasting = _lasting(record, links, mine)
     if lasting:
         return Link(lasting, "lasting", why_kept="lasting")
     source = next((r for r in reversed(rollbacks) if r.deploy_url and r.extra.rebuilt), record)
@@ -253,22 +254,23 @@ def _link(
         return Link(url, "permalink", why_kept="kept while published")
     if newest:
         return Link(url, "permalink", why_kept="kept as the newest production deploy")
-    return Link(url, "permalink", *_expiry(source, now, netlify_days))
+    return Link(url, "permalink", *_expiry(source, now, links.retention_days))
 
 
-def _lasting(record: Record, site: str | None) -> str | None:
+def _lasting(record: Record, links: Links, mine: Sequence[Record]) -> str | None:
     if record.extra.version_build == "failed":
         return None
     if record.extra.version_url:
         return record.extra.version_url
     branch = record.extra.version_branch
-    if branch and site:
-        return lasting_url(branch, site)
-    return None
+    return links.lasting(branch, mine) if branch else None
 
 
-def _expiry(record: Record, now: datetime, netlify_days: int) -> tuple[str, bool]:
-    """(the day Netlify deletes the deploy, whether that day has passed), from the record's time."""
+def _expiry(record: Record, now: datetime, retention_days: int | None) -> tuple[str, bool]:
+    """(the day the host deletes the deploy, whether that day has passed), from the record's time; ('', False)
+    when the host keeps deploys until they are deleted."""
+    if retention_days is None:
+        return "", False
     created = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    ends = created + timedelta(days=netlify_days)
+    ends = created + timedelta(days=retention_days)
     return ends.strftime("%Y-%m-%d"), now >= ends

@@ -86,15 +86,12 @@ class NetlifyClient(JsonApi):
 
     def deploys(self, per_page: int = PER_PAGE, max_pages: int = MAX_PAGES, **filters: Any) -> Iterator[Deploy]:
         """The site's deploys, newest first, page by page (stops early when the caller stops iterating)."""
-        for page in range(1, max_pages + 1):
-            params = {"page": page, "per_page": per_page, **filters}
-            batch = self._call("GET", self._site("/deploys"), params)
-            if not isinstance(batch, list):
-                raise ExternalError("Netlify API returned something other than a list of deploys")
-            for item in batch:
-                yield Deploy.from_json(item)
-            if len(batch) < per_page:
-                return
+
+        def page(number: int) -> Any:
+            return self._call("GET", self._site("/deploys"), {"page": number, "per_page": per_page, **filters})
+
+        for item in self._listing(page, per_page, max_pages, "deploys"):
+            yield Deploy.from_json(item)
 
     def deploy(self, deploy_id: str) -> Deploy:
         return Deploy.from_json(self._call("GET", self._site(f"/deploys/{quote(deploy_id, safe='')}")))

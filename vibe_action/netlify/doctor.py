@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vibe_action.inputs.config import Config
-from vibe_action.inputs.netlify_toml import trigger_problem
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.models import Deploy
+from vibe_action.netlify.recipe import trigger_problem
 from vibe_action.report import table
 
 if TYPE_CHECKING:  # the client is passed in; importing it would load requests

@@ -14,7 +14,6 @@ from vibe_action.errors import ExternalError
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 
 __all__ = ["CONNECT_TIMEOUT", "READ_TIMEOUT"]  # re-exported for the Netlify code (defined in http/limits.py)
-HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"
 DEFAULT_API_URL = "https://api.netlify.com/api/v1"
 
 

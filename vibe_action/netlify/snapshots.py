@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
-from vibe_action.hosting import HostDeploy, Restored
+from vibe_action.hosting import HostDeploy, Restored, unless_gone
 from vibe_action.ledger.locks import ProductionLock, ledger_lock, lock_of_deploy
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.models import Deploy
@@ -74,11 +74,8 @@ def restore(netlify: NetlifyClient | None, record: Record) -> Restored | str:
     deploy_id = record.deploy_id or find_on_netlify(netlify, record)
     if not deploy_id:
         return f"no ready deploy of {record.sha[:7]} or with its title among the site's newest 500"
-    try:
-        restored = netlify.restore(deploy_id)
-    except ExternalError as exc:
-        if exc.status != 404:
-            raise
+    restored = unless_gone(lambda: netlify.restore(deploy_id))
+    if restored is None:
         return f"Netlify deleted its deploy {deploy_id} (HTTP 404: past its retention, or pruned)"
     return Restored(deploy_id, restored.url or None, f"restored Netlify deploy {deploy_id}")
 

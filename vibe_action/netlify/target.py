@@ -13,7 +13,6 @@ from vibe_action.errors import InputError
 from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.limits import MAX_TITLE_LENGTH
-from vibe_action.inputs.netlify_toml import API_TITLE_MARK
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
@@ -31,6 +30,7 @@ from vibe_action.netlify.deploy import (
 )
 from vibe_action.netlify.doctor import doctor
 from vibe_action.netlify.models import ACCESS_NAMES
+from vibe_action.netlify.recipe import API_TITLE_MARK
 from vibe_action.netlify.recovery import look_up, stale_after
 from vibe_action.netlify.snapshots import current_lock, host_deploy, host_deploys, restore
 from vibe_action.netlify.versions import lasting_build

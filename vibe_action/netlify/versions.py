@@ -15,10 +15,10 @@ from typing import Any
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import BranchMaker
-from vibe_action.inputs.settings import Versions, lasting_url
+from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import site_of
 from vibe_action.netlify.deploy import NetlifyServices, Trigger, start_build
+from vibe_action.netlify.urls import lasting_url, site_of
 
 
 @dataclass(frozen=True)
