@@ -7,7 +7,9 @@ Each behaviour and its source:
 - `GET /accounts/{account}/pages/projects/{project}/deployments`: `env`, `page`, `per_page` (above 25 → 400, code
   8000024), newest first; `GET …/deployments/{id}` (the SDK's `pages.projects.deployments.list` / `get`).
 - Every deployment this fake answers with is validated against the official SDK's type
-  (`cloudflare.types.pages.Deployment`); a mismatch is a violation the fixture fails on.
+  (`cloudflare.types.pages.Deployment`), and the query of every list and delete against the SDK's parameter
+  types (`DeploymentListParams`, `DeploymentDeleteParams`: no key they lack, each value of their type); a
+  mismatch is a violation the fixture fails on.
 - A deploy hook (`POST /client/v4/pages/webhooks/deploy_hooks/<id>`, no auth: the id is the secret) builds the
   head of the hook's branch: a new production deployment, `deployment_trigger.type: deploy_hook`. What the hook
   answers is not documented for Pages (Workers Builds' hooks answer `result.build_uuid`): `hook_answer` plays
@@ -194,6 +196,9 @@ class FakeCloudflare:
         return self._answer(found)
 
     def _delete(self, found: dict[str, Any], request: Request) -> Response:
+        from cloudflare.types.pages.projects import DeploymentDeleteParams
+
+        self._check_query(request, DeploymentDeleteParams)
         live = self.live()
         if live is not None and live["id"] == found["id"]:
             return _envelope(
@@ -250,7 +255,26 @@ class FakeCloudflare:
             return Response("", status=self.hook_status)
         return _envelope({"id": deployment["id"]}, self.hook_status)
 
+    def _check_query(self, request: Request, params: type) -> None:
+        """The request's query as the SDK would send it: only the parameter type's keys, each of its type."""
+        from pydantic import TypeAdapter, ValidationError
+
+        path = {
+            k: v for k, v in {"account_id": ACCOUNT, "project_name": PROJECT}.items() if k in params.__annotations__
+        }
+        query = {**path, **request.args.to_dict()}
+        unknown = set(query) - set(params.__annotations__)
+        if unknown:
+            self.violations.append(f"{request.method} {request.path}: {sorted(unknown)} not in {params.__name__}")
+        try:
+            TypeAdapter(params).validate_python(query)
+        except ValidationError as exc:
+            self.violations.append(f"{request.method} {request.path}: {exc}")
+
     def _list(self, request: Request) -> Response:
+        from cloudflare.types.pages.projects import DeploymentListParams
+
+        self._check_query(request, DeploymentListParams)
         per_page = int(request.args.get("per_page", "25"))
         if per_page > 25:
             return _envelope(None, 400, [{"code": 8000024, "message": "Invalid list options provided"}])

@@ -283,6 +283,13 @@ def test_the_fakes_answers_are_what_the_sdk_parses(cloudflare: FakeCloudflare) -
     cloudflare._answer(broken)
     assert cloudflare.violations
     cloudflare.violations.clear()
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    for query in ({"per_page": "25", "sort": "new"}, {"env": "staging"}):  # a key, then a value, the SDK lacks
+        cloudflare._list(Request(EnvironBuilder(path="/deployments", query_string=query).get_environ()))
+        assert len(cloudflare.violations) == 1, query
+        cloudflare.violations.clear()
 
 
 def test_a_502_after_the_origin_started_the_build_is_found_not_fired_again(
