@@ -38,14 +38,15 @@ demo: $(STAMP_RUN)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check vibe_action tests entrypoint.py scripts
 	$(BIN)/ruff format --check vibe_action tests entrypoint.py scripts
-	$(BIN)/lint-imports
+	@out=$$($(BIN)/lint-imports 2>&1) || { echo "$$out"; exit 1; }; echo "lint-imports: $$(echo "$$out" | grep '^Contracts:')"
 	$(BIN)/zizmor --offline --config zizmor.yml --quiet .github/workflows action.yml examples/workflow.yml
 
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy --strict vibe_action
 
-# The suite under coverage (branches; the CLI and action subprocesses too, through coverage's subprocess
-# patch), then a floor just under what it reaches, so an untested new path fails the build.
+# The suite under coverage (branches; the CLI and action subprocesses and pytest-xdist's workers too, through
+# coverage's subprocess patch), across the machine's cores, then a floor just under what it reaches, so an
+# untested new path fails the build.
 COVERAGE_FLOOR := 91
 # Headless Chromium from the OS packages: the browser tests (tests/test_versions_browser.py) and make docs open
 # the versions page in it. Installed with apt when missing (as root, else with sudo); otherwise a clear error.
@@ -59,10 +60,10 @@ chromium:
 
 pytest: $(STAMP_TEST) $(STAMP_WHEELS) chromium
 	rm -rf .coverage && mkdir -p .coverage
-	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/coverage run -m pytest
+	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(BIN)/coverage run -m pytest -q -n auto
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report --fail-under=$(COVERAGE_FLOOR) > .coverage/report.txt; \
-		status=$$?; tail -n 3 .coverage/report.txt; exit $$status
+		status=$$?; grep -E '^(Name|TOTAL) ' .coverage/report.txt; exit $$status
 
 # The runtime lock must install on every supported Python: each version's pins have wheels on the registry.
 lockcheck: $(STAMP_TEST)
@@ -79,9 +80,12 @@ oldest: $(STAMP_WHEELS) chromium
 	rm -rf $(OLDEST_VENV); $(OLDEST) -m venv $(OLDEST_VENV); \
 	$(OLDEST_VENV)/bin/python -m pip install --quiet -r requirements.lock -r requirements-oldest.lock; \
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --no-deps -e .; \
-	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(OLDEST_VENV)/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/test_stats.py
+	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(OLDEST_VENV)/bin/python -m pytest -q -p no:cacheprovider -n auto \
+		--ignore=tests/test_stats.py
 
-test: lint typecheck lockcheck pytest oldest
+# What the README calls the test command: linters, types, the lock, the suite under coverage. The suite on
+# Python 3.10 (make oldest) is CI's (.ci/run), so this stays short enough to run often.
+test: lint typecheck lockcheck pytest
 
 # Wall time, memory and GitHub request counts; measured, never asserted (see scripts/benchmark.py).
 bench: $(STAMP_TEST)

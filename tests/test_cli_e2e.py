@@ -219,6 +219,19 @@ def test_corrupt_ledger_stops_the_gate(workspace: Workspace, hook: HTTPServer) -
     assert posts(hook) == []
 
 
+def test_a_repository_without_a_commit_is_told_so(workspace: Workspace, hook: HTTPServer) -> None:
+    """Issue 21: `git init`, files written, nothing committed yet — inside a repository, not outside one."""
+    workspace.write(RESULTS, native())
+    for args in (["--dry-run"], ["--dry-run", "--branch", "main"]):
+        done = workspace.run(*args, env=hook_env(hook))
+        assert done.code == 2, done.stderr
+        assert "the repository has no commit yet" in done.stderr
+        assert "run inside a git repository" not in done.stderr
+    done = workspace.run("--dry-run", "--sha", "a" * 40, "--branch", "main", env=hook_env(hook))
+    assert done.code in (0, 1), done.stderr  # a decision, once the commit is named
+    assert posts(hook) == []
+
+
 def test_explicit_sha_branch_and_ledger_path(workspace: Workspace, hook: HTTPServer, tmp_path: Path) -> None:
     workspace.write(RESULTS, native())
     workspace.commit("first", branch="main")

@@ -7,18 +7,16 @@ help ends with its exit codes and, where an option has a fixed set of values, th
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from vibe_action import __version__
 from vibe_action.decide.events import KNOWN_EVENTS
-from vibe_action.ledger.local import DEFAULT_LEDGER
 
 COMMANDS = (
     "run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor", "init", "demo", "action",
 )  # fmt: skip
 LEDGER_VARIABLE = "VIBE_LEDGER"
+DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"  # the local ledger, inside the repository
 HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"  # the deploy hook URL when no flag gives it, for every target
 EXIT_CODES = {
     0: "deploy or skip (including report-only branches and dry runs)",
@@ -57,6 +55,8 @@ def _event(value: str) -> str:
     """Only the documented events: a typo (`pull-request`) must not be taken for a push that can deploy."""
     if value in KNOWN_EVENTS:
         return value
+    import difflib  # noqa: PLC0415 — only a mistyped event needs it; --help must stay light
+
     close = difflib.get_close_matches(value.replace("-", "_"), sorted(KNOWN_EVENTS), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise argparse.ArgumentTypeError(f"unknown event {value[:60]!r} (one of {', '.join(sorted(KNOWN_EVENTS))}){hint}")
@@ -121,14 +121,20 @@ Sub = argparse._SubParsersAction  # the object add_subparsers returns
 RAW = argparse.RawDescriptionHelpFormatter
 
 
-@dataclass(frozen=True)
 class Groups:
-    """Options several commands share, as argparse parent parsers."""
+    """Options several commands share, as argparse parent parsers (a plain class: `dataclasses` would cost
+    `--help` a fifth of its start-up)."""
 
-    base: argparse.ArgumentParser
-    ledger: argparse.ArgumentParser
-    results: argparse.ArgumentParser
-    netlify: argparse.ArgumentParser
+    __slots__ = ("base", "ledger", "netlify", "results")
+
+    def __init__(
+        self,
+        base: argparse.ArgumentParser,
+        ledger: argparse.ArgumentParser,
+        results: argparse.ArgumentParser,
+        netlify: argparse.ArgumentParser,
+    ) -> None:
+        self.base, self.ledger, self.results, self.netlify = base, ledger, results, netlify
 
 
 def _groups() -> Groups:

@@ -9,15 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from vibe_action import interrupts
 from vibe_action.arguments import COMMANDS, HOOK_URL_VARIABLE, build_parser
-from vibe_action.errors import EXIT_BROKEN_PIPE, EXIT_EXTERNAL_FAILURE, GateError
-from vibe_action.interrupts import Interrupted
-from vibe_action.redact import Secrets
+
+if TYPE_CHECKING:
+    from vibe_action.redact import Secrets
 
 
 def main(
@@ -32,7 +30,11 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "run")
-    args = build_parser().parse_args(args_list)
+    args = build_parser().parse_args(args_list)  # --help and a mistyped option end here, having loaded nothing more
+    from vibe_action import interrupts  # noqa: PLC0415 — a command runs: what it needs, from here on
+    from vibe_action.errors import EXIT_BROKEN_PIPE  # noqa: PLC0415
+    from vibe_action.redact import Secrets  # noqa: PLC0415
+
     secrets = Secrets()
     secrets.add_url(getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE))
     secrets.add(getattr(args, "netlify_token", None) or env.get("NETLIFY_AUTH_TOKEN"))
@@ -47,7 +49,11 @@ def main(
 
 
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
-    from vibe_action.commands import printer, run_command  # noqa: PLC0415 — after parsing: --help needs none of it
+    import traceback  # noqa: PLC0415 — after parsing: --help needs none of this
+
+    from vibe_action.commands import printer, run_command  # noqa: PLC0415
+    from vibe_action.errors import EXIT_EXTERNAL_FAILURE, GateError  # noqa: PLC0415
+    from vibe_action.interrupts import Interrupted  # noqa: PLC0415
 
     try:
         return run_command(args, env, out, err, secrets)

@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from vibe_action import operations, report
-from vibe_action.arguments import HOOK_URL_VARIABLE, LEDGER_VARIABLE
+from vibe_action import report
+from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE
 from vibe_action.decide.decision import exit_code
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
@@ -26,13 +26,15 @@ from vibe_action.github.workflow import echo
 from vibe_action.hosting import BranchMaker
 from vibe_action.hosts import Services, cli_access, deploy_id_of
 from vibe_action.inputs import gitinfo
-from vibe_action.ledger.local import DEFAULT_LEDGER, LocalLedger
+from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import Ledger
 from vibe_action.redact import Secrets
 from vibe_action.sinks import terminal_safe
 
-if TYPE_CHECKING:  # requests is loaded only by the commands that send something
+if TYPE_CHECKING:  # requests is loaded only by the commands that send something; the others' code by them
     import requests
+
+    from vibe_action import operations
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
@@ -114,8 +116,11 @@ def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
 
 def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> RunRequest:
     """What `run` evaluates, from the flags, the environment and git."""
-    sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else gitinfo.head_sha(workspace)
-    branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else gitinfo.current_branch(workspace)
+    sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else ""
+    branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else ""
+    if not sha or not branch:  # one git process for both
+        head, checked_out = gitinfo.head(workspace, need_branch=not branch)
+        sha, branch = sha or head, branch or checked_out
     return RunRequest(
         workspace=workspace,
         config_path=args.config,
@@ -200,6 +205,8 @@ def _desk(
     ledger: Ledger | None = None,
 ) -> operations.Desk:
     """What every command but `run` works with, from the flags and the environment."""
+    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
+
     shown = printer(env)
     services = Services(
         ledger or _ledger(args, env),
@@ -222,6 +229,8 @@ def _desk(
 def _snapshots(
     args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
 ) -> int:
+    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
+
     desk = _desk(args, env, secrets, session)
     if args.command == "rollback":
         answer = operations.roll_back(desk, "previous" if args.previous else args.to, not args.no_lock)
@@ -243,6 +252,8 @@ def _warn_ledger(ledger: Ledger, env: Mapping[str, str], err: TextIO) -> None:
 
 
 def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
+    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
+
     shown = printer(env)  # file names and warnings come from the repository
     answer = operations.validate(Path(args.workspace), args.config, args.results)
     for warning in answer.warnings:
@@ -252,6 +263,8 @@ def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> 
 
 
 def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
+    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
+
     shown = printer(env)  # every field of a ledger record is untrusted text
     desk = _desk(args, env, secrets)
     answer = operations.history(desk, args.limit, args.wide)
@@ -265,6 +278,7 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
 
 def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     """`vibe-gate page --out DIR`: the versions site, from the local ledger or from GitHub Deployments."""
+    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
     from vibe_action.page import publish  # noqa: PLC0415 — only this command renders HTML
 
     ledger = None

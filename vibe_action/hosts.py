@@ -14,8 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibe_action.cloudflare.site import branch_alias
-from vibe_action.cloudflare.target import CloudflareTarget
 from vibe_action.errors import InputError
 from vibe_action.hosting import BranchMaker, DeployTarget
 from vibe_action.inputs.config import Config
@@ -29,11 +27,11 @@ from vibe_action.netlify.recipe import trigger_problem
 from vibe_action.netlify.target import NetlifyTarget
 from vibe_action.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.redact import Secrets
-from vibe_action.webhook.target import WebhookTarget
 
-if TYPE_CHECKING:  # made only when something may be sent; they load requests
+if TYPE_CHECKING:  # made only when something may be sent (they load requests), or when the config names them
     import requests
 
+    from vibe_action.cloudflare.target import CloudflareTarget
     from vibe_action.netlify.api import NetlifyClient
 
 __all__ = ["NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
@@ -125,6 +123,8 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
     if config.target == "cloudflare-pages":
         return _cloudflare(config, hook_url, services, access.cloudflare)
     if config.target == "hook":
+        from vibe_action.webhook.target import WebhookTarget  # noqa: PLC0415 — loaded for the host in use only
+
         names = ACCESS_NAMES.get()
         return WebhookTarget(
             hook_url, services.session, services.secrets, names.hook, config.hook.timeout, services.progress
@@ -162,6 +162,8 @@ def links_for(config: Config | None) -> Links:
         return Links(days, lambda branch, records: lasting_of(branch, site, records))
     project = config.cloudflare.project
     if config.target == "cloudflare-pages" and project:
+        from vibe_action.cloudflare.site import branch_alias  # noqa: PLC0415 — loaded for the host in use only
+
         return Links(None, lambda branch, _records: branch_alias(branch, f"{project}.pages.dev"))
     return Links(None)
 
@@ -201,6 +203,8 @@ def _netlify(services: Services, access: NetlifyAccess) -> NetlifyClient | None:
 
 
 def _cloudflare(config: Config, hook_url: str | None, services: Services, access: CloudflareAccess) -> CloudflareTarget:
+    from vibe_action.cloudflare.target import CloudflareTarget  # noqa: PLC0415 — loaded for the host in use only
+
     names = ACTION_CLOUDFLARE if ACCESS_NAMES.get() == ACTION_NAMES else CLI_CLOUDFLARE
     pages = None
     if services.session is not None and (access.token or access.account_id):

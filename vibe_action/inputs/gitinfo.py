@@ -35,6 +35,12 @@ def _git(workspace: Path, *args: str) -> str:
     except FileNotFoundError:
         raise InputError("git is not installed; pass --sha and --branch") from None
     if done.returncode != 0:
+        if "unknown revision" in done.stderr or "ambiguous argument 'HEAD'" in done.stderr:
+            where = "" if str(workspace) == "." else f" in {workspace}"
+            raise InputError(
+                f"the repository{where} has no commit yet: a decision is recorded under the commit it "
+                "judged — commit the results and config/deploy.yaml first, or pass --sha and --branch"
+            )
         raise InputError(
             f"git {' '.join(args)} failed in {workspace}: {done.stderr.strip() or 'no output'}; "
             "run inside a git repository or pass --sha and --branch"
@@ -42,15 +48,14 @@ def _git(workspace: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def head_sha(workspace: Path) -> str:
-    return _git(workspace, "rev-parse", "HEAD")
-
-
-def current_branch(workspace: Path) -> str:
-    name = _git(workspace, "rev-parse", "--abbrev-ref", "HEAD")
-    if name == "HEAD":
+def head(workspace: Path, need_branch: bool = True) -> tuple[str, str]:
+    """(HEAD's sha, the branch checked out) from one git process; the branch is '' when not needed."""
+    if not need_branch:
+        return _git(workspace, "rev-parse", "HEAD"), ""
+    sha, _, name = _git(workspace, "rev-parse", "HEAD", "--abbrev-ref", "HEAD").partition("\n")
+    if name.strip() == "HEAD":
         raise InputError("HEAD is detached, so the branch is unknown; pass --branch")
-    return name
+    return sha.strip(), name.strip()
 
 
 def ask_git(workspace: Path, *args: str) -> str | None:

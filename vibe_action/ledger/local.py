@@ -25,7 +25,6 @@ from vibe_action.ledger.records import Outcome, Record, finished, future_dated
 from vibe_action.ledger.tail import OtherCommitError, read_back
 from vibe_action.sinks import printable
 
-DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
 
 
