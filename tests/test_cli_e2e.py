@@ -165,6 +165,11 @@ def test_deploy_without_a_hook_url_is_invalid_input(workspace: Workspace) -> Non
     assert done.code == 2
     assert "no build hook URL is set: set --build-hook-url (or VIBE_BUILD_HOOK_URL)" in done.stderr
     assert workspace.ledger_lines() == []
+    assert done.stdout.startswith("vibe-deploy-gate · main @ ")  # the decision first (issue 21)
+    assert "DEPLOY" in done.stdout
+    as_json = workspace.run("--json")
+    assert as_json.code == 2
+    assert json.loads(as_json.stdout)["decision"] == "deploy"
 
 
 def test_invalid_results_exit_2_without_traceback_or_side_effects(workspace: Workspace, hook: HTTPServer) -> None:

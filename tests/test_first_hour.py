@@ -47,10 +47,33 @@ def test_init_writes_files_that_validate_accepts(tmp_path: Path) -> None:
     workflow = (ws.path / ".github/workflows/deploy-gate.yml").read_text()
     for glob in ("evals/*.json", "results/*.jsonl", "results/*.json", "config/deploy.yaml"):
         assert f'"{glob}"' in workflow
+    assert "  reserve: 2" not in config  # no hotfix rule is active: nothing is held back for one
+    assert "# reserve: 2" in config
+    assert "4. the workflow runs `uses: org/vibe-deploy-gate@v1`" in done.stdout
     again = ws.run("init")
-    assert again.code == 2
-    assert "already exist; run with --force" in again.stderr
+    assert again.code == 0, again.stderr
+    assert "kept config/deploy.yaml and .github/workflows/deploy-gate.yml: both exist" in again.stdout
     assert ws.run("init", "--force").code == 0
+
+
+def test_the_quick_start_in_its_order_copy_the_workflow_then_init(tmp_path: Path) -> None:
+    """Issue 21: README step 1 copies examples/workflow.yml, step 2 runs init — which writes the config it lacks
+    and keeps the workflow as copied, saying so."""
+    ws = Workspace(tmp_path / "repo")
+    ws.write("results/summary.json", {"aime25": 74.4, "hmmt25": 50.4})
+    copied = (ROOT / "examples" / "workflow.yml").read_text()
+    ws.write(".github/workflows/deploy-gate.yml", copied)
+    ws.commit("results and the workflow", branch="main")
+    ws.git("branch", "hotfix/tokenizer")
+    done = ws.run("init")
+    assert done.code == 0, done.stderr
+    assert "wrote config/deploy.yaml\n" in done.stdout
+    assert "kept .github/workflows/deploy-gate.yml: it exists (--force rewrites it)" in done.stdout
+    assert (ws.path / ".github/workflows/deploy-gate.yml").read_text() == copied
+    config = (ws.path / "config/deploy.yaml").read_text()
+    assert '  "hotfix/**": {deploy: true, min_gain: false, use_reserve: true}' in config
+    assert "  reserve: 2                # kept for the hotfix rule above" in config  # the rule is active here
+    assert ws.run("validate").code == 0
 
 
 def test_init_in_a_repository_without_results_says_so(tmp_path: Path) -> None:

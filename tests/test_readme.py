@@ -47,6 +47,30 @@ def test_the_first_screen_is_for_the_user() -> None:
         assert step in README.split("## Set up Netlify", 1)[1].split("## Try it locally", 1)[0]
 
 
+def test_one_published_location_for_the_action_and_the_cli() -> None:
+    """Issue 21: README, the example workflow, the docs and `init` say the same place, from one constant."""
+    from vibe_action import RELEASE, REPOSITORY
+
+    uses = f"uses: {REPOSITORY}@{RELEASE}"
+    install = f"git+https://github.com/{REPOSITORY}@{RELEASE}"
+    assert uses in (ROOT / "examples" / "workflow.yml").read_text()
+    assert uses in (EXAMPLES / "workflow.yml").read_text()
+    assert uses in README
+    assert install in README
+    docs = {p.name: p.read_text() for p in (ROOT / "docs").glob("*.md")}
+    assert install in docs["cli.md"]
+    assert install in docs["netlify.md"]
+    for name, text in {"README.md": README, **docs}.items():
+        for line in text.splitlines():
+            assert "pip install vibe-deploy-gate" not in line, name  # no such distribution on any index
+            assert "--quiet vibe-deploy-gate" not in line, name
+            if re.search(r"pip install (-e )?\.($|\s)", line):
+                assert "checkout" in line, f"{name}: {line}"  # only for this checkout, and said so
+    init = (ROOT / "vibe_action" / "init.py").read_text()
+    assert "REPOSITORY" in init
+    assert "org/vibe-deploy-gate" not in init  # it reads the constant
+
+
 def test_pictures_and_links_resolve() -> None:
     for text, base in [(README, ROOT), *[(p.read_text(), p.parent) for p in (ROOT / "docs").glob("*.md")]]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):

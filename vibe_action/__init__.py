@@ -4,10 +4,13 @@ The folders are the layers, top to bottom (each may import only those below it; 
 
 - `cli`: the command line, whose subcommands include `action` and `demo`;
 - `action`, `demo`: the GitHub Actions entry and the local end-to-end demo;
-- `action_commands`: the action's commands other than `run` (history, page, rollback, unlock, prune, doctor);
+- `action_commands`: how the action shows the commands other than `run` (log, outputs, report, summary);
+- `operations`: validate, history, page, rollback, unlock, prune and doctor, written once for both front ends;
 - `gate`: one run — parse → decide → (fire → record), with the I/O clients passed in;
-- `deploy/`: carrying out a verdict on any host — the ledger lock, fire, confirm, record — through `hosting`;
-- `netlify/` and `github/`: side effects on each service (independent of each other);
+- `deploy/`, `hosts`: carrying out a verdict, rollback, unlock and prune on any host through `hosting`; `hosts`
+  is the composition root that wires the host packages to this run's clients;
+- `netlify/`, `cloudflare/`, `webhook/` and `github/`: side effects on each service (independent of each other);
+- `http/`: what every host's HTTP shares (deadlines, capped bodies, retries, the deploy-hook POST);
 - `hosting`: the deploy-target protocol a host implements (Netlify: `netlify/target.py`), and its types;
 - `report`: a `Decision` rendered for people (terminal, markdown, annotations);
 - `ledger/`: what was deployed — the baseline and the quota;
@@ -17,3 +20,7 @@ The folders are the layers, top to bottom (each may import only those below it; 
 """
 
 __version__ = "0.1.0"
+# Where the action and the CLI are published: README, examples/workflow.yml and `vibe-gate init` use these (a
+# test holds them equal). A fork publishes under its own owner: change them here and everything follows.
+REPOSITORY = "org/vibe-deploy-gate"
+RELEASE = "v1"

@@ -21,7 +21,7 @@ from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARI
 from vibe_action.decide.decision import exit_code
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
-from vibe_action.gate import RunRequest, run_gate
+from vibe_action.gate import CannotBuildError, RunRequest, run_gate
 from vibe_action.github.workflow import echo
 from vibe_action.hosting import BranchMaker
 from vibe_action.hosts import Services, cli_access, deploy_id_of
@@ -157,7 +157,12 @@ def _run(
         progress=lambda text: shown(secrets.scrub(text), err),
         branches=None if session is None else _git_branches(workspace, args.remote),
     )
-    decision = run_gate(request, services)
+    try:
+        decision = run_gate(request, services)
+    except CannotBuildError as exc:  # the decision first: what would have been deployed, and why
+        found = exc.decision
+        shown(secrets.scrub(json.dumps(found.to_json(), indent=2) if args.json else report.text_report(found)), out)
+        raise
     if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
         files = sorted({row.file for row in decision.metrics if row.file} | {args.config})
         changed = gitinfo.changed_since_head(workspace, files)

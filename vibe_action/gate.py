@@ -25,7 +25,7 @@ from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
 from vibe_action.ledger.versions import next_number, version_builds_in_month
 
-__all__ = ["Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
+__all__ = ["CannotBuildError", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,15 @@ class RunRequest:
     hook_url: str | None = None
     environment: str | None = None
     access: HostAccess = field(default_factory=HostAccess)  # the hosts' API access (none: the hook alone)
+
+
+class CannotBuildError(InputError):
+    """The verdict is deploy but the host cannot be asked to build (no hook URL, no access): the front end shows
+    the decision first, then this error; nothing was sent or recorded."""
+
+    def __init__(self, message: str, decision: Decision) -> None:
+        super().__init__(message)
+        self.decision = decision
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,10 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
     title = target.title(hook_title(config, inputs.results, request))
-    target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
+    try:
+        target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
+    except InputError as exc:
+        raise CannotBuildError(str(exc), decision) from None
     return carry_out(
         decision,
         snapshot_record(decision, inputs, request, title, next_number(records, environment)),

@@ -3,7 +3,8 @@
 It reads every results file it can find (every format the gate reads), the branch names in use, and writes
 files that `vibe-gate validate` accepts: globs that match only readable files, the benchmarks found (guards on
 all, a gain rule on the primary), branch rules for the branch families in use, and a workflow whose path
-filters cover the globs. It never overwrites a file unless told to (`--force`), and it sends nothing anywhere.
+filters cover the globs. It writes what is missing and keeps what exists (the Quick start copies the workflow
+first), saying which; `--force` rewrites both. It sends nothing anywhere.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from vibe_action import RELEASE, REPOSITORY
 from vibe_action.errors import InputError
 from vibe_action.inputs.benchmarks import Benchmark
 from vibe_action.inputs.formats import ReadOptions, detect, metric_keys
@@ -165,7 +167,7 @@ def config_text(found: list[Found], default_branch: str, families: list[str]) ->
     names = sorted({name for item in found for name in item.benchmarks})
     primary = next((p for p in PREFERRED_PRIMARY if p in names), names[0])
     lines = [
-        '# vibe-deploy-gate policy, written by `vibe-gate init`. Reference: README.md, "deploy.yaml reference".',
+        "# vibe-deploy-gate policy, written by `vibe-gate init`. Reference: docs/configuration.md.",
         "version: 1",
         "",
         "# Where the evaluation writes its results (globs, relative to the repository root).",
@@ -201,12 +203,15 @@ def config_text(found: list[Found], default_branch: str, families: list[str]) ->
     for family, rule in BRANCH_FAMILIES:
         marker = "" if family in families else "# "
         lines.append(f'  {marker}"{family}/**": {{{rule}}}')
+    hotfix = "hotfix" in families  # the reserve is for the hotfix rule: kept only when that rule is active
     lines += [
         "",
         "quota:",
         "  monthly_credits: 300      # Netlify Free: 300 credits a month",
         "  credits_per_deploy: 15    # a production deploy costs 15 credits",
-        "  reserve: 2                # kept for hotfix branches",
+        "  reserve: 2                # kept for the hotfix rule above"
+        if hotfix
+        else "  # reserve: 2              # keep deploys for a hotfix rule, once you add one above",
         "",
     ]
     return "\n".join(lines)
@@ -233,10 +238,12 @@ def workflow_text(template: str, globs: Sequence[str], default_branch: str, fami
 
 
 def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
+    """Write the config and the workflow that are missing (both with `force`), and say what to do next."""
     targets = [root / CONFIG_PATH, root / WORKFLOW_PATH]
-    existing = [t.relative_to(root).as_posix() for t in targets if t.exists()]
-    if existing and not force:
-        raise InputError(f"{', '.join(existing)} already exist; run with --force to overwrite them")
+    kept = [t for t in targets if t.exists() and not force]
+    if len(kept) == len(targets):
+        print(f"kept {CONFIG_PATH} and {WORKFLOW_PATH}: both exist (--force rewrites them)", file=out)
+        return 0
     found = scan(root)
     if not found:
         raise InputError(
@@ -244,11 +251,26 @@ def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
             'lighteval, LiveCodeBench, OpenCompass, or {"benchmark": score}); commit one first'
         )
     default_branch, families = branches(root)
-    globs = globs_for(found)
-    targets[0].parent.mkdir(parents=True, exist_ok=True)
-    targets[0].write_text(config_text(found, default_branch, families), encoding="utf-8")
-    targets[1].parent.mkdir(parents=True, exist_ok=True)
-    targets[1].write_text(workflow_text(template, globs, default_branch, families), encoding="utf-8")
+    texts = {
+        targets[0]: config_text(found, default_branch, families),
+        targets[1]: workflow_text(template, globs_for(found), default_branch, families),
+    }
+    written = []
+    for target, text in texts.items():
+        if target in kept:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target.relative_to(root).as_posix())
+    _say_found(found, out)
+    print(f"wrote {' and '.join(written)}", file=out)
+    for target in kept:
+        print(f"kept {target.relative_to(root).as_posix()}: it exists (--force rewrites it)", file=out)
+    _say_next(out)
+    return 0
+
+
+def _say_found(found: list[Found], out: TextIO) -> None:
     print("found:", file=out)
     for item in found:
         print(f"  {item.path}  ({item.kind}: {', '.join(item.benchmarks)})", file=out)
@@ -256,9 +278,15 @@ def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
             print(
                 f"    {task} reports {', '.join([active, *others])}: wrote metric: {active} (change it there)", file=out
             )
-    print(f"wrote {CONFIG_PATH} and {WORKFLOW_PATH}", file=out)
+
+
+def _say_next(out: TextIO) -> None:
     print("next:", file=out)
     print("  1. check the primary metric, floors and guards in config/deploy.yaml; run: vibe-gate validate", file=out)
     print("  2. in Netlify: Site configuration → Build & deploy → Build hooks → Add build hook; copy its URL", file=out)
     print("  3. in GitHub: Settings → Secrets and variables → Actions → New secret NETLIFY_BUILD_HOOK_URL", file=out)
-    return 0
+    print(
+        f"  4. the workflow runs `uses: {REPOSITORY}@{RELEASE}`: if you install the action from a fork, put its "
+        "owner there (and pin a release's commit SHA)",
+        file=out,
+    )

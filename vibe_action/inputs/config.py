@@ -173,7 +173,7 @@ def load_config(path: Path, display: str | None = None) -> Config:
                     1,
                     1,
                     "config file not found",
-                    hint="create it (see README: deploy.yaml reference) or pass --config",
+                    hint="write one with `vibe-gate init` — docs/configuration.md is the reference — or pass --config",
                 )
             ]
         ) from None
