@@ -253,5 +253,7 @@ def test_history_shows_a_screenful_by_default(workspace: Workspace) -> None:
     assert "1daaaaa" in out  # the newest (29) first
     assert "05aaaaa" not in out
     assert "… 10 older snapshot(s); --limit 0 shows them all" in out
-    assert len(workspace.run("history", "--limit", "0").stdout.splitlines()) == 30
+    everything = workspace.run("history", "--limit", "0").stdout.splitlines()
+    assert len(everything) == 31  # a header row, then one line per snapshot (these have no URL)
+    assert everything[0].split() == ["time", "(UTC)", "version", "sha", "status", "aime25"]
     assert len(workspace.run("history", "--json", "--limit", "3").json) == 3

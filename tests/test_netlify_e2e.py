@@ -415,6 +415,25 @@ def test_two_runs_at_once_fire_the_hook_once(workspace: Workspace, netlify: Fake
     assert set(statuses) <= {"success", "cancelled"}
 
 
+def test_previous_is_the_version_live_before_the_one_live_now_through_rollbacks(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    """Issue 21: `--previous` is defined once (help, README, docs/cli.md): the version that was live before the
+    one live now — after a rollback, the version it replaced; twice in a row, it goes back and forth."""
+    from vibe_action.arguments import PREVIOUS
+
+    first, _second, third = _deployed_history(workspace, netlify)
+    assert PREVIOUS in workspace.run("rollback", "--help").stdout.replace("\n", " ").replace("  ", " ")
+    assert workspace.run("rollback", "--to", "v1", env=env(netlify)).code == 0
+    undo = workspace.run("rollback", "--previous", env=env(netlify))
+    assert undo.code == 0, undo.stdout + undo.stderr
+    assert undo.stdout.startswith(f"rolled back from {first[:7]} to v3 ({third[:7]})")  # what the rollback replaced
+    again = workspace.run("rollback", "--previous", env={**env(netlify), "COLUMNS": "80"})
+    assert " ".join(again.stdout.split()).startswith(f"rolled back from {third[:7]} to v1 ({first[:7]})")
+    assert "live: None" not in undo.stdout + again.stdout
+    assert max(len(line) for line in again.stdout.splitlines()) <= 80, again.stdout  # fitted to the terminal
+
+
 def test_rollback_finds_a_snapshot_deployed_without_a_token_by_its_title(
     workspace: Workspace, netlify: FakeNetlify
 ) -> None:

@@ -11,6 +11,7 @@ Netlify (which deletes deploys past its retention, as Netlify does).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -74,7 +75,7 @@ def test_a_confirmed_deploy_gets_a_lasting_branch_built_once(
     assert v1["extra"]["version_url"] == lasting
     assert f"--{SITE_NAME}.netlify.app" in v1["deploy_url"]  # the permalink is kept too
     history = workspace.run("history", "--limit", "0")
-    assert f"v1   {first[:7]}" in history.stdout
+    assert re.search(rf"\bv1 +{first[:7]}", history.stdout)
     assert lasting in history.stdout
     markdown = workspace.run("history", "--markdown").stdout
     assert "| v2 | " in markdown

@@ -17,6 +17,8 @@ COMMANDS = (
 )  # fmt: skip
 LEDGER_VARIABLE = "VIBE_LEDGER"
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"  # the local ledger, inside the repository
+# --previous (and the action's `to: previous`), defined once; deploy/rollback.py chooses it so.
+PREVIOUS = "the version that was live before the one live now (after a rollback: the version it replaced)"
 HOOK_URL_VARIABLE = "VIBE_BUILD_HOOK_URL"  # the deploy hook URL when no flag gives it, for every target
 EXIT_CODES = {
     0: "deploy or skip (including report-only branches and dry runs)",
@@ -258,7 +260,7 @@ def _add_rollback(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
     target.add_argument(
         "--to", metavar="SHA|vN", help="the version (v12) or the commit (7+ characters) whose snapshot to restore"
     )
-    target.add_argument("--previous", action="store_true", help="the snapshot before the one live now")
+    target.add_argument("--previous", action="store_true", help=PREVIOUS)
     rollback.add_argument("--no-lock", action="store_true", help="do not lock it (the next auto-publish replaces it)")
     rollback.add_argument(
         "--build-hook-url",

@@ -247,8 +247,20 @@ def _snapshots(
         answer = operations.doctor(desk)
     _warn_ledger(desk.ledger, env, sys.stderr)
     text = json.dumps(answer.data, indent=2) if args.json else answer.text
+    if not args.json and args.command in ("rollback", "unlock"):  # sentences, not tables: fit the terminal
+        text = fitted(text, width_of(env, out))
     printer(env)(secrets.scrub(text), out)
     return 1 if answer.found else EXIT_OK
+
+
+def fitted(text: str, width: int) -> str:
+    """Each line wrapped to `width` (URLs and ids are never broken)."""
+    import textwrap  # noqa: PLC0415 — only the commands that print sentences
+
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)) or line
+        for line in text.splitlines()
+    )
 
 
 def _warn_ledger(ledger: Ledger, env: Mapping[str, str], err: TextIO) -> None:

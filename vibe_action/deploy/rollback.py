@@ -44,7 +44,9 @@ def _candidates(records: list[Record], environment: str) -> list[Record]:
 
 
 def rollback_target(records: list[Record], environment: str, to: str) -> tuple[Record, Record | None]:
-    """(the snapshot to bring back, the one live now). `to`: `previous`, a version (`v12`), or a commit prefix."""
+    """(the snapshot to bring back, the one live now). `to`: a version (`v12`), a commit prefix, or `previous`:
+    the version that was live before the one live now — walking back through what went live (deploys and
+    rollbacks, in ledger order) to the first of another commit; after a rollback, the version it replaced."""
     candidates = _candidates(records, environment)
     live = [r for r in candidates if r.status in LIVE_STATUSES]
     current = live[-1] if live else None

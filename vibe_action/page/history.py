@@ -58,12 +58,17 @@ def plain(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def _score(record: Record, primary: str | None, wide: bool) -> str:
-    if primary and not wide:
+def _score(record: Record, primary: str | None) -> str:
+    """The primary's score; with no primary (no config), the first two scores."""
+    if primary:
         value = record.scores.get(primary)
         return "—" if value is None else fmt(value)
-    items = list(record.scores.items()) if wide else list(record.scores.items())[:2]
-    return ", ".join(f"{k} {fmt(v)}" for k, v in items)
+    return ", ".join(f"{k} {fmt(v)}" for k, v in list(record.scores.items())[:2])
+
+
+def _others(record: Record, primary: str | None) -> str:
+    """Every score but the primary's (`--wide`)."""
+    return ", ".join(f"{k} {fmt(v)}" for k, v in record.scores.items() if k != primary) or "—"
 
 
 def _url(link: Link | None, record: Record) -> str:
@@ -83,36 +88,44 @@ def plain_lines(lines: list[str]) -> str:
     return "\n".join(plain(line) for line in lines)
 
 
+def _aligned(table: Sequence[Sequence[str]]) -> list[str]:
+    """Columns padded to their widest cell (a header row first), trailing spaces dropped."""
+    widths = [max(len(plain(r[i])) for r in table) for i in range(len(table[0]))]
+    return ["  ".join(plain(c).ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in table]
+
+
 def _history_lines(found: Sequence[Row], primary: str | None, wide: bool) -> list[str]:
+    score = primary or "scores"
     if not wide:
+        table: list[tuple[str, ...]] = [("time (UTC)", "version", "sha", "status", score)]
+        table += [
+            (r.record.time[:16].replace("T", " "), r.name, r.record.sha[:7], r.label, _score(r.record, primary))
+            for r in found
+        ]
         lines = []
-        for row in found:
-            record = row.record
-            lines.append(
-                f"{record.time[:16].replace('T', ' ')}  {row.name:<4} {record.sha[:7]}  {row.label:<16} "
-                f"{_score(record, primary, False)}".rstrip()
-            )
-            url = _url(row.link, record)
+        for line, row in zip(_aligned(table), [None, *found], strict=True):
+            lines.append(line)
+            url = _url(row.link, row.record) if row is not None else ""
             if url:
                 lines.append(f"  {url}")
         return lines
-    table = [("time (UTC)", "version", "sha", "branch", "env", "status", primary or "scores", "URL")]
-    for row in found:
+    table = [("time (UTC)", "version", "sha", "branch", "env", "status", score, "other scores", "URL")]
+    for row in found:  # (the wide table's rows have its nine columns)
         record = row.record
         table.append(
             (
                 record.time[:19].replace("T", " "),
                 row.name,
                 record.sha[:7],
-                plain(record.branch),
-                plain(record.environment),
+                record.branch,
+                record.environment,
                 row.label,
-                _score(record, primary, not primary),
-                plain(_url(row.link, record)) or "—",
+                _score(record, primary),
+                _others(record, primary) if primary else "—",
+                _url(row.link, record) or "—",
             )
         )
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in table]
+    return _aligned(table)
 
 
 def _md(text: str) -> str:
@@ -144,7 +157,7 @@ def history_markdown(found: Sequence[Row], primary: str | None) -> str:
         status = f"**{_md(row.label)}**" if row.label.startswith("live") else _md(row.label)
         lines.append(
             f"| {row.name} | {record.time[:16].replace('T', ' ')} | `{record.sha[:7]}` | {_md(record.branch)} | "
-            f"{_md(_score(record, primary, False))} | {status} | {url} |"
+            f"{_md(_score(record, primary))} | {status} | {url} |"
         )
     return "\n".join(lines) + "\n"
 

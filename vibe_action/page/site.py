@@ -125,10 +125,12 @@ def _index(history: History, options: PageOptions) -> str:
         f"{escape(options.generated.strftime('%Y-%m-%d %H:%M'))} UTC by vibe-deploy-gate.</p>"
     )
     if live is not None:
-        scores = ", ".join(f"{escape(k)} {fmt(v)}" for k, v in _ordered_scores(live, benchmarks))
+        parts = [", ".join(f"{escape(k)} {fmt(v)}" for k, v in _ordered_scores(live, benchmarks))]
+        parts.append(_url_cell(live) if live.link is not None else "")  # no URL known: said nowhere, not `—`
+        tail = "".join(f" — {part}" for part in parts if part)
         body.append(
             f'<div class="callout" id="live"><strong>Live now: <a href="{page_name(live)}">{escape(live.name)}</a>'
-            f"</strong> — {scores} — {_url_cell(live)}</div>"
+            f"</strong>{tail}</div>"
         )
     else:
         body.append('<div class="callout" id="live">No version is live yet.</div>')
