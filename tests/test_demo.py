@@ -46,8 +46,11 @@ def test_demo_replays_the_example_history(tmp_path: Path) -> None:
         "BLOCK",
     ]
     assert "the build-hook receiver got 4 POST(s):" in out  # two deploys, each with its lasting branch build
-    assert len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='aime25 ", out, flags=re.MULTILINE)) == 2
-    assert len(re.findall(r"^  POST /build_hooks/\*\*\* trigger_title='v\d · aime25 ", out, flags=re.MULTILINE)) == 2
+    assert len(re.findall(r"^  POST /build_hooks/\*\*\* sha \w{7}: aime25 ", out, flags=re.MULTILINE)) == 2
+    assert len(re.findall(r"^  POST /build_hooks/\*\*\* sha \w{7}: v\d · aime25 ", out, flags=re.MULTILINE)) == 2
+    own = [line for line in out.splitlines() if line.startswith(("── step", "   ", "  POST"))]  # the demo's lines
+    assert own
+    assert max(len(line) for line in own) <= 80  # (the gate's own output is fitted to COLUMNS, 80 in make demo)
     assert "https://versions-v2--vibe-demo.netlify.app (lasting)" in out
     assert re.search(r"^\S+ \S+  v1 +\w{7}  live \(rolled back to\)", out, re.MULTILINE)
     index = (kept / "versions" / "index.html").read_text()

@@ -4,6 +4,7 @@ before the readers were reworked. Files come from tests/tool_outputs.py, laid ou
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -246,7 +247,8 @@ def test_11_validate_fails_when_a_required_metric_is_in_no_results_file(workspac
     workspace.write("results/r.json", {"hmmt25": 50.4, "livecodebench_v6": 51.1})
     done = workspace.run("validate")
     assert done.code == 2
-    assert "aime25 is in no results file; the results have: hmmt25, livecodebench_v6" in done.stderr
+    assert "metrics.aime25: in no results file (the results have: hmmt25, livecodebench_v6)" in done.stderr
+    assert re.search(r"config/deploy\.yaml:\d+:1: metrics\.aime25", done.stderr)  # at its line (issue 21)
 
 
 def test_higher_is_better_from_the_format_is_the_default_direction(tmp_path: Path) -> None:

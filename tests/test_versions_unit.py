@@ -205,3 +205,16 @@ def test_the_summary_chart_labels_only_numbers_it_knows() -> None:
     assert "| v42 (live) | 72 |" in chart
     assert "| candidate | 73.5 |" in chart
     assert summary_chart(build_history([], "production", NOW), "aime25", None, None) == ""
+
+
+def test_the_live_box_says_nothing_where_no_url_is_known() -> None:
+    """Issue 21: a live version deployed through a plain hook has no URL; the box ended in `— —`."""
+    records = [rec(0, "success", deploy_url=None, deploy_id=None)]
+    page = render_site(build_history(records, "production", NOW), PageOptions(generated=NOW, primary="aime25"))
+    box = re.search(r'<div class="callout" id="live">(.*?)</div>', page["index.html"], re.DOTALL)
+    assert box is not None
+    assert "aime25 70" in box.group(1)
+    assert "— —" not in box.group(1)
+    assert not box.group(1).rstrip().endswith("—")
+    with_url = render_site(build_history([rec(0, "success")], "production", NOW), PageOptions(generated=NOW))
+    assert "permalink" in with_url["index.html"].split('id="live"', 1)[1].split("</div>", 1)[0]

@@ -83,7 +83,7 @@ def _add_page(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents:
     page = sub.add_parser(
         "page",
         parents=parents,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RAW,
         help="write the versions page (a static site) from the ledger",
         description="Write index.html (every version newest first, the live one marked, a chart per benchmark) "
         "and one page per version (the decision that shipped it) into --out. Self-contained: no scripts, no "
@@ -112,7 +112,7 @@ def _site_command(
     return sub.add_parser(
         name,
         parents=parents,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RAW,
         help=summary,
         description=description,
         epilog=_epilog(name),
@@ -120,7 +120,31 @@ def _site_command(
 
 
 Sub = argparse._SubParsersAction  # the object add_subparsers returns
-RAW = argparse.RawDescriptionHelpFormatter
+
+
+class Fitted(argparse.HelpFormatter):
+    """Help fitted to the terminal ($COLUMNS): prose paragraphs are wrapped; indented lines (the exit-code
+    table, examples) keep their layout, and a long one continues under its text column."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap  # noqa: PLC0415 — what argparse itself loads to wrap
+
+        out: list[str] = []
+        for paragraph in text.split("\n\n"):
+            lines = paragraph.splitlines()
+            if any(line[:1].isspace() for line in lines[1:]) or (lines and lines[0].endswith(":")):
+                for line in lines:
+                    column = len(line) - len(line.lstrip().split(" ", 1)[-1].lstrip()) if " " in line.strip() else 0
+                    out += textwrap.wrap(line, width, subsequent_indent=" " * column, drop_whitespace=True) or [""]
+            else:
+                out.append(
+                    textwrap.fill(" ".join(paragraph.split()), width, initial_indent=indent, subsequent_indent=indent)
+                )
+            out.append("")
+        return "\n".join(out).rstrip("\n")
+
+
+RAW = Fitted
 
 
 class Groups:
@@ -291,7 +315,7 @@ def _add_site_commands(sub: Sub[argparse.ArgumentParser], site: list[argparse.Ar
         sub,
         site,
         "doctor",
-        "check the Netlify site and find production builds the gate did not start",
+        "check the host's settings and find production builds the gate did not start",
         "Fail when the site's builds are stopped (the build hook would never build), and list recent ready "
         "production deploys that did not come from the gate, and how to stop them.",
     )

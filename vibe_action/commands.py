@@ -168,8 +168,9 @@ def _run(
         changed = gitinfo.changed_since_head(workspace, files)
         if changed:
             shown(
-                f"warning: {', '.join(changed)} differ from HEAD ({request.sha[:7]}); the decision is recorded under "
-                "HEAD's sha — commit them first, or pass --sha",
+                f"warning: {', '.join(changed)} {'differs' if len(changed) == 1 else 'differ'} from HEAD "
+                f"({request.sha[:7]}); the decision is recorded under HEAD's sha — commit "
+                f"{'it' if len(changed) == 1 else 'them'} first, or pass --sha",
                 err,
             )
     for warning in [*ledger.warnings, *decision.outcome.warnings]:

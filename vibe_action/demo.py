@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -43,6 +44,9 @@ class Scenario:
     config: Path
     steps: list[Step]
     versions: str | None  # a branch prefix: the demo turns lasting versions on, with a local `origin`
+
+
+WIDTH = 80  # every line of `make demo` fits a standard terminal
 
 
 def load_scenario(examples: Path) -> Scenario:
@@ -132,11 +136,8 @@ def run_demo(examples: Path, out: TextIO, keep: Path | None = None) -> int:
             print(f"\nthe build-hook receiver got {len(receiver.posts)} POST(s):", file=out)
             for post in receiver.posts:
                 body = json.loads(post.body or b"{}")
-                print(
-                    f"  POST /build_hooks/*** trigger_title={post.query.get('trigger_title', ['?'])[0]!r} "
-                    f"body.sha={str(body.get('sha', '?'))[:7]}",
-                    file=out,
-                )
+                title = post.query.get("trigger_title", ["?"])[0]
+                print(f"  POST /build_hooks/*** sha {str(body.get('sha', '?'))[:7]}: {title}"[:WIDTH], file=out)
             history = subprocess.run(
                 [sys.executable, "-m", "vibe_action", "history"],
                 cwd=repo,
@@ -179,7 +180,7 @@ def _keep(repo: Path, keep: Path, receiver: HookReceiver, out: TextIO) -> int:
 
 
 def _run_command(repo: Path, receiver: HookReceiver, number: int, total: int, step: Step, out: TextIO) -> int:
-    print(f"── step {number}/{total} · vibe-gate {' '.join(step.command)} · {step.title}", file=out)
+    print(_heading(f"── step {number}/{total} · vibe-gate {' '.join(step.command)} · {step.title}"), file=out)
     done = subprocess.run(
         [sys.executable, "-m", "vibe_action", *step.command],
         cwd=repo,
@@ -214,7 +215,7 @@ def _run_step(
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", step.title)
     posts_before = len(receiver.posts)
-    print(f"── step {number}/{total} · {step.branch} · {step.title}", file=out)
+    print(_heading(f"── step {number}/{total} · {step.branch} · {step.title}"), file=out)
     decision_file = repo.parent / f"decision-{number}.json"
     done = subprocess.run(
         [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file)],
@@ -248,3 +249,8 @@ def _has_commits(repo: Path) -> bool:
         ).returncode
         == 0
     )
+
+
+def _heading(text: str, width: int = WIDTH) -> str:
+    """A step's heading within the demo's 80 columns, continued under its first word."""
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))

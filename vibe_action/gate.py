@@ -15,7 +15,7 @@ from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import Baseline, Context, decide, environment_for
 from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.deploy.recovery import resolve_stale, stale_check
-from vibe_action.errors import InputError
+from vibe_action.errors import InputError, Problem
 from vibe_action.hosting import Build
 from vibe_action.hosts import HostAccess, Services, target_for
 from vibe_action.inputs.config import Config, load_config
@@ -70,14 +70,24 @@ def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None
 
 
 def check_required(inputs: Inputs) -> None:
-    """Every metric the policy needs is in some results file (else `run` would block): for `validate`."""
+    """Every metric the policy needs is in some results file (else `run` would block): for `validate`. Each
+    missing one is named at its line in the config."""
     found = inputs.results.benchmarks
-    missing = [name for name, rule in inputs.config.metrics.items() if not rule.optional and name not in found]
+    config = inputs.config
+    missing = [rule for name, rule in config.metrics.items() if not rule.optional and name not in found]
     if missing:
+        have = ", ".join(sorted(found)) or "nothing"
         raise InputError(
-            f"{inputs.config.file}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} in no results "
-            f"file; the results have: {', '.join(sorted(found)) or 'nothing'} — map a task with "
-            "metrics.<name>.task, fix the results globs, or mark the metric optional"
+            [
+                Problem(
+                    config.file,
+                    rule.line or 1,
+                    1,
+                    f"metrics.{rule.name}: in no results file (the results have: {have})",
+                    hint="map a task with metrics.<name>.task, fix the results globs, or mark the metric optional",
+                )
+                for rule in missing
+            ]
         )
 
 
