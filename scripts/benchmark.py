@@ -38,8 +38,10 @@ from tests.conftest import CONFIG, Workspace, native  # noqa: E402
 from tests.fake_github import FakeGitHub  # noqa: E402
 from vibe_action.decide.noise import Deployed, deployed_of  # noqa: E402
 from vibe_action.decide.policy import Baseline, Context, decide  # noqa: E402
+from vibe_action.hosts import links_for  # noqa: E402
 from vibe_action.inputs.config import parse_config  # noqa: E402
 from vibe_action.inputs.results import Benchmark, Results, Source, load_results  # noqa: E402
+from vibe_action.ledger.extra import RecordExtra  # noqa: E402
 from vibe_action.ledger.local import LocalLedger  # noqa: E402
 from vibe_action.ledger.records import Record  # noqa: E402
 from vibe_action.page.publish import build_site  # noqa: E402
@@ -379,13 +381,14 @@ def bench_page(count: int = 1000) -> str:
             scores={"aime25": 70 + i * 0.01, "hmmt25": 50 + (i % 9) * 0.1, "livecodebench_v6": 51.0},
             id=str(i),
             deploy_url=f"https://d{i}--vibe-demo.netlify.app",
-            extra={"version_branch": f"versions/v{i}"} if i > count // 2 else {},
+            extra=RecordExtra(version_branch=f"versions/v{i}") if i > count // 2 else RecordExtra(),
         )
         for i in range(count)
     ]
     tracemalloc.start()
     started = time.perf_counter()
-    _, files = build_site(records, None, "production", start + timedelta(days=count), "https://github.com/o/r")
+    now = start + timedelta(days=count)
+    _, files = build_site(records, None, "production", now, "https://github.com/o/r", "", links_for(None))
     wall = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()

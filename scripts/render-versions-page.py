@@ -23,12 +23,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vibe_action.gate import RunRequest, Services, run_gate  # noqa: E402
+from vibe_action.deploy.rollback import Rebuild, rollback  # noqa: E402
+from vibe_action.gate import RunRequest, run_gate  # noqa: E402
 from vibe_action.github.refs import GitPushBranches  # noqa: E402
+from vibe_action.hosts import HostAccess, NetlifyAccess, Services, links_for, target_for  # noqa: E402
+from vibe_action.inputs.config import load_config  # noqa: E402
 from vibe_action.ledger.local import LocalLedger  # noqa: E402
-from vibe_action.netlify.api import NetlifyClient  # noqa: E402
 from vibe_action.netlify.receiver import SITE_ID, TOKEN, HookReceiver  # noqa: E402
-from vibe_action.netlify.rollback import rollback  # noqa: E402
 from vibe_action.page.publish import build_site, write_site  # noqa: E402
 from vibe_action.redact import Secrets  # noqa: E402
 
@@ -50,6 +51,9 @@ FAILED = 9  # this commit's hook call is refused
 def git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "docs", "GIT_AUTHOR_EMAIL": "docs@example.invalid"}
     env.update(GIT_COMMITTER_NAME="docs", GIT_COMMITTER_EMAIL="docs@example.invalid")
+    # Fixed dates, so the commits (and every sha on the page) are the same on every run: make docs re-renders
+    # the picture byte for byte.
+    env.update(GIT_AUTHOR_DATE="2026-08-03T09:30:00Z", GIT_COMMITTER_DATE="2026-08-03T09:30:00Z")
     done = subprocess.run(
         ["git", "-c", "init.defaultBranch=main", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
@@ -72,6 +76,9 @@ def make_history(workdir: Path, start: datetime) -> tuple[Path, datetime]:
     repo = workdir / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
+    (repo / ".gitignore").write_text(
+        ".vibe-deploy-gate/\n", encoding="utf-8"
+    )  # ledger ids are random: keep them out of the shas
     git(workdir, "init", "-q", "--bare", "origin.git")
     git(repo, "remote", "add", "origin", str(workdir / "origin.git"))
     (repo / "config").mkdir()
@@ -82,8 +89,8 @@ def make_history(workdir: Path, start: datetime) -> tuple[Path, datetime]:
     now = start
     with HookReceiver() as receiver, requests.Session() as session:
         secrets = Secrets()
-        netlify = NetlifyClient(session, TOKEN, SITE_ID, secrets, receiver.api_url)
-        services = Services(ledger, session, secrets, netlify, branches=GitPushBranches(repo))
+        access = HostAccess(NetlifyAccess(TOKEN, SITE_ID, receiver.api_url))
+        services = Services(ledger, session, secrets, branches=GitPushBranches(repo))
         for index in range(VERSIONS):
             (repo / "results" / "vibethinker.json").write_text(json.dumps(results(index)), encoding="utf-8")
             if index == VERSIONS // 2:
@@ -92,9 +99,11 @@ def make_history(workdir: Path, start: datetime) -> tuple[Path, datetime]:
             git(repo, "commit", "-q", "-m", f"checkpoint {index}")
             now = start + timedelta(days=3.5 * index)
             hook = receiver.url + ("-revoked" if index == FAILED else "")
-            request = RunRequest(repo, "config/deploy.yaml", git(repo, "rev-parse", "HEAD"), "main", now, hook_url=hook)
+            sha = git(repo, "rev-parse", "HEAD")
+            request = RunRequest(repo, "config/deploy.yaml", sha, "main", now, hook_url=hook, access=access)
             run_gate(request, services)
-        rollback(ledger, netlify, "production", "v12", True, now + timedelta(days=1))
+        target = target_for(load_config(repo / "config/deploy.yaml"), receiver.url, services, access)
+        rollback(ledger, target, "production", "v12", True, now + timedelta(days=1), Rebuild(services.wall_clock))
     return repo, now + timedelta(days=2)
 
 
@@ -109,7 +118,7 @@ def main() -> int:
         from vibe_action.inputs.config import load_config  # noqa: PLC0415
 
         config = load_config(repo / "config" / "deploy.yaml")
-        _, files = build_site(records, config, "production", now, "https://github.com/org/model")
+        _, files = build_site(records, config, "production", now, "https://github.com/org/model", "", links_for(config))
         site = Path(folder) / "site"
         write_site(site, files)
         with tempfile.TemporaryDirectory() as profile:

@@ -121,7 +121,7 @@ def test_push_that_deploys_records_a_deployment_and_annotates(
     (check,) = fake_github.check_runs.values()
     assert (check["name"], check["head_sha"], check["conclusion"]) == ("vibe-deploy-gate", sha, "success")
     assert check["output"]["title"].startswith("DEPLOY: first deploy")
-    assert "| metric | deployed baseline (none) | current | Δ | rule | verdict |" in check["output"]["summary"]
+    assert "| metric | deployed baseline (none) | current | Δ | rules | verdict |" in check["output"]["summary"]
     (status,) = fake_github.commit_statuses
     assert (status["state"], status["context"], status["sha"]) == ("success", "vibe-deploy-gate", sha)
     assert status["target_url"] == "https://github.com/octo-org/vibe-demo/actions/runs/4242"

@@ -122,7 +122,17 @@ def test_the_oldest_pythons_test_tools_are_a_subset_of_the_test_extra_within_its
         normalise(Requirement(raw).name): Requirement(raw)
         for raw in pyproject()["project"]["optional-dependencies"]["test"]
     }  # type: ignore[index]
-    for name in ("pytest", "pytest-httpserver", "openapi-core", "hypothesis", "uv"):
+    for name in ("pytest", "pytest-httpserver", "openapi-core", "hypothesis", "uv", "pytest-xdist", "cloudflare"):
         assert name in oldest, f"{name} is missing from requirements-oldest.lock"
         assert extra[name].specifier.contains(oldest[name])
     assert "scipy" not in oldest
+    assert "markdown-it-py" in oldest  # tests/test_output_sinks.py renders with it on 3.10 too
+
+
+def test_the_locks_spell_each_name_once_normalised() -> None:
+    """PEP 503 names (lowercase, `-`): `typing_extensions` beside `typing-extensions` was one package twice."""
+    for path in ROOT.glob("requirements*.lock"):
+        names = [line.split("==", 1)[0] for line in path.read_text().splitlines() if "==" in line and line[0] != "#"]
+        assert names == [re.sub(r"[-_.]+", "-", n).lower() for n in names], path.name
+        if path.name != "requirements.lock":  # (the universal runtime lock pins a name once per marker)
+            assert len(set(names)) == len(names), path.name

@@ -181,6 +181,10 @@ def _groups() -> Groups:
     netlify = argparse.ArgumentParser(add_help=False)
     netlify.add_argument("--netlify-token", help="Netlify access token (default: $NETLIFY_AUTH_TOKEN); never printed")
     netlify.add_argument("--netlify-site-id", help="Netlify site id (default: $NETLIFY_SITE_ID)")
+    netlify.add_argument(
+        "--cloudflare-api-token", help="Cloudflare API token (default: $CLOUDFLARE_API_TOKEN); never printed"
+    )
+    netlify.add_argument("--cloudflare-account-id", help="Cloudflare account id (default: $CLOUDFLARE_ACCOUNT_ID)")
     return Groups(base, ledger, results, netlify)
 
 
@@ -222,7 +226,7 @@ def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         "on a deploy verdict; with Netlify access, wait for the deploy and record its permalink.",
         epilog=_epilog("run", f"--event takes one of: {', '.join(sorted(KNOWN_EVENTS))}"),
     )
-    run.add_argument("--sha", help="commit being evaluated: 7 to 40 hex digits (default: git HEAD)")
+    run.add_argument("--sha", help="commit being evaluated: 7 to 64 hex digits (default: git HEAD)")
     run.add_argument("--branch", help="branch being evaluated (default: the checked-out branch)")
     run.add_argument(
         "--event",
@@ -237,10 +241,6 @@ def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         dest="build_hook_url",
         help=f"the build (deploy) hook URL (default: ${HOOK_URL_VARIABLE}); never printed",
     )
-    run.add_argument(
-        "--cloudflare-api-token", help="Cloudflare API token (default: $CLOUDFLARE_API_TOKEN); never printed"
-    )
-    run.add_argument("--cloudflare-account-id", help="Cloudflare account id (default: $CLOUDFLARE_ACCOUNT_ID)")
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
     run.add_argument(
@@ -288,7 +288,9 @@ def _add_rollback(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
     rollback.add_argument("--no-lock", action="store_true", help="do not lock it (the next auto-publish replaces it)")
     rollback.add_argument(
         "--build-hook-url",
-        help=f"rebuild the version through this hook when Netlify deleted its deploy (default: ${HOOK_URL_VARIABLE})",
+        "--deploy-hook-url",
+        dest="build_hook_url",
+        help=f"rebuild the version through this hook when the host deleted its deploy (default: ${HOOK_URL_VARIABLE})",
     )
 
 

@@ -130,7 +130,8 @@ def page(desk: Desk, out: Path, repo_url: str | None, title: str = "", shown_out
         f"wrote {written} page(s) to {shown_out or out}: {len(versions.numbered())} version(s) of {environment}; "
         f"open {Path(shown_out or out) / 'index.html'}"
     )
-    return Answer("page", text, text, f"{text}\n", heading="versions page")
+    data = {"command": "page", "written": written, "versions": len(versions.numbered()), "out": str(shown_out or out)}
+    return Answer("page", text, text, f"{text}\n", data=data, heading="versions page")
 
 
 def _host(desk: Desk, command: str) -> tuple[Config, str, DeployTarget]:

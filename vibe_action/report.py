@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +86,20 @@ def rule_label(check: RuleCheck) -> str:
     return f"{check.rule} {mark}"
 
 
+def terse_rule(check: RuleCheck) -> str:
+    """A rule in a few characters, for the PR comment's rule column: the terminal's label, and for the noise
+    test its verdict and p-value (`significant (p = 0.003) ✓`) when the detail states one."""
+    if check.rule == "noise" and check.threshold is not None:
+        mark = "✓" if check.passed else ("~" if check.advisory else "✗")
+        found = _P_VALUE.search(check.detail)
+        word = "significant" if check.passed else "within noise"
+        return f"{word} (p = {found.group(1)}) {mark}" if found else rule_label(check)
+    return rule_label(check)
+
+
+_P_VALUE = re.compile(r"\bp = ([0-9.]+(?:e-?\d+)?)")
+
+
 def _name(row: MetricRow) -> str:
     return row.name + (" *" if row.primary else "") + (" ↓" if row.direction == "lower" else "")
 
@@ -128,15 +143,22 @@ def markdown_report(decision: Decision) -> str:
     base = decision.baseline
     base_head = f"deployed baseline ({base.sha[:7]})" if base else "deployed baseline (none)"
     out = [f"### vibe-deploy-gate: {verdict_label(decision)}", "", f"**{_md(decision.headline)}**", ""]
-    out.append(f"| metric | {base_head} | current | Δ | rule | verdict |")
+    out.append(f"| metric | {base_head} | current | Δ | rules | verdict |")
     out.append("|---|---:|---:|---:|---|:---:|")
     for row in decision.metrics:
-        rules = "<br>".join(_md(c.detail) for c in row.rules) or "reported only"
+        rules = " · ".join(_md(terse_rule(c)) for c in row.rules) or "reported only"
         name = _md(row.name) + (" *" if row.primary else "") + (" ↓" if row.direction == "lower" else "")
         out.append(
             f"| {name} | {_num(row.baseline)} | {_num(row.current)} | "
             f"{_delta(row)} | {rules} | {'✅' if row.passed else '❌'} |"
         )
+    details = [
+        f"- **{_md(row.name)}**: " + "; ".join(_md(c.detail) for c in row.rules)
+        for row in decision.metrics
+        if row.rules
+    ]
+    if details:
+        out += ["", "<details><summary>Each rule in full</summary>", "", *details, "", "</details>"]
     out += ["", f"Quota: {decision.quota.line()}. Commit `{decision.sha[:7]}` on {_md(decision.branch)}."]
     if len(decision.reasons) > 1:
         out += [""] + [f"- {_md(r)}" for r in decision.reasons[1:]]

@@ -13,10 +13,11 @@ MAX_BRANCH_LENGTH = 255
 
 
 def checked_sha(value: str, where: str) -> str:
-    """A commit id as git prints it (7 to 64 lowercase hex digits); it goes into the hook body and the ledger."""
+    """A commit id as git prints it (7 to 64 hex digits: 40 for SHA-1, 64 for SHA-256 repositories); it goes into
+    the hook body and the ledger."""
     value = value.strip()
     if not SHA.fullmatch(value):
-        raise InputError(f"{where}: '{value[:80]}' is not a commit id (7 to 40 hex digits, as git prints it)")
+        raise InputError(f"{where}: '{value[:80]}' is not a commit id (7 to 64 hex digits, as git prints it)")
     return value
 
 

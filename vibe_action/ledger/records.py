@@ -20,7 +20,7 @@ from vibe_action.ledger.extra import RecordExtra
 
 _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_SHA = re.compile(r"[0-9a-f]{7,40}")  # what git prints; a sha is passed to git and sent in hook bodies
+_SHA = re.compile(r"[0-9a-f]{7,64}")  # what git prints (64 in SHA-256 repositories), as --sha takes it
 LATEST_YEAR = 9000  # a year past this cannot be a record's: date arithmetic on it would overflow
 FUTURE_SKEW = timedelta(minutes=10)  # clocks of two runners may disagree; beyond this a record is in the future
 
@@ -86,7 +86,7 @@ class Record:
         if not _TIME.fullmatch(known["time"]) or not _real_time(known["time"]):
             raise ValueError("time is not a real UTC time as YYYY-MM-DDTHH:MM:SSZ")
         if not _SHA.fullmatch(known["sha"]):
-            raise ValueError("sha is not a commit id (7 to 40 hex digits)")
+            raise ValueError("sha is not a commit id (7 to 64 hex digits)")
         scores = known["scores"]
         if not isinstance(scores, dict) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in scores.values()
