@@ -330,3 +330,43 @@ def test_api_faults_are_retried_and_a_lagging_listing_is_waited_for(
     (mine,) = [d for d in cloudflare.deployments if d["deployment_trigger"]["type"] == "deploy_hook"]
     assert done.json["outcome"]["deploy_url"] == mine["url"]
     assert cloudflare.api_faults == []
+
+
+def test_the_action_deploys_rolls_back_and_prunes_through_github_deployments(
+    workspace: Workspace, cloudflare: FakeCloudflare, fake_github: Any
+) -> None:
+    """In the action the ledger is GitHub Deployments, which keeps a deployment's URL but not the Pages id:
+    rollback and prune find each deployment by its permalink."""
+    from tests.actions_env import action_env, push_payload, run_action
+
+    base = cloudflare.url.rstrip("/")  # type: ignore[attr-defined]
+    inputs = {
+        "INPUT_DEPLOY_HOOK_URL": base + HOOK_PATH,
+        "INPUT_CLOUDFLARE_API_TOKEN": TOKEN,
+        "INPUT_CLOUDFLARE_ACCOUNT_ID": ACCOUNT,
+    }
+
+    def action(sha: str, event: str = "push", **more: str) -> Any:
+        payload = push_payload(sha, "main", ["results/r.json"], fake_github.repository) if event == "push" else {}
+        env = action_env(workspace, fake_github, fake_github.url, event, payload, sha, "main", {**inputs, **more})
+        env["VIBE_CLOUDFLARE_API_URL"] = base + "/client/v4"
+        return run_action(workspace, env)
+
+    first = committed(workspace, cloudflare, 74.4)
+    assert action(first).code == 0
+    deployed_first = cloudflare.deployments[0]
+    second = committed(workspace, cloudflare, 78.0)
+    done = action(second)
+    assert done.code == 0, done.stdout
+    assert done.outputs["deploy-url"] == cloudflare.deployments[0]["url"]
+    rolled = action(second, "workflow_dispatch", INPUT_COMMAND="rollback", INPUT_TO="v1")
+    assert rolled.code == 0, rolled.stdout
+    assert cloudflare.canonical == deployed_first["id"]  # found by its permalink: GitHub kept no Pages id
+    assert f"rolled Cloudflare Pages production back to deployment {deployed_first['id']}" in rolled.outputs["reason"]
+    plan = action(second, "workflow_dispatch", INPUT_COMMAND="prune", INPUT_DRY_RUN="true")
+    assert plan.code == 0, plan.stdout
+    second_id = next(d["id"] for d in cloudflare.deployments if d["id"] != deployed_first["id"])
+    rows = {line.split()[1]: line for line in plan.stdout.splitlines() if line.startswith(("keep ", "delete "))}
+    assert "published (live)" in rows[deployed_first["id"]]
+    assert "snapshot #2 of the newest 10" in rows[second_id]  # recognised by its URL (the rollback is #1)
+    assert cloudflare.deleted == []
