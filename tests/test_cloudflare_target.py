@@ -370,3 +370,20 @@ def test_the_action_deploys_rolls_back_and_prunes_through_github_deployments(
     assert "published (live)" in rows[deployed_first["id"]]
     assert "snapshot #2 of the newest 10" in rows[second_id]  # recognised by its URL (the rollback is #1)
     assert cloudflare.deleted == []
+
+
+def test_answers_of_the_wrong_shape_are_read_as_nothing_not_as_characters() -> None:
+    """A string where Pages lists aliases or branch patterns must not become one alias or pattern per letter."""
+    from vibe_action.cloudflare.api import PagesDeployment
+    from vibe_action.cloudflare.site import settings_problems
+    from vibe_action.inputs.settings import Versions
+
+    odd = PagesDeployment.from_json({"id": "d1", "aliases": "https://x.pages.dev", "latest_stage": "deploy"})
+    assert odd.aliases == ()
+    assert odd.state == "building"
+    versions = Versions(branch_prefix="versions/")
+    custom = {"source": {"config": {"preview_deployment_setting": "custom", "preview_branch_includes": "v*"}}}
+    assert any("would not build the lasting version branches" in p for p in settings_problems(custom, versions))
+    listed = {"source": {"config": {"preview_deployment_setting": "custom", "preview_branch_includes": ["versions/*"]}}}
+    assert settings_problems(listed, versions) == []
+    assert settings_problems({"source": "github"}, versions) == []  # nothing readable: nothing to tell

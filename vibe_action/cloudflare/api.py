@@ -75,12 +75,16 @@ class PagesDeployment:
             trigger=str(trigger.get("type") or ""),
             branch=str(metadata.get("branch") or ""),
             commit_hash=str(metadata.get("commit_hash") or ""),
-            aliases=tuple(a for a in data.get("aliases") or () if isinstance(a, str)),
+            aliases=tuple(a for a in _list(data.get("aliases")) if isinstance(a, str) and a),
         )
 
 
 def _object(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 class PagesClient(JsonApi):

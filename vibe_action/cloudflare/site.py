@@ -135,9 +135,14 @@ def _builds_previews_of(config: dict[str, Any], branch: str) -> bool:
         return False
     if config.get("preview_deployment_setting") != "custom":
         return True
-    included = any(fnmatch.fnmatchcase(branch, p) for p in config.get("preview_branch_includes") or [])
-    excluded = any(fnmatch.fnmatchcase(branch, p) for p in config.get("preview_branch_excludes") or [])
+    included = any(fnmatch.fnmatchcase(branch, p) for p in _patterns(config.get("preview_branch_includes")))
+    excluded = any(fnmatch.fnmatchcase(branch, p) for p in _patterns(config.get("preview_branch_excludes")))
     return included and not excluded
+
+
+def _patterns(value: object) -> list[str]:
+    """Branch patterns as Pages lists them; anything else (a hostile or changed answer) is no pattern."""
+    return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
 
 
 def foreign(deployments: list[PagesDeployment], records: list[Record]) -> list[PagesDeployment]:
