@@ -21,7 +21,10 @@ Each behaviour and its source:
   `canonical_deployment` is the production deployment live now — the newest successful one, or the one a
   rollback chose; `source.config` says which pushes the project builds by itself (`production_deployments`).
 - `POST …/deployments/{id}/rollback` ("Roll back production to a previous successful Cloudflare Pages
-  deployment", the SDK): only a successful production deployment (else 400); answers that deployment.
+  deployment", the SDK): only a successful production deployment (else 400). The SDK says it answers a
+  `Deployment`, not which: `rollback_answer` plays `target` (production serves that deployment again, and it is
+  the answer) or `new` (a new production deployment of the same commit is made live and answered; its trigger
+  type is not documented either: `ad_hoc` here). The gate must be right under both.
 - `DELETE …/deployments/{id}`: a deployment with an alias is refused without `?force=true` (code 8000035,
   shared/contracts/README.md); the live production deployment is refused too (the dashboard offers no delete for
   it). The gate must never send `force`.
@@ -77,6 +80,7 @@ class FakeCloudflare:
     production_deployments: bool = False  # source.config.production_deployments_enabled
     preview_setting: str = "all"  # source.config.preview_deployment_setting
     deleted: list[str] = field(default_factory=list)
+    rollback_answer: str = "target"  # target | new
 
     # ------------------------------------------------------------------ the world
 
@@ -192,6 +196,13 @@ class FakeCloudflare:
     def _rollback(self, found: dict[str, Any]) -> Response:
         if found["environment"] != "production" or not _succeeded(found):
             return _envelope(None, 400, [{"code": 8000009, "message": "Cannot roll back to this deployment"}])
+        if self.rollback_answer == "new":
+            made = self._new("ad_hoc")
+            made["deployment_trigger"]["metadata"]["commit_hash"] = found["deployment_trigger"]["metadata"][
+                "commit_hash"
+            ]
+            self.finish(made)
+            found = made
         self.canonical = found["id"]
         return self._answer(found)
 

@@ -153,6 +153,28 @@ def test_rollback_rolls_production_back_and_the_ledger_holds_the_lock_until_unlo
     assert len(cloudflare.hook_posts) == hooks + 1
 
 
+def test_a_rollback_answered_with_a_new_deployment_records_that_one_as_live(
+    workspace: Workspace, cloudflare: FakeCloudflare
+) -> None:
+    """What the rollback answers is undocumented: a new deployment made live is recorded as the gate's, so doctor
+    does not take it for a build outside the gate and prune keeps it as the published one."""
+    cloudflare.rollback_answer = "new"
+    first = deployed(workspace, cloudflare, 74.4)
+    deployed(workspace, cloudflare, 78.0)
+    done = workspace.run("rollback", "--to", "v1", env=env_for(cloudflare))
+    assert done.code == 0, done.stdout + done.stderr
+    made = cloudflare.deployments[0]
+    assert made["id"] != first["id"]
+    assert cloudflare.canonical == made["id"]
+    assert f"back to deployment {first['id']} (now served as {made['id']})" in done.stdout
+    rollback = workspace.ledger_lines()[-1]
+    assert (rollback["deploy_id"], rollback["deploy_url"]) == (made["id"], made["url"])
+    doctor = workspace.run("doctor", env=env_for(cloudflare))
+    assert doctor.code == 0, doctor.stdout  # the new deployment is the gate's rollback
+    plan = workspace.run("prune", env=env_for(cloudflare))
+    assert f"{made['id']}" in next(line for line in plan.stdout.splitlines() if "published (live)" in line)
+
+
 def test_a_version_deployed_without_a_token_is_found_by_its_commit_and_rolled_back(
     workspace: Workspace, cloudflare: FakeCloudflare
 ) -> None:

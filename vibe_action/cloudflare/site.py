@@ -77,8 +77,12 @@ def restore(pages: PagesClient | None, record: Record) -> Restored | str:
     rolled = unless_gone(lambda: pages.rollback(deployment_id))
     if rolled is None:
         return f"Cloudflare Pages has no deployment {deployment_id} any more (HTTP 404: deleted)"
-    url = rolled.url if rolled.id == deployment_id and rolled.url else record.deploy_url
-    return Restored(deployment_id, url, f"rolled Cloudflare Pages production back to deployment {deployment_id}")
+    # The SDK says a Deployment comes back, not which: the one rolled back to, or a new one production serves
+    # now. The record keeps the one answered, so doctor and prune know the live deployment as the gate's.
+    live_id = rolled.id or deployment_id
+    url = rolled.url or (record.deploy_url if live_id == deployment_id else None)
+    how = f"rolled Cloudflare Pages production back to deployment {deployment_id}"
+    return Restored(live_id, url, how if live_id == deployment_id else f"{how} (now served as {live_id})")
 
 
 def delete(pages: PagesClient, deployment: HostDeploy) -> str:
