@@ -187,24 +187,33 @@ def hook_server() -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def make_netlify_server() -> Iterator[Any]:
-    """A fake Netlify (build hooks + the API subset) on its own local HTTP server, for any scope."""
+def serving(handler: Any) -> Iterator[Any]:
+    """A local HTTP server on an ephemeral port that answers every request with `handler` (a fake service)."""
     import re
 
     from pytest_httpserver import HTTPServer
 
-    from tests.fake_netlify import FakeNetlify
-
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
+    server.expect_request(re.compile(".*")).respond_with_handler(handler)
+    try:
+        yield server
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()
+
+
+@contextlib.contextmanager
+def make_netlify_server() -> Iterator[Any]:
+    """A fake Netlify (build hooks + the API subset) on its own local HTTP server, for any scope."""
+    from tests.fake_netlify import FakeNetlify
+
     fake = FakeNetlify()
-    server.expect_request(re.compile(".*")).respond_with_handler(fake)
-    fake.hook_url = server.url_for(f"/build_hooks/{fake.hook_id}")  # type: ignore[attr-defined]
-    fake.api_url = server.url_for("/api/v1")  # type: ignore[attr-defined]
-    yield fake
-    server.clear()
-    if server.is_running():
-        server.stop()
+    with serving(fake) as server:
+        fake.hook_url = server.url_for(f"/build_hooks/{fake.hook_id}")  # type: ignore[attr-defined]
+        fake.api_url = server.url_for("/api/v1")  # type: ignore[attr-defined]
+        yield fake
     assert fake.violations == [], "requests that do not conform to Netlify's API description"
 
 

@@ -5,15 +5,13 @@ and gives the permalink; a push the project built by itself is never taken for t
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
 
-from tests.conftest import CONFIG, Workspace, native
+from tests.conftest import CONFIG, Workspace, native, serving
 from tests.fake_cloudflare import ACCOUNT, HOOK_ID, HOOK_PATH, PROJECT, TOKEN, FakeCloudflare
 
 PAGES = CONFIG + (
@@ -24,14 +22,10 @@ PAGES = CONFIG + (
 
 @pytest.fixture
 def cloudflare() -> Iterator[FakeCloudflare]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
     fake = FakeCloudflare()
-    server.expect_request(re.compile(".*")).respond_with_handler(fake)
-    fake.url = server.url_for("")  # type: ignore[attr-defined]
-    yield fake
-    server.clear()
-    server.stop()
+    with serving(fake) as server:
+        fake.url = server.url_for("")  # type: ignore[attr-defined]
+        yield fake
     assert fake.violations == [], "answers that do not match the cloudflare SDK's types"
 
 
