@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import Problem
+from vibe_action.inputs.conforms import conforms
 from vibe_action.inputs.sourcemap import PathKey, SourceMap
 
-if TYPE_CHECKING:  # jsonschema is loaded when something is validated, not for --help
+if TYPE_CHECKING:  # jsonschema is loaded when a document may be invalid, not for --help or a valid file
     from jsonschema.exceptions import ValidationError
 
 _TYPE_NAMES = {
@@ -45,6 +46,8 @@ def load_schema(name: str) -> dict[str, Any]:
 
 def validate(data: Any, schema: dict[str, Any], source: SourceMap) -> list[Problem]:
     """All problems of `data` against `schema`, in file order."""
+    if conforms(data, schema):  # a valid file, the common case, is known valid without importing jsonschema
+        return []
     from jsonschema import Draft202012Validator  # noqa: PLC0415 — see the TYPE_CHECKING import above
 
     validator = Draft202012Validator(schema)
