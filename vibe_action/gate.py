@@ -13,10 +13,8 @@ from vibe_action.decide.decision import Decision
 from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import Baseline, Context, decide, environment_for
-from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.deploy.recovery import resolve_stale, stale_check
 from vibe_action.errors import InputError, Problem
-from vibe_action.hosting import Build
 from vibe_action.hosts import HostAccess, Services, target_for
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
@@ -122,6 +120,9 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
     except InputError as exc:
         raise CannotBuildError(str(exc), decision) from None
+    from vibe_action.deploy.carry import Carrier, carry_out  # noqa: PLC0415 — a deploy only: most runs decide no
+    from vibe_action.hosting import Build  # noqa: PLC0415 — see above
+
     return carry_out(
         decision,
         snapshot_record(decision, inputs, request, title, next_number(records, environment)),

@@ -7,7 +7,7 @@ message cannot end a command early or inject another.
 
 from __future__ import annotations
 
-import secrets as random
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
@@ -16,6 +16,12 @@ from vibe_action.report import Annotation
 from vibe_action.sinks import terminal_safe
 
 SUMMARY_LIMIT = 1024 * 1024  # GITHUB_STEP_SUMMARY: 1 MiB per step
+
+
+def _unguessable() -> str:
+    """128 random bits in hex, as `secrets.token_hex(16)` makes them (os.urandom; secrets would load random, hmac
+    and base64 for every command)."""
+    return os.urandom(16).hex()
 
 
 def escape_data(text: str) -> str:
@@ -43,9 +49,9 @@ def echo(text: str, out: TextIO) -> None:
     if "::" not in text and "##[" not in text:
         print(text, file=out)
         return
-    token = random.token_hex(16)
+    token = _unguessable()
     while token in text:
-        token = random.token_hex(16)
+        token = _unguessable()
     print(f"::stop-commands::{token}", file=out)
     print(text, file=out)
     print(f"::{token}::", file=out)
@@ -90,9 +96,9 @@ class Workflow:
         """Multi-line-safe `name<<DELIMITER` syntax, with a delimiter that cannot occur in the value."""
         if not self.output_path:
             return
-        delimiter = f"ghadelimiter_{random.token_hex(16)}"
+        delimiter = f"ghadelimiter_{_unguessable()}"
         while delimiter in value:
-            delimiter = f"ghadelimiter_{random.token_hex(16)}"
+            delimiter = f"ghadelimiter_{_unguessable()}"
         with Path(self.output_path).open("a", encoding="utf-8") as handle:
             handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 

@@ -7,7 +7,6 @@ error is placed at the line of the offending key or value through the document's
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Mapping
@@ -60,6 +59,8 @@ def validate(data: Any, schema: dict[str, Any], source: SourceMap) -> list[Probl
 
 def suggest(word: str, choices: list[str]) -> str:
     """`did you mean 'primary'?` or, when nothing is close, the list of valid choices."""
+    import difflib  # noqa: PLC0415 — only for a mistake; a valid file never needs it
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     close = close or [c for c in sorted(choices) if c.startswith(word) or word.startswith(c)][:1]
     if close:
