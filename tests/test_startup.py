@@ -25,17 +25,7 @@ def test_a_dry_run_on_valid_files_loads_nothing_only_a_deploy_or_a_mistake_needs
     """Issue 21's start-up, as a list of what a dry run must not load (each was measured in `make bench`):
     jsonschema (~50 ms: a valid file is known valid without it), statistics, uuid, socket, secrets, difflib, the
     network libraries and the code that carries out a deploy. A fresh interpreter, the example repository."""
-    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
-    for name in ("config", "results"):
-        (tmp_path / name).mkdir()
-    (tmp_path / "config" / "deploy.yaml").write_text(
-        (ROOT / "examples" / "config" / "deploy.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    for results in (ROOT / "examples" / "results").iterdir():
-        (tmp_path / "results" / results.name).write_bytes(results.read_bytes())
-    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "results"], check=True)
+    _example_repository(tmp_path)
     probe = (
         "import sys; before = set(sys.modules)  # what the interpreter (and a coverage hook) loaded is not ours\n"
         "from vibe_action.cli import main\n"
@@ -48,3 +38,50 @@ def test_a_dry_run_on_valid_files_loads_nothing_only_a_deploy_or_a_mistake_needs
     (tmp_path / "config" / "deploy.yaml").write_text("version: 1\nprimery: aime25\n", encoding="utf-8")
     broken = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert "unknown key 'primery'" in broken.stdout + broken.stderr  # an invalid file: jsonschema's reasons
+
+
+def _example_repository(path: Path) -> None:
+    """The example config and results, committed: a dry run there decides (exit 0) without a network."""
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+    for name in ("config", "results"):
+        (path / name).mkdir()
+    (path / "config" / "deploy.yaml").write_text(
+        (ROOT / "examples" / "config" / "deploy.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    for results in (ROOT / "examples" / "results").iterdir():
+        (path / "results" / results.name).write_bytes(results.read_bytes())
+    git = ["git", "-C", str(path), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "results"], check=True)
+
+
+def _probe(path: Path, code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], cwd=path, capture_output=True, text=True, check=False)
+    return done.stdout.splitlines()[-1] if done.stdout else done.stderr
+
+
+def test_the_process_entry_pauses_the_collector_only_while_the_modules_load(tmp_path: Path) -> None:
+    """`console()` (the `vibe-gate` script, `python -m vibe_action`, entrypoint.py) turns the cyclic collector
+    off for the start-up and back on before the command runs — a results file of hundreds of MiB is read with it
+    on — freezing what loading made; `main()`, what a library caller or a test calls, leaves the collector as
+    it found it."""
+    _example_repository(tmp_path)
+    spy = (
+        "import gc, sys\n"
+        "import vibe_action.commands as commands\n"
+        "from vibe_action import cli\n"
+        "real, seen = commands.run_command, []\n"
+        "def run_command(*args, **kwargs):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return real(*args, **kwargs)\n"
+        "commands.run_command = run_command\n"
+    )
+    entry = spy + "sys.argv = ['vibe-gate', 'validate']\ncode = cli.console()\n"
+    entry += "print(seen, code, gc.isenabled(), gc.get_freeze_count() > 5000)\n"
+    assert _probe(tmp_path, entry) == "[True] 0 True True"
+    library = (
+        spy + "gc.disable()\ncode = cli.main(['validate'])\nprint(seen, code, gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    assert _probe(tmp_path, library) == "[False] 0 False 0"
+    for script in (ROOT / "entrypoint.py", ROOT / "vibe_action" / "__main__.py"):
+        assert "sys.exit(console())" in script.read_text(encoding="utf-8"), script

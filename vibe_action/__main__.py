@@ -2,6 +2,6 @@
 
 import sys
 
-from vibe_action.cli import main
+from vibe_action.cli import console
 
-sys.exit(main())
+sys.exit(console())
