@@ -79,8 +79,6 @@ def main(
 
 
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
-    import traceback  # noqa: PLC0415 — after parsing: --help needs none of this
-
     from vibe_action.commands import printer, run_command  # noqa: PLC0415
     from vibe_action.errors import EXIT_EXTERNAL_FAILURE, GateError  # noqa: PLC0415
     from vibe_action.interrupts import Interrupted  # noqa: PLC0415
@@ -101,6 +99,8 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err
         raise  # a closed stdout is no bug: main() ends quietly
     except Exception as exc:  # a bug: say so without a traceback, unless asked for one
         if env.get("VIBE_DEBUG"):
+            import traceback  # noqa: PLC0415 — for a bug only
+
             print(secrets.scrub(traceback.format_exc()), file=err)
         printer(env)(
             secrets.scrub(
