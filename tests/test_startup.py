@@ -19,14 +19,19 @@ ONLY_WHEN_NEEDED = {
     "requests",
     "github",
     "vibe_action.deploy.carry",
+    "vibe_action.hosting",
+    "vibe_action.netlify.deploy",
+    "vibe_action.netlify.confirm",
+    "vibe_action.netlify.versions",
+    "vibe_action.netlify.doctor",
 }
 
 
 def test_a_dry_run_on_valid_files_loads_nothing_only_a_deploy_or_a_mistake_needs(tmp_path: Path) -> None:
     """Issue 21's start-up, as a list of what a dry run must not load (each was measured in `make bench`):
     jsonschema (~50 ms: a valid file is known valid without it), statistics, uuid, socket, secrets, difflib,
-    traceback, the network libraries and the code that carries out a deploy. A fresh interpreter, the example
-    repository."""
+    traceback, the network libraries and the code that starts, confirms or carries out a build. A fresh
+    interpreter, the example repository."""
     _example_repository(tmp_path)
     probe = (
         "import sys; before = set(sys.modules)  # what the interpreter (and a coverage hook) loaded is not ours\n"

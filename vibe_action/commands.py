@@ -23,7 +23,6 @@ from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
 from vibe_action.gate import CannotBuildError, RunRequest, run_gate
 from vibe_action.github.workflow import echo
-from vibe_action.hosting import BranchMaker
 from vibe_action.hosts import Services, cli_access, deploy_id_of
 from vibe_action.inputs import gitinfo
 from vibe_action.ledger.local import LocalLedger
@@ -35,6 +34,7 @@ if TYPE_CHECKING:  # requests is loaded only by the commands that send something
     import requests
 
     from vibe_action import operations
+    from vibe_action.hosting import BranchMaker
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:

@@ -6,29 +6,16 @@ lock and records the outcome; rollback and lasting versions start builds through
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.hosting import BranchMaker, Started
+from vibe_action.hosting import Started
 from vibe_action.http.hook_url import check_hook_url
-from vibe_action.ledger.records import Ledger
-from vibe_action.netlify.models import (
-    ACCESS_NAMES,
-    CONNECT_TIMEOUT,
-    READ_TIMEOUT,
-    Deploy,
-)
-
-if TYPE_CHECKING:  # the clients are passed in; importing them would load requests for a dry run
-    import requests
-
-    from vibe_action.netlify.api import NetlifyClient
 from vibe_action.netlify.confirm import Before, Confirmation, confirm, known_deploys
-from vibe_action.redact import Secrets
+from vibe_action.netlify.models import ACCESS_NAMES, CONNECT_TIMEOUT, Deploy
+from vibe_action.netlify.services import NetlifyServices, Trigger
 
 CANCELLED_BY_IGNORE = (
     "Netlify cancelled the gate's build {deploy} ({reason!r}): the netlify.toml 'ignore' command exited 0 for it, "
@@ -37,36 +24,6 @@ CANCELLED_BY_IGNORE = (
 )
 # What a failed POST to find an unconfirmed deploy may cost at most, however long the configured budget.
 UNKNOWN_OUTCOME_BUDGET = 120.0
-
-
-@dataclass(frozen=True)
-class NetlifyServices:
-    """The run's I/O (`hosting.Services`) with the Netlify API client (None: no token), as the Netlify code
-    reads them; `hosts.py` builds it."""
-
-    ledger: Ledger
-    session: requests.Session | None
-    secrets: Secrets
-    netlify: NetlifyClient | None = None
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
-    progress: Callable[[str], None] = field(default=lambda _text: None)  # a line while waiting (CLI: stderr)
-    branches: BranchMaker | None = None  # where lasting version branches are created (GitHub, or git)
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """How to start the build: the hook (URL) or the API (`netlify.trigger: api`)."""
-
-    kind: str
-    title: str
-    branch: str | None
-    body: dict[str, Any]
-    hook_url: str | None
-    confirm_timeout: float
-    poll_interval: float
-    read_timeout: float = READ_TIMEOUT
 
 
 def check_trigger(trigger: Trigger, services: NetlifyServices) -> Trigger:

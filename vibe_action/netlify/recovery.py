@@ -14,7 +14,6 @@ from vibe_action.netlify.models import CONNECT_TIMEOUT
 
 if TYPE_CHECKING:
     from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.confirm import confirm
 
 STALE_MARGIN = 300.0  # seconds beyond the longest a run can take between its in_progress record and the outcome
 
@@ -29,6 +28,8 @@ def look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     note = "the run that fired it did not record an outcome"
     if netlify is None:
         return Outcome("unconfirmed", f"{note}; without a Netlify token the gate cannot look, so it stays counted")
+    from vibe_action.netlify.confirm import confirm  # noqa: PLC0415 — a stale record only; a dry run rarely has one
+
     title = record.extra.title
     fired = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     try:

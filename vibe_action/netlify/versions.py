@@ -17,7 +17,8 @@ from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import BranchMaker
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.records import Record
-from vibe_action.netlify.deploy import NetlifyServices, Trigger, start_build
+from vibe_action.netlify.deploy import start_build
+from vibe_action.netlify.services import NetlifyServices, Trigger
 from vibe_action.netlify.urls import lasting_url, site_of
 
 
