@@ -59,24 +59,3 @@ def test_the_guard_itself_sees_a_difference() -> None:
     assert parsed["--force"] == {"init"}
     assert "validate" not in parsed["--ledger"]  # the docs said it did, once
     assert "history" not in parsed["--results"]
-
-
-def test_the_parser_built_for_one_command_is_that_commands_part_of_the_whole() -> None:
-    """`vibe-gate <command>` builds only that command's options (start-up): the same options, defaults and help
-    as the whole grammar, and every other command still a valid choice."""
-    whole = build_parser()
-    whole_sub = next(a for a in whole._actions if isinstance(a, argparse._SubParsersAction))
-    for name in (*COMMANDS, "action"):
-        one = build_parser(name)
-        one_sub = next(a for a in one._actions if isinstance(a, argparse._SubParsersAction))
-        assert list(one_sub.choices) == list(whole_sub.choices)
-        built, full = one_sub.choices[name], whole_sub.choices[name]
-        assert [_described(a) for a in built._actions] == [_described(a) for a in full._actions], name
-        assert built.format_help() == full.format_help(), name
-        others = [other for other in one_sub.choices if other != name]
-        assert all(not one_sub.choices[other]._actions for other in others), "the others are built bare"
-    assert one.format_help() == whole.format_help()  # the listing of commands is the same
-
-
-def _described(action: argparse.Action) -> tuple[object, ...]:
-    return (action.option_strings, action.dest, action.default, action.required, action.nargs, action.help)

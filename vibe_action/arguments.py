@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from vibe_action import __version__
 from vibe_action.decide.events import KNOWN_EVENTS
@@ -121,23 +120,6 @@ def _site_command(
 
 
 Sub = argparse._SubParsersAction  # the object add_subparsers returns
-if TYPE_CHECKING:
-    _SubBase = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    _SubBase = argparse._SubParsersAction
-
-
-class _Subcommands(_SubBase):
-    """Every command is listed (its name and help, for `vibe-gate --help` and "invalid choice"), but only the
-    one being run gets its options: building all eleven cost every run ~3 ms of argparse (`make bench`)."""
-
-    wanted: str | None = None
-
-    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
-        if self.wanted in (None, name):
-            return super().add_parser(name, **kwargs)
-        super().add_parser(name, help=kwargs.get("help"), add_help=False)
-        return argparse.ArgumentParser(add_help=False)  # this command's options go nowhere: it is not the one run
 
 
 class Fitted(argparse.HelpFormatter):
@@ -206,8 +188,7 @@ def _groups() -> Groups:
     return Groups(base, ledger, results, netlify)
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole grammar; with `command`, that command's options and only the names and help of the others."""
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vibe-gate",
         epilog=EPILOG,
@@ -215,9 +196,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Decide whether new benchmark results deserve a deploy, and fire the build hook if so.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Subcommands)
-    if isinstance(sub, _Subcommands):
-        sub.wanted = command
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     groups = _groups()
     _add_run(sub, groups)
     sub.add_parser(

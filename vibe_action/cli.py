@@ -59,8 +59,7 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "run")
-    command = args_list[0] if args_list[0] in COMMANDS else None  # only its options are built
-    args = build_parser(command).parse_args(args_list)  # --help and a mistyped option end here, loading nothing more
+    args = build_parser().parse_args(args_list)  # --help and a mistyped option end here, having loaded nothing more
     from vibe_action import interrupts  # noqa: PLC0415 — a command runs: what it needs, from here on
     from vibe_action.errors import EXIT_BROKEN_PIPE  # noqa: PLC0415
     from vibe_action.redact import Secrets  # noqa: PLC0415
