@@ -20,8 +20,7 @@ from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
-from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month
-from vibe_action.ledger.versions import next_number, version_builds_in_month
+from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month, version_builds_in_month
 
 __all__ = ["CannotBuildError", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
@@ -122,6 +121,7 @@ def run_gate(request: RunRequest, services: Services) -> Decision:
         raise CannotBuildError(str(exc), decision) from None
     from vibe_action.deploy.carry import Carrier, carry_out  # noqa: PLC0415 — a deploy only: most runs decide no
     from vibe_action.hosting import Build  # noqa: PLC0415 — see above
+    from vibe_action.ledger.versions import next_number  # noqa: PLC0415 — see above
 
     return carry_out(
         decision,

@@ -18,7 +18,6 @@ from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import Ledger
-from vibe_action.ledger.versions import Links
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES
 from vibe_action.netlify.models import API_URL_VARIABLE as NETLIFY_API_URL_VARIABLE
 from vibe_action.netlify.recipe import trigger_problem
@@ -32,6 +31,7 @@ if TYPE_CHECKING:  # made only when something may be sent (they load requests), 
 
     from vibe_action.cloudflare.target import CloudflareTarget
     from vibe_action.hosting import BranchMaker, DeployTarget  # types only: a run that decides builds nothing
+    from vibe_action.ledger.versions import Links
     from vibe_action.netlify.api import NetlifyClient
 
 __all__ = ["NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
@@ -156,6 +156,8 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
 
 def links_for(config: Config | None) -> Links:
     """How the config's host keeps and names a version's URLs (no config: Netlify's, the default target)."""
+    from vibe_action.ledger.versions import Links  # noqa: PLC0415 — the history and page commands only
+
     if config is None or config.target == "netlify":
         site = config.versions.site if config else None
         days = config.retention.netlify_days if config else DEFAULT_NETLIFY_DAYS

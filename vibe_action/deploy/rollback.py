@@ -23,12 +23,13 @@ from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import (
     ALL_SNAPSHOTS,
     LIVE_STATUSES,
+    NUMBERED_STATUSES,
     Ledger,
     Outcome,
     Record,
     deploys_in_month,
 )
-from vibe_action.ledger.versions import ANY_TIME, NUMBERED_STATUSES, build_history
+from vibe_action.ledger.versions import ANY_TIME, build_history
 
 VERSION_NAME = re.compile(r"v(\d{1,9})")
 

@@ -172,6 +172,7 @@ def finished(started: Record, outcome: Outcome) -> Record:
 # A snapshot that went live. `superseded` counts too: GitHub marks a live deployment inactive when any newer
 # deployment in the environment succeeds, including one made by another tool.
 LIVE_STATUSES = frozenset({"success", "superseded"})
+NUMBERED_STATUSES = frozenset({*LIVE_STATUSES, "pruned"})  # went live at some point
 
 
 def baseline(records: Iterable[Record], environment: str) -> Record | None:
@@ -203,6 +204,23 @@ def deploys_in_month(records: Iterable[Record], now: datetime) -> int:
         before = record.extra.month_spent_before
         trusted = record.status in SPENT_STATUSES or record.status == "failure"  # a cancelled run's may be stale
         if trusted and record.extra.month == month and before is not None:
+            return total + before
+    return total
+
+
+def version_builds_in_month(records: Iterable[Record], month: str) -> int:
+    """Lasting branch builds started in `month` (YYYY-MM): versions of that month that went live with a
+    branch whose build did not fail (GitHub's ledger tells a failed one by its status description). Like the
+    deploy count, read newest first until a record that carries the month's count before it (ledgers read
+    from the end return only that far)."""
+    total = 0
+    for record in reversed(list(records)):
+        if record.month != month or record.decision == "rollback":
+            continue
+        built = record.extra.version_branch is not None and record.extra.version_build != "failed"
+        total += record.status in NUMBERED_STATUSES and built
+        before = record.extra.month_version_builds_before
+        if record.extra.month == month and before is not None:
             return total + before
     return total
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
-from vibe_action.ledger.records import LIVE_STATUSES, Record
+from vibe_action.ledger.records import LIVE_STATUSES, NUMBERED_STATUSES, Record
 
-NUMBERED_STATUSES = frozenset({*LIVE_STATUSES, "pruned"})  # went live at some point
 ATTEMPT_LABELS = {"failure": "failed", "unconfirmed": "unconfirmed", "in_progress": "deploying", "unknown": "unknown"}
 FAILED_PREFIX = "lasting version failed: "  # starts the ledger message then, so GitHub's status tells it too
 
@@ -123,23 +122,6 @@ def next_number(records: Iterable[Record], environment: str) -> int:
         if r.environment == environment and r.decision != "rollback" and r.status in {*NUMBERED_STATUSES, "unknown"}
     )
     return max([derived, *(n for n in stored if n is not None)]) + 1
-
-
-def version_builds_in_month(records: Iterable[Record], month: str) -> int:
-    """Lasting branch builds started in `month` (YYYY-MM): versions of that month that went live with a
-    branch whose build did not fail (GitHub's ledger tells a failed one by its status description). Like the
-    deploy count, read newest first until a record that carries the month's count before it (ledgers read
-    from the end return only that far)."""
-    total = 0
-    for record in reversed(list(records)):
-        if record.month != month or record.decision == "rollback":
-            continue
-        built = record.extra.version_branch is not None and record.extra.version_build != "failed"
-        total += record.status in NUMBERED_STATUSES and built
-        before = record.extra.month_version_builds_before
-        if record.extra.month == month and before is not None:
-            return total + before
-    return total
 
 
 def build_history(
