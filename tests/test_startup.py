@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 ONLY_WHEN_NEEDED = {
     "jsonschema",
@@ -28,21 +30,30 @@ ONLY_WHEN_NEEDED = {
 }
 
 
-def test_a_dry_run_on_valid_files_loads_nothing_only_a_deploy_or_a_mistake_needs(tmp_path: Path) -> None:
-    """Issue 21's start-up, as a list of what a dry run must not load (each was measured in `make bench`):
-    jsonschema (~50 ms: a valid file is known valid without it), statistics, uuid, socket, secrets, difflib,
-    traceback, the network libraries and the code that starts, confirms or carries out a build. A fresh
-    interpreter, the example repository."""
+@pytest.mark.parametrize(
+    ("command", "also"),
+    [
+        (["run", "--dry-run"], set()),
+        (["validate"], {"vibe_action.page.history", "vibe_action.page.publish", "vibe_action.deploy.rollback"}),
+    ],
+)
+def test_deciding_on_valid_files_loads_nothing_only_a_deploy_or_a_mistake_needs(
+    tmp_path: Path, command: list[str], also: set[str]
+) -> None:
+    """Issue 21's start-up, as a list of what a dry run (and `validate`) must not load, each measured in
+    `make bench`: jsonschema (~50 ms: a valid file is known valid without it), statistics, uuid, socket,
+    secrets, difflib, traceback, the network libraries, the code that starts, confirms or carries out a build
+    and, for validate, the other commands' code. A fresh interpreter, the example repository."""
     _example_repository(tmp_path)
+    unwanted = sorted(ONLY_WHEN_NEEDED | also)
     probe = (
         "import sys; before = set(sys.modules)  # what the interpreter (and a coverage hook) loaded is not ours\n"
         "from vibe_action.cli import main\n"
-        "sys.argv = ['vibe-gate', 'run', '--dry-run']\n"
+        f"sys.argv = ['vibe-gate', *{command!r}]\n"
         "code = main()\n"
-        f"print(sorted(set({sorted(ONLY_WHEN_NEEDED)!r}) & (set(sys.modules) - before)), code)\n"
+        f"print(sorted(set({unwanted!r}) & (set(sys.modules) - before)), code)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False)
-    assert done.stdout.splitlines()[-1] == "[] 0", done.stdout + done.stderr
+    assert _probe(tmp_path, probe) == "[] 0"
     (tmp_path / "config" / "deploy.yaml").write_text("version: 1\nprimery: aime25\n", encoding="utf-8")
     broken = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert "unknown key 'primery'" in broken.stdout + broken.stderr  # an invalid file: jsonschema's reasons
