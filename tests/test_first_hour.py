@@ -273,3 +273,18 @@ def test_history_shows_a_screenful_by_default(workspace: Workspace) -> None:
     assert len(everything) == 31  # a header row, then one line per snapshot (these have no URL)
     assert everything[0].split() == ["time", "(UTC)", "version", "sha", "status", "aime25"]
     assert len(workspace.run("history", "--json", "--limit", "3").json) == 3
+
+
+def test_every_changed_file_read_is_named_as_git_answers_while_the_gate_decides(workspace: Workspace) -> None:
+    """Which files differ from HEAD is asked as soon as they are read (git answers while the gate decides): the
+    warning names each, once, in order."""
+    workspace.write(RESULTS, native(74.4))
+    workspace.write("results/extra.json", {"gsm8k": 80.0})  # read by the glob: shown, gated by no metric
+    sha = workspace.commit("first", branch="main")
+    workspace.write("results/extra.json", {"gsm8k": 81.0})
+    one = workspace.run("run", "--dry-run")
+    assert f"warning: results/extra.json differs from HEAD ({sha[:7]})" in one.stderr
+    workspace.write(RESULTS, native(80.0))
+    both = workspace.run("run", "--dry-run")
+    assert f"warning: results/extra.json, {RESULTS} differ from HEAD ({sha[:7]})" in both.stderr
+    assert "commit them first" in both.stderr

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from vibe_action.errors import InputError
+from vibe_action.inputs import gitinfo
+
 ROOT = Path(__file__).resolve().parent.parent
 ONLY_WHEN_NEEDED = {
     "jsonschema",
@@ -104,3 +107,25 @@ def test_the_process_entry_pauses_the_collector_only_while_the_modules_load(tmp_
     assert _probe(tmp_path, library) == "[False] 0 False 0"
     for script in (ROOT / "entrypoint.py", ROOT / "vibe_action" / "__main__.py"):
         assert "sys.exit(console())" in script.read_text(encoding="utf-8"), script
+
+
+def test_an_early_git_question_is_answered_or_asked_again_the_usual_way(tmp_path: Path) -> None:
+    """`gitinfo.Early`: git's answer when it succeeded; otherwise the usual question and its usual message."""
+    repository, plain = tmp_path / "repo", tmp_path / "plain"
+    repository.mkdir()
+    plain.mkdir()
+    _example_repository(repository)
+    assert gitinfo.head_from(gitinfo.early_head(repository, True), True) == gitinfo.head(repository)
+    assert gitinfo.head_from(gitinfo.early_head(repository, False), False) == (gitinfo.head(repository)[0], "")
+    with pytest.raises(InputError, match="run inside a git repository"):
+        gitinfo.head_from(gitinfo.early_head(plain, True), True)
+    with pytest.raises(InputError, match="is not a folder"):
+        gitinfo.head_from(gitinfo.early_head(tmp_path / "missing", True), True)
+    unwanted = gitinfo.early_changes(repository, ["config/deploy.yaml"])
+    unwanted.close()  # the run failed before it needed the answer: the process is stopped and reaped
+    assert unwanted.answer() is None
+    (repository / "config" / "deploy.yaml").write_text("version: 1\n", encoding="utf-8")
+    asked = ["config/deploy.yaml", "results/aime25.jsonl"]
+    expected = gitinfo.changed_since_head(repository, asked)
+    assert expected == ["config/deploy.yaml"]
+    assert gitinfo.changes_from(gitinfo.early_changes(repository, asked)) == expected

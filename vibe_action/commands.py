@@ -11,17 +11,17 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vibe_action import report
 from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE
-from vibe_action.decide.decision import exit_code
+from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
-from vibe_action.gate import CannotBuildError, RunRequest, run_gate
+from vibe_action.gate import CannotBuildError, Inputs, RunRequest, load_inputs, run_gate
 from vibe_action.github.workflow import echo
 from vibe_action.hosts import Services, cli_access, deploy_id_of
 from vibe_action.inputs import gitinfo
@@ -114,12 +114,14 @@ def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
     return LocalLedger(path, display=raw, now=datetime.now(timezone.utc))
 
 
-def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> RunRequest:
-    """What `run` evaluates, from the flags, the environment and git."""
+def _request(
+    args: argparse.Namespace, env: Mapping[str, str], workspace: Path, early: gitinfo.Early | None
+) -> RunRequest:
+    """What `run` evaluates, from the flags, the environment and git (the question `_read` asked early)."""
     sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else ""
     branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else ""
-    if not sha or not branch:  # one git process for both
-        head, checked_out = gitinfo.head(workspace, need_branch=not branch)
+    if early is not None:  # one git process for both
+        head, checked_out = gitinfo.head_from(early, need_branch=not branch)
         sha, branch = sha or head, branch or checked_out
     return RunRequest(
         workspace=workspace,
@@ -136,6 +138,18 @@ def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) 
     )
 
 
+def _read(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> tuple[Inputs, RunRequest]:
+    """The files and the commit they are judged under. git is asked first and answers while the files are
+    read (its ~2 ms on the other core); an input error comes first, then git's."""
+    early = None if args.sha and args.branch else gitinfo.early_head(workspace, need_branch=not args.branch)
+    try:
+        inputs = load_inputs(workspace, args.config, args.results)
+        return inputs, _request(args, env, workspace, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
 def _run(
     args: argparse.Namespace,
     env: Mapping[str, str],
@@ -147,33 +161,65 @@ def _run(
     workspace = Path(args.workspace)
     if args.decision_file:
         _writable_file(args.decision_file, "--decision-file")
-    request = _request(args, env, workspace)
-    ledger = _ledger(args, env)
-    shown = printer(env)
-    services = Services(
-        ledger,
-        session,
-        secrets,
-        progress=lambda text: shown(secrets.scrub(text), err),
-        branches=None if session is None else _git_branches(workspace, args.remote),
-    )
+    inputs, request = _read(args, env, workspace)
+    read = sorted({args.config, *inputs.results.files})  # which of them changed since HEAD: asked now, read later
+    changes = None if args.sha else gitinfo.early_changes(workspace, read)
     try:
-        decision = run_gate(request, services)
-    except CannotBuildError as exc:  # the decision first: what would have been deployed, and why
-        found = exc.decision
-        shown(secrets.scrub(json.dumps(found.to_json(), indent=2) if args.json else report.text_report(found)), out)
-        raise
-    if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
-        files = sorted({row.file for row in decision.metrics if row.file} | {args.config})
-        changed = gitinfo.changed_since_head(workspace, files)
-        if changed:
-            shown(
-                f"warning: {', '.join(changed)} {'differs' if len(changed) == 1 else 'differ'} from HEAD "
-                f"({request.sha[:7]}); the decision is recorded under HEAD's sha — commit "
-                f"{'it' if len(changed) == 1 else 'them'} first, or pass --sha",
-                err,
-            )
-    for warning in [*ledger.warnings, *decision.outcome.warnings]:
+        ledger = _ledger(args, env)
+        shown = printer(env)
+        services = Services(
+            ledger,
+            session,
+            secrets,
+            progress=lambda text: shown(secrets.scrub(text), err),
+            branches=None if session is None else _git_branches(workspace, args.remote),
+        )
+        try:
+            decision = run_gate(request, services, inputs)
+        except CannotBuildError as exc:  # the decision first: what would have been deployed, and why
+            found = exc.decision
+            shown(secrets.scrub(json.dumps(found.to_json(), indent=2) if args.json else report.text_report(found)), out)
+            raise
+        if changes is not None:  # judged under HEAD's sha: say so when the files judged are not HEAD's
+            _warn_changed(decision, request, changes, read, shown, err)
+    finally:
+        if changes is not None:
+            changes.close()
+    return _show(args, env, out, err, secrets, decision, ledger.warnings)
+
+
+def _warn_changed(
+    decision: Decision,
+    request: RunRequest,
+    changes: gitinfo.Early,
+    asked: list[str],
+    shown: Callable[[str, TextIO], None],
+    err: TextIO,
+) -> None:
+    files = sorted({row.file for row in decision.metrics if row.file} | {request.config_path})
+    early = files == asked  # else some file read gave no metric: ask about exactly the files judged
+    changed = gitinfo.changes_from(changes) if early else gitinfo.changed_since_head(request.workspace, files)
+    if changed:
+        shown(
+            f"warning: {', '.join(changed)} {'differs' if len(changed) == 1 else 'differ'} from HEAD "
+            f"({request.sha[:7]}); the decision is recorded under HEAD's sha — commit "
+            f"{'it' if len(changed) == 1 else 'them'} first, or pass --sha",
+            err,
+        )
+
+
+def _show(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    secrets: Secrets,
+    decision: Decision,
+    ledger_warnings: Sequence[str],
+) -> int:
+    """The warnings, the decision (text or --json) and the --decision-file; the exit code."""
+    shown = printer(env)
+    for warning in [*ledger_warnings, *decision.outcome.warnings]:
         shown(secrets.scrub(f"warning: {warning}"), err)
     unrecorded = report.unrecorded_notice(decision)
     if unrecorded:

@@ -88,9 +88,10 @@ def check_required(inputs: Inputs) -> None:
         )
 
 
-def run_gate(request: RunRequest, services: Services) -> Decision:
-    """Decide; on a deploy verdict, start the build (with the ledger as the lock) and record the outcome."""
-    inputs = load_inputs(request.workspace, request.config_path, request.results)
+def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = None) -> Decision:
+    """Decide; on a deploy verdict, start the build (with the ledger as the lock) and record the outcome. The
+    inputs are read here unless the caller read them already (the CLI does, while git answers)."""
+    inputs = inputs or load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
     config = inputs.config
     target = target_for(config, request.hook_url, services, request.access)
