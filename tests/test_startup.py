@@ -30,6 +30,7 @@ ONLY_WHEN_NEEDED = {
     "vibe_action.netlify.versions",
     "vibe_action.netlify.doctor",
     "vibe_action.ledger.versions",
+    "csv",
 }
 
 
