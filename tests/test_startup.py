@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from vibe_action.arguments import terminal_columns
 from vibe_action.errors import InputError
 from vibe_action.inputs import gitinfo
 
@@ -31,6 +32,7 @@ ONLY_WHEN_NEEDED = {
     "vibe_action.netlify.doctor",
     "vibe_action.ledger.versions",
     "csv",
+    "shutil",
 }
 
 
@@ -130,3 +132,15 @@ def test_an_early_git_question_is_answered_or_asked_again_the_usual_way(tmp_path
     expected = gitinfo.changed_since_head(repository, asked)
     assert expected == ["config/deploy.yaml"]
     assert gitinfo.changes_from(gitinfo.early_changes(repository, asked)) == expected
+
+
+@pytest.mark.parametrize("columns", ["123", "40", "", "wide", "0", "-5"])
+def test_the_help_width_is_what_shutil_would_answer(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """`arguments.terminal_columns` stands in for `shutil.get_terminal_size().columns` (argparse would import
+    shutil for every option): the same answer for every $COLUMNS, set, unset or not a number."""
+    import shutil
+
+    monkeypatch.setenv("COLUMNS", columns)
+    if not columns:
+        monkeypatch.delenv("COLUMNS")
+    assert terminal_columns() == shutil.get_terminal_size().columns

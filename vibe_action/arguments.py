@@ -7,6 +7,8 @@ help ends with its exit codes and, where an option has a fixed set of values, th
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
 
 from vibe_action import __version__
@@ -122,9 +124,29 @@ def _site_command(
 Sub = argparse._SubParsersAction  # the object add_subparsers returns
 
 
+def terminal_columns() -> int:
+    """What `shutil.get_terminal_size().columns` answers — $COLUMNS, else the terminal's width, else 80 —
+    without importing shutil (with bz2 and lzma, ~1.3 ms), which argparse does for every option it adds."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    try:
+        return (os.get_terminal_size(stdout.fileno()).columns if stdout else 0) or 80
+    except (ValueError, OSError):  # stdout closed or detached, or not a terminal
+        return 80
+
+
 class Fitted(argparse.HelpFormatter):
     """Help fitted to the terminal ($COLUMNS): prose paragraphs are wrapped; indented lines (the exit-code
-    table, examples) keep their layout, and a long one continues under its text column."""
+    table, examples) keep their layout, and a long one continues under its text column. Every parser uses it,
+    the option groups too: argparse's own formatter would import shutil for its width."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         import textwrap  # noqa: PLC0415 — what argparse itself loads to wrap
@@ -164,21 +186,21 @@ class Groups:
 
 
 def _groups() -> Groups:
-    base = argparse.ArgumentParser(add_help=False)
+    base = argparse.ArgumentParser(add_help=False, formatter_class=RAW)
     base.add_argument("--workspace", default=".", help="repository root (default: current directory)")
     base.add_argument("--config", default="config/deploy.yaml", help="deploy policy (default: config/deploy.yaml)")
     base.add_argument("--environment", help="ledger environment (default: branch rule, config, or production)")
     base.add_argument("--json", action="store_true", help="print machine-readable JSON instead of text")
-    ledger = argparse.ArgumentParser(add_help=False)
+    ledger = argparse.ArgumentParser(add_help=False, formatter_class=RAW)
     ledger.add_argument("--ledger", help=f"local ledger file (default: ${LEDGER_VARIABLE} or {DEFAULT_LEDGER})")
-    results = argparse.ArgumentParser(add_help=False)
+    results = argparse.ArgumentParser(add_help=False, formatter_class=RAW)
     results.add_argument(
         "--results",
         action="append",
         metavar="GLOB",
         help="results glob; repeatable; overrides 'results:' in the config",
     )
-    netlify = argparse.ArgumentParser(add_help=False)
+    netlify = argparse.ArgumentParser(add_help=False, formatter_class=RAW)
     netlify.add_argument("--netlify-token", help="Netlify access token (default: $NETLIFY_AUTH_TOKEN); never printed")
     netlify.add_argument("--netlify-site-id", help="Netlify site id (default: $NETLIFY_SITE_ID)")
     netlify.add_argument(
@@ -351,6 +373,7 @@ def _add_local_commands(sub: Sub[argparse.ArgumentParser]) -> None:
     )
     sub.add_parser(
         "action",
+        formatter_class=RAW,
         help="run as the GitHub Action (what action.yml calls)",
         description="Read the inputs from INPUT_* variables and the event from GITHUB_* variables.",
     )

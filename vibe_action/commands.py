@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vibe_action import report
-from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE
+from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE, terminal_columns
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import EXIT_OK, InputError
@@ -96,7 +95,7 @@ def width_of(env: Mapping[str, str], stream: TextIO) -> int:
     except ValueError:
         pass
     if stream.isatty():
-        return shutil.get_terminal_size().columns
+        return terminal_columns()
     return 80
 
 
