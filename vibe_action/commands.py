@@ -184,7 +184,7 @@ def _run(
     finally:
         if changes is not None:
             changes.close()
-    return _show(args, env, out, err, secrets, decision, ledger.warnings)
+    return _show(args, env, out, err, secrets, shown, decision, ledger.warnings)
 
 
 def _warn_changed(
@@ -213,11 +213,11 @@ def _show(
     out: TextIO,
     err: TextIO,
     secrets: Secrets,
+    shown: Callable[[str, TextIO], None],
     decision: Decision,
     ledger_warnings: Sequence[str],
 ) -> int:
     """The warnings, the decision (text or --json) and the --decision-file; the exit code."""
-    shown = printer(env)
     for warning in [*ledger_warnings, *decision.outcome.warnings]:
         shown(secrets.scrub(f"warning: {warning}"), err)
     unrecorded = report.unrecorded_notice(decision)

@@ -73,7 +73,7 @@ class Early:
     repository, no commit, a timeout — is asked again the usual way, so every message is the usual one."""
 
     def __init__(self, workspace: Path, *args: str) -> None:
-        self.workspace, self.args = workspace, args
+        self.workspace = workspace
         try:
             self._process: subprocess.Popen[str] | None = subprocess.Popen(
                 ["git", *args], cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
@@ -113,11 +113,7 @@ def head_from(early: Early, need_branch: bool) -> tuple[str, str]:
 
 def ask_git(workspace: Path, *args: str) -> str | None:
     """git's answer, or None when there is no git, no repository or an error: for hints, never decisions."""
-    try:
-        done = subprocess.run(["git", *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    return Early(workspace, *args).answer()
 
 
 def changed_since_head(workspace: Path, paths: list[str]) -> list[str]:
