@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vibe_action.errors import InputError
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.local import LocalLedger
-from vibe_action.ledger.records import Outcome, Record, baseline, deployed_shas, deploys_in_month
+from vibe_action.ledger.records import Outcome, Record, baseline, deployed_shas, deploys_in_month, record_time
 
 
 def commit(name: str) -> str:
@@ -179,6 +181,58 @@ def test_month_count_stops_at_the_newest_record_that_carries_the_count() -> None
         extra=RecordExtra(month="2026-10", month_spent_before=19),
     )
     assert deploys_in_month([stale, record("e", time="2026-11-01T00:00:00Z")], now) == 1  # a new month starts at 0
+
+
+def _strptime_time(text: str) -> datetime | None:
+    """What the ledger accepted when it read times with strptime (the reference `record_time` replaced)."""
+    if not text.isascii():
+        return None
+    try:
+        parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    exact = parsed.strftime("%Y-%m-%dT%H:%M:%SZ") == text  # strptime also takes 1-digit months and days
+    return parsed if exact and 1970 <= parsed.year <= 9000 else None
+
+
+@given(
+    st.tuples(
+        st.integers(0, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 25),
+        st.integers(0, 61),
+        st.integers(0, 61),
+    )
+)
+def test_a_record_time_is_read_as_strptime_read_it(parts: tuple[int, int, int, int, int, int]) -> None:
+    text = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*parts)
+    assert record_time(text) == _strptime_time(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-2-01T00:00:00Z",  # one digit: strptime took it, the gate never writes it
+        "2026-02-29T00:00:00Z",  # not a leap year
+        "2026-01-01T00:00:60Z",  # a leap second datetime cannot hold
+        "1969-12-31T23:59:59Z",
+        "9001-01-01T00:00:00Z",
+        "2026-01-01T00:00:00Z\n",
+        "2026-01-01T00:00:00+00:00",
+        "\uff12026-01-01T00:00:00Z",  # a full-width digit
+        "",
+    ],
+)
+def test_a_time_the_gate_would_not_write_is_no_record_time(text: str) -> None:
+    assert record_time(text) is None
+
+
+def test_a_record_time_is_utc() -> None:
+    assert record_time("2028-02-29T23:59:59Z") == datetime(2028, 2, 29, 23, 59, 59, tzinfo=timezone.utc)
+    assert record("a" * 40, time="2026-11-02T10:00:00Z").started == datetime(2026, 11, 2, 10, tzinfo=timezone.utc)
+    with pytest.raises(ValueError, match="not YYYY-MM-DDTHH:MM:SSZ"):
+        _ = record("a" * 40, time="soon").started
 
 
 @pytest.mark.parametrize(

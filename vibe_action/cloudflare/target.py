@@ -164,7 +164,7 @@ class CloudflareTarget:
         note = "the run that fired it did not record an outcome"
         if self.pages is None:
             return Outcome("unconfirmed", f"{note}; without a Cloudflare API token the gate cannot look")
-        fired = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        fired = record.started
         try:
             found = next((d for d in self.pages.deployments(max_pages=1) if _is_hooks(d, fired, None)), None)
         except ExternalError as exc:

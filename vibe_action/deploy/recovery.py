@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from vibe_action.ledger.records import FUTURE_SKEW, Ledger, Outcome, Record
+from vibe_action.ledger.records import FUTURE_SKEW, Ledger, Outcome, Record, record_time
 
 
 def stale_check(now: datetime, age: timedelta) -> Callable[[Record], bool]:
@@ -30,10 +30,7 @@ def stale_check(now: datetime, age: timedelta) -> Callable[[Record], bool]:
 
 
 def started_at(record: Record) -> datetime | None:
-    try:
-        return datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
+    return record_time(record.time)
 
 
 def resolve_stale(

@@ -13,25 +13,31 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from vibe_action.ledger.extra import RecordExtra
 
 _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the gate writes it
 _SHA = re.compile(r"[0-9a-f]{7,64}")  # what git prints (64 in SHA-256 repositories), as --sha takes it
 LATEST_YEAR = 9000  # a year past this cannot be a record's: date arithmetic on it would overflow
 FUTURE_SKEW = timedelta(minutes=10)  # clocks of two runners may disagree; beyond this a record is in the future
 
 
-def _real_time(text: str) -> bool:
-    """A calendar time (no month 13, no minute 99) in a year date arithmetic can handle."""
+def record_time(text: str) -> datetime | None:
+    """A record's time (`2026-03-01T12:00:00Z`, UTC) as an aware datetime; None unless it is a calendar time (no
+    month 13, no minute 99) in a year date arithmetic can handle. A regex and `datetime()` rather than
+    `strptime`, whose first call builds its locale tables: ~2 ms of a dry run that reads one record."""
+    match = _TIME.fullmatch(text)
+    if match is None:
+        return None
     try:
-        parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        parsed = datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:
-        return False
-    return 1970 <= parsed.year <= LATEST_YEAR
+        return None
+    return parsed if 1970 <= parsed.year <= LATEST_YEAR else None
 
 
 # Statuses that mean "a build was (or may have been) started": they count against the quota and the same
@@ -83,7 +89,7 @@ class Record:
         for name in ("deploy_id", "deploy_url"):
             if known.get(name) is not None and not isinstance(known[name], str):
                 raise TypeError(f"{name} is not text or null")
-        if not _TIME.fullmatch(known["time"]) or not _real_time(known["time"]):
+        if record_time(known["time"]) is None:
             raise ValueError("time is not a real UTC time as YYYY-MM-DDTHH:MM:SSZ")
         if not _SHA.fullmatch(known["sha"]):
             raise ValueError("sha is not a commit id (7 to 64 hex digits)")
@@ -104,6 +110,15 @@ class Record:
     @property
     def month(self) -> str:
         return self.time[:7]
+
+    @property
+    def started(self) -> datetime:
+        """When the run that wrote this record fired (or meant to fire): records are checked as they are read,
+        so only one made in code with a malformed time raises."""
+        started = record_time(self.time)
+        if started is None:
+            raise ValueError(f"record time {self.time!r} is not YYYY-MM-DDTHH:MM:SSZ")
+        return started
 
 
 ALL_SNAPSHOTS = 1_000_000  # the `live` hint that asks for every snapshot listed, each with its status

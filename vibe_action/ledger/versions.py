@@ -253,6 +253,6 @@ def _expiry(record: Record, now: datetime, retention_days: int | None) -> tuple[
     when the host keeps deploys until they are deleted."""
     if retention_days is None:
         return "", False
-    created = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    created = record.started
     ends = created + timedelta(days=retention_days)
     return ends.strftime("%Y-%m-%d"), now >= ends

@@ -5,7 +5,7 @@ title the record kept; without one, `unconfirmed` (it keeps counting and is not 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
@@ -31,7 +31,7 @@ def look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     from vibe_action.netlify.confirm import confirm  # noqa: PLC0415 — a stale record only; a dry run rarely has one
 
     title = record.extra.title
-    fired = datetime.strptime(record.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    fired = record.started
     try:
         found = confirm(netlify, title=title, fired_at=fired, budget=0, first_interval=0)
     except ExternalError as exc:
