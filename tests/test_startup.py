@@ -3,6 +3,7 @@ mistake or a noise test needs is loaded then, not on every run."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ ONLY_WHEN_NEEDED = {
     "vibe_action.ledger.versions",
     "csv",
     "shutil",
+    "typing",
 }
 
 
@@ -144,3 +146,30 @@ def test_the_help_width_is_what_shutil_would_answer(monkeypatch: pytest.MonkeyPa
     if not columns:
         monkeypatch.delenv("COLUMNS")
     assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+RUNTIME_TYPING = {"vibe_action/hosting.py"}  # its Protocol classes exist at run time; a dry run never loads it
+
+
+def test_typing_is_imported_only_for_the_type_checker() -> None:
+    """A coverage hook can load typing before the probe above looks, so this is also held where it is written:
+    outside `hosting`, typing is imported only under `if TYPE_CHECKING:` (the module's own `TYPE_CHECKING = False`),
+    and nothing at run time — an alias, a base class, a cast — needs a name from it."""
+    found = {}
+    for path in sorted((ROOT / "vibe_action").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [
+            node
+            for node in tree.body
+            if (isinstance(node, ast.ImportFrom) and node.module == "typing")
+            or (isinstance(node, ast.Import) and any(alias.name == "typing" for alias in node.names))
+        ]
+        if top and name not in RUNTIME_TYPING:
+            found[name] = ast.unparse(top[0])
+        guarded = any(
+            isinstance(n, ast.If) and isinstance(n.test, ast.Name) and n.test.id == "TYPE_CHECKING" for n in tree.body
+        )
+        if guarded and name not in RUNTIME_TYPING:
+            assert "\nTYPE_CHECKING = False" in path.read_text(encoding="utf-8"), name
+    assert found == {}

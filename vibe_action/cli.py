@@ -11,11 +11,13 @@ import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
 
 from vibe_action.arguments import COMMANDS, HOOK_URL_VARIABLE, build_parser
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from vibe_action.redact import Secrets
 
 

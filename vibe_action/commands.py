@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from vibe_action import report
 from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE, terminal_columns
@@ -25,15 +24,18 @@ from vibe_action.github.workflow import echo
 from vibe_action.hosts import Services, cli_access, deploy_id_of
 from vibe_action.inputs import gitinfo
 from vibe_action.ledger.local import LocalLedger
-from vibe_action.ledger.records import Ledger
 from vibe_action.redact import Secrets
 from vibe_action.sinks import terminal_safe
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # requests is loaded only by the commands that send something; the others' code by them
+    from typing import TextIO
+
     import requests
 
     from vibe_action import operations
     from vibe_action.hosting import BranchMaker
+    from vibe_action.ledger.records import Ledger
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:

@@ -17,13 +17,16 @@ import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
 
 import yaml
 
 from vibe_action.errors import InputError
 from vibe_action.netlify.models import API_URL_VARIABLE
 from vibe_action.netlify.receiver import SITE_ID, TOKEN, HookReceiver
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 EXPECTED_LABELS = {"deploy", "skip", "block", "report-only", "rollback"}
 

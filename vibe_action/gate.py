@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.events import DEPLOY_EVENTS
@@ -21,6 +20,10 @@ from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month, version_builds_in_month
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CannotBuildError", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 

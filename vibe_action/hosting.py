@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar  # Protocol classes are made at run time
 
-from vibe_action.decide.decision import HookState
 from vibe_action.errors import ExternalError
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
@@ -21,6 +20,7 @@ from vibe_action.ledger.records import Outcome, Record
 from vibe_action.ledger.versions import FAILED_PREFIX
 
 if TYPE_CHECKING:
+    from vibe_action.decide.decision import HookState
     from vibe_action.inputs.config import Config
 
 T = TypeVar("T")

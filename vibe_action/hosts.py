@@ -12,12 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
-from vibe_action.ledger.records import Ledger
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES
 from vibe_action.netlify.models import API_URL_VARIABLE as NETLIFY_API_URL_VARIABLE
 from vibe_action.netlify.recipe import trigger_problem
@@ -26,11 +24,13 @@ from vibe_action.netlify.target import NetlifyTarget
 from vibe_action.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.redact import Secrets
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # made only when something may be sent (they load requests), or when the config names them
     import requests
 
     from vibe_action.cloudflare.target import CloudflareTarget
     from vibe_action.hosting import BranchMaker, DeployTarget  # types only: a run that decides builds nothing
+    from vibe_action.ledger.records import Ledger
     from vibe_action.ledger.versions import Links
     from vibe_action.netlify.api import NetlifyClient
 

@@ -15,7 +15,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from vibe_action import RELEASE, REPOSITORY
 from vibe_action.errors import InputError
@@ -25,6 +24,10 @@ from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.inputs.harness import lighteval_task
 from vibe_action.inputs.results import read_results_file
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import TextIO
 
 CONFIG_PATH = "config/deploy.yaml"
 WORKFLOW_PATH = ".github/workflows/deploy-gate.yml"

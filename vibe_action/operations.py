@@ -16,18 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import InputError
 from vibe_action.gate import check_required, load_inputs
 from vibe_action.hosts import HostAccess, Services, links_for, repository_warning, require, target_for
 from vibe_action.inputs.config import Config, load_config
-from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Record
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Record
 from vibe_action.sinks import markdown_code_block
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
+    from typing import Any
+
     from vibe_action.hosting import DeployTarget
+    from vibe_action.ledger.records import Ledger
     from vibe_action.ledger.versions import History
 
 

@@ -7,7 +7,9 @@ logs may show the URL without its query string, so the path and the hook id are 
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 MASK = "***"
 # A last path segment shorter than this is a word, not an identifier worth hiding.

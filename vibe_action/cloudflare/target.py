@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vibe_action.cloudflare.site import (
     branch_alias,
@@ -39,6 +38,7 @@ from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
 from vibe_action.report import table
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
     import requests
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
 
 from vibe_action.errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_UNRECORDED
 
-Verdict = Literal["deploy", "skip", "block"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Verdict = Literal["deploy", "skip", "block"]
+    HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -144,9 +148,6 @@ class QuotaState:
             "credits_per_build": self.credits_per_build,
             "line": self.line(),
         }
-
-
-HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 
 
 @dataclass(frozen=True)

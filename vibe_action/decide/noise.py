@@ -13,11 +13,14 @@ import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from vibe_action.decide.stats import Comparison, mcnemar, paired, stderr_test
 from vibe_action.inputs.results import Benchmark
 from vibe_action.inputs.scales import UNIT_KEY, item_points
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not

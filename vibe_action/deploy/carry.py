@@ -18,8 +18,12 @@ from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import Build, DeployTarget, Landed, Started
 from vibe_action.interrupts import Interrupted, deferred
 from vibe_action.ledger.extra import RecordExtra
-from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
+from vibe_action.ledger.records import SPENT_STATUSES, Outcome, Record, finished
 from vibe_action.redact import Secrets
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from vibe_action.ledger.records import Ledger
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,15 @@ from vibe_action.ledger.records import (
     ALL_SNAPSHOTS,
     LIVE_STATUSES,
     NUMBERED_STATUSES,
-    Ledger,
     Outcome,
     Record,
     deploys_in_month,
 )
 from vibe_action.ledger.versions import ANY_TIME, build_history
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from vibe_action.ledger.records import Ledger
 
 VERSION_NAME = re.compile(r"v(\d{1,9})")
 

@@ -11,10 +11,13 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.formats import Item
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 MEAN_TOLERANCE = 0.05  # points: an aggregate and its per-item file of the same run agree to rounding
 

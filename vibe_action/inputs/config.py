@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.globs import glob_regex, pattern_problem
@@ -26,10 +25,15 @@ from vibe_action.inputs.settings import (
 from vibe_action.inputs.sourcemap import SourceMap, load_yaml
 from vibe_action.inputs.validation import load_schema, suggest, validate
 
-Direction = Literal["higher", "lower"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any, Literal, TypeVar
+
+    Direction = Literal["higher", "lower"]
+    SectionT = TypeVar("SectionT")
+
 
 DEFAULT_RESULTS = (Source("results/*.json"),)
-SectionT = TypeVar("SectionT")
 DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main": {"deploy": True}})
 TITLE_FIELDS = ("primary", "score", "short_sha", "sha", "branch", "model")
 

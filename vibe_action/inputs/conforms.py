@@ -16,12 +16,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    _Check = Callable[[Any, Any, "_Walk"], bool]
 
 # Keywords that only describe: they never make a document invalid.
 _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples"})
-
-_Check = Callable[[Any, Any, "_Walk"], bool]
 
 
 class _Walk:

@@ -14,9 +14,12 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
 
 from vibe_action.errors import InputError, Problem
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 SETTING_KEYS = ("temperature", "top_p", "max_tokens", "max_new_tokens", "max_gen_toks", "top_k")
 # Keys lm-evaluation-harness writes beside the metrics of a task: labels, not measurements.

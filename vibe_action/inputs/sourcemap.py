@@ -12,12 +12,15 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import yaml
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.limits import MAX_JSON_KEYS, MAX_NESTING, bad_values, check_nesting
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 PathKey = tuple[str | int, ...]
 

@@ -12,13 +12,15 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import Problem
 from vibe_action.inputs.conforms import conforms
 from vibe_action.inputs.sourcemap import PathKey, SourceMap
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # jsonschema is loaded when a document may be invalid, not for --help or a valid file
+    from typing import Any
+
     from jsonschema.exceptions import ValidationError
 
 _TYPE_NAMES = {

@@ -13,13 +13,17 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
 
 from vibe_action.decide.noise import Deployed, Digest
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    BuildState = Literal["started", "failed"]
+
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MAX_COUNT = 1_000_000  # builds in a month, versions: far past any real quota
-BuildState = Literal["started", "failed"]
 
 
 @dataclass(frozen=True)

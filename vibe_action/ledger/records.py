@@ -14,9 +14,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
 
 from vibe_action.ledger.extra import RecordExtra
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
 _TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the gate writes it
@@ -124,25 +127,27 @@ class Record:
 ALL_SNAPSHOTS = 1_000_000  # the `live` hint that asks for every snapshot listed, each with its status
 
 
-class Ledger(Protocol):
-    """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
+if TYPE_CHECKING:  # a protocol is for the type checker: nothing checks it at run time
 
-    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
-        """The records a decision needs, oldest first, each in its latest state.
+    class Ledger(Protocol):
+        """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
 
-        `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
-        they must return at least the environment's `live` newest live snapshots, this month's deploys, and any
-        record of `sha`.
-        """
-        ...
+        def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
+            """The records a decision needs, oldest first, each in its latest state.
 
-    def start(self, record: Record) -> Record:
-        """Durably record a deploy that is about to start (status `in_progress`); returns it with its id."""
-        ...
+            `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
+            they must return at least the environment's `live` newest live snapshots, this month's deploys, and any
+            record of `sha`.
+            """
+            ...
 
-    def finish(self, started: Record, outcome: Outcome) -> Record:
-        """Give a started deploy its outcome; returns the final record."""
-        ...
+        def start(self, record: Record) -> Record:
+            """Durably record a deploy that is about to start (status `in_progress`); returns it with its id."""
+            ...
+
+        def finish(self, started: Record, outcome: Outcome) -> Record:
+            """Give a started deploy its outcome; returns the final record."""
+            ...
 
 
 @dataclass(frozen=True)

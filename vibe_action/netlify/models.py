@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 from vibe_action.errors import ExternalError
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CONNECT_TIMEOUT", "READ_TIMEOUT"]  # re-exported for the Netlify code (defined in http/limits.py)
 DEFAULT_API_URL = "https://api.netlify.com/api/v1"

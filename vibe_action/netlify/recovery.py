@@ -6,12 +6,12 @@ title the record kept; without one, `unconfirmed` (it keeps counting and is not 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.netlify.models import CONNECT_TIMEOUT
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
     from vibe_action.netlify.api import NetlifyClient
 

@@ -10,11 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
 
 from vibe_action.netlify.models import READ_TIMEOUT
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # the clients are passed in; importing them would load requests for a dry run
+    from typing import Any
+
     import requests
 
     from vibe_action.hosting import BranchMaker

@@ -8,13 +8,12 @@ deploy again (`POST /sites/{site_id}/deploys/{deploy_id}/restore`); a deploy pas
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from vibe_action.errors import ExternalError
 from vibe_action.ledger.locks import ProductionLock, ledger_lock, lock_of_deploy
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.models import Deploy
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # the client is passed in; importing it would load requests for a dry run
     from vibe_action.hosting import HostDeploy, Restored  # what a dry run asks (`current_lock`) needs neither
     from vibe_action.netlify.api import NetlifyClient

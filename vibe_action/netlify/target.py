@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
@@ -26,6 +25,7 @@ from vibe_action.netlify.recovery import look_up, stale_after
 from vibe_action.netlify.services import NetlifyServices, Trigger
 from vibe_action.netlify.snapshots import current_lock
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
     from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
     from vibe_action.netlify.api import NetlifyClient

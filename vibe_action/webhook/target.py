@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
 from vibe_action.errors import InputError
 from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
@@ -23,7 +22,10 @@ from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
+    from typing import NoReturn
+
     import requests
 
     from vibe_action.inputs.config import Config
