@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month, version_builds_in_month
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["CannotBuildError", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
 
-@dataclass(frozen=True)
+@frozen
 class RunRequest:
     """Everything a run needs to know, already resolved from flags, environment and git."""
 
@@ -54,7 +54,7 @@ class CannotBuildError(InputError):
         self.decision = decision
 
 
-@dataclass(frozen=True)
+@frozen
 class Inputs:
     config: Config
     results: Results

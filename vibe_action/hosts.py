@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from vibe_action.netlify.services import NetlifyServices, Trigger
 from vibe_action.netlify.target import NetlifyTarget
 from vibe_action.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.redact import Secrets
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # made only when something may be sent (they load requests), or when the config names them
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # made only when something may be sent (they load requests), 
 __all__ = ["NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Services:
     """The I/O of one run that no host owns, passed in (tests hand in ones pointed at local servers); each host's
     own API client is wired by the composition root (`hosts.py`)."""
@@ -62,14 +62,14 @@ CLI_CLOUDFLARE = (
 ACTION_CLOUDFLARE = ("the cloudflare-api-token input", "the cloudflare-account-id input")
 
 
-@dataclass(frozen=True)
+@frozen
 class NetlifyAccess:
     token: str | None = None
     site_id: str | None = None
     api_url: str | None = None  # $VIBE_NETLIFY_API_URL
 
 
-@dataclass(frozen=True)
+@frozen
 class CloudflareAccess:
     """What the Cloudflare API needs besides the project (deploy.yaml): a token, the account, the API's base."""
 
@@ -78,7 +78,7 @@ class CloudflareAccess:
     api_url: str | None = None  # $VIBE_CLOUDFLARE_API_URL
 
 
-@dataclass(frozen=True)
+@frozen
 class HostAccess:
     """The API access a front end was given, for whichever host the config names (none: hooks only)."""
 

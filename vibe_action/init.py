@@ -13,7 +13,6 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from vibe_action import RELEASE, REPOSITORY
@@ -24,6 +23,7 @@ from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.inputs.harness import lighteval_task
 from vibe_action.inputs.results import read_results_file
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ BRANCH_FAMILIES = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Found:
     """A results file the gate can read: where, in which format, with which benchmarks; what the noise test
     can do with each (`noise`), and the tasks that report several metrics or filters (`choices`)."""

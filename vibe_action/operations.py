@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from vibe_action.hosts import HostAccess, Services, links_for, repository_warnin
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.ledger.records import ALL_SNAPSHOTS, Record
 from vibe_action.sinks import markdown_code_block
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from vibe_action.ledger.versions import History
 
 
-@dataclass(frozen=True)
+@frozen
 class Desk:
     """What a command works with, whichever front end: the repository and its config file's name, the ledger,
     the run's I/O and host access, the clock, and the environment and hook URL when given."""
@@ -49,7 +49,7 @@ class Desk:
     hook_url: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Answer:
     """What a command found or did, for any front end to show."""
 

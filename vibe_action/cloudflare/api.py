@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import requests
@@ -25,6 +24,7 @@ import requests
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.http.api import TIMEOUT, JsonApi
 from vibe_action.redact import Secrets
+from vibe_action.values import frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ MAX_PAGES = 8  # 200 deployments: a hard bound on any listing
 FINAL_STAGE = "deploy"
 
 
-@dataclass(frozen=True)
+@frozen
 class PagesDeployment:
     """The fields of a Pages deployment the gate reads."""
 

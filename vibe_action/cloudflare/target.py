@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
 from vibe_action.report import table
+from vibe_action.values import field, mutable
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
@@ -61,7 +61,7 @@ CANNOT_LOOK = (
 )
 
 
-@dataclass
+@mutable
 class CloudflareTarget:
     hook_url: str | None
     session: requests.Session | None
@@ -74,7 +74,7 @@ class CloudflareTarget:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     progress: Callable[[str], None] = field(default=lambda _text: None)
-    versions: Versions = Versions()  # noqa: RUF009 — frozen, never mutated
+    versions: Versions = Versions()
     branches: BranchMaker | None = None
     project: str | None = None
     api_names: str = "--cloudflare-api-token and --cloudflare-account-id"

@@ -12,11 +12,11 @@ import base64
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from vibe_action.decide.stats import Comparison, mcnemar, paired, stderr_test
 from vibe_action.inputs.results import Benchmark
 from vibe_action.inputs.scales import UNIT_KEY, item_points
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ CONTINUOUS = 0  # `samples` of a digest whose items are continuous values, store
 STEPS = 65535
 
 
-@dataclass(frozen=True)
+@frozen
 class Digest:
     """Per-item results in a few bytes: enough to pair a later run with this one, item by item."""
 
@@ -85,7 +85,7 @@ def digest_of(bench: Benchmark) -> Digest | None:
     return Digest(ids_hash(ordered), len(ordered), samples, base64.b64encode(counts).decode())
 
 
-@dataclass(frozen=True)
+@frozen
 class Deployed:
     """What the ledger keeps of one benchmark of the deployed run, besides its score."""
 

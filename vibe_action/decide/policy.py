@@ -15,7 +15,6 @@ Order of precedence, strongest first:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck
 from vibe_action.decide.events import DEPLOY_EVENTS, PREVIEW_EVENTS
@@ -24,6 +23,7 @@ from vibe_action.decide.noise import Deployed
 from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
 from vibe_action.inputs.results import Results
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TOLERANCE = 1e-9
 
 
-@dataclass(frozen=True)
+@frozen
 class Baseline:
     """The last deployed snapshot: its commit, scores, and per-benchmark details (items, stderr, settings)."""
 
@@ -43,7 +43,7 @@ class Baseline:
     details: Mapping[str, Deployed] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """Facts about this run that the caller gathers (git, ledger, event); the policy only reads them."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
+
+from vibe_action.values import frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def normal_sf(z: float) -> float:
     return 1.0 - _normal().cdf(z)
 
 
-@dataclass(frozen=True)
+@frozen
 class Comparison:
     """A gain (current - baseline, in points) with its uncertainty. `p_value` is one-sided: P(no gain).
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime
 
 from vibe_action.errors import ExternalError, InputError
@@ -29,6 +28,7 @@ from vibe_action.ledger.records import (
     deploys_in_month,
 )
 from vibe_action.ledger.versions import ANY_TIME, build_history
+from vibe_action.values import frozen, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def rollback_target(records: list[Record], environment: str, to: str) -> tuple[R
     return target, current
 
 
-@dataclass(frozen=True)
+@frozen
 class Rebuild:
     """What a rebuild needs: the run's wall clock (when the build was started) and the monthly quota."""
 
@@ -90,7 +90,7 @@ class Rebuild:
     monthly_limit: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """One rollback: the ledger's snapshots, the one to bring back and the one live now, and how to say it."""
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.errors import InputError
 from vibe_action.inputs.gitinfo import checked_sha
+from vibe_action.values import frozen, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ PUSH_LIKE = DEPLOY_EVENTS
 MAX_PUSH_COMMITS = 2048
 
 
-@dataclass(frozen=True)
+@frozen
 class GitHubContext:
     event_name: str
     repository: str

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -34,6 +33,7 @@ from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.http.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
 from vibe_action.http.transport import DeadlineAdapter, nothing_sent
 from vibe_action.redact import Secrets
+from vibe_action.values import frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 RETRY_STATUSES = (429,)
 
 
-@dataclass(frozen=True)
+@frozen
 class HookResult:
     state: HookState
     message: str

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.formats import Item
+from vibe_action.values import field, frozen, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MEAN_TOLERANCE = 0.05  # points: an aggregate and its per-item file of the same run agree to rounding
 
 
-@dataclass(frozen=True)
+@frozen
 class Benchmark:
     """One benchmark's score on a 0-100 scale, with where it was read from."""
 
@@ -41,7 +41,7 @@ class Benchmark:
     run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`, epoch seconds)
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """One `results:` entry: a glob, and optionally its format, benchmark name and metric key."""
 
@@ -54,13 +54,13 @@ class Source:
     correct_field: str | None = None  # per-problem JSONL: the field with the verdicts
 
 
-@dataclass(frozen=True)
+@frozen
 class Model:
     name: str
     revision: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Results:
     benchmarks: Mapping[str, Benchmark]
     files: tuple[str, ...] = ()

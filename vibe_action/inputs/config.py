@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -24,6 +23,7 @@ from vibe_action.inputs.settings import (
 )
 from vibe_action.inputs.sourcemap import SourceMap, load_yaml
 from vibe_action.inputs.validation import load_schema, suggest, validate
+from vibe_action.values import field, frozen, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main"
 TITLE_FIELDS = ("primary", "score", "short_sha", "sha", "branch", "model")
 
 
-@dataclass(frozen=True)
+@frozen
 class Amount:
     """A threshold written either in points (`2`) or relative to the baseline (`"2%"`)."""
 
@@ -63,7 +63,7 @@ class Amount:
         return str(self) if self.relative else self.value
 
 
-@dataclass(frozen=True)
+@frozen
 class MetricRule:
     """The rules for one benchmark (`defaults` is one too, under the name `*`)."""
 
@@ -81,7 +81,7 @@ class MetricRule:
     direction_explicit: bool = True  # False: `direction` was not written, so the format's higher_is_better wins
 
 
-@dataclass(frozen=True)
+@frozen
 class BranchRule:
     pattern: str
     deploy: bool = False
@@ -94,7 +94,7 @@ class BranchRule:
         return glob_regex(self.pattern).fullmatch(branch) is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class Config:
     primary: str
     metrics: Mapping[str, MetricRule]
@@ -280,7 +280,7 @@ def _amount(raw: Any) -> Amount | None:
 
 
 def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
-    """The typed config. A key the file leaves out takes its dataclass's default — the one place defaults are
+    """The typed config. A key the file leaves out takes its class's default — the one place defaults are
     written (tests/test_config.py holds the schema's `default`s equal to them)."""
     present = {key: data[key] for key in ("comparability", "environment", "target") if key in data}
     return Config(
@@ -308,7 +308,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
 
 
 def _section(cls: type[SectionT], raw: dict[str, Any] | None, **convert: Callable[[Any], Any]) -> SectionT:
-    """A settings dataclass from its YAML mapping (keys are field names; the schema allows no others)."""
+    """A settings value class from its YAML mapping (keys are field names; the schema allows no others)."""
     values = {key: convert[key](value) if key in convert else value for key, value in (raw or {}).items()}
     return cls(**values)
 

@@ -8,7 +8,6 @@ version and hash, generation settings. A run with another value is not compared 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 
 from vibe_action.inputs.formats import (
     Parsed,
@@ -23,6 +22,7 @@ from vibe_action.inputs.formats import (
 )
 from vibe_action.inputs.scales import scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
+from vibe_action.values import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:

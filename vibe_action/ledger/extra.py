@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
 
 from vibe_action.decide.noise import Deployed, Digest
+from vibe_action.values import field, fields, frozen, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MAX_COUNT = 1_000_000  # builds in a month, versions: far past any real quota
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportRow:
     """One row of the decision's table as the run kept it for the versions page."""
 
@@ -64,7 +64,7 @@ class ReportRow:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordExtra:
     """The typed rest of a record. Defaults mean "not known" (older lines, other ledgers)."""
 

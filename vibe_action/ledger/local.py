@@ -15,7 +15,6 @@ import json
 import mmap
 import os
 import stat
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from vibe_action.errors import InputError, Problem
 from vibe_action.ledger.records import Outcome, Record, finished, future_dated
 from vibe_action.ledger.tail import OtherCommitError, read_back
 from vibe_action.sinks import printable
+from vibe_action.values import replace
 
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from vibe_action.ledger.extra import RecordExtra
+from vibe_action.values import field, fields, frozen, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def record_time(text: str) -> datetime | None:
 SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded", "pruned"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Record:
     """One snapshot: what was deployed (or attempted), from which commit, with which scores."""
 
@@ -69,7 +69,7 @@ class Record:
     extra: RecordExtra = field(default_factory=RecordExtra)
 
     def to_json(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data = {spec.name: getattr(self, spec.name) for spec in fields(self)}
         data["scores"] = dict(self.scores)
         data["reasons"] = list(self.reasons)
         data["model"] = None if self.model is None else dict(self.model)
@@ -82,7 +82,7 @@ class Record:
         (a `sha` that is a number once fired the hook before crashing)."""
         if not isinstance(data, dict):
             raise TypeError("a record is a JSON object")
-        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known = {spec.name: data[spec.name] for spec in fields(cls) if spec.name in data}
         missing = [name for name in ("sha", "branch", "time", "status", "scores") if name not in known]
         if missing:
             raise ValueError(f"missing {', '.join(missing)}")
@@ -150,7 +150,7 @@ if TYPE_CHECKING:  # a protocol is for the type checker: nothing checks it at ru
             ...
 
 
-@dataclass(frozen=True)
+@frozen
 class ReadOnly:
     """Records read once (from a ledger a command only reads), offered as a ledger that cannot be written."""
 
@@ -166,7 +166,7 @@ class ReadOnly:
         raise RuntimeError("a read-only ledger records nothing")
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """How a started deploy ended: the ledger status, the message, and what Netlify told (one shape for all)."""
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
+
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ SITE_NAME = "vibe-demo"
 TOKEN = "demo-netlify-token"  # noqa: S105 — the demo's local stand-in, not a credential
 
 
-@dataclass(frozen=True)
+@frozen
 class ReceivedPost:
     path: str
     query: dict[str, list[str]]

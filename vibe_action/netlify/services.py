@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from vibe_action.netlify.models import READ_TIMEOUT
+from vibe_action.values import field, frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # the clients are passed in; importing them would load requests for a dry run
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the clients are passed in; importing them would load reques
     from vibe_action.redact import Secrets
 
 
-@dataclass(frozen=True)
+@frozen
 class NetlifyServices:
     """The run's I/O (`hosting.Services`) with the Netlify API client (None: no token), as the Netlify code
     reads them; `hosts.py` builds it."""
@@ -41,7 +41,7 @@ class NetlifyServices:
     branches: BranchMaker | None = None  # where lasting version branches are created (GitHub, or git)
 
 
-@dataclass(frozen=True)
+@frozen
 class Trigger:
     """How to start the build: the hook (URL) or the API (`netlify.trigger: api`)."""
 

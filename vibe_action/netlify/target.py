@@ -9,7 +9,6 @@ every dry run ~5 ms, `make bench`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from vibe_action.netlify.recipe import API_TITLE_MARK
 from vibe_action.netlify.recovery import look_up, stale_after
 from vibe_action.netlify.services import NetlifyServices, Trigger
 from vibe_action.netlify.snapshots import current_lock
+from vibe_action.values import mutable, replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
@@ -32,13 +32,13 @@ if TYPE_CHECKING:
     from vibe_action.netlify.confirm import Confirmation
 
 
-@dataclass
+@mutable
 class NetlifyTarget:
     """`trigger` says how builds start (hook or API) and how long to confirm; its title and body are per build."""
 
     trigger: Trigger
     services: NetlifyServices
-    versions: Versions = Versions()  # noqa: RUF009 — frozen, never mutated
+    versions: Versions = Versions()
     name: str = "Netlify"
 
     @property

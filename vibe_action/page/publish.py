@@ -51,7 +51,7 @@ def build_site(
     now: datetime,
     repo_url: str | None = None,
     title: str = "",
-    links: Links = Links(),  # noqa: B008 — frozen
+    links: Links = Links(),
 ) -> tuple[History, dict[str, str]]:
     """The environment's history and its pages, with the config's floors and the host's URL rules (`links`)."""
     history = build_history(records, environment, now, links)

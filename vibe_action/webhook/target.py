@@ -10,7 +10,6 @@ sends the evaluated commit and scores as JSON, and no query parameters (they are
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
+from vibe_action.values import field, mutable
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
@@ -37,7 +37,7 @@ UNCONFIRMED = (
 )
 
 
-@dataclass
+@mutable
 class WebhookTarget:
     """`hook_name` is how this interface names the URL's setting (`--build-hook-url`, `build-hook-url`)."""
 
