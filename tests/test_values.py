@@ -198,6 +198,13 @@ def test_a_class_compiles_its_init_when_its_first_instance_is_made() -> None:
     assert made.__init__.__defaults__ == (2,)
 
 
+def test_a_plain_subclass_makes_its_instances_with_the_value_class_init() -> None:
+    base = values.frozen(type("Base", (), {"__annotations__": {"a": "int"}}))
+    plain = type("Plain", (base,), {"__module__": __name__})
+    assert plain(1).a == 1  # the first instance is the subclass's: the base's __init__ is compiled for it
+    assert base(2).a == 2
+
+
 def test_a_class_keeps_what_it_defines_and_values_survive_pickling() -> None:
     assert repr(Keeps("a", "hidden")) == "Keeps(a)"
     assert Keeps("a", "x") != Keeps("a", "y")
@@ -214,6 +221,8 @@ def test_what_values_does_not_support_is_refused_not_misread() -> None:
         values.frozen(type("Counted", (), {"__annotations__": {"seen": "ClassVar[int]"}}))
     with pytest.raises(TypeError, match="cannot overwrite"):
         values.frozen(type("Own", (), {"__annotations__": {"a": "int"}, "__setattr__": lambda *_: None}))
+    with pytest.raises(TypeError, match="cannot extend another"):
+        values.frozen(type("Wider", (Spot,), {"__annotations__": {"depth": "int"}}))
     with pytest.raises(ValueError, match="both default and default_factory"):
         values.field(default=1, default_factory=list)
     with pytest.raises(TypeError, match="not a value class"):

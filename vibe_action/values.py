@@ -108,6 +108,8 @@ def replace(value: T, /, **changes: Any) -> T:
 
 
 def _make(cls: type[T], *, frozen: bool, slots: bool) -> type[T]:
+    if any("__value_fields__" in base.__dict__ for base in cls.__mro__[1:]):
+        raise TypeError(f"{cls.__name__}: a value class cannot extend another (its fields would be lost)")
     specs = _fields_of(cls, slots)
     names = tuple(spec.name for spec in specs)
     own = dict(cls.__dict__)  # what the class itself defines is kept (as dataclasses keeps it)
@@ -170,10 +172,10 @@ def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     """The first instance of a class: write and compile the class's own `__init__` (straight-line code, as fast as
     a dataclass's), install it, and run it. Only the classes a run makes instances of pay for a compilation,
     one each, where dataclasses compiled six methods for every class defined."""
-    cls = type(self)
-    if cls.__dict__.get("__init__") is _init:
-        cls.__init__ = _compiled_init(cls)
-    cls.__init__(self, *args, **kwargs)
+    owner = next(c for c in type(self).__mro__ if c.__dict__.get("__init__") is _init)  # a plain subclass's too
+    compiled = _compiled_init(owner)
+    owner.__init__ = compiled  # type: ignore[misc]
+    compiled(self, *args, **kwargs)
 
 
 def _compiled_init(cls: type) -> Callable[..., None]:
