@@ -1,8 +1,11 @@
 """Peak memory and time of reading results files at the stated limits (README: Limits), each in its own process.
 
 `make bench` runs this through scripts/benchmark.py. Each case writes one file, then a fresh interpreter reads it
-with `read_results_file` and reports its peak RSS (ru_maxrss) and the read time; the peak of the same interpreter
-after only the imports is subtracted, so the number is what reading the file costs. Cases:
+with `read_results_file` and reports its peak RSS and the read time; the peak of the same interpreter
+after only the imports is subtracted, so the number is what reading the file costs. The peak is the kernel's
+high-water mark of this process's own memory (VmHWM in /proc/self/status), not ru_maxrss: Linux carries
+ru_maxrss over from the parent into a child it starts, so under `make bench`, whose own process has grown to
+~280 MiB by then, every case read "+0 MiB". Cases:
 - correctness JSONL of ~500 MiB (the 512 MiB limit): 200,000 problems (the per-benchmark item limit), 64 samples
   each, and the response text a real evaluation keeps per line;
 - one line just under the 64 MiB line limit (a response that never ended);
@@ -23,10 +26,16 @@ MiB = 2**20
 
 PROBE = """
 import json, resource, sys, time
+def high_water_kib():
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):  # not Linux: ru_maxrss (inherited from the parent there too, maybe)
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from pathlib import Path
 from vibe_action.errors import InputError
 from vibe_action.inputs.results import read_results_file
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = high_water_kib()
 start = time.perf_counter()
 outcome = "read"
 if sys.argv[1] != "-":
@@ -36,7 +45,7 @@ if sys.argv[1] != "-":
     except InputError as exc:
         outcome = "refused: " + str(exc).splitlines()[0][:90]
 took = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = high_water_kib()
 print(json.dumps({"before_kib": before, "peak_kib": peak, "seconds": took, "outcome": outcome}))
 """
 
