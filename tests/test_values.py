@@ -181,6 +181,16 @@ class Keeps:
         return f"Keeps({self.name})"
 
 
+@values.mutable
+class OwnInit:
+    """Its own __init__ is kept, as dataclasses keeps it."""
+
+    total: int
+
+    def __init__(self, *parts: int) -> None:
+        self.total = sum(parts)
+
+
 @values.compact
 class OtherSpot:
     line: int
@@ -191,9 +201,9 @@ def test_a_class_compiles_its_init_when_its_first_instance_is_made() -> None:
     """Defining a value class compiles nothing (the point of the module); the first instance gives the class its
     own `__init__`, with the signature a dataclass's would have."""
     made = values.frozen(type("Late", (), {"__annotations__": {"a": "int", "b": "int"}, "b": 2}))
-    assert made.__init__ is values._init  # type: ignore[comparison-overlap]
+    assert made.__init__ is values._init
     assert made(1) == made(1, 2)
-    assert made.__init__ is not values._init  # type: ignore[comparison-overlap]
+    assert made.__init__ is not values._init
     assert made.__init__.__code__.co_varnames[1:3] == ("a", "b")
     assert made.__init__.__defaults__ == (2,)
 
@@ -207,6 +217,7 @@ def test_a_plain_subclass_makes_its_instances_with_the_value_class_init() -> Non
 
 def test_a_class_keeps_what_it_defines_and_values_survive_pickling() -> None:
     assert repr(Keeps("a", "hidden")) == "Keeps(a)"
+    assert OwnInit(1, 2, 3) == OwnInit(6)
     assert Keeps("a", "x") != Keeps("a", "y")
     assert pickle.loads(pickle.dumps(Spot(3))) == Spot(3, 1)  # noqa: S301 — our own bytes
     assert copy.copy(Spot(2, 5)) == Spot(2, 5)

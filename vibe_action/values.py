@@ -122,11 +122,12 @@ def _make(cls: type[T], *, frozen: bool, slots: bool) -> type[T]:
         made: Any = type(cls)
         cls = made(cls.__name__, cls.__bases__, {**body, "__slots__": names})
         cls.__qualname__ = qualname
-    methods: dict[str, Any] = {"__init__": _init, "__match_args__": names, "__value_fields__": specs}
+    methods: dict[str, Any] = {"__match_args__": names, "__value_fields__": specs}
     methods["__value_key__"] = staticmethod(
         attrgetter(*names) if len(names) > 1 else lambda value: tuple(getattr(value, name) for name in names)
     )
-    methods.update({name: method for name, method in (("__repr__", _repr), ("__eq__", _eq)) if name not in own})
+    kept = (("__init__", _init), ("__repr__", _repr), ("__eq__", _eq))
+    methods.update({name: method for name, method in kept if name not in own})
     if frozen:
         methods.update({"__setattr__": _refuse_assignment, "__delattr__": _refuse_deletion})
         methods.update({"__getstate__": _state, "__setstate__": _set_state} if slots else {})
