@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,6 @@ def test_secrets_are_masked_by_the_first_step() -> None:
 
 def test_the_mask_step_masks_each_hook_its_id_and_its_query() -> None:
     """Run the first step's script as the runner would (bash): a Render hook keeps its secret in `?key=`."""
-    import subprocess
-
     script = steps()[0]["run"]
     render = "https://api.render.com/deploy/srv-0123456789?key=s3cr3tkey"
     env = {"PATH": os.environ["PATH"], "VIBE_MASK_HOOK": "", "VIBE_MASK_DEPLOY_HOOK": render}
@@ -146,6 +145,23 @@ def _path_with_uv(with_uv: bool) -> str:
     return os.pathsep.join(entries)
 
 
+def _copy_published_files(source: Path, target: Path) -> None:
+    """The action as a runner fetches it: the repository's files (committed, or new and not ignored), without the
+    virtualenvs, caches and coverage data a local run leaves beside them. Copying the whole folder raced with the
+    other test workers: a coverage data file listed one moment was gone the next (shutil.Error in CI)."""
+    listed = subprocess.run(
+        ["git", "-C", str(source), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    for name in filter(None, listed.split("\0")):
+        path = source / name
+        if name.startswith("tests/") or not path.is_file():  # the suite is not part of the action; a deleted file
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / name)
+
+
 @pytest.mark.parametrize("installer", ["pip", "uv"])
 def test_action_yml_runs_end_to_end_like_the_runner(
     workspace: Workspace, fake_github: FakeGitHub, hook_server: HTTPServer, tmp_path: Path, installer: str
@@ -165,7 +181,7 @@ def test_action_yml_runs_end_to_end_like_the_runner(
         if name.startswith("INPUT_"):
             del env[name]  # inputs come from `with:` through action.yml, as on a runner
     action_dir = tmp_path / "action"
-    shutil.copytree(ROOT, action_dir, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "*_cache", "__pycache__"))
+    _copy_published_files(ROOT, action_dir)
     github_context = {"token": TOKEN, "action_path": str(action_dir), "event_name": "push", "sha": sha}
     with_inputs = {"build-hook-url": hook_server.url_for(HOOK_PATH), "annotate": "check,status,summary"}
     result = run_composite(action_dir, with_inputs, env, github_context, {"os": "Linux", "arch": "X64"}, tmp_path)
@@ -243,8 +259,6 @@ def test_old_python_is_refused_with_a_setup_python_hint(tmp_path: Path) -> None:
         "RUNNER_TEMP": str(tmp_path),
         "GITHUB_ACTION_PATH": str(ROOT),
     }
-    import subprocess
-
     done = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
         env=env,
