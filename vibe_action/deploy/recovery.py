@@ -27,14 +27,10 @@ def stale_check(now: datetime, age: timedelta) -> Callable[[Record], bool]:
     def stale(record: Record) -> bool:
         if record.status != "in_progress":
             return False
-        started = started_at(record)
+        started = record_time(record.time)  # None: a time no run could have written
         return started is None or now - started > age or started - now > FUTURE_SKEW
 
     return stale
-
-
-def started_at(record: Record) -> datetime | None:
-    return record_time(record.time)
 
 
 def resolve_stale(
@@ -54,7 +50,7 @@ def resolve_stale(
             resolved.append(record)
             continue
         outcome = find(record)
-        started = started_at(record)
+        started = record_time(record.time)  # None: a time no run could have written
         why = (
             f"is dated {record.time}, in the future (a clock that is off?), so no live run wrote it"
             if started is not None and started > datetime.now(timezone.utc) + FUTURE_SKEW
