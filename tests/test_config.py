@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,6 @@ def test_the_schemas_defaults_are_the_settings_classes_defaults() -> None:
     every settings field with a default appears in the schema with it."""
     import json
 
-    from vibe_action import values
     from vibe_action.inputs import config as config_module
     from vibe_action.inputs import settings as settings_module
 
@@ -176,17 +176,17 @@ def test_the_schemas_defaults_are_the_settings_classes_defaults() -> None:
     compared = 0
     for section, cls in sections.items():
         properties = schema["properties"][section]["properties"]
-        for spec in values.fields(cls):
+        for spec in dataclasses.fields(cls):
             if spec.name == "line" or spec.default is None:
                 continue
             assert properties[spec.name].get("default") == spec.default, (section, spec.name)
             compared += 1
         for name, prop in properties.items():
             if "default" in prop:
-                assert {f.name: f.default for f in values.fields(cls)}[name] == prop["default"], (section, name)
-    rule = {f.name: f.default for f in values.fields(config_module.MetricRule)}
-    branch = {f.name: f.default for f in values.fields(config_module.BranchRule)}
-    top = {f.name: f.default for f in values.fields(config_module.Config)}
+                assert {f.name: f.default for f in dataclasses.fields(cls)}[name] == prop["default"], (section, name)
+    rule = {f.name: f.default for f in dataclasses.fields(config_module.MetricRule)}
+    branch = {f.name: f.default for f in dataclasses.fields(config_module.BranchRule)}
+    top = {f.name: f.default for f in dataclasses.fields(config_module.Config)}
     assert schema["$defs"]["metric"]["properties"]["direction"]["default"] == rule["direction"]
     assert schema["$defs"]["metricRules"]["properties"]["direction"]["default"] == rule["direction"]
     assert schema["$defs"]["metric"]["properties"]["optional"]["default"] == rule["optional"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from vibe_action.hosts import Services
 from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import Record
 from vibe_action.redact import Secrets
-from vibe_action.values import replace
 
 HOOK = "/build_hooks/race0000000000000000hook"
 

@@ -1,4 +1,4 @@
-"""The folders are the architecture: what a layer loads, and how large a module may grow."""
+"""The folders are the architecture: what a layer loads, and what each package may know."""
 
 from __future__ import annotations
 
@@ -35,29 +35,6 @@ def test_the_check_loads_what_it_claims_to_look_for() -> None:
     """Guard the guard: the same probe does see the network libraries where they are used."""
     loaded = loaded_after_import("vibe_action.netlify.hook")
     assert {"requests", "urllib3", "http.client"} <= loaded
-
-
-def test_every_module_stays_small() -> None:
-    sizes = {
-        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
-        for path in (ROOT / "vibe_action").rglob("*.py")
-    }
-    assert len(sizes) > 30
-    assert {name: n for name, n in sizes.items() if n >= 400} == {}
-
-
-def test_every_function_stays_short() -> None:
-    """STYLE.md: functions of at most 60 lines (a long one is split where its steps are)."""
-    import ast
-
-    long = {}
-    for path in (ROOT / "vibe_action").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
-                lines = node.end_lineno - node.lineno + 1
-                if lines > 60:
-                    long[f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"] = lines
-    assert long == {}
 
 
 def test_every_subpackage_says_what_it_may_import() -> None:
@@ -122,6 +99,8 @@ print(json.dumps({"code": code, "loaded": sorted(sys.modules)}))
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["run", "--dry-run"], ["validate"], ["history"]])
 def test_commands_that_send_nothing_load_no_http_library(workspace: Any, args: list[str]) -> None:
+    """What a user could feel at start-up: requests, urllib3 and PyGithub load only for a command that talks to
+    a host or to GitHub (everything else is imported at the top of its module, as usual)."""
     from tests.conftest import native
 
     workspace.write("results/r.json", native(77.5))
@@ -134,4 +113,4 @@ def test_commands_that_send_nothing_load_no_http_library(workspace: Any, args: l
     loaded = set(result["loaded"])
     assert result["code"] == 0, done.stderr
     assert "vibe_action.cli" in loaded
-    assert not [name for name in ("requests", "urllib3", "github", "http.client") if name in loaded]
+    assert not [name for name in loaded if name.split(".")[0] in ("requests", "urllib3", "github")]

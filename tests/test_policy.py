@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import FrozenInstanceError
 from types import MappingProxyType
 
 import pytest
@@ -11,7 +12,6 @@ from tests.conftest import CONFIG
 from vibe_action.decide.policy import Baseline, Context, decide
 from vibe_action.inputs.config import Config, parse_config
 from vibe_action.inputs.results import Benchmark, Results
-from vibe_action.values import FrozenInstanceError
 
 BASE = {"aime25": 74.4, "hmmt25": 50.4, "livecodebench_v6": 51.1}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -20,7 +21,6 @@ from vibe_action.netlify.models import Deploy
 from vibe_action.netlify.snapshots import host_deploys
 from vibe_action.netlify.urls import deploy_id_from_permalink
 from vibe_action.redact import Secrets
-from vibe_action.values import replace
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO
 
 import requests
 
@@ -40,10 +41,6 @@ from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.redact import Secrets
 from vibe_action.sinks import markdown_code_block
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import TextIO
 
 
 def run_action(env: Mapping[str, str], out: TextIO, now: datetime | None = None) -> int:

@@ -4,6 +4,7 @@ summary. `ActionRun` is what every step of one run shares; `action.py` builds it
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +23,6 @@ from vibe_action.inputs.config import load_config
 from vibe_action.page.history import summary_chart
 from vibe_action.redact import Secrets
 from vibe_action.sinks import markdown
-from vibe_action.values import field, mutable
 
 CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests it may cost)
 
@@ -32,7 +32,7 @@ OUTPUT_NAMES = (
 )  # fmt: skip
 
 
-@mutable
+@dataclass
 class ActionRun:
     """What every step of one action run shares."""
 

@@ -7,8 +7,9 @@ help ends with its exit codes and, where an option has a fixed set of values, th
 from __future__ import annotations
 
 import argparse
-import os
-import sys
+import difflib
+import shutil
+import textwrap
 from collections.abc import Callable
 
 from vibe_action import __version__
@@ -59,7 +60,6 @@ def _event(value: str) -> str:
     """Only the documented events: a typo (`pull-request`) must not be taken for a push that can deploy."""
     if value in KNOWN_EVENTS:
         return value
-    import difflib  # noqa: PLC0415 — only a mistyped event needs it; --help must stay light
 
     close = difflib.get_close_matches(value.replace("-", "_"), sorted(KNOWN_EVENTS), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -124,33 +124,19 @@ def _site_command(
 Sub = argparse._SubParsersAction  # the object add_subparsers returns
 
 
-def terminal_columns() -> int:
-    """What `shutil.get_terminal_size().columns` answers — $COLUMNS, else the terminal's width, else 80 —
-    without importing shutil (with bz2 and lzma, ~1.3 ms), which argparse does for every option it adds."""
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns > 0:
-        return columns
-    stdout = sys.__stdout__
-    try:
-        return (os.get_terminal_size(stdout.fileno()).columns if stdout else 0) or 80
-    except (ValueError, OSError):  # stdout closed or detached, or not a terminal
-        return 80
-
-
 class Fitted(argparse.HelpFormatter):
     """Help fitted to the terminal ($COLUMNS): prose paragraphs are wrapped; indented lines (the exit-code
-    table, examples) keep their layout, and a long one continues under its text column. Every parser uses it,
-    the option groups too: argparse's own formatter would import shutil for its width."""
+    table, examples) keep their layout, and a long one continues under its text column. Every parser uses it."""
 
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
-        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+        super().__init__(
+            prog,
+            indent_increment,
+            max_help_position,
+            shutil.get_terminal_size().columns - 2 if width is None else width,
+        )
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        import textwrap  # noqa: PLC0415 — what argparse itself loads to wrap
-
         out: list[str] = []
         for paragraph in text.split("\n\n"):
             lines = paragraph.splitlines()

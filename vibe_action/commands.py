@@ -9,33 +9,34 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from vibe_action import report
-from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE, terminal_columns
+from vibe_action import operations, report
+from vibe_action.arguments import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.decide.policy import environment_for
+from vibe_action.demo import run_demo
 from vibe_action.errors import EXIT_OK, InputError
-from vibe_action.gate import CannotBuildError, Inputs, RunRequest, load_inputs, run_gate
+from vibe_action.gate import CannotBuildError, RunRequest, load_inputs, run_gate
 from vibe_action.github.workflow import echo
+from vibe_action.hosting import BranchMaker
 from vibe_action.hosts import Services, cli_access, deploy_id_of
+from vibe_action.init import run_init
 from vibe_action.inputs import gitinfo
 from vibe_action.ledger.local import LocalLedger
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, ReadOnly
+from vibe_action.page import publish
 from vibe_action.redact import Secrets
 from vibe_action.sinks import terminal_safe
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # requests is loaded only by the commands that send something; the others' code by them
-    from typing import TextIO
-
     import requests
-
-    from vibe_action import operations
-    from vibe_action.hosting import BranchMaker
-    from vibe_action.ledger.records import Ledger
 
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
@@ -45,12 +46,8 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
 
         return run_action(env, out)
     if args.command == "demo":
-        from vibe_action.demo import run_demo  # noqa: PLC0415 — the demo's server code is not needed otherwise
-
         return run_demo(_examples_folder(args.examples), out, Path(args.keep) if args.keep else None)
     if args.command == "init":
-        from vibe_action.init import run_init  # noqa: PLC0415 — only this command scans the repository
-
         template = (_examples_folder(None) / "workflow.yml").read_text(encoding="utf-8")
         return run_init(Path(args.workspace), template, args.force, out)
     if args.command == "validate":
@@ -97,7 +94,7 @@ def width_of(env: Mapping[str, str], stream: TextIO) -> int:
     except ValueError:
         pass
     if stream.isatty():
-        return terminal_columns()
+        return shutil.get_terminal_size().columns
     return 80
 
 
@@ -115,14 +112,12 @@ def _ledger(args: argparse.Namespace, env: Mapping[str, str]) -> LocalLedger:
     return LocalLedger(path, display=raw, now=datetime.now(timezone.utc))
 
 
-def _request(
-    args: argparse.Namespace, env: Mapping[str, str], workspace: Path, early: gitinfo.Early | None
-) -> RunRequest:
-    """What `run` evaluates, from the flags, the environment and git (the question `_read` asked early)."""
+def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> RunRequest:
+    """What `run` evaluates, from the flags, the environment and git (one git process for sha and branch)."""
     sha = gitinfo.checked_sha(args.sha, "--sha") if args.sha else ""
     branch = gitinfo.checked_branch(args.branch, "--branch") if args.branch else ""
-    if early is not None:  # one git process for both
-        head, checked_out = gitinfo.head_from(early, need_branch=not branch)
+    if not (sha and branch):
+        head, checked_out = gitinfo.head(workspace, need_branch=not branch)
         sha, branch = sha or head, branch or checked_out
     return RunRequest(
         workspace=workspace,
@@ -139,18 +134,6 @@ def _request(
     )
 
 
-def _read(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) -> tuple[Inputs, RunRequest]:
-    """The files and the commit they are judged under. git is asked first and answers while the files are
-    read (its ~2 ms on the other core); an input error comes first, then git's."""
-    early = None if args.sha and args.branch else gitinfo.early_head(workspace, need_branch=not args.branch)
-    try:
-        inputs = load_inputs(workspace, args.config, args.results)
-        return inputs, _request(args, env, workspace, early)
-    finally:
-        if early is not None:
-            early.close()
-
-
 def _run(
     args: argparse.Namespace,
     env: Mapping[str, str],
@@ -162,44 +145,36 @@ def _run(
     workspace = Path(args.workspace)
     if args.decision_file:
         _writable_file(args.decision_file, "--decision-file")
-    inputs, request = _read(args, env, workspace)
-    read = sorted({args.config, *inputs.results.files})  # which of them changed since HEAD: asked now, read later
-    changes = None if args.sha else gitinfo.early_changes(workspace, read)
+    inputs = load_inputs(workspace, args.config, args.results)  # an input error comes before git's
+    request = _request(args, env, workspace)
+    ledger = _ledger(args, env)
+    shown = printer(env)
+    services = Services(
+        ledger,
+        session,
+        secrets,
+        progress=lambda text: shown(secrets.scrub(text), err),
+        branches=None if session is None else _git_branches(workspace, args.remote),
+    )
     try:
-        ledger = _ledger(args, env)
-        shown = printer(env)
-        services = Services(
-            ledger,
-            session,
-            secrets,
-            progress=lambda text: shown(secrets.scrub(text), err),
-            branches=None if session is None else _git_branches(workspace, args.remote),
-        )
-        try:
-            decision = run_gate(request, services, inputs)
-        except CannotBuildError as exc:  # the decision first: what would have been deployed, and why
-            found = exc.decision
-            shown(secrets.scrub(json.dumps(found.to_json(), indent=2) if args.json else report.text_report(found)), out)
-            raise
-        if changes is not None:  # judged under HEAD's sha: say so when the files judged are not HEAD's
-            _warn_changed(decision, request, changes, read, shown, err)
-    finally:
-        if changes is not None:
-            changes.close()
+        decision = run_gate(request, services, inputs)
+    except CannotBuildError as exc:  # the decision first: what would have been deployed, and why
+        found = exc.decision
+        shown(secrets.scrub(json.dumps(found.to_json(), indent=2) if args.json else report.text_report(found)), out)
+        raise
+    if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
+        _warn_changed(decision, request, shown, err)
     return _show(args, env, out, err, secrets, shown, decision, ledger.warnings)
 
 
 def _warn_changed(
     decision: Decision,
     request: RunRequest,
-    changes: gitinfo.Early,
-    asked: list[str],
     shown: Callable[[str, TextIO], None],
     err: TextIO,
 ) -> None:
     files = sorted({row.file for row in decision.metrics if row.file} | {request.config_path})
-    early = files == asked  # else some file read gave no metric: ask about exactly the files judged
-    changed = gitinfo.changes_from(changes) if early else gitinfo.changed_since_head(request.workspace, files)
+    changed = gitinfo.changed_since_head(request.workspace, files)
     if changed:
         shown(
             f"warning: {', '.join(changed)} {'differs' if len(changed) == 1 else 'differ'} from HEAD "
@@ -258,7 +233,6 @@ def _desk(
     ledger: Ledger | None = None,
 ) -> operations.Desk:
     """What every command but `run` works with, from the flags and the environment."""
-    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
 
     shown = printer(env)
     services = Services(
@@ -282,8 +256,6 @@ def _desk(
 def _snapshots(
     args: argparse.Namespace, env: Mapping[str, str], out: TextIO, secrets: Secrets, session: requests.Session
 ) -> int:
-    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
-
     desk = _desk(args, env, secrets, session)
     if args.command == "rollback":
         answer = operations.roll_back(desk, "previous" if args.previous else args.to, not args.no_lock)
@@ -303,7 +275,6 @@ def _snapshots(
 
 def fitted(text: str, width: int) -> str:
     """Each line wrapped to `width` (URLs and ids are never broken)."""
-    import textwrap  # noqa: PLC0415 — only the commands that print sentences
 
     return "\n".join(
         "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)) or line
@@ -317,8 +288,6 @@ def _warn_ledger(ledger: Ledger, env: Mapping[str, str], err: TextIO) -> None:
 
 
 def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
-    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
-
     shown = printer(env)  # file names and warnings come from the repository
     answer = operations.validate(Path(args.workspace), args.config, args.results)
     for warning in answer.warnings:
@@ -328,8 +297,6 @@ def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> 
 
 
 def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
-    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
-
     shown = printer(env)  # every field of a ledger record is untrusted text
     desk = _desk(args, env, secrets)
     answer = operations.history(desk, args.limit, args.wide)
@@ -343,8 +310,6 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
 
 def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     """`vibe-gate page --out DIR`: the versions site, from the local ledger or from GitHub Deployments."""
-    from vibe_action import operations  # noqa: PLC0415 — `run` needs none of the other commands' code
-    from vibe_action.page import publish  # noqa: PLC0415 — only this command renders HTML
 
     ledger = None
     if args.github_repo:
@@ -364,7 +329,6 @@ def _github_ledger(args: argparse.Namespace, env: Mapping[str, str], environment
     newest deployments' statuses are read, within that limit, and the page says how many were left unread."""
     from vibe_action.github.api import UNAUTHENTICATED_LIMIT, make_github  # noqa: PLC0415 — only this path
     from vibe_action.github.deployments import LISTING_REQUESTS, GitHubLedger  # noqa: PLC0415
-    from vibe_action.ledger.records import ALL_SNAPSHOTS, ReadOnly  # noqa: PLC0415
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.github_repo):
         raise InputError(f"--github-repo {args.github_repo[:80]!r}: give it as owner/name")

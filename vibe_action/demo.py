@@ -15,23 +15,20 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 import yaml
 
 from vibe_action.errors import InputError
 from vibe_action.netlify.models import API_URL_VARIABLE
 from vibe_action.netlify.receiver import SITE_ID, TOKEN, HookReceiver
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any, TextIO
 
 EXPECTED_LABELS = {"deploy", "skip", "block", "report-only", "rollback"}
 
 
-@frozen
+@dataclass(frozen=True)
 class Step:
     """A commit on a branch (files copied from examples/), or a `vibe-gate` command such as a rollback."""
 
@@ -42,7 +39,7 @@ class Step:
     command: tuple[str, ...] = ()
 
 
-@frozen
+@dataclass(frozen=True)
 class Scenario:
     config: Path
     steps: list[Step]

@@ -7,8 +7,9 @@ exit code. No traceback ever reaches that person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from vibe_action.sinks import printable
-from vibe_action.values import frozen
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -20,7 +21,7 @@ EXIT_UNRECORDED = 4
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipe's reader that went away
 
 
-@frozen
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input file, at one place in it."""
 

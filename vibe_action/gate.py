@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import Baseline, Context, decide, environment_for
+from vibe_action.deploy.carry import Carrier, carry_out
 from vibe_action.deploy.recovery import resolve_stale, stale_check
 from vibe_action.errors import InputError, Problem
+from vibe_action.hosting import Build
 from vibe_action.hosts import HostAccess, Services, target_for
 from vibe_action.inputs.config import Config, load_config
 from vibe_action.inputs.limits import MAX_HOOK_BODY_BYTES, MAX_TITLE_LENGTH
 from vibe_action.inputs.results import Results, Source, load_results
 from vibe_action.ledger.extra import RecordExtra, ReportRow
 from vibe_action.ledger.records import Record, baseline, deployed_shas, deploys_in_month, version_builds_in_month
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
+from vibe_action.ledger.versions import next_number
 
 __all__ = ["CannotBuildError", "Inputs", "RunRequest", "Services", "load_inputs", "run_gate"]
 
 
-@frozen
+@dataclass(frozen=True)
 class RunRequest:
     """Everything a run needs to know, already resolved from flags, environment and git."""
 
@@ -54,7 +54,7 @@ class CannotBuildError(InputError):
         self.decision = decision
 
 
-@frozen
+@dataclass(frozen=True)
 class Inputs:
     config: Config
     results: Results
@@ -123,9 +123,6 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
         target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
     except InputError as exc:
         raise CannotBuildError(str(exc), decision) from None
-    from vibe_action.deploy.carry import Carrier, carry_out  # noqa: PLC0415 — a deploy only: most runs decide no
-    from vibe_action.hosting import Build  # noqa: PLC0415 — see above
-    from vibe_action.ledger.versions import next_number  # noqa: PLC0415 — see above
 
     return carry_out(
         decision,

@@ -8,20 +8,18 @@ through a host's client: Netlify (`netlify/target.py`) is one implementation. A 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar  # Protocol classes are made at run time
+from typing import Any, Protocol, TypeVar  # Protocol classes are made at run time
 
+from vibe_action.decide.decision import HookState
 from vibe_action.errors import ExternalError
+from vibe_action.inputs.config import Config
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.ledger.versions import FAILED_PREFIX
-from vibe_action.values import field, frozen
-
-if TYPE_CHECKING:
-    from vibe_action.decide.decision import HookState
-    from vibe_action.inputs.config import Config
 
 T = TypeVar("T")
 
@@ -35,7 +33,7 @@ class BranchMaker(Protocol):
         ...
 
 
-@frozen
+@dataclass(frozen=True)
 class Build:
     """One build to start: its title in the host's deploy list, the branch, and the body the build reads."""
 
@@ -44,7 +42,7 @@ class Build:
     body: dict[str, Any]
 
 
-@frozen
+@dataclass(frozen=True)
 class Started:
     """What became of the request that starts a build, decided by what was sent and received."""
 
@@ -54,7 +52,7 @@ class Started:
     status_code: int | None = None
 
 
-@frozen
+@dataclass(frozen=True)
 class Landed:
     """What the host shows of a started build: the ledger status it earns, what the record adds, and why."""
 
@@ -67,7 +65,7 @@ class Landed:
     warnings: tuple[str, ...] = ()
 
 
-@frozen
+@dataclass(frozen=True)
 class Capabilities:
     """What a host lets the gate do beyond firing a build."""
 
@@ -79,7 +77,7 @@ class Capabilities:
     doctor: bool = False  # check the host's settings and find builds the gate did not start
 
 
-@frozen
+@dataclass(frozen=True)
 class HostDeploy:
     """One deploy as the host lists it, in the words prune and doctor need."""
 
@@ -110,7 +108,7 @@ def unless_gone(request: Callable[[], T]) -> T | None:
         return None
 
 
-@frozen
+@dataclass(frozen=True)
 class Restored:
     """A deploy the host made live again: its id, its URL, and what was done, in words."""
 
@@ -196,7 +194,7 @@ class DeployTarget(Protocol):
         ...
 
 
-@frozen
+@dataclass(frozen=True)
 class Lasting:
     """The lasting URL of a version, or why it has none; `outcome` is what the ledger records of it."""
 

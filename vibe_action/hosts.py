@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from vibe_action.cloudflare.site import branch_alias
+from vibe_action.cloudflare.target import CloudflareTarget
 from vibe_action.errors import InputError
+from vibe_action.hosting import BranchMaker, DeployTarget
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.ledger.records import Ledger
+from vibe_action.ledger.versions import Links
 from vibe_action.netlify.models import ACCESS_NAMES, ACTION_NAMES
 from vibe_action.netlify.models import API_URL_VARIABLE as NETLIFY_API_URL_VARIABLE
 from vibe_action.netlify.recipe import trigger_problem
@@ -22,22 +29,17 @@ from vibe_action.netlify.services import NetlifyServices, Trigger
 from vibe_action.netlify.target import NetlifyTarget
 from vibe_action.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.redact import Secrets
-from vibe_action.values import field, frozen
+from vibe_action.webhook.target import WebhookTarget
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # made only when something may be sent (they load requests), or when the config names them
     import requests
 
-    from vibe_action.cloudflare.target import CloudflareTarget
-    from vibe_action.hosting import BranchMaker, DeployTarget  # types only: a run that decides builds nothing
-    from vibe_action.ledger.records import Ledger
-    from vibe_action.ledger.versions import Links
     from vibe_action.netlify.api import NetlifyClient
 
 __all__ = ["NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
 
 
-@frozen
+@dataclass(frozen=True)
 class Services:
     """The I/O of one run that no host owns, passed in (tests hand in ones pointed at local servers); each host's
     own API client is wired by the composition root (`hosts.py`)."""
@@ -62,14 +64,14 @@ CLI_CLOUDFLARE = (
 ACTION_CLOUDFLARE = ("the cloudflare-api-token input", "the cloudflare-account-id input")
 
 
-@frozen
+@dataclass(frozen=True)
 class NetlifyAccess:
     token: str | None = None
     site_id: str | None = None
     api_url: str | None = None  # $VIBE_NETLIFY_API_URL
 
 
-@frozen
+@dataclass(frozen=True)
 class CloudflareAccess:
     """What the Cloudflare API needs besides the project (deploy.yaml): a token, the account, the API's base."""
 
@@ -78,7 +80,7 @@ class CloudflareAccess:
     api_url: str | None = None  # $VIBE_CLOUDFLARE_API_URL
 
 
-@frozen
+@dataclass(frozen=True)
 class HostAccess:
     """The API access a front end was given, for whichever host the config names (none: hooks only)."""
 
@@ -123,8 +125,6 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
     if config.target == "cloudflare-pages":
         return _cloudflare(config, hook_url, services, access.cloudflare)
     if config.target == "hook":
-        from vibe_action.webhook.target import WebhookTarget  # noqa: PLC0415 — loaded for the host in use only
-
         names = ACCESS_NAMES.get()
         return WebhookTarget(
             hook_url, services.session, services.secrets, names.hook, config.hook.timeout, services.progress
@@ -156,7 +156,6 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
 
 def links_for(config: Config | None) -> Links:
     """How the config's host keeps and names a version's URLs (no config: Netlify's, the default target)."""
-    from vibe_action.ledger.versions import Links  # noqa: PLC0415 — the history and page commands only
 
     if config is None or config.target == "netlify":
         site = config.versions.site if config else None
@@ -164,8 +163,6 @@ def links_for(config: Config | None) -> Links:
         return Links(days, lambda branch, records: lasting_of(branch, site, records))
     project = config.cloudflare.project
     if config.target == "cloudflare-pages" and project:
-        from vibe_action.cloudflare.site import branch_alias  # noqa: PLC0415 — loaded for the host in use only
-
         return Links(None, lambda branch, _records: branch_alias(branch, f"{project}.pages.dev"))
     return Links(None)
 
@@ -205,8 +202,6 @@ def _netlify(services: Services, access: NetlifyAccess) -> NetlifyClient | None:
 
 
 def _cloudflare(config: Config, hook_url: str | None, services: Services, access: CloudflareAccess) -> CloudflareTarget:
-    from vibe_action.cloudflare.target import CloudflareTarget  # noqa: PLC0415 — loaded for the host in use only
-
     names = ACTION_CLOUDFLARE if ACCESS_NAMES.get() == ACTION_NAMES else CLI_CLOUDFLARE
     pages = None
     if services.session is not None and (access.token or access.account_id):

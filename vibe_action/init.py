@@ -13,7 +13,9 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from vibe_action import RELEASE, REPOSITORY
 from vibe_action.errors import InputError
@@ -23,11 +25,6 @@ from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.inputs.harness import lighteval_task
 from vibe_action.inputs.results import read_results_file
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import TextIO
 
 CONFIG_PATH = "config/deploy.yaml"
 WORKFLOW_PATH = ".github/workflows/deploy-gate.yml"
@@ -45,7 +42,7 @@ BRANCH_FAMILIES = (
 )
 
 
-@frozen
+@dataclass(frozen=True)
 class Found:
     """A results file the gate can read: where, in which format, with which benchmarks; what the noise test
     can do with each (`noise`), and the tasks that report several metrics or filters (`choices`)."""

@@ -4,37 +4,35 @@ prune and doctor.
 The CLI (`commands.py`) and the action (`action_commands.py`) differ only in what they hand in — the ledger (a
 local file, GitHub Deployments), the host access, how options are named in messages — and in how they show the
 `Answer`: the terminal and `--json`, or the log, the step outputs, the report file and the job summary. The
-environment is `policy.environment_for`'s, for every command. Each command imports what only it needs (the
-history and page renderers, rollback, unlock, prune): `validate` runs as often as `run --dry-run` and loaded
-them all, ~7 ms.
+environment is `policy.environment_for`'s, for every command.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from vibe_action.decide.policy import environment_for
+from vibe_action.deploy import prune as pruning
+from vibe_action.deploy.rollback import Rebuild, rollback
+from vibe_action.deploy.unlock import unlock
 from vibe_action.errors import InputError
 from vibe_action.gate import check_required, load_inputs
+from vibe_action.hosting import DeployTarget
 from vibe_action.hosts import HostAccess, Services, links_for, repository_warning, require, target_for
 from vibe_action.inputs.config import Config, load_config
-from vibe_action.ledger.records import ALL_SNAPSHOTS, Record
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Record
+from vibe_action.ledger.versions import History, build_history
+from vibe_action.page.history import history_markdown, history_text, rows
+from vibe_action.page.publish import build_site, write_site
 from vibe_action.sinks import markdown_code_block
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
-
-    from vibe_action.hosting import DeployTarget
-    from vibe_action.ledger.records import Ledger
-    from vibe_action.ledger.versions import History
 
 
-@frozen
+@dataclass(frozen=True)
 class Desk:
     """What a command works with, whichever front end: the repository and its config file's name, the ledger,
     the run's I/O and host access, the clock, and the environment and hook URL when given."""
@@ -49,7 +47,7 @@ class Desk:
     hook_url: str | None = None
 
 
-@frozen
+@dataclass(frozen=True)
 class Answer:
     """What a command found or did, for any front end to show."""
 
@@ -78,7 +76,6 @@ def config_or_none(desk: Desk) -> Config | None:
 
 def versions_of(records: Sequence[Record], config: Config | None, environment: str, now: datetime) -> History:
     """The environment's versions, with the host's URL rules (retention, lasting URLs)."""
-    from vibe_action.ledger.versions import build_history  # noqa: PLC0415 — see the module docstring
 
     return build_history(records, environment, now, links_for(config))
 
@@ -106,7 +103,6 @@ def validate(workspace: Path, config_path: str, results: Sequence[str] | None) -
 
 def history(desk: Desk, limit: int = 0, wide: bool = True) -> Answer:
     """The versions as the page shows them: a text table, a markdown table, and the records for --json."""
-    from vibe_action.page.history import history_markdown, history_text, rows  # noqa: PLC0415 — see the docstring
 
     config = None
     with contextlib.suppress(InputError):  # no (valid) config: every score is shown
@@ -127,7 +123,6 @@ def history(desk: Desk, limit: int = 0, wide: bool = True) -> Answer:
 
 def page(desk: Desk, out: Path, repo_url: str | None, title: str = "", shown_out: str = "") -> Answer:
     """The versions site of the environment, written into `out` (whole files, replaced at once)."""
-    from vibe_action.page.publish import build_site, write_site  # noqa: PLC0415 — see the module docstring
 
     config = config_or_none(desk)
     environment = environment_for(config, override=desk.environment)
@@ -152,8 +147,6 @@ def _host(desk: Desk, command: str) -> tuple[Config, str, DeployTarget]:
 
 
 def roll_back(desk: Desk, to: str, lock: bool = True) -> Answer:
-    from vibe_action.deploy.rollback import Rebuild, rollback  # noqa: PLC0415 — see the module docstring
-
     config, environment, target = _host(desk, "rollback")
     rebuild = Rebuild(desk.services.wall_clock, config.quota.limit)
     record = rollback(desk.ledger, target, environment, to, lock, desk.now, rebuild)
@@ -164,7 +157,6 @@ def roll_back(desk: Desk, to: str, lock: bool = True) -> Answer:
 
 def release(desk: Desk) -> Answer:
     """`unlock`."""
-    from vibe_action.deploy.unlock import unlock  # noqa: PLC0415 — see the module docstring
 
     _, environment, target = _host(desk, "unlock")
     text = unlock(desk.ledger, target, environment, desk.now)
@@ -172,8 +164,6 @@ def release(desk: Desk) -> Answer:
 
 
 def prune(desk: Desk, apply: bool, keep: int | None = None) -> Answer:
-    from vibe_action.deploy import prune as pruning  # noqa: PLC0415 — see the module docstring
-
     config, environment, target = _host(desk, "prune")
     text = pruning.prune(target, desk.ledger, environment, config, apply, desk.now, keep)
     return Answer("prune", text, text.splitlines()[0], data={"command": "prune", "report": text, "found": 0})

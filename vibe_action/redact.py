@@ -7,9 +7,8 @@ logs may show the URL without its query string, so the path and the hook id are 
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 MASK = "***"
 # A last path segment shorter than this is a word, not an identifier worth hiding.
@@ -28,7 +27,6 @@ class Secrets:
         """Register a secret URL and the parts of it that identify it on their own."""
         if not url:
             return
-        from urllib.parse import unquote, urlsplit  # noqa: PLC0415 — a run without a secret URL needs none of it
 
         self.add(url)
         parts = urlsplit(url)

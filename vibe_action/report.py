@@ -6,14 +6,14 @@ import json
 import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from vibe_action.decide.decision import Decision, MetricRow, RuleCheck
 from vibe_action.errors import Problem
 from vibe_action.sinks import markdown, markdown_url
-from vibe_action.values import frozen
 
 
-@frozen
+@dataclass(frozen=True)
 class Annotation:
     """One message at one place: rendered as a check-run annotation and as a workflow command."""
 
@@ -189,7 +189,7 @@ CHECK_TEXT_LIMIT = 65535
 STATUS_DESCRIPTION_LIMIT = 140
 
 
-@frozen
+@dataclass(frozen=True)
 class Publication:
     """Everything the GitHub surfaces show for one run, computed once from a decision or from input errors."""
 

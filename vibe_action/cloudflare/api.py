@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -24,11 +26,6 @@ import requests
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.http.api import TIMEOUT, JsonApi
 from vibe_action.redact import Secrets
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 DEFAULT_API_URL = "https://api.cloudflare.com/client/v4"
 API_URL_VARIABLE = "VIBE_CLOUDFLARE_API_URL"  # another API base: a local test server, or a proxy (hosts.py too)
@@ -37,7 +34,7 @@ MAX_PAGES = 8  # 200 deployments: a hard bound on any listing
 FINAL_STAGE = "deploy"
 
 
-@frozen
+@dataclass(frozen=True)
 class PagesDeployment:
     """The fields of a Pages deployment the gate reads."""
 

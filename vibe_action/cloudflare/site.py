@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import ExternalError
 from vibe_action.hosting import HostDeploy, Restored, unless_gone
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.records import Record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing the client would load requests
-    from typing import Any
-
     from vibe_action.cloudflare.api import PagesClient, PagesDeployment
 
 HOOK_TRIGGER = "deploy_hook"

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vibe_action.cloudflare.site import (
     branch_alias,
@@ -30,20 +32,18 @@ from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import BranchMaker, Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.http.hook_url import required_hook_url
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
+from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import Versions
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
 from vibe_action.report import table
-from vibe_action.values import field, mutable
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
     import requests
 
     from vibe_action.cloudflare.api import PagesClient, PagesDeployment
-    from vibe_action.inputs.config import Config
 
 STALE_MARGIN = 300.0
 CLOCK_SKEW = timedelta(minutes=2)
@@ -61,7 +61,7 @@ CANNOT_LOOK = (
 )
 
 
-@mutable
+@dataclass
 class CloudflareTarget:
     hook_url: str | None
     session: requests.Session | None
@@ -74,7 +74,7 @@ class CloudflareTarget:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     progress: Callable[[str], None] = field(default=lambda _text: None)
-    versions: Versions = Versions()
+    versions: Versions = field(default_factory=Versions)
     branches: BranchMaker | None = None
     project: str | None = None
     api_names: str = "--cloudflare-api-token and --cloudflare-account-id"

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from vibe_action.errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_UNRECORDED
-from vibe_action.values import field, frozen, replace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any, Literal
-
-    Verdict = Literal["deploy", "skip", "block"]
-    HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
+Verdict = Literal["deploy", "skip", "block"]
+HookState = Literal["accepted", "rejected", "unreachable", "unknown"]
 
 
-@frozen
+@dataclass(frozen=True)
 class RuleCheck:
     """One rule applied to one metric: `threshold` as configured, `required` as a bound on the score."""
 
@@ -52,7 +49,7 @@ class RuleCheck:
         return data
 
 
-@frozen
+@dataclass(frozen=True)
 class MetricRow:
     name: str
     current: float | None
@@ -96,13 +93,13 @@ class MetricRow:
         }
 
 
-@frozen
+@dataclass(frozen=True)
 class BaselineRef:
     sha: str
     scores: dict[str, float]
 
 
-@frozen
+@dataclass(frozen=True)
 class QuotaState:
     """Deploys used this calendar month against the limit; `credits_*` when the quota is in credits."""
 
@@ -150,7 +147,7 @@ class QuotaState:
         }
 
 
-@frozen
+@dataclass(frozen=True)
 class DeployOutcome:
     """What happened after the verdict: the build the hook (or API) started, what Netlify showed, the ledger's
     record and the lasting URL. `hook_state` is None when nothing was sent; then only warnings may be set."""
@@ -199,7 +196,7 @@ class DeployOutcome:
 _ALWAYS_SHOWN = frozenset({"hook_status", "record_id", "deploy_id", "deploy_url", "netlify_state"})
 
 
-@frozen
+@dataclass(frozen=True)
 class Decision:
     verdict: Verdict
     reasons: tuple[str, ...]

@@ -9,10 +9,11 @@ decide, as an explicit choice.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vibe_action.decide.decision import RuleCheck
 from vibe_action.decide.significance import Evidence, noise_detail
 from vibe_action.inputs.config import Config
-from vibe_action.values import replace
 
 ADVISORY_NOISE = (
     "shown, not deciding (only aggregate standard errors): per-problem samples (lm-eval --log_samples) give the "

@@ -12,15 +12,12 @@ import base64
 import hashlib
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from vibe_action.decide.stats import Comparison, mcnemar, paired, stderr_test
 from vibe_action.inputs.results import Benchmark
 from vibe_action.inputs.scales import UNIT_KEY, item_points
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
@@ -31,7 +28,7 @@ CONTINUOUS = 0  # `samples` of a digest whose items are continuous values, store
 STEPS = 65535
 
 
-@frozen
+@dataclass(frozen=True)
 class Digest:
     """Per-item results in a few bytes: enough to pair a later run with this one, item by item."""
 
@@ -85,7 +82,7 @@ def digest_of(bench: Benchmark) -> Digest | None:
     return Digest(ids_hash(ordered), len(ordered), samples, base64.b64encode(counts).decode())
 
 
-@frozen
+@dataclass(frozen=True)
 class Deployed:
     """What the ledger keeps of one benchmark of the deployed run, besides its score."""
 

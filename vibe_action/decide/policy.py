@@ -15,26 +15,22 @@ Order of precedence, strongest first:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck
+from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
 from vibe_action.decide.events import DEPLOY_EVENTS, PREVIEW_EVENTS
 from vibe_action.decide.evidence_checks import with_evidence
 from vibe_action.decide.noise import Deployed
 from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
 from vibe_action.inputs.results import Results
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from vibe_action.decide.decision import Verdict
 
 # Scores are decimals written in JSON; 76.4 - 74.4 is 2.0000000000000057 in binary floating point. Anything
 # within this tolerance of a threshold counts as exactly at it.
 TOLERANCE = 1e-9
 
 
-@frozen
+@dataclass(frozen=True)
 class Baseline:
     """The last deployed snapshot: its commit, scores, and per-benchmark details (items, stderr, settings)."""
 
@@ -43,7 +39,7 @@ class Baseline:
     details: Mapping[str, Deployed] = field(default_factory=dict)
 
 
-@frozen
+@dataclass(frozen=True)
 class Context:
     """Facts about this run that the caller gathers (git, ledger, event); the policy only reads them."""
 

@@ -8,15 +8,15 @@ deploy.yaml's `significance:` (confidence 0.95, method auto, guards on the point
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from vibe_action.decide.noise import Deployed, compare, describe, differences
 from vibe_action.decide.stats import Comparison, holm
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.results import Benchmark
-from vibe_action.values import frozen
 
 
-@frozen
+@dataclass(frozen=True)
 class Evidence:
     comparison: Comparison | None
     problems: tuple[str, ...] = ()

@@ -11,21 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from statistics import NormalDist
 
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from statistics import NormalDist
-
-
-@cache
-def _normal() -> NormalDist:
-    """The standard normal, loaded when a test needs it (statistics brings decimal, fractions and random)."""
-    from statistics import NormalDist  # noqa: PLC0415 — see the docstring
-
-    return NormalDist()
+_NORMAL = NormalDist()  # the standard normal
 
 
 POWER = 0.8
@@ -83,7 +72,7 @@ def t_ppf(q: float, df: float) -> float:
     """The q-quantile of Student's t: Newton's method from the normal quantile, bisection as a fallback."""
     if not 0.0 < q < 1.0:
         raise ValueError("q must be between 0 and 1")
-    x = _normal().inv_cdf(q)
+    x = _NORMAL.inv_cdf(q)
     for _ in range(50):
         step = ((1.0 - t_sf(x, df)) - q) / max(t_pdf(x, df), 1e-300)
         x -= step
@@ -104,10 +93,10 @@ def t_ppf(q: float, df: float) -> float:
 
 
 def normal_sf(z: float) -> float:
-    return 1.0 - _normal().cdf(z)
+    return 1.0 - _NORMAL.cdf(z)
 
 
-@frozen
+@dataclass(frozen=True)
 class Comparison:
     """A gain (current - baseline, in points) with its uncertainty. `p_value` is one-sided: P(no gain).
 
@@ -218,8 +207,8 @@ def stderr_test(
     se = math.sqrt(se_current**2 + se_baseline**2)
     if se == 0.0:
         return Comparison("stderr", delta)
-    z_one = _normal().inv_cdf(confidence)  # one-sided, as the test
-    mde = (z_one + _normal().inv_cdf(POWER)) * se
+    z_one = _NORMAL.inv_cdf(confidence)  # one-sided, as the test
+    mde = (z_one + _NORMAL.inv_cdf(POWER)) * se
     return Comparison("stderr", delta, normal_sf(delta / se), delta - z_one * se, delta + z_one * se, mde)
 
 

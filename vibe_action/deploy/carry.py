@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from vibe_action.decide.decision import Decision, DeployOutcome
@@ -17,16 +18,11 @@ from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import Build, DeployTarget, Landed, Started
 from vibe_action.interrupts import Interrupted, deferred
 from vibe_action.ledger.extra import RecordExtra
-from vibe_action.ledger.records import SPENT_STATUSES, Outcome, Record, finished
+from vibe_action.ledger.records import SPENT_STATUSES, Ledger, Outcome, Record, finished
 from vibe_action.redact import Secrets
-from vibe_action.values import frozen, replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from vibe_action.ledger.records import Ledger
 
 
-@frozen
+@dataclass(frozen=True)
 class Carrier:
     """What carrying out one verdict uses: the ledger (the lock), the host, the secrets to scrub, the clock."""
 

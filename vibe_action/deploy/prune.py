@@ -9,22 +9,18 @@ after all is said, not counted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from vibe_action.errors import InputError
 from vibe_action.hosting import DeployTarget, HostDeploy
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import DEFAULT_VERSION_PREFIX
-from vibe_action.ledger.records import ALL_SNAPSHOTS, Outcome, Record
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Outcome, Record
 from vibe_action.report import table
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from vibe_action.ledger.records import Ledger
 
 
-@frozen
+@dataclass(frozen=True)
 class PruneRow:
     deploy: HostDeploy
     action: str  # keep | delete

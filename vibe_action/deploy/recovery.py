@@ -10,14 +10,10 @@ fail" shows how to clear it by hand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from vibe_action.ledger.records import FUTURE_SKEW, Outcome, Record, record_time
-from vibe_action.values import replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from vibe_action.ledger.records import Ledger
+from vibe_action.ledger.records import FUTURE_SKEW, Ledger, Outcome, Record, record_time
 
 
 def stale_check(now: datetime, age: timedelta) -> Callable[[Record], bool]:

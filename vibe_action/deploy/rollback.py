@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from vibe_action.errors import ExternalError, InputError
@@ -23,16 +24,12 @@ from vibe_action.ledger.records import (
     ALL_SNAPSHOTS,
     LIVE_STATUSES,
     NUMBERED_STATUSES,
+    Ledger,
     Outcome,
     Record,
     deploys_in_month,
 )
 from vibe_action.ledger.versions import ANY_TIME, build_history
-from vibe_action.values import frozen, replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from vibe_action.ledger.records import Ledger
 
 VERSION_NAME = re.compile(r"v(\d{1,9})")
 
@@ -82,7 +79,7 @@ def rollback_target(records: list[Record], environment: str, to: str) -> tuple[R
     return target, current
 
 
-@frozen
+@dataclass(frozen=True)
 class Rebuild:
     """What a rebuild needs: the run's wall clock (when the build was started) and the monthly quota."""
 
@@ -90,7 +87,7 @@ class Rebuild:
     monthly_limit: int | None = None
 
 
-@frozen
+@dataclass(frozen=True)
 class Plan:
     """One rollback: the ledger's snapshots, the one to bring back and the one live now, and how to say it."""
 

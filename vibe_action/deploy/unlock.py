@@ -12,11 +12,7 @@ from datetime import datetime
 
 from vibe_action.hosting import DeployTarget
 from vibe_action.ledger.locks import UNLOCK, ledger_lock, lock_of_deploy
-from vibe_action.ledger.records import ALL_SNAPSHOTS, Outcome, Record
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from vibe_action.ledger.records import Ledger
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Outcome, Record
 
 
 def unlock(ledger: Ledger, target: DeployTarget, environment: str, now: datetime) -> str:

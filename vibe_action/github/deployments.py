@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from github import GithubException
 from github.Deployment import Deployment
@@ -25,11 +27,6 @@ from vibe_action.github.api import WRITE_PERMISSION_HINTS, describe, rate_limite
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import LIVE_STATUSES, SPENT_STATUSES, Outcome, Record, finished
 from vibe_action.ledger.versions import FAILED_PREFIX
-from vibe_action.values import replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 TASK = "deploy:vibe-gate"
 PAYLOAD_KEY = "vibe_deploy_gate"

@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from vibe_action.decide.events import DEPLOY_EVENTS
 from vibe_action.errors import InputError
 from vibe_action.inputs.gitinfo import checked_sha
-from vibe_action.values import frozen, replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 PUSH_LIKE = DEPLOY_EVENTS
 # GitHub caps a push payload's `commits` at 2048; at the cap the list of changed files may be incomplete.
 MAX_PUSH_COMMITS = 2048
 
 
-@frozen
+@dataclass(frozen=True)
 class GitHubContext:
     event_name: str
     repository: str

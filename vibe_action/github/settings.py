@@ -7,9 +7,9 @@ script). The same reader falls back to `VIBE_<NAME>`, so the entry point also ru
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from vibe_action.errors import InputError
-from vibe_action.values import field, frozen
 
 COMMANDS = ("run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor")
 FAIL_ON = ("block", "skip", "never")
@@ -57,7 +57,7 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return value
 
 
-@frozen
+@dataclass(frozen=True)
 class ActionSettings:
     config: str = "config/deploy.yaml"
     results: tuple[str, ...] = ()

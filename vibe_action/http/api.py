@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -18,10 +19,6 @@ from vibe_action.errors import ExternalError
 from vibe_action.http.retry import retry_policy
 from vibe_action.http.transport import BodyTooLargeError, DeadlineAdapter, nothing_sent, read_capped
 from vibe_action.redact import Secrets
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 TIMEOUT = (10.0, 30.0)  # connect, read; their sum is each attempt's deadline, connect to the answer's last byte
 # A page of 100 deploys is some 400 KiB of JSON (each deploy carries its summary and links); an error's body

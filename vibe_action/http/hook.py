@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import ReadTimeoutError
 
+from vibe_action.decide.decision import HookState
 from vibe_action.errors import InputError
 from vibe_action.hosting import Started
 from vibe_action.http.hook_url import resolves_internal
@@ -33,20 +36,13 @@ from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.http.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
 from vibe_action.http.transport import DeadlineAdapter, nothing_sent
 from vibe_action.redact import Secrets
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
-
-    from vibe_action.decide.decision import HookState
 
 # The one answer that means "not started, try again": rate limited. A 5xx after the request was sent may
 # follow a build that started (the edge timed out waiting for the origin), so it is never retried.
 RETRY_STATUSES = (429,)
 
 
-@frozen
+@dataclass(frozen=True)
 class HookResult:
     state: HookState
     message: str

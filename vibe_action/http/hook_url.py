@@ -5,6 +5,7 @@ and on what the host name resolves to just before the POST. Loads no network lib
 from __future__ import annotations
 
 import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from vibe_action.errors import InputError
@@ -43,7 +44,6 @@ def resolves_internal(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     if _is_loopback(host) or _literal_address(host) is not None:
         return False
-    import socket  # noqa: PLC0415 — just before a POST; a dry run resolves nothing
 
     try:
         infos = socket.getaddrinfo(host, None)

@@ -13,16 +13,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # Python 3.10 has no typing.Self; only the type checker needs it
-    from typing import Any
-
     from typing_extensions import Self
 
 MAX_RETRY_AFTER = 60.0

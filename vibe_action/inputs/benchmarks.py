@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.formats import Item
-from vibe_action.values import field, frozen, replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 MEAN_TOLERANCE = 0.05  # points: an aggregate and its per-item file of the same run agree to rounding
 
 
-@frozen
+@dataclass(frozen=True)
 class Benchmark:
     """One benchmark's score on a 0-100 scale, with where it was read from."""
 
@@ -41,7 +38,7 @@ class Benchmark:
     run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`, epoch seconds)
 
 
-@frozen
+@dataclass(frozen=True)
 class Source:
     """One `results:` entry: a glob, and optionally its format, benchmark name and metric key."""
 
@@ -54,13 +51,13 @@ class Source:
     correct_field: str | None = None  # per-problem JSONL: the field with the verdicts
 
 
-@frozen
+@dataclass(frozen=True)
 class Model:
     name: str
     revision: str | None = None
 
 
-@frozen
+@dataclass(frozen=True)
 class Results:
     benchmarks: Mapping[str, Benchmark]
     files: tuple[str, ...] = ()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import string
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, Literal, TypeVar
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.globs import glob_regex, pattern_problem
@@ -23,14 +25,9 @@ from vibe_action.inputs.settings import (
 )
 from vibe_action.inputs.sourcemap import SourceMap, load_yaml
 from vibe_action.inputs.validation import load_schema, suggest, validate
-from vibe_action.values import field, frozen, replace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any, Literal, TypeVar
-
-    Direction = Literal["higher", "lower"]
-    SectionT = TypeVar("SectionT")
+Direction = Literal["higher", "lower"]
+SectionT = TypeVar("SectionT")
 
 
 DEFAULT_RESULTS = (Source("results/*.json"),)
@@ -38,7 +35,7 @@ DEFAULT_BRANCH_RULES: Mapping[str, Mapping[str, Any]] = MappingProxyType({"main"
 TITLE_FIELDS = ("primary", "score", "short_sha", "sha", "branch", "model")
 
 
-@frozen
+@dataclass(frozen=True)
 class Amount:
     """A threshold written either in points (`2`) or relative to the baseline (`"2%"`)."""
 
@@ -63,7 +60,7 @@ class Amount:
         return str(self) if self.relative else self.value
 
 
-@frozen
+@dataclass(frozen=True)
 class MetricRule:
     """The rules for one benchmark (`defaults` is one too, under the name `*`)."""
 
@@ -81,7 +78,7 @@ class MetricRule:
     direction_explicit: bool = True  # False: `direction` was not written, so the format's higher_is_better wins
 
 
-@frozen
+@dataclass(frozen=True)
 class BranchRule:
     pattern: str
     deploy: bool = False
@@ -94,7 +91,7 @@ class BranchRule:
         return glob_regex(self.pattern).fullmatch(branch) is not None
 
 
-@frozen
+@dataclass(frozen=True)
 class Config:
     primary: str
     metrics: Mapping[str, MetricRule]

@@ -12,14 +12,11 @@ import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from vibe_action.errors import InputError, Problem
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 SETTING_KEYS = ("temperature", "top_p", "max_tokens", "max_new_tokens", "max_gen_toks", "top_k")
 # Keys lm-evaluation-harness writes beside the metrics of a task: labels, not measurements.
@@ -27,7 +24,7 @@ LABEL_KEYS = frozenset({"alias", "name", "sample_len", "sample_count", "samples"
 STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}[-:]\d{2}[-:]\d{2}(?:\.\d+)?)")
 
 
-@frozen
+@dataclass(frozen=True)
 class Item:
     """Per-item results of one benchmark: item id -> value, and samples per item.
 
@@ -40,7 +37,7 @@ class Item:
     continuous: bool = False
 
 
-@frozen
+@dataclass(frozen=True)
 class Parsed:
     """What a reader found for one benchmark in one file."""
 
@@ -59,7 +56,7 @@ class Parsed:
     notes: tuple[str, ...] = ()
 
 
-@frozen
+@dataclass(frozen=True)
 class ReadOptions:
     """From deploy.yaml: a benchmark name for single-benchmark files, task/metric aliases for harnesses, the
     model column of a CSV, and which benchmarks are gated (None: all of them)."""

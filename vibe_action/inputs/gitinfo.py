@@ -67,67 +67,18 @@ def _head_of(answer: str, need_branch: bool) -> tuple[str, str]:
     return sha.strip(), name.strip()
 
 
-class Early:
-    """A git question asked before its answer is needed: git runs (on the other core) while the gate reads its
-    files, ~2 ms a question off a dry run. Only a plain success is taken from it; anything else — no git, no
-    repository, no commit, a timeout — is asked again the usual way, so every message is the usual one."""
-
-    def __init__(self, workspace: Path, *args: str) -> None:
-        self.workspace = workspace
-        try:
-            self._process: subprocess.Popen[str] | None = subprocess.Popen(
-                ["git", *args], cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-            )
-        except OSError:  # no git, or no such folder: the usual way says which
-            self._process = None
-
-    def answer(self) -> str | None:
-        """git's output when it succeeded, else None; the process is reaped either way."""
-        process, self._process = self._process, None
-        if process is None:
-            return None
-        try:
-            out, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            return None
-        return out if process.returncode == 0 else None
-
-    def close(self) -> None:
-        """Stop a question whose answer is no longer wanted (the run failed before it needed it)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-        self.answer()
-
-
-def early_head(workspace: Path, need_branch: bool) -> Early:
-    return Early(workspace, *_head_args(need_branch))
-
-
-def head_from(early: Early, need_branch: bool) -> tuple[str, str]:
-    """`head()`, from the question asked early when git answered it."""
-    answer = early.answer()
-    return head(early.workspace, need_branch) if answer is None else _head_of(answer, need_branch)
-
-
 def ask_git(workspace: Path, *args: str) -> str | None:
     """git's answer, or None when there is no git, no repository or an error: for hints, never decisions."""
-    return Early(workspace, *args).answer()
+    try:
+        done = subprocess.run(["git", *args], cwd=workspace, capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def changed_since_head(workspace: Path, paths: list[str]) -> list[str]:
     """Which of `paths` differ from HEAD (modified, staged or untracked); [] when git cannot tell."""
     return _changed(ask_git(workspace, *_status_args(paths)))
-
-
-def early_changes(workspace: Path, paths: list[str]) -> Early:
-    """`changed_since_head`, asked early (read it with `changes_from`)."""
-    return Early(workspace, *_status_args(paths))
-
-
-def changes_from(early: Early) -> list[str]:
-    return _changed(early.answer())
 
 
 def _status_args(paths: list[str]) -> tuple[str, ...]:

@@ -8,6 +8,8 @@ version and hash, generation settings. A run with another value is not compared 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
 
 from vibe_action.inputs.formats import (
     Parsed,
@@ -22,11 +24,6 @@ from vibe_action.inputs.formats import (
 )
 from vibe_action.inputs.scales import scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
-from vibe_action.values import replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Parsed]:

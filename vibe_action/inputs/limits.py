@@ -11,12 +11,9 @@ import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from vibe_action.errors import InputError, Problem
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_CONFIG_BYTES = 256 * 1024
 MAX_JSON_RESULTS_BYTES = 16 * 1024 * 1024  # native, flat and harness JSON: every value gets a position

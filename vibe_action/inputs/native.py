@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.benchmarks import Benchmark, Model, Results
 from vibe_action.inputs.formats import Item
 from vibe_action.inputs.sourcemap import SampleFlags, SourceMap
 from vibe_action.inputs.validation import load_schema, validate
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_ITEM_PROBLEMS = 20  # enough to show the pattern of a broken file
 NATIVE_POSITION_DEPTH = 4  # benchmarks.<name>.items.<id>: where any error in a native file can point

@@ -10,17 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
+from typing import Any
 
 from vibe_action.inputs.formats import Item, Parsed, ReadOptions, number, problem, stamp_of
 from vibe_action.inputs.limits import MAX_LINE_BYTES
 from vibe_action.inputs.scales import AS_WRITTEN, PERCENT, scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
-from vibe_action.values import replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 PREFERRED_METRICS = ("exact_match", "acc", "pass@1", "accuracy", "extractive_match", "em", "score")
 

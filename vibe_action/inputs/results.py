@@ -8,9 +8,11 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.benchmarks import Benchmark, Model, Results, Source, merge
@@ -34,11 +36,6 @@ from vibe_action.inputs.readers import JSONL_FORMATS, Parsed, ReadOptions, detec
 from vibe_action.inputs.runs import newest_runs
 from vibe_action.inputs.scales import UNIT_KEY
 from vibe_action.inputs.sourcemap import load_json
-from vibe_action.values import replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = ["Benchmark", "Model", "Results", "Source", "load_results", "merge", "parse_results", "read_results_file"]
 

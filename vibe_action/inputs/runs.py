@@ -9,13 +9,13 @@ over. Files that are not runs (no timestamp at all) still may not report one ben
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from vibe_action.inputs.benchmarks import Benchmark, Results
-from vibe_action.values import frozen, replace
 
 
-@frozen
+@dataclass(frozen=True)
 class _Entry:
     part: int  # index of the file's Results among the parts
     bench: Benchmark

@@ -5,7 +5,7 @@ They hold no logic beyond small derived values; `config.py` reads them out of th
 
 from __future__ import annotations
 
-from vibe_action.values import frozen
+from dataclasses import dataclass
 
 DEFAULT_CREDITS_PER_DEPLOY = 15
 DEFAULT_TITLE = "{primary} {score} @ {short_sha}"
@@ -15,7 +15,7 @@ DEFAULT_NETLIFY_DAYS = 30
 DEFAULT_VERSION_PREFIX = "versions/"
 
 
-@frozen
+@dataclass(frozen=True)
 class Quota:
     monthly_deploys: int | None = None
     monthly_credits: int | None = None
@@ -32,14 +32,14 @@ class Quota:
         return None
 
 
-@frozen
+@dataclass(frozen=True)
 class HookSettings:
     title: str = DEFAULT_TITLE
     branch: str | None = None
     timeout: float = 30.0
 
 
-@frozen
+@dataclass(frozen=True)
 class Significance:
     """How a gain is told apart from noise: `method` auto | paired | stderr | off; guards on point or significant."""
 
@@ -48,26 +48,26 @@ class Significance:
     guards: str = "point"
 
 
-@frozen
+@dataclass(frozen=True)
 class NetlifySettings:
     trigger: str = "hook"
     confirm_timeout: float = 600.0
     poll_interval: float = 5.0
 
 
-@frozen
+@dataclass(frozen=True)
 class CloudflareSettings:
     project: str | None = None  # the Pages project, for the API (the deploy hook alone needs no name)
 
 
-@frozen
+@dataclass(frozen=True)
 class Retention:
     keep: int = 10
     grace_days: float = 14.0
     netlify_days: int = DEFAULT_NETLIFY_DAYS  # how long Netlify keeps a deploy that is not kept for a reason
 
 
-@frozen
+@dataclass(frozen=True)
 class Versions:
     """Lasting version URLs: each confirmed production deploy also gets a branch `<prefix>vN`, built once.
 

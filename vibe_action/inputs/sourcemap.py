@@ -11,27 +11,24 @@ import bisect
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.limits import MAX_JSON_KEYS, MAX_NESTING, bad_values, check_nesting
-from vibe_action.values import compact, field, mutable
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 PathKey = tuple[str | int, ...]
 
 
-@compact  # one per value of a document: kept small
+@dataclass(frozen=True, slots=True)  # one per value of a document: kept small
 class Position:
     line: int
     column: int
 
 
-@mutable
+@dataclass
 class SourceMap:
     """Positions of values and keys by JSON path; the nearest ancestor answers for a missing path."""
 
@@ -197,7 +194,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _FLAT_LIST = re.compile(r'\[[^\[\]{}"]*\]')
 
 
-@compact
+@dataclass(frozen=True, slots=True)
 class SampleFlags:
     """A list of 0/1 sample outcomes, kept as two numbers: an object whose every value is such a list (the
     `items` of a native results file) would otherwise hold 64 pointers per item while the file is parsed."""

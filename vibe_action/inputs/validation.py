@@ -7,21 +7,19 @@ error is placed at the line of the offending key or value through the document's
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from vibe_action.errors import Problem
-from vibe_action.inputs.conforms import conforms
 from vibe_action.inputs.sourcemap import PathKey, SourceMap
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:  # jsonschema is loaded when a document may be invalid, not for --help or a valid file
-    from typing import Any
-
-    from jsonschema.exceptions import ValidationError
 
 _TYPE_NAMES = {
     "number": "a number",
@@ -36,21 +34,16 @@ _TYPE_NAMES = {
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """A schema shipped inside the package (`vibe_action/inputs/schemas/<name>.schema.json`)."""
-    # Beside this module in every install (package data); read as a file: importlib.resources costs a dry run
-    # tempfile, shutil and more, ~5 ms.
-    text = (Path(__file__).parent / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+    """A schema shipped inside the package (`vibe_action/inputs/schemas/<name>.schema.json`, package data).
+
+    The shipped schemas are checked against the metaschema by a test, not on every run."""
+    text = (resources.files("vibe_action.inputs") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
-    # (The shipped schemas are checked against the metaschema by a test, not on every run: it cost ~24 ms.)
     return schema
 
 
 def validate(data: Any, schema: dict[str, Any], source: SourceMap) -> list[Problem]:
     """All problems of `data` against `schema`, in file order."""
-    if conforms(data, schema):  # a valid file, the common case, is known valid without importing jsonschema
-        return []
-    from jsonschema import Draft202012Validator  # noqa: PLC0415 — see the TYPE_CHECKING import above
-
     validator = Draft202012Validator(schema)
     problems: list[Problem] = []
     for error in validator.iter_errors(data):
@@ -61,8 +54,6 @@ def validate(data: Any, schema: dict[str, Any], source: SourceMap) -> list[Probl
 
 def suggest(word: str, choices: list[str]) -> str:
     """`did you mean 'primary'?` or, when nothing is close, the list of valid choices."""
-    import difflib  # noqa: PLC0415 — only for a mistake; a valid file never needs it
-
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     close = close or [c for c in sorted(choices) if c.startswith(word) or word.startswith(c)][:1]
     if close:

@@ -12,21 +12,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
 
 from vibe_action.decide.noise import Deployed, Digest
-from vibe_action.values import field, fields, frozen, replace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any, Literal
+BuildState = Literal["started", "failed"]
 
-    BuildState = Literal["started", "failed"]
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MAX_COUNT = 1_000_000  # builds in a month, versions: far past any real quota
 
 
-@frozen
+@dataclass(frozen=True)
 class ReportRow:
     """One row of the decision's table as the run kept it for the versions page."""
 
@@ -64,7 +62,7 @@ class ReportRow:
         )
 
 
-@frozen
+@dataclass(frozen=True)
 class RecordExtra:
     """The typed rest of a record. Defaults mean "not known" (older lines, other ledgers)."""
 

@@ -15,6 +15,8 @@ import json
 import mmap
 import os
 import stat
+import uuid
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,7 +24,6 @@ from vibe_action.errors import InputError, Problem
 from vibe_action.ledger.records import Outcome, Record, finished, future_dated
 from vibe_action.ledger.tail import OtherCommitError, read_back
 from vibe_action.sinks import printable
-from vibe_action.values import replace
 
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
 
@@ -154,8 +155,6 @@ class LocalLedger:
         )
 
     def start(self, record: Record) -> Record:
-        import uuid  # noqa: PLC0415 — an id only when appending: a dry run reads (uuid loads platform, ~2 ms)
-
         started = replace(record, id=record.id or uuid.uuid4().hex[:16], status="in_progress")
         self.append(started)
         return started

@@ -11,14 +11,14 @@ lifted in Netlify's UI counts as lifted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from vibe_action.ledger.records import Record
-from vibe_action.values import frozen
 
 UNLOCK = "unlock"  # the decision of the entry `vibe-gate unlock` writes
 
 
-@frozen
+@dataclass(frozen=True)
 class ProductionLock:
     name: str  # v3 (1a2b3c4), or the deploy id when no record names it
     since: str  # when it was locked (the rollback's time), as the ledger writes times

@@ -12,14 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
 
 from vibe_action.ledger.extra import RecordExtra
-from vibe_action.values import field, fields, frozen, replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any, Protocol
 
 _TEXT_FIELDS = ("sha", "branch", "time", "status", "id", "environment", "decision", "results_digest", "config_digest")
 _TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the gate writes it
@@ -30,8 +27,8 @@ FUTURE_SKEW = timedelta(minutes=10)  # clocks of two runners may disagree; beyon
 
 def record_time(text: str) -> datetime | None:
     """A record's time (`2026-03-01T12:00:00Z`, UTC) as an aware datetime; None unless it is a calendar time (no
-    month 13, no minute 99) in a year date arithmetic can handle. A regex and `datetime()` rather than
-    `strptime`, whose first call builds its locale tables: ~2 ms of a dry run that reads one record."""
+    month 13, no minute 99) in a year date arithmetic can handle. ASCII digits only, exactly as the gate writes
+    them (`strptime` would also take full-width digits)."""
     match = _TIME.fullmatch(text)
     if match is None:
         return None
@@ -48,7 +45,7 @@ def record_time(text: str) -> datetime | None:
 SPENT_STATUSES = frozenset({"success", "unconfirmed", "in_progress", "superseded", "pruned"})
 
 
-@frozen
+@dataclass(frozen=True)
 class Record:
     """One snapshot: what was deployed (or attempted), from which commit, with which scores."""
 
@@ -127,30 +124,28 @@ class Record:
 ALL_SNAPSHOTS = 1_000_000  # the `live` hint that asks for every snapshot listed, each with its status
 
 
-if TYPE_CHECKING:  # a protocol is for the type checker: nothing checks it at run time
+class Ledger(Protocol):
+    """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
 
-    class Ledger(Protocol):
-        """Where snapshots are remembered. Implementations: `LocalLedger`, the GitHub Deployments ledger."""
+    def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
+        """The records a decision needs, oldest first, each in its latest state.
 
-        def records(self, environment: str | None = None, sha: str | None = None, live: int = 1) -> list[Record]:
-            """The records a decision needs, oldest first, each in its latest state.
+        `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
+        they must return at least the environment's `live` newest live snapshots, this month's deploys, and any
+        record of `sha`.
+        """
+        ...
 
-            `environment` and `sha` are hints for ledgers that cannot afford to read everything (GitHub):
-            they must return at least the environment's `live` newest live snapshots, this month's deploys, and any
-            record of `sha`.
-            """
-            ...
+    def start(self, record: Record) -> Record:
+        """Durably record a deploy that is about to start (status `in_progress`); returns it with its id."""
+        ...
 
-        def start(self, record: Record) -> Record:
-            """Durably record a deploy that is about to start (status `in_progress`); returns it with its id."""
-            ...
-
-        def finish(self, started: Record, outcome: Outcome) -> Record:
-            """Give a started deploy its outcome; returns the final record."""
-            ...
+    def finish(self, started: Record, outcome: Outcome) -> Record:
+        """Give a started deploy its outcome; returns the final record."""
+        ...
 
 
-@frozen
+@dataclass(frozen=True)
 class ReadOnly:
     """Records read once (from a ledger a command only reads), offered as a ledger that cannot be written."""
 
@@ -166,7 +161,7 @@ class ReadOnly:
         raise RuntimeError("a read-only ledger records nothing")
 
 
-@frozen
+@dataclass(frozen=True)
 class Outcome:
     """How a started deploy ended: the ledger status, the message, and what Netlify told (one shape for all)."""
 

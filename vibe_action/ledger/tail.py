@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import mmap
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from vibe_action.ledger.records import LIVE_STATUSES, SPENT_STATUSES, Record
-from vibe_action.values import field, mutable
 
 Parse = Callable[[bytes, int], Record]  # (line, its offset) -> record, or raise with the line's number
 
@@ -31,7 +31,7 @@ def same_commit(known: Record, record: Record, offset: int) -> None:
         raise OtherCommitError(offset, record.id, known.sha, record.sha)
 
 
-@mutable
+@dataclass
 class Window:
     """What a backward read has found so far."""
 

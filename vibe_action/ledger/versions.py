@@ -14,11 +14,11 @@ how it names a branch's URL are the host's (`Links`, given by `hosts.links_for`)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import LIVE_STATUSES, NUMBERED_STATUSES, Record
-from vibe_action.values import field, frozen
 
 ATTEMPT_LABELS = {"failure": "failed", "unconfirmed": "unconfirmed", "in_progress": "deploying", "unknown": "unknown"}
 FAILED_PREFIX = "lasting version failed: "  # starts the ledger message then, so GitHub's status tells it too
@@ -28,7 +28,7 @@ def _no_lasting(branch: str, records: Sequence[Record]) -> str | None:  # noqa: 
     return None
 
 
-@frozen
+@dataclass(frozen=True)
 class Links:
     """How the host names and keeps a version's URLs: how many days it keeps a deploy nothing keeps (None: until
     deleted), and the lasting URL of a version branch whose record did not store one (from the branch and the
@@ -38,7 +38,10 @@ class Links:
     lasting: Callable[[str, Sequence[Record]], str | None] = _no_lasting
 
 
-@frozen
+DEFAULT_LINKS = Links()  # Netlify's retention and no lasting branch URL: what a caller that names no host gets
+
+
+@dataclass(frozen=True)
 class Link:
     """A URL to show, and how long it lasts: `expires` (YYYY-MM-DD) or `expired`, or neither when kept."""
 
@@ -57,7 +60,7 @@ class Link:
         return self.why_kept
 
 
-@frozen
+@dataclass(frozen=True)
 class Version:
     """One deploy attempt in the environment, with what a reader needs to pick it or to understand it."""
 
@@ -80,7 +83,7 @@ class Version:
         return self.status == "live"
 
 
-@frozen
+@dataclass(frozen=True)
 class History:
     """Every version of one environment, oldest first, plus the events that are not versions."""
 
@@ -128,7 +131,7 @@ def build_history(
     records: Iterable[Record],
     environment: str,
     now: datetime,
-    links: Links = Links(),
+    links: Links = DEFAULT_LINKS,
 ) -> History:
     """The versions of `environment` from ledger records (any order of arrival; ledger order is kept)."""
     mine = [r for r in records if r.environment == environment]

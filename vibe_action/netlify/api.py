@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -17,10 +18,6 @@ from vibe_action.http.api import TIMEOUT, JsonApi, MaybeActedError
 from vibe_action.http.retry import MAX_RETRY_AFTER, requested_wait
 from vibe_action.netlify.models import ACCESS_NAMES, API_URL_VARIABLE, DEFAULT_API_URL, Deploy
 from vibe_action.redact import Secrets
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = ["MaybeActedError", "NetlifyClient", "make_netlify"]
 PER_PAGE = 100

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
 from vibe_action.netlify.models import Deploy
-from vibe_action.values import frozen
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
     from vibe_action.netlify.api import NetlifyClient
 
@@ -35,7 +35,7 @@ CLOCK_SKEW = timedelta(minutes=2)  # the runner's clock and Netlify's may disagr
 LOOK_BACK = 20  # deploys read per look: the hook's own is among the newest
 
 
-@frozen
+@dataclass(frozen=True)
 class Confirmation:
     """`ready`, `error` (the build failed), `timeout` (still building) or `not_found`."""
 
@@ -59,7 +59,7 @@ def parse_time(text: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
-@frozen
+@dataclass(frozen=True)
 class Before:
     """What the site held before the POST, so none of it is taken for the build the POST starts: the deploys
     listed just before it (None when that listing failed) and those the ledger already records."""

@@ -6,7 +6,9 @@ lock and records the outcome; rollback and lasting versions start builds through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import Started
@@ -14,11 +16,6 @@ from vibe_action.http.hook_url import check_hook_url
 from vibe_action.netlify.confirm import Before, Confirmation, confirm, known_deploys
 from vibe_action.netlify.models import ACCESS_NAMES, CONNECT_TIMEOUT, Deploy
 from vibe_action.netlify.services import NetlifyServices, Trigger
-from vibe_action.values import replace
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 CANCELLED_BY_IGNORE = (
     "Netlify cancelled the gate's build {deploy} ({reason!r}): the netlify.toml 'ignore' command exited 0 for it, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.settings import Versions
@@ -13,7 +14,6 @@ from vibe_action.netlify.models import Deploy
 from vibe_action.netlify.recipe import trigger_problem
 from vibe_action.report import table
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # the client is passed in; importing it would load requests
     from vibe_action.netlify.api import NetlifyClient
 

@@ -5,16 +5,13 @@ branch (a lasting version's). Netlify docs, "Build hooks"."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import requests
 
 from vibe_action.http.hook import HookResult, post_hook
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.redact import Secrets
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = ["HookResult", "fire"]
 

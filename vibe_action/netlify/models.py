@@ -7,20 +7,17 @@ Everything here loads without requests or urllib3, so a dry run, `validate` or `
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
 
 from vibe_action.errors import ExternalError
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 __all__ = ["CONNECT_TIMEOUT", "READ_TIMEOUT"]  # re-exported for the Netlify code (defined in http/limits.py)
 DEFAULT_API_URL = "https://api.netlify.com/api/v1"
 
 
-@frozen
+@dataclass(frozen=True)
 class Deploy:
     """The fields of a Netlify deploy the gate reads."""
 
@@ -59,7 +56,7 @@ class Deploy:
 API_URL_VARIABLE = "VIBE_NETLIFY_API_URL"  # another API base, e.g. a local test server or a proxy
 
 
-@frozen
+@dataclass(frozen=True)
 class AccessNames:
     """How the interface in use spells the Netlify settings, so errors name what the user can set."""
 

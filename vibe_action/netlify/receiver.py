@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 SITE_ID = "demo-site"
 SITE_NAME = "vibe-demo"
 TOKEN = "demo-netlify-token"  # noqa: S105 — the demo's local stand-in, not a credential
 
 
-@frozen
+@dataclass(frozen=True)
 class ReceivedPost:
     path: str
     query: dict[str, list[str]]

@@ -6,12 +6,13 @@ title the record kept; without one, `unconfirmed` (it keeps counting and is not 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from vibe_action.errors import ExternalError
 from vibe_action.ledger.records import Outcome, Record
+from vibe_action.netlify.confirm import confirm
 from vibe_action.netlify.models import CONNECT_TIMEOUT
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
     from vibe_action.netlify.api import NetlifyClient
 
@@ -28,7 +29,6 @@ def look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     note = "the run that fired it did not record an outcome"
     if netlify is None:
         return Outcome("unconfirmed", f"{note}; without a Netlify token the gate cannot look, so it stays counted")
-    from vibe_action.netlify.confirm import confirm  # noqa: PLC0415 — a stale record only; a dry run rarely has one
 
     title = record.extra.title
     fired = record.started

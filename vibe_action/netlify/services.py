@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
+from vibe_action.hosting import BranchMaker
+from vibe_action.ledger.records import Ledger
 from vibe_action.netlify.models import READ_TIMEOUT
-from vibe_action.values import field, frozen
+from vibe_action.redact import Secrets
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # the clients are passed in; importing them would load requests for a dry run
-    from typing import Any
-
     import requests
 
-    from vibe_action.hosting import BranchMaker
-    from vibe_action.ledger.records import Ledger
     from vibe_action.netlify.api import NetlifyClient
-    from vibe_action.redact import Secrets
 
 
-@frozen
+@dataclass(frozen=True)
 class NetlifyServices:
     """The run's I/O (`hosting.Services`) with the Netlify API client (None: no token), as the Netlify code
     reads them; `hosts.py` builds it."""
@@ -41,7 +39,7 @@ class NetlifyServices:
     branches: BranchMaker | None = None  # where lasting version branches are created (GitHub, or git)
 
 
-@frozen
+@dataclass(frozen=True)
 class Trigger:
     """How to start the build: the hook (URL) or the API (`netlify.trigger: api`)."""
 

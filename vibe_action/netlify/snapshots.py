@@ -8,14 +8,15 @@ deploy again (`POST /sites/{site_id}/deploys/{deploy_id}/restore`); a deploy pas
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vibe_action.errors import ExternalError
+from vibe_action.hosting import HostDeploy, Restored, unless_gone
 from vibe_action.ledger.locks import ProductionLock, ledger_lock, lock_of_deploy
 from vibe_action.ledger.records import Record
 from vibe_action.netlify.models import Deploy
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # the client is passed in; importing it would load requests for a dry run
-    from vibe_action.hosting import HostDeploy, Restored  # what a dry run asks (`current_lock`) needs neither
     from vibe_action.netlify.api import NetlifyClient
 
 FINAL_STATES = frozenset({"ready", "error", "rejected"})
@@ -38,8 +39,6 @@ def host_deploys(deploys: list[Deploy]) -> list[HostDeploy]:
 
 
 def host_deploy(deploy: Deploy, serves: str = "") -> HostDeploy:
-    from vibe_action.hosting import HostDeploy  # noqa: PLC0415 — see the TYPE_CHECKING import
-
     return HostDeploy(
         id=deploy.id,
         state=deploy.state,
@@ -70,7 +69,6 @@ def find_on_netlify(netlify: NetlifyClient, target: Record) -> str | None:
 
 def restore(netlify: NetlifyClient | None, record: Record) -> Restored | str:
     """Publish the record's deploy again: what was restored, or why it cannot be."""
-    from vibe_action.hosting import Restored, unless_gone  # noqa: PLC0415 — see the TYPE_CHECKING import
 
     if netlify is None:
         return "there is no Netlify token, and only the API can restore a deploy"

@@ -2,49 +2,57 @@
 listing (the hook's own deploy by its title), permalinks, auto-publishing, lasting version branches; restore,
 lock and unlock, listing and deleting deploys, and doctor's checks through the API (a token and site id).
 
-A run that only decides builds a target too, to ask when a record is stale and whether production is locked:
-what only a build, rollback, prune or doctor needs is imported in the method that needs it (loading it all cost
-every dry run ~5 ms, `make bench`).
+A run that only decides builds a target too, to ask when a record is stale and whether production is locked.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vibe_action.errors import InputError
+from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.limits import MAX_TITLE_LENGTH
 from vibe_action.inputs.settings import Versions
+from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
+from vibe_action.netlify.confirm import Before, Confirmation
+from vibe_action.netlify.deploy import (
+    CANCELLED_BY_IGNORE,
+    check_trigger,
+    confirm_build,
+    known_before,
+    publish_warnings,
+    start_build,
+)
+from vibe_action.netlify.doctor import doctor
 from vibe_action.netlify.models import ACCESS_NAMES
 from vibe_action.netlify.recipe import API_TITLE_MARK
 from vibe_action.netlify.recovery import look_up, stale_after
 from vibe_action.netlify.services import NetlifyServices, Trigger
-from vibe_action.netlify.snapshots import current_lock
-from vibe_action.values import mutable, replace
+from vibe_action.netlify.snapshots import current_lock, host_deploy, host_deploys, restore
+from vibe_action.netlify.versions import lasting_build
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:
-    from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
     from vibe_action.netlify.api import NetlifyClient
-    from vibe_action.netlify.confirm import Confirmation
 
 
-@mutable
+@dataclass
 class NetlifyTarget:
     """`trigger` says how builds start (hook or API) and how long to confirm; its title and body are per build."""
 
     trigger: Trigger
     services: NetlifyServices
-    versions: Versions = Versions()
+    versions: Versions = field(default_factory=Versions)
     name: str = "Netlify"
 
     @property
     def capabilities(self) -> Capabilities:
         """All of it; without a token only the hook's part (the API methods say what to set)."""
-        from vibe_action.hosting import Capabilities  # noqa: PLC0415 — see the module docstring
 
         api = self.services.netlify is not None
         return Capabilities(
@@ -58,8 +66,6 @@ class NetlifyTarget:
         return self.services.netlify
 
     def check(self) -> None:
-        from vibe_action.netlify.deploy import check_trigger  # noqa: PLC0415 — see the module docstring
-
         self.trigger = check_trigger(self.trigger, self.services)  # the hook URL, checked and trimmed
 
     def title(self, title: str) -> str:
@@ -77,20 +83,13 @@ class NetlifyTarget:
         return current_lock(records, environment, self.services.netlify)
 
     def before(self, recorded: frozenset[str]) -> object:
-        from vibe_action.netlify.deploy import known_before  # noqa: PLC0415 — see the module docstring
-
         return known_before(self.trigger, recorded, self.services)
 
     def start(self, build: Build) -> Started:
-        from vibe_action.netlify.deploy import start_build  # noqa: PLC0415 — see the module docstring
-
         return start_build(self.trigger, self.services, title=build.title, branch=build.branch, body=build.body)
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
         """What Netlify shows of the build; without a token, what the answer alone tells."""
-        from vibe_action.hosting import Landed  # noqa: PLC0415 — see the module docstring
-        from vibe_action.netlify.confirm import Before  # noqa: PLC0415
-        from vibe_action.netlify.deploy import confirm_build  # noqa: PLC0415
 
         known = before if isinstance(before, Before) else Before()
         trigger = replace(self.trigger, title=build.title)  # the deploy is found by the title it was given
@@ -109,24 +108,17 @@ class NetlifyTarget:
         return _landed(started, confirmation, sha, self.services)
 
     def lasting(self, final: Record, build: Build) -> Lasting:
-        from vibe_action.hosting import Lasting  # noqa: PLC0415 — see the module docstring
-        from vibe_action.netlify.versions import lasting_build  # noqa: PLC0415
-
         trigger = replace(self.trigger, title=build.title, branch=build.branch, body=build.body)
         result = lasting_build(final, trigger, self.services, self.versions, self.services.branches)
         return Lasting.of(final, result.ok, result.message, result.url)
 
     def restore(self, record: Record) -> Restored | str:
-        from vibe_action.netlify.snapshots import restore  # noqa: PLC0415 — see the module docstring
-
         return restore(self.services.netlify, record)
 
     def lock(self, deploy_id: str) -> None:
         self._api("lock").lock(deploy_id)
 
     def published(self) -> HostDeploy | None:
-        from vibe_action.netlify.snapshots import host_deploy  # noqa: PLC0415 — see the module docstring
-
         found = self._api("unlock").published_deploy()
         return host_deploy(found) if found else None
 
@@ -134,8 +126,6 @@ class NetlifyTarget:
         self._api("unlock").unlock(deploy.id)
 
     def deploys(self) -> list[HostDeploy]:
-        from vibe_action.netlify.snapshots import host_deploys  # noqa: PLC0415 — see the module docstring
-
         return host_deploys(list(self._api("prune").deploys()))
 
     def delete(self, deploy: HostDeploy) -> str:
@@ -143,16 +133,11 @@ class NetlifyTarget:
         return ""
 
     def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
-        from vibe_action.netlify.doctor import doctor  # noqa: PLC0415 — see the module docstring
-
         return doctor(self._api("doctor"), records, config, workspace)
 
 
 def _landed(started: Started, confirmation: Confirmation, sha: str, services: NetlifyServices) -> Landed:
     """The ledger status a confirmation earns, and what Netlify's answer adds to the record."""
-    from vibe_action.hosting import Landed  # noqa: PLC0415 — see the module docstring
-    from vibe_action.ledger.extra import RecordExtra  # noqa: PLC0415
-    from vibe_action.netlify.deploy import CANCELLED_BY_IGNORE, publish_warnings  # noqa: PLC0415
 
     warnings: list[str] = []
     message = confirmation.message

@@ -10,6 +10,9 @@ keeps its permalink and the outcome says why it has no lasting URL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosting import BranchMaker
 from vibe_action.inputs.settings import Versions
@@ -17,14 +20,9 @@ from vibe_action.ledger.records import Record
 from vibe_action.netlify.deploy import start_build
 from vibe_action.netlify.services import NetlifyServices, Trigger
 from vibe_action.netlify.urls import lasting_url, site_of
-from vibe_action.values import frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 
-@frozen
+@dataclass(frozen=True)
 class LastingResult:
     ok: bool
     message: str

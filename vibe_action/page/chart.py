@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
-
-from vibe_action.values import frozen
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 34
 
 
-@frozen
+@dataclass(frozen=True)
 class Point:
     label: str  # v12
     value: float

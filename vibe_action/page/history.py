@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import History, Link, Links, Version, build_history, stored_number
+from vibe_action.ledger.versions import DEFAULT_LINKS, History, Link, Links, Version, build_history, stored_number
 from vibe_action.page.chart import Point, fmt, mermaid_chart, mermaid_label
 from vibe_action.page.site import safe_url
 from vibe_action.sinks import markdown, markdown_url
-from vibe_action.values import frozen
 
 
-@frozen
+@dataclass(frozen=True)
 class Row:
     record: Record
     name: str  # v12, or — for attempts and events
@@ -188,7 +188,7 @@ def summary_chart(history: History, primary: str, candidate: float | None, floor
     return f"\n#### {name} by version\n\n{mermaid_chart(primary, points, floor)}\n\n" + "\n".join(table) + "\n"
 
 
-def histories(records: Sequence[Record], now: datetime, links: Links = Links()) -> list[History]:
+def histories(records: Sequence[Record], now: datetime, links: Links = DEFAULT_LINKS) -> list[History]:
     """One history per environment the records mention, in first-seen order."""
     environments = list(dict.fromkeys(r.environment for r in records))
     return [build_history(records, env, now, links) for env in environments]

@@ -15,7 +15,7 @@ from pathlib import Path
 from vibe_action.errors import InputError
 from vibe_action.inputs.config import Config
 from vibe_action.ledger.records import Record
-from vibe_action.ledger.versions import History, Links, build_history
+from vibe_action.ledger.versions import DEFAULT_LINKS, History, Links, build_history
 from vibe_action.page.site import PageOptions, render_site
 
 
@@ -51,7 +51,7 @@ def build_site(
     now: datetime,
     repo_url: str | None = None,
     title: str = "",
-    links: Links = Links(),
+    links: Links = DEFAULT_LINKS,
 ) -> tuple[History, dict[str, str]]:
     """The environment's history and its pages, with the config's floors and the host's URL rules (`links`)."""
     history = build_history(records, environment, now, links)

@@ -13,26 +13,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from vibe_action.ledger.extra import ReportRow
 from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.versions import History, Version
 from vibe_action.page.chart import Point, fmt, svg_chart
 from vibe_action.page.style import CSS
-from vibe_action.values import field, frozen
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
-if TYPE_CHECKING:
-    from typing import Any
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 _SAFE_URL = re.compile(r"https?://[^\s\"'<>`\\]+", re.ASCII)
 _HEX = re.compile(r"[0-9a-f]{7,64}")
 
 
-@frozen
+@dataclass(frozen=True)
 class PageOptions:
     generated: datetime
     primary: str | None = None

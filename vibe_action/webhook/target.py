@@ -10,25 +10,23 @@ sends the evaluated commit and scores as JSON, and no query parameters (they are
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from vibe_action.errors import InputError
 from vibe_action.hosting import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.http.hook_url import required_hook_url
 from vibe_action.http.limits import CONNECT_TIMEOUT, READ_TIMEOUT
+from vibe_action.inputs.config import Config
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
 from vibe_action.redact import Secrets
-from vibe_action.values import field, mutable
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: see vibe_action/__init__.py
 if TYPE_CHECKING:  # passed in; importing requests here would load it for a dry run
-    from typing import NoReturn
-
     import requests
 
-    from vibe_action.inputs.config import Config
 
 STALE_MARGIN = 300.0  # seconds beyond the longest a run can take between its in_progress record and the outcome
 UNCONFIRMED = (
@@ -37,7 +35,7 @@ UNCONFIRMED = (
 )
 
 
-@mutable
+@dataclass
 class WebhookTarget:
     """`hook_name` is how this interface names the URL's setting (`--build-hook-url`, `build-hook-url`)."""
 
