@@ -36,15 +36,15 @@ from pytest_httpserver import HTTPServer  # noqa: E402
 from tests.actions_env import action_env, push_payload, run_action  # noqa: E402
 from tests.conftest import CONFIG, Workspace, native  # noqa: E402
 from tests.fake_github import FakeGitHub  # noqa: E402
+from vibe_action.app.wiring import links_for  # noqa: E402
 from vibe_action.decide.noise import Deployed, deployed_of  # noqa: E402
 from vibe_action.decide.policy import Baseline, Context, decide  # noqa: E402
-from vibe_action.hosts import links_for  # noqa: E402
 from vibe_action.inputs.config import parse_config  # noqa: E402
 from vibe_action.inputs.results import Benchmark, Results, Source, load_results  # noqa: E402
 from vibe_action.ledger.extra import RecordExtra  # noqa: E402
 from vibe_action.ledger.local import LocalLedger  # noqa: E402
 from vibe_action.ledger.records import Record  # noqa: E402
-from vibe_action.page.publish import build_site  # noqa: E402
+from vibe_action.render.page.publish import build_site  # noqa: E402
 
 SIX = ["aime25", "hmmt25", "livecodebench_v6", "gpqa", "math500", "aime24"]
 

@@ -24,11 +24,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vibe_action.gate import RunRequest, Services, run_gate  # noqa: E402
+from vibe_action.app.run import RunRequest, Services, run_gate  # noqa: E402
+from vibe_action.hosts.netlify.receiver import HookReceiver  # noqa: E402
 from vibe_action.ledger.local import LocalLedger  # noqa: E402
-from vibe_action.netlify.receiver import HookReceiver  # noqa: E402
 from vibe_action.redact import Secrets  # noqa: E402
-from vibe_action.report import decision_publication, text_report  # noqa: E402
+from vibe_action.render.report import decision_publication, text_report  # noqa: E402
 
 EXAMPLES = ROOT / "vibe_action" / "examples"
 DOCS = ROOT / "docs"
@@ -117,7 +117,7 @@ def markdown_to_html(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    """Backslash escapes and entities (what vibe_action/sinks.py writes) show as the characters they stand for."""
+    """Backslash escapes and entities (what render/escape.py writes) show as the characters they stand for."""
     kept: list[str] = []
 
     def keep(match: re.Match[str]) -> str:

@@ -23,15 +23,15 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vibe_action.deploy.rollback import Rebuild, rollback  # noqa: E402
-from vibe_action.gate import RunRequest, run_gate  # noqa: E402
-from vibe_action.github.refs import GitPushBranches  # noqa: E402
-from vibe_action.hosts import HostAccess, NetlifyAccess, Services, links_for, target_for  # noqa: E402
+from vibe_action.app.rollback import Rebuild, rollback  # noqa: E402
+from vibe_action.app.run import RunRequest, run_gate  # noqa: E402
+from vibe_action.app.wiring import HostAccess, NetlifyAccess, Services, links_for, target_for  # noqa: E402
+from vibe_action.github.branches import GitPushBranches  # noqa: E402
+from vibe_action.hosts.netlify.receiver import SITE_ID, TOKEN, HookReceiver  # noqa: E402
 from vibe_action.inputs.config import load_config  # noqa: E402
 from vibe_action.ledger.local import LocalLedger  # noqa: E402
-from vibe_action.netlify.receiver import SITE_ID, TOKEN, HookReceiver  # noqa: E402
-from vibe_action.page.publish import build_site, write_site  # noqa: E402
 from vibe_action.redact import Secrets  # noqa: E402
+from vibe_action.render.page.publish import build_site, write_site  # noqa: E402
 
 DOCS = ROOT / "docs"
 CONFIG = """version: 1

@@ -154,7 +154,7 @@ def run_action(ws: Workspace, env: dict[str, str]) -> ActionResult:
 
 def unescaped(markdown: str) -> str:
     """What a reader sees of the gate's markdown: backslash escapes, entities and word joiners undone (the
-    sink in vibe_action/sinks.py escapes every untrusted text; assertions read it as rendered)."""
+    sink in vibe_action/render/escape.py escapes every untrusted text; assertions read it as rendered)."""
     import html
 
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

@@ -71,7 +71,7 @@ def ignore_command(text: str) -> str | None:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        from vibe_action.netlify.recipe import ignore_command as rough
+        from vibe_action.hosts.netlify.recipe import ignore_command as rough
 
         return rough(text)
     try:

@@ -18,8 +18,8 @@ from tests.actions_env import HOOK_ID, HOOK_PATH, TOKEN, action_env, push_payloa
 from tests.composite_runner import Expression, interpolate, run_composite
 from tests.conftest import ROOT, Workspace, native
 from tests.fake_github import FakeGitHub
-from vibe_action.action import OUTPUT_NAMES
-from vibe_action.github.settings import INPUT_NAMES
+from vibe_action.action.main import OUTPUT_NAMES
+from vibe_action.action.settings import INPUT_NAMES
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 README = (ROOT / "README.md").read_text()

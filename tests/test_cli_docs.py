@@ -7,7 +7,7 @@ import argparse
 import re
 
 from tests.conftest import ROOT
-from vibe_action.arguments import build_parser
+from vibe_action.cli.parser import build_parser
 
 DOC = (ROOT / "docs" / "cli.md").read_text()
 COMMANDS = ("run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor", "init", "demo")

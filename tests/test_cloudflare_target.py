@@ -390,8 +390,8 @@ def test_the_action_deploys_rolls_back_and_prunes_through_github_deployments(
 
 def test_answers_of_the_wrong_shape_are_read_as_nothing_not_as_characters() -> None:
     """A string where Pages lists aliases or branch patterns must not become one alias or pattern per letter."""
-    from vibe_action.cloudflare.api import PagesDeployment
-    from vibe_action.cloudflare.site import settings_problems
+    from vibe_action.hosts.cloudflare.client import PagesDeployment
+    from vibe_action.hosts.cloudflare.snapshots import settings_problems
     from vibe_action.inputs.settings import Versions
 
     odd = PagesDeployment.from_json({"id": "d1", "aliases": "https://x.pages.dev", "latest_stage": "deploy"})

@@ -1,4 +1,4 @@
-"""Each command is written once (`vibe_action/operations.py`): the CLI and the action, given the same history,
+"""Each command is written once (`vibe_action/app/operations.py`): the CLI and the action, given the same history,
 answer the same (issue 20). The history is made for real — two deploys by the action, through GitHub
 Deployments and the fake Netlify — and copied record for record into a local ledger; then every command but
 `run` runs both ways: `vibe-gate <command>` on the local ledger, `command: <command>` on GitHub Deployments.
@@ -14,9 +14,9 @@ from tests.conftest import Workspace
 from tests.fake_github import FakeGitHub
 from tests.fake_netlify import SITE_ID
 from tests.test_action_e2e import NETLIFY_TOKEN, push_with_netlify
-from vibe_action.github.api import make_github
-from vibe_action.github.deployments import GitHubLedger
-from vibe_action.hosts import deploy_id_of
+from vibe_action.app.wiring import deploy_id_of
+from vibe_action.github.client import make_github
+from vibe_action.ledger.github_deployments import GitHubLedger
 from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import ALL_SNAPSHOTS
 

@@ -10,8 +10,8 @@ import requests
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import Workspace, native
-from vibe_action.gate import RunRequest, run_gate
-from vibe_action.hosts import Services
+from vibe_action.app.run import RunRequest, run_gate
+from vibe_action.app.wiring import Services
 from vibe_action.ledger.local import LocalLedger
 from vibe_action.ledger.records import Record
 from vibe_action.redact import Secrets

@@ -237,7 +237,7 @@ def test_the_decision_json_is_standard_json_whatever_the_numbers() -> None:
 def test_the_netlify_toml_reader_unescapes_as_toml_does() -> None:
     """The rough reader (Python 3.10 has no tomllib) reads the docs' recipes as TOML would."""
     from tests.recipes import ignore_recipe
-    from vibe_action.netlify.recipe import ignore_command
+    from vibe_action.hosts.netlify.recipe import ignore_command
 
     assert ignore_command(ignore_recipe("README.md")) == 'test -z "${INCOMING_HOOK_TITLE:-}"'
     api = ignore_recipe("docs/netlify.md", 'ignore = "python3 .netlify-ignore.py"')

@@ -13,7 +13,7 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer as FakeServer
 
-from vibe_action.netlify.hook import fire
+from vibe_action.hosts.netlify.build_hook import fire
 from vibe_action.redact import Secrets
 
 HOOK_ID = "5f3c1a2b9d8e7f6a5b4c3d2e"

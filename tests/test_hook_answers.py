@@ -16,10 +16,10 @@ import pytest
 import requests
 
 from vibe_action.errors import ExternalError
-from vibe_action.netlify.api import MaybeActedError, NetlifyClient
-from vibe_action.netlify.deploy import start_build
-from vibe_action.netlify.hook import fire
-from vibe_action.netlify.services import NetlifyServices, Trigger
+from vibe_action.hosts.netlify.build_hook import fire
+from vibe_action.hosts.netlify.client import MaybeActedError, NetlifyClient
+from vibe_action.hosts.netlify.deploy import start_build
+from vibe_action.hosts.netlify.services import NetlifyServices, Trigger
 from vibe_action.redact import Secrets
 
 HOOK = "/build_hooks/0123456789abcdef01234567"

@@ -10,9 +10,9 @@ import requests
 from pytest_httpserver import HTTPServer
 
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.http.hook_url import check_hook_url
-from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.hook import fire
+from vibe_action.hosts.http.hook_url import check_hook_url
+from vibe_action.hosts.netlify.build_hook import fire
+from vibe_action.hosts.netlify.client import NetlifyClient
 from vibe_action.redact import Secrets
 
 HOOK = "/build_hooks/5f3c1a2b9d8e7f6a5b4c3d2e"

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import CONFIG, Workspace, make_netlify_server, native
 from tests.fake_netlify import SITE_ID, TOKEN
-from vibe_action.arguments import COMMAND_EXITS
-from vibe_action.cli import main
+from vibe_action.cli.main import main
+from vibe_action.cli.parser import COMMAND_EXITS
 
 SHA = "a" * 40
 VALID = {

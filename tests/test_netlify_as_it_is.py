@@ -18,9 +18,9 @@ from tests.clock import VirtualClock
 from tests.conftest import CONFIG, Workspace, native
 from tests.fake_netlify import CANCELED, HOOK_NAME, SITE_ID, TOKEN, FakeNetlify
 from tests.recipes import ignore_recipe, python_block
+from vibe_action.app.run import RunRequest, run_gate
+from vibe_action.app.wiring import HostAccess, NetlifyAccess, Services
 from vibe_action.decide.decision import Decision
-from vibe_action.gate import RunRequest, run_gate
-from vibe_action.hosts import HostAccess, NetlifyAccess, Services
 from vibe_action.ledger.local import LocalLedger
 from vibe_action.redact import Secrets
 

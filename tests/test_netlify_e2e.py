@@ -420,7 +420,7 @@ def test_previous_is_the_version_live_before_the_one_live_now_through_rollbacks(
 ) -> None:
     """Issue 21: `--previous` is defined once (help, README, docs/cli.md): the version that was live before the
     one live now — after a rollback, the version it replaced; twice in a row, it goes back and forth."""
-    from vibe_action.arguments import PREVIOUS
+    from vibe_action.cli.parser import PREVIOUS
 
     first, _second, third = _deployed_history(workspace, netlify)
     assert PREVIOUS in workspace.run("rollback", "--help").stdout.replace("\n", " ").replace("  ", " ")

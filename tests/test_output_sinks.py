@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vibe_action.sinks import terminal_safe
+from vibe_action.render.escape import terminal_safe
 
 HOSTILE = "aime\x1b[2J\x1b]0;pwned\x07\x9b31m\u202ereversed\u200b\rover\x00"
 
@@ -105,7 +105,7 @@ def hostile_report(names: list[str]) -> str:
     from vibe_action.decide.policy import Context, decide
     from vibe_action.inputs.config import parse_config
     from vibe_action.inputs.results import Benchmark, Results
-    from vibe_action.report import markdown_report
+    from vibe_action.render.report import markdown_report
 
     config = parse_config("version: 1\nprimary: aime25\nmetrics:\n  aime25: {min: 70}\n", "config/deploy.yaml")
     benches = {"aime25": Benchmark("aime25", 80.0), **{n: Benchmark(n, 50.0) for n in names}}
@@ -143,7 +143,7 @@ def test_any_name_stays_one_inert_table_cell(name: str) -> None:
 
 
 def test_a_code_block_cannot_be_closed_from_inside() -> None:
-    from vibe_action.sinks import markdown_code_block
+    from vibe_action.render.escape import markdown_code_block
 
     title = "fix\n```\n# DEPLOY approved\n<img src=x onerror=alert(1)>\n````"
     html = render(f"### prune\n\n{markdown_code_block(title)}")

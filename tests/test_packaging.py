@@ -104,7 +104,7 @@ def test_every_subpackage_is_found_by_the_build() -> None:
 
 def test_entrypoint_is_thin() -> None:
     text = (ROOT / "entrypoint.py").read_text()
-    assert "from vibe_action.cli import console" in text
+    assert "from vibe_action.cli.main import console" in text
     assert len([line for line in text.splitlines() if line.strip() and not line.startswith("#")]) < 12
 
 

@@ -66,7 +66,7 @@ def test_one_published_location_for_the_action_and_the_cli() -> None:
             assert "--quiet vibe-deploy-gate" not in line, name
             if re.search(r"pip install (-e )?\.($|\s)", line):
                 assert "checkout" in line, f"{name}: {line}"  # only for this checkout, and said so
-    init = (ROOT / "vibe_action" / "init.py").read_text()
+    init = (ROOT / "vibe_action" / "cli" / "scaffold.py").read_text()
     assert "REPOSITORY" in init
     assert "org/vibe-deploy-gate" not in init  # it reads the constant
 

@@ -252,7 +252,7 @@ def test_11_validate_fails_when_a_required_metric_is_in_no_results_file(workspac
 
 
 def test_higher_is_better_from_the_format_is_the_default_direction(tmp_path: Path) -> None:
-    from vibe_action.gate import load_inputs
+    from vibe_action.app.run import load_inputs
 
     data = lm_eval_gsm8k(0.1, 0.8)
     data["results"]["wikitext"] = {"alias": "wikitext", "word_perplexity,none": 12.5}
@@ -293,7 +293,7 @@ def test_13_native_items_are_checked_in_one_pass_with_positions(tmp_path: Path) 
 def test_12_the_rules_column_shows_noise_as_its_own_mark_and_gain_dash_without_baseline() -> None:
     from tests.test_noise_policy import base_counts, bench, config, others, results, run, within_noise
     from vibe_action.decide.policy import Context, decide
-    from vibe_action.report import text_report
+    from vibe_action.render.report import text_report
 
     base = base_counts()
     noisy = run(

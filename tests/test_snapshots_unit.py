@@ -10,16 +10,16 @@ import pytest
 import requests
 
 from tests.fake_netlify import SITE_ID, TOKEN
-from vibe_action.deploy.prune import prune_plan
-from vibe_action.deploy.rollback import rollback_target
+from vibe_action.app.prune import prune_plan
+from vibe_action.app.rollback import rollback_target
 from vibe_action.errors import InputError
+from vibe_action.hosts.netlify.client import NetlifyClient
+from vibe_action.hosts.netlify.confirm import Before, confirm, is_hook_deploy
+from vibe_action.hosts.netlify.doctor import foreign_deploys, title_pattern
+from vibe_action.hosts.netlify.models import Deploy
+from vibe_action.hosts.netlify.snapshots import host_deploys
+from vibe_action.hosts.netlify.urls import deploy_id_from_permalink
 from vibe_action.ledger.records import Record
-from vibe_action.netlify.api import NetlifyClient
-from vibe_action.netlify.confirm import Before, confirm, is_hook_deploy
-from vibe_action.netlify.doctor import foreign_deploys, title_pattern
-from vibe_action.netlify.models import Deploy
-from vibe_action.netlify.snapshots import host_deploys
-from vibe_action.netlify.urls import deploy_id_from_permalink
 from vibe_action.redact import Secrets
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
@@ -214,7 +214,7 @@ def test_the_hooks_deploy_is_told_by_title_and_what_was_there_before() -> None:
      "2026-11-26T00:00:01"],  # the last: no offset, taken as UTC
 )  # fmt: skip
 def test_netlify_times_are_read_whatever_their_offset(stamp: str) -> None:
-    from vibe_action.netlify.confirm import parse_time
+    from vibe_action.hosts.netlify.confirm import parse_time
 
     assert parse_time(stamp) == datetime(2026, 11, 26, 0, 0, 1, tzinfo=timezone.utc)
     fresh = deploy("x", -1 / 86400, title="t")

@@ -10,14 +10,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vibe_action.hosts import links_for
+from vibe_action.app.wiring import links_for
+from vibe_action.hosts.netlify.urls import site_of
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Record
 from vibe_action.ledger.versions import Links, build_history, next_number
-from vibe_action.netlify.urls import site_of
-from vibe_action.page.chart import Point, describe, mermaid_chart, mermaid_label, svg_chart
-from vibe_action.page.history import history_markdown, history_text, rows, summary_chart
-from vibe_action.page.site import PageOptions, render_site, safe_url
+from vibe_action.render.page.chart import Point, describe, mermaid_chart, mermaid_label, svg_chart
+from vibe_action.render.page.history import history_markdown, history_text, rows, summary_chart
+from vibe_action.render.page.site import PageOptions, render_site, safe_url
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.actions_env import event, parse_outputs
+from vibe_action.action.event import changed_files, load_context
+from vibe_action.action.settings import ActionSettings
+from vibe_action.action.workflow import SUMMARY_LIMIT, Workflow, command, truncate_utf8
 from vibe_action.errors import InputError
-from vibe_action.github.event import changed_files, load_context
-from vibe_action.github.settings import ActionSettings
-from vibe_action.github.workflow import SUMMARY_LIMIT, Workflow, command, truncate_utf8
-from vibe_action.report import STATUS_DESCRIPTION_LIMIT, Annotation, clip
+from vibe_action.render.report import STATUS_DESCRIPTION_LIMIT, Annotation, clip
 
 
 def test_workflow_commands_escape_data_and_properties() -> None:

@@ -1,23 +1,19 @@
 """vibe-deploy-gate: deploy a model's demo only when its new benchmark results deserve it.
 
-The folders are the layers, top to bottom (each may import only those below it; `lint-imports` checks it):
+The folders are the layers, top to bottom; each may import only those below it (`lint-imports` checks it,
+contracts in pyproject.toml). docs/architecture.md draws them and follows one run through them.
 
-- `cli`: the command line, whose subcommands include `action` and `demo`;
-- `action`, `demo`: the GitHub Actions entry and the local end-to-end demo;
-- `action_commands`: how the action shows the commands other than `run` (log, outputs, report, summary);
-- `operations`: validate, history, page, rollback, unlock, prune and doctor, written once for both front ends;
-- `gate`: one run — parse → decide → (fire → record), with the I/O clients passed in;
-- `deploy/`, `hosts`: carrying out a verdict, rollback, unlock and prune on any host through `hosting`; `hosts`
-  is the composition root that wires the host packages to this run's clients;
-- `netlify/`, `cloudflare/`, `webhook/` and `github/`: side effects on each service (independent of each other);
-- `http/`: what every host's HTTP shares (deadlines, capped bodies, retries, the deploy-hook POST);
-- `hosting`: the deploy-target protocol a host implements (Netlify: `netlify/target.py`), and its types;
-- `report`: a `Decision` rendered for people (terminal, markdown, annotations);
-- `ledger/`: what was deployed — the baseline and the quota;
-- `decide/`: the pure policy and its statistics;
+- `cli/`: the command line (`vibe-gate`), its parser, its commands, `init` and the demo;
+- `action/`: the GitHub Action — its entry and commands, inputs, event payload, workflow commands, PR check;
+- `app/`: one run (parse → decide → carry out) and the other commands, written once; `app.wiring` composes
+  the hosts with this run's clients;
+- `hosts/`: the deploy-target protocol, the HTTP every host shares, and `netlify/`, `cloudflare/`, `webhook/`;
+- `render/`: a decision and the versions history rendered for people, and the escaping for each sink;
+- `ledger/`: what was deployed and its scores — a local file or GitHub Deployments, side by side;
+- `github/`: PyGithub, set up once;
+- `decide/`: the pure policy and its statistics (no I/O, clock or environment);
 - `inputs/`: deploy.yaml and results files, parsed and validated;
-- `errors`, `redact`: the error types and the secret scrubber every layer uses.
-- `values`: the value classes every layer defines its data with (`dataclasses` without its start-up cost).
+- `errors`, `redact`, `interrupts`: error types and exit codes, the secret scrubber, signals as exceptions.
 """
 
 __version__ = "0.1.0"

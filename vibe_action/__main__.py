@@ -2,6 +2,6 @@
 
 import sys
 
-from vibe_action.cli import console
+from vibe_action.cli.main import console
 
 sys.exit(console())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vibe_action.sinks import printable
+from vibe_action.render.escape import printable
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1

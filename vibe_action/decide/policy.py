@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
-from vibe_action.decide.events import DEPLOY_EVENTS, PREVIEW_EVENTS
 from vibe_action.decide.evidence_checks import with_evidence
 from vibe_action.decide.noise import Deployed
 from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
@@ -27,6 +26,11 @@ from vibe_action.inputs.results import Results
 
 # Scores are decimals written in JSON; 76.4 - 74.4 is 2.0000000000000057 in binary floating point. Anything
 # within this tolerance of a threshold counts as exactly at it.
+# The only events that may ever deploy; every other event (pull_request, or a name nobody knows) only previews.
+DEPLOY_EVENTS = frozenset({"push", "workflow_dispatch", "schedule", "repository_dispatch"})
+PREVIEW_EVENTS = frozenset({"pull_request"})
+KNOWN_EVENTS = DEPLOY_EVENTS | PREVIEW_EVENTS
+
 TOLERANCE = 1e-9
 
 

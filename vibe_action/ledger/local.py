@@ -23,7 +23,7 @@ from pathlib import Path
 from vibe_action.errors import InputError, Problem
 from vibe_action.ledger.records import Outcome, Record, finished, future_dated
 from vibe_action.ledger.tail import OtherCommitError, read_back
-from vibe_action.sinks import printable
+from vibe_action.render.escape import printable
 
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a record with 500 benchmarks' per-item digests stays far below
 

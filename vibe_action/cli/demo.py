@@ -1,0 +1,256 @@
+"""`vibe-gate demo`: the gate end to end on the bundled example history, with no network and no GitHub.
+
+It builds a temporary git repository from `examples/`, one commit per step of `examples/demo/scenario.yaml`,
+and runs the real CLI as a subprocess on each commit, against a local build-hook receiver and a local ledger.
+Each step says which verdict it expects; the demo fails (exit 1) if the gate disagrees, so it doubles as a
+smoke test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from vibe_action.errors import InputError
+from vibe_action.hosts.netlify.models import API_URL_VARIABLE
+from vibe_action.hosts.netlify.receiver import SITE_ID, TOKEN, HookReceiver
+
+EXPECTED_LABELS = {"deploy", "skip", "block", "report-only", "rollback"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A commit on a branch (files copied from examples/), or a `vibe-gate` command such as a rollback."""
+
+    title: str
+    branch: str
+    files: dict[str, str]
+    expect: str
+    command: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    config: Path
+    steps: list[Step]
+    versions: str | None  # a branch prefix: the demo turns lasting versions on, with a local `origin`
+
+
+WIDTH = 80  # every line of `make demo` fits a standard terminal
+
+
+def load_scenario(examples: Path) -> Scenario:
+    path = examples / "demo" / "scenario.yaml"
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: not found; run the demo from the repository root or pass --examples") from None
+    steps = []
+    for index, raw in enumerate(data["steps"], start=1):
+        if raw["expect"] not in EXPECTED_LABELS:
+            raise InputError(f"{path}: step {index}: expect must be one of {sorted(EXPECTED_LABELS)}")
+        steps.append(
+            Step(
+                raw["title"],
+                raw.get("branch", ""),
+                dict(raw.get("files") or {}),
+                raw["expect"],
+                tuple(raw.get("command") or ()),
+            )
+        )
+    return Scenario(examples / data.get("config", "config/deploy.yaml"), steps, data.get("versions"))
+
+
+def _gate_env(netlify: HookReceiver) -> dict[str, str]:
+    """The child runs this same package, installed or not: put its parent folder first on the path."""
+    package_root = str(Path(__file__).resolve().parents[2])  # the folder that holds vibe_action/
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "VIBE_BUILD_HOOK_URL": netlify.url,
+        "NETLIFY_AUTH_TOKEN": TOKEN,
+        "NETLIFY_SITE_ID": SITE_ID,
+        API_URL_VARIABLE: netlify.api_url,
+    }
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "demo",
+        "GIT_AUTHOR_EMAIL": "demo@example.invalid",
+        "GIT_COMMITTER_NAME": "demo",
+        "GIT_COMMITTER_EMAIL": "demo@example.invalid",
+    }
+    done = subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def label(decision: dict[str, Any]) -> str:
+    return "report-only" if decision["report_only"] else str(decision["decision"])
+
+
+def run_demo(examples: Path, out: TextIO, keep: Path | None = None) -> int:
+    """Replay the scenario; with `keep`, leave the ledger, the config and the versions page there."""
+    scenario = load_scenario(examples)
+    steps = scenario.steps
+    workdir = Path(tempfile.mkdtemp(prefix="vibe-gate-demo-"))
+    mismatches = 0
+    try:
+        repo = workdir / "repo"
+        repo.mkdir()
+        _git(repo, "init", "-q")
+        (repo / "config").mkdir()
+        config_text = scenario.config.read_text("utf-8")
+        if scenario.versions:  # lasting version branches, pushed to a local bare `origin`
+            config_text += f"\nversions:\n  branch_prefix: {scenario.versions}\n"
+            _git(workdir, "init", "-q", "--bare", "origin.git")
+            _git(repo, "remote", "add", "origin", str(workdir / "origin.git"))
+        (repo / "config" / "deploy.yaml").write_text(config_text, "utf-8")
+        with HookReceiver() as receiver:
+            print(
+                f"demo repository: {repo}\nbuild-hook receiver: http://127.0.0.1:…/build_hooks/*** "
+                f"(local)\nledger: {repo / '.vibe-deploy-gate' / 'ledger.jsonl'}\n",
+                file=out,
+            )
+            for number, step in enumerate(steps, start=1):
+                mismatches += _run_step(repo, examples, receiver, number, len(steps), step, out)
+            print(f"\nthe build-hook receiver got {len(receiver.posts)} POST(s):", file=out)
+            for post in receiver.posts:
+                body = json.loads(post.body or b"{}")
+                title = post.query.get("trigger_title", ["?"])[0]
+                print(f"  POST /build_hooks/*** sha {str(body.get('sha', '?'))[:7]}: {title}"[:WIDTH], file=out)
+            history = subprocess.run(
+                [sys.executable, "-m", "vibe_action", "history"],
+                cwd=repo,
+                env=_gate_env(receiver),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            print("\nvibe-gate history:\n" + history.stdout, file=out)
+            if keep is not None:
+                mismatches += _keep(repo, keep, receiver, out)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if mismatches:
+        print(f"demo FAILED: {mismatches} step(s) did not reach the expected verdict", file=out)
+        return 1
+    print("demo OK: every step reached its expected verdict", file=out)
+    return 0
+
+
+def _keep(repo: Path, keep: Path, receiver: HookReceiver, out: TextIO) -> int:
+    """Copy the ledger and config out of the temporary repository and build the versions page from them."""
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy(repo / ".vibe-deploy-gate" / "ledger.jsonl", keep / "ledger.jsonl")
+    shutil.copy(repo / "config" / "deploy.yaml", keep / "deploy.yaml")
+    command = [
+        "page", "--workspace", str(keep), "--ledger", "ledger.jsonl", "--config", "deploy.yaml",
+        "--out", str(keep / "versions"),
+    ]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", *command],
+        env=_gate_env(receiver),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print((done.stdout + done.stderr).rstrip(), file=out)
+    print(f"rebuild it with: vibe-gate {' '.join(command)}\n", file=out)
+    return 0 if done.returncode == 0 else 1
+
+
+def _run_command(repo: Path, receiver: HookReceiver, number: int, total: int, step: Step, out: TextIO) -> int:
+    print(_heading(f"── step {number}/{total} · vibe-gate {' '.join(step.command)} · {step.title}"), file=out)
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", *step.command],
+        cwd=repo,
+        env=_gate_env(receiver),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print((done.stdout + done.stderr).rstrip(), file=out)
+    ok = done.returncode == 0
+    print(
+        f"   exit {done.returncode} · live now: {receiver.published} · expected {step.expect}: {'✓' if ok else '✗'}\n",
+        file=out,
+    )
+    return 0 if ok else 1
+
+
+def _run_step(
+    repo: Path, examples: Path, receiver: HookReceiver, number: int, total: int, step: Step, out: TextIO
+) -> int:
+    if step.command:
+        return _run_command(repo, receiver, number, total, step, out)
+    if not _has_commits(repo):
+        _git(repo, "symbolic-ref", "HEAD", f"refs/heads/{step.branch}")
+    elif _git(repo, "branch", "--list", step.branch):
+        _git(repo, "checkout", "-q", step.branch)
+    else:
+        _git(repo, "checkout", "-q", "-b", step.branch)
+    for target, source in step.files.items():
+        (repo / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(examples / source, repo / target)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", step.title)
+    posts_before = len(receiver.posts)
+    print(_heading(f"── step {number}/{total} · {step.branch} · {step.title}"), file=out)
+    decision_file = repo.parent / f"decision-{number}.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file)],
+        cwd=repo,
+        env=_gate_env(receiver),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(done.stdout.rstrip(), file=out)
+    if done.stderr.strip():
+        print(done.stderr.rstrip(), file=out)
+    if not decision_file.exists():
+        print(f"   ✗ the gate did not decide (exit {done.returncode})", file=out)
+        return 1
+    got = label(json.loads(decision_file.read_text("utf-8")))
+    fired = len(receiver.posts) - posts_before
+    ok = got == step.expect
+    print(
+        f"   exit {done.returncode} · hook POSTs this step: {fired} · expected {step.expect}: "
+        f"{'✓' if ok else '✗ got ' + got}\n",
+        file=out,
+    )
+    return 0 if ok else 1
+
+
+def _has_commits(repo: Path) -> bool:
+    return (
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=repo, capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+
+
+def _heading(text: str, width: int = WIDTH) -> str:
+    """A step's heading within the demo's 80 columns, continued under its first word."""
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))

@@ -1,2 +1,0 @@
-"""Any deploy-hook URL as a deploy target (`target: hook`): Vercel, Render, Cloudflare Pages without a token.
-May import: http, hosting and the layers below them; never another host package."""
