@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT, Workspace
+from pytest_httpserver import HTTPServer
+
+from tests.conftest import RESULTS, ROOT, Workspace, native
 from tests.fake_github import FakeGitHub
+from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
 
 EVENTS = Path(__file__).parent / "contracts" / "github-events"
 TOKEN = "ghs_writabletoken0000000000000000000000"
@@ -159,3 +162,67 @@ def unescaped(markdown: str) -> str:
 
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
     return html.unescape(text)
+
+
+def push_with_netlify(
+    workspace: Workspace,
+    github: FakeGitHub,
+    netlify: Any,
+    score: float,
+    inputs: dict[str, str] | None = None,
+    head_sha: str | None = None,
+) -> tuple[str, dict[str, str], ActionResult]:
+    """Commit results with `score` and run the action on the push with the hook, a Netlify token and site id."""
+    from tests.fake_netlify import SITE_ID
+
+    workspace.write(RESULTS, native(score))
+    sha = workspace.commit(f"aime25 {score}", branch="main")
+    netlify.head_sha = head_sha or sha
+    given = {
+        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
+        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
+        "INPUT_NETLIFY_SITE_ID": SITE_ID,
+        **(inputs or {}),
+    }
+    payload = push_payload(sha, "main", [RESULTS], github.repository)
+    env = action_env(workspace, github, github.url, "push", payload, sha, "main", given)
+    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
+    return sha, env, run_action(workspace, env)
+
+
+def hook_posts(server: HTTPServer) -> int:
+    return sum(1 for request, _ in server.log if request.method == "POST")
+
+
+def push(
+    ws: Workspace,
+    github: FakeGitHub,
+    hook: HTTPServer,
+    scores: dict[str, Any] | None = None,
+    branch: str = "main",
+    files: list[str] | None = None,
+    inputs: dict[str, str] | None = None,
+    commit: bool = True,
+) -> tuple[str, ActionResult]:
+    if scores is not None:
+        ws.write(RESULTS, scores)
+    sha = ws.commit("results", branch=branch) if commit else ws.git("rev-parse", "HEAD")
+    env = action_env(
+        ws,
+        github,
+        github.url,
+        "push",
+        push_payload(sha, branch, files or [RESULTS], github.repository),
+        sha,
+        branch,
+        {"INPUT_BUILD_HOOK_URL": hook.url_for(HOOK_PATH), **(inputs or {})},
+    )
+    return sha, run_action(ws, env)
+
+
+def no_secret(result: ActionResult) -> None:
+    """No secret anywhere but in the `::add-mask::` commands that tell the runner to hide it."""
+    stdout = "\n".join(line for line in result.stdout.splitlines() if not line.startswith("::add-mask::"))
+    for text in (stdout, result.stderr, result.summary, json.dumps(result.outputs)):
+        assert HOOK_ID not in text
+        assert TOKEN not in text

@@ -10,12 +10,19 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.cli_hook import HOOK_PATH
+from vibe_action.ledger.local import LocalLedger
+from vibe_action.ledger.records import Outcome, Record
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = "results/vibethinker.json"  # where most tests commit their results
 
 CONFIG = """\
 version: 1
@@ -129,6 +136,29 @@ class Workspace:
         )
         return Done(done.returncode, done.stdout, done.stderr)
 
+    def seed_deploys(self, count: int, branch: str = "main") -> list[str]:
+        """`count` past production deploys in the local ledger, written by the gate's own `LocalLedger` as a
+        deploying run writes them (in_progress, then success), oldest first, each a day apart: a history
+        without running the CLI once per deploy. Their (made-up) shas, oldest first."""
+        ledger = LocalLedger(self.path / ".vibe-deploy-gate" / "ledger.jsonl")
+        shas = []
+        for index in range(count):
+            sha = f"{index + 1:040x}"
+            day = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(days=index)
+            started = ledger.start(
+                Record(
+                    sha=sha,
+                    branch=branch,
+                    time=day.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    status="in_progress",
+                    scores={"aime25": 74.4 + index / 10, "hmmt25": 50.4, "livecodebench_v6": 51.1},
+                    reasons=(f"deploy {index + 1}",),
+                )
+            )
+            ledger.finish(started, Outcome("success", "the build hook accepted the build"))
+            shas.append(sha)
+        return shas
+
     def raw_ledger(self) -> list[dict[str, Any]]:
         """Every line of the local ledger as written (a deploy writes `in_progress`, then its outcome)."""
         path = self.path / ".vibe-deploy-gate" / "ledger.jsonl"
@@ -222,3 +252,10 @@ def netlify() -> Iterator[Any]:
     """A fake Netlify (build hooks + the API subset) on its own local HTTP server."""
     with make_netlify_server() as fake:
         yield fake
+
+
+@pytest.fixture
+def hook(httpserver: HTTPServer) -> HTTPServer:
+    """A build hook that answers 200 to every POST (`tests/cli_hook.py` names its path and reads its log)."""
+    httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
+    return httpserver

@@ -127,7 +127,13 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
     if config.target == "hook":
         names = ACCESS_NAMES.get()
         return WebhookTarget(
-            hook_url, services.session, services.secrets, names.hook, config.hook.timeout, services.progress
+            hook_url,
+            services.session,
+            services.secrets,
+            names.hook,
+            config.hook.timeout,
+            services.progress,
+            services.sleep,
         )
     trigger = Trigger(
         kind=config.netlify.trigger,
@@ -198,7 +204,9 @@ def _netlify(services: Services, access: NetlifyAccess) -> NetlifyClient | None:
         return None
     from vibe_action.hosts.netlify.client import make_netlify  # noqa: PLC0415 — requests loads only when sending
 
-    return make_netlify(services.session, access.token, access.site_id, services.secrets, access.api_url)
+    return make_netlify(
+        services.session, access.token, access.site_id, services.secrets, access.api_url, sleep=services.sleep
+    )
 
 
 def _cloudflare(config: Config, hook_url: str | None, services: Services, access: CloudflareAccess) -> CloudflareTarget:
@@ -209,7 +217,14 @@ def _cloudflare(config: Config, hook_url: str | None, services: Services, access
 
         project = config.cloudflare.project
         pages = make_pages(
-            services.session, access.token, access.account_id, project, services.secrets, access.api_url, names
+            services.session,
+            access.token,
+            access.account_id,
+            project,
+            services.secrets,
+            access.api_url,
+            names,
+            sleep=services.sleep,
         )
     return CloudflareTarget(
         hook_url,

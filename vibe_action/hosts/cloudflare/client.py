@@ -16,7 +16,8 @@ The transport (deadline, capped bodies, no redirects, POSTs never repeated when 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -100,8 +101,9 @@ class PagesClient(JsonApi):
         secrets: Secrets,
         api_url: str = DEFAULT_API_URL,
         timeout: tuple[float, float] = TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(session, token, secrets, api_url, timeout)
+        super().__init__(session, token, secrets, api_url, timeout, sleep)
         self.account_id = account_id
         self.project = project
 
@@ -179,6 +181,7 @@ def make_pages(
     secrets: Secrets,
     api_url: str | None = None,
     names: tuple[str, str] = ("--cloudflare-api-token", "--cloudflare-account-id"),
+    sleep: Callable[[float], None] = time.sleep,
 ) -> PagesClient | None:
     """A client when the token, the account id and the project are all given; none given: None."""
     if not token and not account_id:
@@ -189,4 +192,4 @@ def make_pages(
     if not project:
         raise InputError("Cloudflare API access needs the project: set cloudflare.project in deploy.yaml")
     secrets.add(token)
-    return PagesClient(session, token, account_id, project, secrets, api_url or DEFAULT_API_URL)
+    return PagesClient(session, token, account_id, project, secrets, api_url or DEFAULT_API_URL, sleep=sleep)

@@ -124,7 +124,14 @@ class CloudflareTarget:
         from vibe_action.hosts.http.deploy_hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
 
         return fire_deploy_hook(
-            self.session, self.hook_url, self.secrets, build.body, self.read_timeout, self.progress, WHERE_HOOKS_LIVE
+            self.session,
+            self.hook_url,
+            self.secrets,
+            build.body,
+            self.read_timeout,
+            self.progress,
+            WHERE_HOOKS_LIVE,
+            self.sleep,
         )
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:

@@ -20,6 +20,7 @@ chunked or gzip body) is accepted — the body is never read.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,7 @@ def post_hook(
     timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
     on_wait: Callable[[float], None] | None = None,
     where_hooks_live: str = "the host's settings",
+    sleep: Callable[[float], None] = time.sleep,
 ) -> HookResult:
     """POST once to the hook (with the host's query `params`, and `body` as JSON); classify what happened.
     `where_hooks_live` tells a user whose hook is gone where to make a new one."""
@@ -69,7 +71,9 @@ def post_hook(
         )
     adapter = DeadlineAdapter(
         sum(timeout),  # connect + send + answer, whatever the server trickles
-        max_retries=retry_policy(methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0, on_wait=on_wait),
+        max_retries=retry_policy(
+            methods=("POST",), statuses=RETRY_STATUSES, attempts=3, backoff=1.0, on_wait=on_wait, sleep=sleep
+        ),
     )
     session.mount(url.split("?", 1)[0], adapter)
     with adapter.watching() as deadline:
@@ -196,6 +200,7 @@ def fire_deploy_hook(
     read_timeout: float,
     progress: Callable[[str], None],
     where_hooks_live: str = "the host's settings",
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Started:
     """A plain deploy hook's build (no query parameters of the gate's), worded as a deploy hook; for any target
     whose builds start from one (`target: hook`, Cloudflare Pages)."""
@@ -209,5 +214,6 @@ def fire_deploy_hook(
         timeout=(CONNECT_TIMEOUT, read_timeout),
         on_wait=lambda seconds: progress(f"deploy hook: nothing was started; trying again in {seconds:.0f} s"),
         where_hooks_live=where_hooks_live,
+        sleep=sleep,
     )
     return Started(fired.state, fired.message.replace("build hook", "deploy hook"), None, fired.status_code)

@@ -9,6 +9,7 @@ errors are rebuilt from the status code and the host's own message, never from t
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ class JsonApi:
         secrets: Secrets,
         api_url: str,
         timeout: tuple[float, float] = TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.session = session
         self.timeout = timeout
@@ -58,11 +60,17 @@ class JsonApi:
         self._read = DeadlineAdapter(
             sum(timeout),
             max_retries=retry_policy(
-                methods=("GET", "DELETE"), statuses=IDEMPOTENT_STATUSES, attempts=4, backoff=0.5, read_retries=2
+                methods=("GET", "DELETE"),
+                statuses=IDEMPOTENT_STATUSES,
+                attempts=4,
+                backoff=0.5,
+                read_retries=2,
+                sleep=sleep,
             ),
         )
         self._post = DeadlineAdapter(
-            sum(timeout), max_retries=retry_policy(methods=("POST",), statuses=POST_STATUSES, attempts=3, backoff=0.5)
+            sum(timeout),
+            max_retries=retry_policy(methods=("POST",), statuses=POST_STATUSES, attempts=3, backoff=0.5, sleep=sleep),
         )
 
     # ------------------------------------------------------------------ transport

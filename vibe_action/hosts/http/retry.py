@@ -33,20 +33,26 @@ class CappedRetry(Retry):
     is slept (the CLI prints it: a silent 7 s of retries looks like a hang)."""
 
     on_wait: Callable[[float], None] | None = None
+    sleeper: Callable[[float], None] = staticmethod(time.sleep)  # tests hand in one that records and returns
 
     def new(self, **kw: Any) -> Self:
         renewed = super().new(**kw)
         renewed.on_wait = self.on_wait
+        renewed.sleeper = self.sleeper
         return renewed
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         return requested_wait(response)
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        """urllib3's wait — the answer's `Retry-After` when it asks for one, else the backoff — slept through
+        `sleeper`."""
+        after = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
+        wait = after if after else self.get_backoff_time()
         if self.on_wait is not None:
-            after = self.get_retry_after(response) if response is not None else None
-            self.on_wait(after if after is not None else self.get_backoff_time())
-        super().sleep(response)
+            self.on_wait(wait)
+        if wait > 0:
+            self.sleeper(wait)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if status_code not in (self.status_forcelist or ()):
@@ -95,6 +101,7 @@ def retry_policy(
     backoff: float,
     read_retries: int = 0,
     on_wait: Callable[[float], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> CappedRetry:
     """Retries for `methods`: connection failures and `statuses` up to `attempts` times, with backoff.
 
@@ -115,4 +122,5 @@ def retry_policy(
         raise_on_redirect=False,
     )
     policy.on_wait = on_wait
+    policy.sleeper = sleep
     return policy

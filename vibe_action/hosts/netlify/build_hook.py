@@ -4,6 +4,7 @@ branch (a lasting version's). Netlify docs, "Build hooks"."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ def fire(
     body: dict[str, Any] | None = None,
     timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
     on_wait: Callable[[float], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> HookResult:
     """POST once to the hook with `trigger_title` (and `trigger_branch`); classify what happened."""
     params = {"trigger_title": title, **({"trigger_branch": branch} if branch else {})}
@@ -38,4 +40,5 @@ def fire(
         timeout=timeout,
         on_wait=on_wait,
         where_hooks_live="Site settings → Build hooks",
+        sleep=sleep,
     )

@@ -7,7 +7,8 @@ message) is `http/api.py`'s; here are Netlify's paths, its error `message`, and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -36,8 +37,9 @@ class NetlifyClient(JsonApi):
         secrets: Secrets,
         api_url: str = DEFAULT_API_URL,
         timeout: tuple[float, float] = TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(session, token, secrets, api_url, timeout)
+        super().__init__(session, token, secrets, api_url, timeout, sleep)
         self.site_id = site_id
 
     def _shown(self, path: str) -> str:
@@ -120,7 +122,12 @@ class NetlifyClient(JsonApi):
 
 
 def make_netlify(
-    session: requests.Session, token: str | None, site_id: str | None, secrets: Secrets, api_url: str | None = None
+    session: requests.Session,
+    token: str | None,
+    site_id: str | None,
+    secrets: Secrets,
+    api_url: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> NetlifyClient | None:
     """A client when both the token and the site id are given; neither: None; only one: an error."""
     if not token and not site_id:
@@ -129,4 +136,4 @@ def make_netlify(
         names = ACCESS_NAMES.get()
         missing = names.token if not token else names.site
         raise InputError(f"Netlify API access needs both a token and a site id; {missing} is missing")
-    return NetlifyClient(session, token, site_id, secrets, api_url or DEFAULT_API_URL)
+    return NetlifyClient(session, token, site_id, secrets, api_url or DEFAULT_API_URL, sleep=sleep)

@@ -80,6 +80,7 @@ def start_build(
         body=body,
         timeout=(CONNECT_TIMEOUT, trigger.read_timeout),
         on_wait=lambda seconds: services.progress(f"build hook: nothing was started; trying again in {seconds:.0f} s"),
+        sleep=services.sleep,
     )
     return Started(fired.state, fired.message, None, fired.status_code)
 

@@ -9,6 +9,7 @@ sends the evaluated commit and scores as JSON, and no query parameters (they are
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -45,6 +46,7 @@ class WebhookTarget:
     hook_name: str
     read_timeout: float = READ_TIMEOUT
     progress: Callable[[str], None] = field(default=lambda _text: None)
+    sleep: Callable[[float], None] = time.sleep  # between retries of a POST that started nothing
     name: str = "the deploy hook"
 
     @property
@@ -77,7 +79,15 @@ class WebhookTarget:
     def start(self, build: Build) -> Started:
         from vibe_action.hosts.http.deploy_hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
 
-        return fire_deploy_hook(self.session, self.hook_url, self.secrets, build.body, self.read_timeout, self.progress)
+        return fire_deploy_hook(
+            self.session,
+            self.hook_url,
+            self.secrets,
+            build.body,
+            self.read_timeout,
+            self.progress,
+            sleep=self.sleep,
+        )
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
         if started.state == "accepted":

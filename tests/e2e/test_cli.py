@@ -11,25 +11,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import ROOT, Workspace, native
-
-HOOK_ID = "0123456789abcdef01234567"
-HOOK_PATH = f"/build_hooks/{HOOK_ID}"
-RESULTS = "results/vibethinker.json"
-
-
-@pytest.fixture
-def hook(httpserver: HTTPServer) -> HTTPServer:
-    httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
-    return httpserver
-
-
-def hook_env(server: HTTPServer) -> dict[str, str]:
-    return {"VIBE_BUILD_HOOK_URL": server.url_for(HOOK_PATH)}
-
-
-def posts(server: HTTPServer) -> list[str]:
-    return [request.args["trigger_title"] for request, _ in server.log if request.method == "POST"]
+from tests.cli_hook import HOOK_ID, HOOK_PATH, hook_env, posts
+from tests.conftest import RESULTS, ROOT, Workspace, native
 
 
 def assert_no_secret(*texts: str) -> None:
@@ -281,3 +264,11 @@ def test_help_for_every_command(command: list[str]) -> None:
     if not command:
         for code in ("0 +deploy or skip", "1 +blocked", "2 +invalid input", "3 +external failure", "4 +the build"):
             assert re.search(code, done.stdout), code
+
+
+def test_11_validate_fails_when_a_required_metric_is_in_no_results_file(workspace: Workspace) -> None:
+    workspace.write("results/r.json", {"hmmt25": 50.4, "livecodebench_v6": 51.1})
+    done = workspace.run("validate")
+    assert done.code == 2
+    assert "metrics.aime25: in no results file (the results have: hmmt25, livecodebench_v6)" in done.stderr
+    assert re.search(r"config/deploy\.yaml:\d+:1: metrics\.aime25", done.stderr)  # at its line (issue 21)

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.clock import VirtualClock
-from tests.conftest import CONFIG, Workspace, native
+from tests.conftest import CONFIG, RESULTS, Workspace, native
 from tests.fake_netlify import CANCELED, HOOK_NAME, SITE_ID, TOKEN, FakeNetlify
 from tests.recipes import ignore_recipe, python_block
 from vibe_action.app.run import RunRequest, run_gate
@@ -24,7 +24,6 @@ from vibe_action.decide.decision import Decision
 from vibe_action.ledger.local import LocalLedger
 from vibe_action.redact import Secrets
 
-RESULTS = "results/vibethinker.json"
 PATIENT = CONFIG + "netlify:\n  poll_interval: 1\n  confirm_timeout: 60\n"
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from tests.actions_env import TOKEN, ActionResult, action_env, run_action
+from tests.actions_env import TOKEN, ActionResult, action_env, push_with_netlify, run_action
 from tests.conftest import Workspace
 from tests.fake_github import FakeGitHub
 from tests.fake_netlify import SITE_ID
-from tests.test_action_e2e import NETLIFY_TOKEN, push_with_netlify
+from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
 from vibe_action.app.wiring import deploy_id_of
 from vibe_action.github.client import make_github
 from vibe_action.ledger.github_deployments import GitHubLedger

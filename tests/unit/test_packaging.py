@@ -126,7 +126,7 @@ def test_the_oldest_pythons_test_tools_are_a_subset_of_the_test_extra_within_its
         assert name in oldest, f"{name} is missing from requirements-oldest.lock"
         assert extra[name].specifier.contains(oldest[name])
     assert "scipy" not in oldest
-    assert "markdown-it-py" in oldest  # tests/test_output_sinks.py renders with it on 3.10 too
+    assert "markdown-it-py" in oldest  # tests/unit/test_output_sinks.py renders with it on 3.10 too
 
 
 def test_the_locks_spell_each_name_once_normalised() -> None:

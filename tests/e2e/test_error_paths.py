@@ -7,11 +7,11 @@ import json
 
 from pytest_httpserver import HTTPServer
 
+from tests.actions_env import hook_posts, push
 from tests.conftest import Workspace, native
 from tests.fake_github import FakeGitHub
 from tests.fake_netlify import FakeNetlify
-from tests.test_action_e2e import hook_posts, push
-from tests.test_netlify_e2e import _deployed_history, deploy_commit, env
+from tests.netlify_runs import deploy_commit, deployed_history, env
 
 
 def test_a_failed_deployment_listing_fires_nothing(
@@ -64,7 +64,7 @@ def test_confirmation_that_cannot_reach_the_api_keeps_the_deploy_and_says_so(
 
 
 def test_a_rollback_whose_restore_fails_records_nothing(workspace: Workspace, netlify: FakeNetlify) -> None:
-    _deployed_history(workspace, netlify)
+    deployed_history(workspace, netlify)
     before = workspace.ledger_lines()
     netlify.api_faults[("POST", "restore")] = [(500, {})]
     done = workspace.run("rollback", "--previous", env=env(netlify))
@@ -76,7 +76,7 @@ def test_a_rollback_whose_restore_fails_records_nothing(workspace: Workspace, ne
 
 def test_a_prune_whose_delete_fails_stops_with_the_api_error(workspace: Workspace, netlify: FakeNetlify) -> None:
     (old,) = netlify.seed(1, age_days=90)
-    _deployed_history(workspace, netlify)
+    deployed_history(workspace, netlify)
     netlify.api_faults[("DELETE", old)] = [(500, {})]
     done = workspace.run("prune", "--apply", env=env(netlify))
     assert done.code == 3, done.stdout + done.stderr

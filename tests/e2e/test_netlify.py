@@ -12,35 +12,9 @@ import time
 
 import pytest
 
-from tests.conftest import CONFIG, Done, Workspace, native
+from tests.conftest import RESULTS, Done, Workspace, native
 from tests.fake_netlify import SITE_ID, TOKEN, FakeNetlify, HookFault, rate_limited
-
-RESULTS = "results/vibethinker.json"
-FAST = CONFIG + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nhook:\n  timeout: 1\n"
-
-
-def env(netlify: FakeNetlify, api: bool = True) -> dict[str, str]:
-    variables = {"VIBE_BUILD_HOOK_URL": netlify.hook_url}  # type: ignore[attr-defined]
-    if api:
-        variables.update(NETLIFY_AUTH_TOKEN=TOKEN, NETLIFY_SITE_ID=SITE_ID, VIBE_NETLIFY_API_URL=netlify.api_url)  # type: ignore[attr-defined]
-    return variables
-
-
-def deploy_commit(
-    ws: Workspace, netlify: FakeNetlify, score: float = 74.4, api: bool = True, config: str = FAST, *args: str
-) -> tuple[str, Done]:
-    ws.write("config/deploy.yaml", config)
-    ws.write(RESULTS, native(score))
-    sha = ws.commit(f"aime25 {score}", branch="main")
-    netlify.head_sha = sha
-    return sha, ws.run(*args, env=env(netlify, api))
-
-
-def no_secret(netlify: FakeNetlify, ws: Workspace, *done: Done) -> None:
-    texts = [d.stdout + d.stderr for d in done] + [json.dumps(ws.raw_ledger())]
-    for text in texts:
-        assert netlify.hook_id not in text
-        assert TOKEN not in text
+from tests.netlify_runs import FAST, deploy_commit, deployed_history, env, no_secret
 
 
 def test_confirmed_deploy_records_its_permalink(workspace: Workspace, netlify: FakeNetlify) -> None:
@@ -196,7 +170,7 @@ def test_a_locked_published_deploy_blocks_and_names_the_lock(workspace: Workspac
 
 
 def test_a_rollbacks_lock_blocks_until_it_is_lifted_in_netlify(workspace: Workspace, netlify: FakeNetlify) -> None:
-    _, second, _ = _deployed_history(workspace, netlify)
+    _, second, _ = deployed_history(workspace, netlify)
     assert workspace.run("rollback", "--previous", env=env(netlify)).code == 0
     posts = len(netlify.hook_posts)
     better, blocked = deploy_commit(workspace, netlify, 85.0)
@@ -211,7 +185,7 @@ def test_a_rollbacks_lock_blocks_until_it_is_lifted_in_netlify(workspace: Worksp
 
 
 def test_unlock_releases_the_lock_and_a_run_without_a_token_knows(workspace: Workspace, netlify: FakeNetlify) -> None:
-    _, second, _ = _deployed_history(workspace, netlify)
+    _, second, _ = deployed_history(workspace, netlify)
     assert workspace.run("rollback", "--previous", env=env(netlify)).code == 0
     _, blocked = deploy_commit(workspace, netlify, 85.0, False)  # no token: the ledger tells of the lock
     assert blocked.code == 1
@@ -271,17 +245,8 @@ def test_trigger_api_without_a_token_is_invalid_input(workspace: Workspace, netl
     assert workspace.ledger_lines() == []
 
 
-def _deployed_history(ws: Workspace, netlify: FakeNetlify) -> list[str]:
-    shas = []
-    for score in (74.4, 77.5, 80.0):
-        sha, done = deploy_commit(ws, netlify, score)
-        assert done.code == 0, done.stdout + done.stderr
-        shas.append(sha)
-    return shas
-
-
 def test_rollback_to_the_previous_snapshot_restores_and_locks_it(workspace: Workspace, netlify: FakeNetlify) -> None:
-    first, second, third = _deployed_history(workspace, netlify)
+    first, second, third = deployed_history(workspace, netlify)
     second_deploy = next(r["deploy_id"] for r in workspace.ledger_lines() if r["sha"] == second)
     done = workspace.run("rollback", "--previous", env=env(netlify))
     assert done.code == 0, done.stdout + done.stderr
@@ -381,7 +346,7 @@ def test_a_429_whose_reset_is_far_away_fails_clearly(workspace: Workspace, netli
 
 
 def test_doctor_lists_production_builds_the_gate_did_not_start(workspace: Workspace, netlify: FakeNetlify) -> None:
-    _deployed_history(workspace, netlify)
+    deployed_history(workspace, netlify)
     rogue = netlify.seed(2, age_days=0.5, title="Merge pull request #12 from someone/feature")
     netlify.seed(1, age_days=0.5, context="deploy-preview", title="Deploy Preview #13")
     done = workspace.run("doctor", env=env(netlify))
@@ -422,7 +387,7 @@ def test_previous_is_the_version_live_before_the_one_live_now_through_rollbacks(
     one live now — after a rollback, the version it replaced; twice in a row, it goes back and forth."""
     from vibe_action.cli.parser import PREVIOUS
 
-    first, _second, third = _deployed_history(workspace, netlify)
+    first, _second, third = deployed_history(workspace, netlify)
     assert PREVIOUS in workspace.run("rollback", "--help").stdout.replace("\n", " ").replace("  ", " ")
     assert workspace.run("rollback", "--to", "v1", env=env(netlify)).code == 0
     undo = workspace.run("rollback", "--previous", env=env(netlify))
@@ -470,7 +435,7 @@ def test_an_answer_that_echoes_the_secrets_never_reaches_the_ledger(workspace: W
 
 
 def test_rollback_to_the_live_version_is_a_no_op_that_says_so(workspace: Workspace, netlify: FakeNetlify) -> None:
-    _, _, third = _deployed_history(workspace, netlify)
+    _, _, third = deployed_history(workspace, netlify)
     posts, lines = len(netlify.hook_posts), len(workspace.raw_ledger())
     done = workspace.run("rollback", "--to", "v3", env=env(netlify))
     assert done.code == 0, done.stdout + done.stderr

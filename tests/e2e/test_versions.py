@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Workspace, native
+from tests.conftest import RESULTS, Workspace, native
 from tests.fake_github import FakeGitHub
 from tests.fake_netlify import SITE_NAME, FakeNetlify
-from tests.test_netlify_e2e import FAST, RESULTS, env, no_secret
+from tests.netlify_runs import FAST, env, no_secret
 
 VERSIONS = FAST + "versions:\n  branch_prefix: versions/\n"
 

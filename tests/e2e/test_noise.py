@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 from tests.actions_env import HOOK_PATH, action_env, push_payload, run_action
 from tests.conftest import CONFIG, Workspace
 from tests.fake_github import FakeGitHub
-from tests.test_noise_policy import K, base_counts, within_noise
+from tests.noise_data import K, base_counts, within_noise
 
 NOISE_CONFIG = (
     CONFIG.replace("    min: 70\n", "    min: 20\n")

@@ -11,21 +11,21 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.actions_env import (
-    HOOK_ID,
     HOOK_PATH,
-    TOKEN,
     ActionResult,
     action_env,
+    hook_posts,
+    no_secret,
     pr_payload,
+    push,
     push_payload,
+    push_with_netlify,
     run_action,
     unescaped,
 )
-from tests.conftest import Workspace, native
+from tests.conftest import RESULTS, Workspace, native
 from tests.fake_github import READ_ONLY_TOKEN, FakeGitHub
 from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
-
-RESULTS = "results/vibethinker.json"
 
 
 def netlify_push(
@@ -35,70 +35,6 @@ def netlify_push(
     config = (workspace.path / "config/deploy.yaml").read_text()
     workspace.write("config/deploy.yaml", config + "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\n")
     return push_with_netlify(workspace, github, netlify, 74.4, head_sha=head_sha)
-
-
-def push_with_netlify(
-    workspace: Workspace,
-    github: FakeGitHub,
-    netlify: Any,
-    score: float,
-    inputs: dict[str, str] | None = None,
-    head_sha: str | None = None,
-) -> tuple[str, dict[str, str], ActionResult]:
-    """Commit results with `score` and run the action on the push with the hook, a Netlify token and site id."""
-    from tests.fake_netlify import SITE_ID
-
-    workspace.write(RESULTS, native(score))
-    sha = workspace.commit(f"aime25 {score}", branch="main")
-    netlify.head_sha = head_sha or sha
-    given = {
-        "INPUT_BUILD_HOOK_URL": netlify.hook_url,
-        "INPUT_NETLIFY_TOKEN": NETLIFY_TOKEN,
-        "INPUT_NETLIFY_SITE_ID": SITE_ID,
-        **(inputs or {}),
-    }
-    payload = push_payload(sha, "main", [RESULTS], github.repository)
-    env = action_env(workspace, github, github.url, "push", payload, sha, "main", given)
-    env["VIBE_NETLIFY_API_URL"] = netlify.api_url
-    return sha, env, run_action(workspace, env)
-
-
-def hook_posts(server: HTTPServer) -> int:
-    return sum(1 for request, _ in server.log if request.method == "POST")
-
-
-def push(
-    ws: Workspace,
-    github: FakeGitHub,
-    hook: HTTPServer,
-    scores: dict[str, Any] | None = None,
-    branch: str = "main",
-    files: list[str] | None = None,
-    inputs: dict[str, str] | None = None,
-    commit: bool = True,
-) -> tuple[str, ActionResult]:
-    if scores is not None:
-        ws.write(RESULTS, scores)
-    sha = ws.commit("results", branch=branch) if commit else ws.git("rev-parse", "HEAD")
-    env = action_env(
-        ws,
-        github,
-        github.url,
-        "push",
-        push_payload(sha, branch, files or [RESULTS], github.repository),
-        sha,
-        branch,
-        {"INPUT_BUILD_HOOK_URL": hook.url_for(HOOK_PATH), **(inputs or {})},
-    )
-    return sha, run_action(ws, env)
-
-
-def no_secret(result: ActionResult) -> None:
-    """No secret anywhere but in the `::add-mask::` commands that tell the runner to hide it."""
-    stdout = "\n".join(line for line in result.stdout.splitlines() if not line.startswith("::add-mask::"))
-    for text in (stdout, result.stderr, result.summary, json.dumps(result.outputs)):
-        assert HOOK_ID not in text
-        assert TOKEN not in text
 
 
 def test_push_that_deploys_records_a_deployment_and_annotates(

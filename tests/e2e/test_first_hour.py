@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import ROOT, Workspace, native
+from tests.cli_hook import HOOK_PATH, hook_env
+from tests.conftest import RESULTS, ROOT, Workspace, native
 from tests.fake_netlify import FakeNetlify
-from tests.test_cli_e2e import HOOK_PATH, RESULTS, hook, hook_env, posts
 from tests.tool_outputs import lm_eval_gsm8k
-
-__all__ = ["hook"]
 
 
 def test_init_writes_files_that_validate_accepts(tmp_path: Path) -> None:
@@ -134,12 +132,9 @@ def test_output_fits_80_columns(workspace: Workspace, hook: HTTPServer) -> None:
 
 @pytest.mark.parametrize("args", [["history", "--json"], ["run", "--json", "--dry-run"]])
 def test_a_closed_pipe_ends_quietly(workspace: Workspace, hook: HTTPServer, args: list[str]) -> None:
-    workspace.write(RESULTS, native(74.4))
-    workspace.commit("first", branch="main")
-    for _ in range(30):
-        workspace.run(env=hook_env(hook))  # a ledger long enough to fill the pipe
-        workspace.write(RESULTS, native(74.4 + len(posts(hook))))
-        workspace.commit("more")
+    workspace.seed_deploys(30)  # a ledger long enough to fill the pipe; the newest scores 77.3
+    workspace.write(RESULTS, native(80.0))  # a gain: the dry run would deploy (exit 0)
+    workspace.commit("candidate", branch="main")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "GITHUB_"))}
     shell = f'{sys.executable} {ROOT / "entrypoint.py"} {" ".join(args)} | head -1; echo "exit=${{PIPESTATUS[0]}}"'
     done = subprocess.run(
@@ -219,7 +214,7 @@ def test_the_demo_runs_outside_a_checkout_from_the_installed_package(tmp_path: P
 
 
 def test_progress_lines_while_waiting_for_the_deploy(workspace: Workspace, netlify: FakeNetlify) -> None:
-    from tests.test_netlify_e2e import deploy_commit
+    from tests.netlify_runs import deploy_commit
 
     netlify.polls_until_final = 3  # building for a few polls
     _, done = deploy_commit(workspace, netlify, 74.4)
@@ -229,7 +224,7 @@ def test_progress_lines_while_waiting_for_the_deploy(workspace: Workspace, netli
 
 def test_retries_of_the_hook_are_announced(workspace: Workspace, netlify: FakeNetlify) -> None:
     from tests.fake_netlify import HookFault
-    from tests.test_netlify_e2e import deploy_commit
+    from tests.netlify_runs import deploy_commit
 
     netlify.hook_faults = [HookFault(429, {"Retry-After": "1"})]  # refused, so safe to send again
     _, done = deploy_commit(workspace, netlify, 74.4)
@@ -238,7 +233,7 @@ def test_retries_of_the_hook_are_announced(workspace: Workspace, netlify: FakeNe
 
 
 def test_json_is_there_for_every_command_that_reports(workspace: Workspace, netlify: FakeNetlify) -> None:
-    from tests.test_netlify_e2e import deploy_commit, env
+    from tests.netlify_runs import deploy_commit, env
 
     deploy_commit(workspace, netlify, 74.4)
     for command in ("doctor", "prune"):

@@ -135,12 +135,14 @@ def test_a_tls_handshake_to_a_plain_server_sent_nothing(raw: type[RawServer]) ->
 
 
 def test_a_refused_connection_sent_nothing() -> None:
+    waits: list[float] = []
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with requests.Session() as session:
-        result = fire(session, f"http://127.0.0.1:{port}{HOOK}", "t", Secrets(), timeout=(1, 1))
+        result = fire(session, f"http://127.0.0.1:{port}{HOOK}", "t", Secrets(), timeout=(1, 1), sleep=waits.append)
     assert result.state == "unreachable"
+    assert len(waits) == 2  # three connection retries, the first at once: nothing was sent, so it is safe
 
 
 def test_a_status_line_trickled_past_the_deadline_is_unknown_and_sent_once(raw: type[RawServer]) -> None:
@@ -240,7 +242,10 @@ def test_an_api_build_to_a_closed_port_was_not_started() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     session = requests.Session()
-    client = NetlifyClient(session, "nf-token", SITE, Secrets(), f"http://127.0.0.1:{port}/api/v1", (1, 1))
+    waits: list[float] = []
+    api = f"http://127.0.0.1:{port}/api/v1"
+    client = NetlifyClient(session, "nf-token", SITE, Secrets(), api, (1, 1), waits.append)
     with pytest.raises(ExternalError) as caught:
         client.start_build("t", None)
     assert not isinstance(caught.value, MaybeActedError)
+    assert waits == [1.0, 2.0]  # connection retries (backoff 0.5) through the client's sleeper

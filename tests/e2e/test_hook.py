@@ -6,7 +6,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -83,8 +83,10 @@ def _free_port() -> int:
 def test_connection_refused_is_unreachable_and_scrubbed() -> None:
     url = f"http://127.0.0.1:{_free_port()}/build_hooks/{HOOK_ID}"
     secrets = Secrets()
+    slept: list[float] = []
     with requests.Session() as session:
-        result = fire(session, url, "t", secrets)
+        result = fire(session, url, "t", secrets, sleep=slept.append)
+    assert slept == [2.0, 4.0]  # urllib3's backoff (factor 1: none before the first retry), handed to the sleeper
     assert result.state == "unreachable"
     assert "nothing was sent" in result.message
     assert HOOK_ID not in result.message
@@ -92,8 +94,9 @@ def test_connection_refused_is_unreachable_and_scrubbed() -> None:
 
 
 @pytest.fixture
-def slow_server() -> Iterator[tuple[str, list[str]]]:
-    """Reads the request, then answers only after the client's read timeout has passed."""
+def slow_server() -> Iterator[tuple[str, list[str], Callable[[], None]]]:
+    """Reads the request, then answers only after the client's read timeout has passed. The third item stops
+    the server: one thread serves, so it returns once the request in hand is answered."""
     seen: list[str] = []
 
     class Slow(BaseHTTPRequestHandler):
@@ -112,19 +115,21 @@ def slow_server() -> Iterator[tuple[str, list[str]]]:
     server = HTTPServer(("127.0.0.1", 0), Slow)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/build_hooks/{HOOK_ID}", seen
+    yield f"http://127.0.0.1:{server.server_address[1]}/build_hooks/{HOOK_ID}", seen, server.shutdown
     server.shutdown()
     server.server_close()
 
 
-def test_read_timeout_after_sending_is_unknown_and_not_retried(slow_server: tuple[str, list[str]]) -> None:
-    url, seen = slow_server
+def test_read_timeout_after_sending_is_unknown_and_not_retried(
+    slow_server: tuple[str, list[str], Callable[[], None]],
+) -> None:
+    url, seen, finish = slow_server
     with requests.Session() as session:
         result = fire(session, url, "t", Secrets(), timeout=(2.0, 0.2))
     assert result.state == "unknown"
     assert "may have started" in result.message
     assert "no answer within 0.2 s after the request was sent" in result.message  # named as a read timeout
-    time.sleep(1.2)  # let the server finish: it must have seen exactly one request
+    finish()  # the server has answered what it received: it must have seen exactly one request
     assert len(seen) == 1
 
 

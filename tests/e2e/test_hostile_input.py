@@ -16,10 +16,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import CONFIG, ROOT, Workspace, native
-from tests.test_cli_e2e import HOOK_PATH, RESULTS, hook, hook_env, posts
-
-__all__ = ["hook"]  # the fixture, used by name
+from tests.cli_hook import HOOK_PATH, hook_env, posts
+from tests.conftest import CONFIG, RESULTS, ROOT, Workspace, native
 
 LEDGER = ".vibe-deploy-gate/ledger.jsonl"
 

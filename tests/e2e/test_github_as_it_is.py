@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.actions_env import run_action
+from tests.actions_env import push_with_netlify, run_action
 from tests.conftest import Workspace
 from tests.fake_github import FakeGitHub
-from tests.test_action_e2e import push_with_netlify
 from vibe_action.ledger.github_deployments import read_statuses
 
 RETENTION = "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nretention:\n  keep: 2\n  grace_days: 0\n"

@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tests.actions_env import action_env, run_action
+from tests.actions_env import action_env, no_secret, push_with_netlify, run_action
 from tests.conftest import Workspace
 from tests.fake_github import FakeGitHub
 from tests.fake_netlify import SITE_NAME
-from tests.test_action_e2e import no_secret, push_with_netlify
 
 VERSIONS = "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nversions:\n  branch_prefix: versions/\n"
 

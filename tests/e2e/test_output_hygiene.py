@@ -6,15 +6,17 @@ only commands in it are the gate's own."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pytest_httpserver import HTTPServer
 
 from tests.actions_env import action_env, push_payload, run_action
-from tests.conftest import CONFIG, Workspace
+from tests.conftest import CONFIG, RESULTS, Workspace
 from tests.fake_github import FakeGitHub
-from tests.test_action_e2e import RESULTS
+from tests.hostile import HOSTILE, obeyed_commands
 
 INJECTION = "x\n::set-output name=decision::skip\n::add-mask::aime25\n::stop-commands::t\n##[set-output name=a;]b"
 
@@ -115,3 +117,39 @@ def test_hostile_names_through_the_cli_in_actions_start_no_command(workspace: Wo
     plain = workspace.run("run", "--dry-run")  # outside Actions the text is printed as it is
     assert not re.search(r"::stop-commands::[0-9a-f]{32}", plain.stdout)
     assert re.search(r"::stop-commands::[0-9a-f]{32}", done.stdout)
+
+
+def test_hostile_names_reach_the_cli_output_inert(workspace: Any) -> None:
+    workspace.write("results/r.json", {HOSTILE: 80.0, "aime25": 80.0, "hmmt25": 50.4, "livecodebench_v6": 51.1})
+    workspace.write(f"results/x\n::warning::pwned\n{HOSTILE[:8]}.json", {"gsm8k": 70.0})
+    workspace.commit("x", branch="main")
+    for command, env in (
+        (["--dry-run"], {}),
+        (["validate"], {"GITHUB_ACTIONS": "true"}),
+        (["validate", "--json"], {}),
+    ):
+        done = workspace.run(*command, env=env)
+        text = done.stdout + done.stderr
+        assert done.code == 0, text
+        assert "\x1b" not in text
+        assert "\x9b" not in text
+        assert "\u202e" not in text
+        assert "\r" not in text
+        if env:  # under Actions no line of it is a command the runner would obey
+            assert obeyed_commands(text) == []
+
+
+def test_a_ledger_url_cannot_become_a_workflow_command(workspace: Any) -> None:
+    line = {
+        "sha": "a" * 40,
+        "branch": "main",
+        "time": "2026-11-02T10:00:00Z",
+        "status": "success",
+        "scores": {"aime25": 74.4},
+        "id": "r1",
+        "deploy_url": "https://x.netlify.app/\n::warning::pwned",
+    }
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", json.dumps(line) + "\n")
+    done = workspace.run("history", env={"GITHUB_ACTIONS": "true"})
+    assert done.code == 0, done.stderr
+    assert obeyed_commands(done.stdout) == []

@@ -19,7 +19,7 @@ import pytest
 from tests import browser
 from tests.conftest import Workspace, make_netlify_server
 from tests.fake_netlify import SITE_NAME, FakeNetlify
-from tests.test_netlify_e2e import FAST, env
+from tests.netlify_runs import FAST, env
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.records import Record
 
