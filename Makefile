@@ -1,6 +1,6 @@
 # Two entry points, both self-contained on a fresh machine: they create .venv and install what they need.
 #   make demo   the gate end to end on examples/ (local build-hook receiver, local ledger)
-#   make test   linters, type checks and the whole test suite
+#   make test   linters, type checks and the whole test suite (make unit: the fast unit tests alone)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -10,7 +10,7 @@ STAMP_TEST := $(VENV)/.installed-test
 WHEELHOUSE := $(VENV)/wheelhouse
 STAMP_WHEELS := $(WHEELHOUSE)/.downloaded
 
-.PHONY: demo test lint typecheck lockcheck pytest oldest bench docs clean chromium
+.PHONY: demo test unit lint typecheck lockcheck pytest oldest bench docs clean chromium emoji-font
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
@@ -48,7 +48,7 @@ typecheck: $(STAMP_TEST)
 # coverage's subprocess patch), across the machine's cores, then a floor just under what it reaches, so an
 # untested new path fails the build.
 COVERAGE_FLOOR := 91
-# Headless Chromium from the OS packages: the browser tests (tests/test_versions_browser.py) and make docs open
+# Headless Chromium from the OS packages: the browser tests (tests/e2e/test_versions_browser.py) and make docs open
 # the versions page in it. Installed with apt when missing (as root, else with sudo); otherwise a clear error.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
@@ -70,18 +70,22 @@ lockcheck: $(STAMP_TEST)
 	$(BIN)/python scripts/check-lock-wheels.py
 
 # The suite again on the oldest supported Python (3.10), when the machine has one (on PATH or pyenv's).
-# Left out there: tests/test_stats.py, whose reference implementation (scipy) needs Python 3.11.
+# Left out there: tests/unit/test_stats.py, whose reference implementation (scipy) needs Python 3.11.
 OLDEST := $(shell for p in python3.10 $$(ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null); do \
 	$$p -c 'import sys' >/dev/null 2>&1 && { echo $$p; break; }; done)
 OLDEST_VENV := .venv-oldest
 oldest: $(STAMP_WHEELS) chromium
 	@if [ -z "$(OLDEST)" ]; then echo "note: no Python 3.10 on this machine: the suite ran on $$($(PYTHON) --version) only; the 3.10 lock was checked for wheels (lockcheck)"; exit 0; fi; \
-	set -e; echo "the suite on $$($(OLDEST) --version) ($(OLDEST)); left out: tests/test_stats.py (scipy needs 3.11+)"; \
+	set -e; echo "the suite on $$($(OLDEST) --version) ($(OLDEST)); left out: tests/unit/test_stats.py (scipy needs 3.11+)"; \
 	rm -rf $(OLDEST_VENV); $(OLDEST) -m venv $(OLDEST_VENV); \
 	$(OLDEST_VENV)/bin/python -m pip install --quiet -r requirements.lock -r requirements-oldest.lock; \
 	$(OLDEST_VENV)/bin/python -m pip install --quiet --no-deps -e .; \
 	VIBE_WHEELHOUSE=$(abspath $(WHEELHOUSE)) $(OLDEST_VENV)/bin/python -m pytest -q -p no:cacheprovider -n auto \
-		--ignore=tests/test_stats.py
+		--ignore=tests/unit/test_stats.py
+
+# The inner loop: the unit tests (tests/unit: in-process, no server, no child process), in seconds.
+unit: $(STAMP_TEST)
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit
 
 # What the README calls the test command: linters, types, the lock, the suite under coverage. The suite on
 # Python 3.10 (make oldest) is CI's (.ci/run), so this stays short enough to run often.
@@ -91,8 +95,18 @@ test: lint typecheck lockcheck pytest
 bench: $(STAMP_TEST)
 	$(BIN)/python scripts/benchmark.py
 
-# The pictures in docs/ from a real run of the gate; needs Chromium from the OS packages.
-docs: $(STAMP_RUN) chromium
+# The verdict marks in the pictures are emoji (as GitHub shows them): the headless browser needs a font that has
+# them, Debian's fonts-noto-color-emoji, installed with apt when missing (as root, else with sudo).
+emoji-font:
+	@fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || { \
+		if command -v apt-get >/dev/null 2>&1; then \
+			sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+			echo "installing the emoji font the pictures need (apt-get install -y fonts-noto-color-emoji)"; \
+			$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq fonts-noto-color-emoji >/dev/null; \
+		else echo "make docs needs an emoji font: install fonts-noto-color-emoji"; exit 2; fi; }
+
+# The pictures in docs/ from a real run of the gate; needs Chromium and an emoji font from the OS packages.
+docs: $(STAMP_RUN) chromium emoji-font
 	$(BIN)/python scripts/render-docs.py
 	$(BIN)/python scripts/render-versions-page.py
 

@@ -143,6 +143,9 @@ def screenshot(source: Path, target: Path, width: int, height: int) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         sys.exit("make docs needs Chromium: apt-get install -y chromium")
+    fonts = subprocess.run(["fc-list"], capture_output=True, text=True, check=False).stdout
+    if "Noto Color Emoji" not in fonts:  # the verdict marks (emoji, as GitHub shows them) would render as boxes
+        sys.exit("make docs needs an emoji font: apt-get install -y fonts-noto-color-emoji")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [

@@ -16,7 +16,7 @@ EXIT_BLOCKED = 1
 EXIT_INVALID_INPUT = 2
 EXIT_EXTERNAL_FAILURE = 3
 # The build was (or may have been) started, but its outcome could not be written to the ledger: the record is
-# printed so it can be restored by hand (README: When things fail).
+# printed so it can be restored by hand (docs/troubleshooting.md, "When things fail").
 EXIT_UNRECORDED = 4
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipe's reader that went away
 

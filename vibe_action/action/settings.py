@@ -15,7 +15,7 @@ COMMANDS = ("run", "validate", "history", "page", "rollback", "unlock", "prune",
 FAIL_ON = ("block", "skip", "never")
 ANNOTATIONS = ("check", "status", "comment", "summary")
 
-# Every input of action.yml; tests/test_action_yml.py checks that this list, action.yml and the README agree.
+# Every input of action.yml; tests/e2e/test_action_yml.py checks that this list, action.yml and the README agree.
 INPUT_NAMES = (
     "config", "results", "build-hook-url", "deploy-hook-url", "github-token", "environment", "dry-run", "fail-on",
     "annotate", "netlify-token", "netlify-site-id", "cloudflare-api-token", "cloudflare-account-id", "command", "to",

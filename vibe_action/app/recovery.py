@@ -3,8 +3,8 @@
 Such a record stays `in_progress`: it counts against the quota and would block its commit forever. Once it is
 older than any run could take (the target's `stale_after`), the next run resolves it by asking the host what
 became of the build (`DeployTarget.find`); a host that cannot tell leaves it `unconfirmed` with a note — it keeps
-counting against the quota and is not fired again, because the build may have happened. README: "When things
-fail" shows how to clear it by hand.
+counting against the quota and is not fired again, because the build may have happened. docs/troubleshooting.md,
+"When things fail", shows how to clear it by hand.
 """
 
 from __future__ import annotations

@@ -321,7 +321,7 @@ def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     desk = _desk(args, env, secrets, ledger=ledger)
     answer = operations.page(desk, Path(args.out), args.repo_url or publish.repository_url(env), args.title or "")
     _warn_ledger(desk.ledger, env, err)
-    printer(env)(json.dumps(answer.data, indent=2) if args.json else answer.text, out)
+    printer(env)(json.dumps(answer.data, indent=2) if args.json else fitted(answer.text, width_of(env, out)), out)
     return EXIT_OK
 
 

@@ -175,7 +175,8 @@ def _keep(repo: Path, keep: Path, receiver: HookReceiver, out: TextIO) -> int:
         check=False,
     )
     print((done.stdout + done.stderr).rstrip(), file=out)
-    print(f"rebuild it with: vibe-gate {' '.join(command)}\n", file=out)
+    print("rebuild it with:", file=out)
+    print(f"  vibe-gate {' '.join(command[:5])} \\\n    {' '.join(command[5:])}\n", file=out)
     return 0 if done.returncode == 0 else 1
 
 

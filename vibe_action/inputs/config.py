@@ -278,7 +278,7 @@ def _amount(raw: Any) -> Amount | None:
 
 def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
     """The typed config. A key the file leaves out takes its class's default — the one place defaults are
-    written (tests/test_config.py holds the schema's `default`s equal to them)."""
+    written (tests/unit/test_config.py holds the schema's `default`s equal to them)."""
     present = {key: data[key] for key in ("comparability", "environment", "target") if key in data}
     return Config(
         primary=data["primary"],

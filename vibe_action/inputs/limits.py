@@ -2,7 +2,7 @@
 
 Config and results come from the pull request or commit being evaluated: a YAML alias bomb, JSON nested ten
 thousand deep or a file of 45 MB must end in a clear "too large" (exit 2), not in minutes of CPU, gigabytes of
-memory or a RecursionError. The numbers are far above what real evaluation outputs need (README: Limits).
+memory or a RecursionError. The numbers are far above what real evaluation outputs need (docs/limits.md).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def too_large(display: str, size: int, limit: int, what: str) -> InputError:
                 1,
                 1,
                 f"{what} is {size:,} bytes; the limit is {limit:,}",
-                hint="point the gate at the summary file, not at raw logs (README: Limits)",
+                hint="point the gate at the summary file, not at raw logs (docs/limits.md)",
             )
         ]
     )

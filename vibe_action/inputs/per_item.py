@@ -52,7 +52,7 @@ def jsonl(data: bytes, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 file,
                 number_ + 1,
                 f"this line is {end - start:,} bytes; the limit is {MAX_LINE_BYTES:,} per line",
-                "keep the verdicts and ids; drop or trim what the evaluation wrote alongside (README: Limits)",
+                "keep the verdicts and ids; drop or trim what the evaluation wrote alongside (docs/limits.md)",
             )
         line, start, number_ = data[start:end], end + 1, number_ + 1
         if not line.strip():

@@ -6,7 +6,8 @@ Formats (detected from the content, or named per glob with `format:` in deploy.y
 - `lighteval`: lighteval results, `suite|task|fewshot` and `task|fewshot` keys (`harness.py`);
 - `lm-eval-samples`, `correctness`, `livecodebench`: per-item results (`per_item.py`);
 - `opencompass`: OpenCompass's summary CSV, and the summary CSV of VibeThinker's scripts (`tables.py`).
-README: "What each format needs to be unambiguous" lists the errors a user sees when a file is ambiguous.
+docs/configuration.md, "What each format needs to be unambiguous", lists the errors a user sees when a file is
+ambiguous.
 """
 
 from __future__ import annotations

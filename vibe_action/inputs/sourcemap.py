@@ -276,7 +276,7 @@ def _parse_strictly(text: str, file: str, compact_samples: bool, non_finite: boo
     except RecursionError:
         raise InputError([Problem(file, 1, 1, f"nested deeper than {MAX_NESTING} levels")]) from None
     except _TooManyKeysError:
-        too_many = f"more than {MAX_JSON_KEYS:,} keys; point the gate at a summary file (README: Limits)"
+        too_many = f"more than {MAX_JSON_KEYS:,} keys; point the gate at a summary file (docs/limits.md)"
         raise InputError([Problem(file, 1, 1, too_many)]) from None
     except _DuplicateKeyError as exc:
         check_nesting(_allowing_duplicates(text, file), file)  # before the recursive scan below

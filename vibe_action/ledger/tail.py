@@ -4,7 +4,7 @@ A decision needs the environment's newest live snapshots (the baseline), this mo
 back to the newest record of the month that carries the count made before it, or to the previous month), and
 any record of the commit being evaluated (never fire it twice) — not the whole history. Lines are read
 newest first from a memory map; the evaluated commit's older lines are found by a byte search, in C. So the
-cost stays flat as the ledger grows (README: Performance).
+cost stays flat as the ledger grows (docs/cli.md, "Performance").
 """
 
 from __future__ import annotations

@@ -20,8 +20,9 @@ if TYPE_CHECKING:  # the client is passed in; importing it would load requests
 DOCTOR_WINDOW = 50
 STOP_ADVICE = (
     "These builds did not go through the gate: they burn build credits and can replace the version the gate "
-    "chose. Make the hook the only trigger: add the netlify.toml 'ignore' command from the README (it cancels "
-    "builds whose INCOMING_HOOK_TITLE is not the gate's). Do not use 'Stop builds': it stops the build hook too."
+    "chose. Make the hook the only trigger: add the netlify.toml 'ignore' command of README, \"Set up Netlify\" "
+    "(it cancels builds whose INCOMING_HOOK_TITLE is not the gate's). Do not use 'Stop builds': it stops the build "
+    "hook too."
 )
 CANCELLED_NOTE = (
     "doctor: {count} build(s) among them were cancelled by the netlify.toml 'ignore' command, as intended (pushes "
@@ -32,7 +33,8 @@ CANCELLED_NOTE = (
 STOPPED = (
     "doctor: builds are stopped on this site — the gate's build hook will never build (Netlify ignores build "
     "hooks and refuses API builds while builds are stopped). Turn them back on in Site configuration → Build & "
-    "deploy → Continuous deployment → Build settings, and keep other builds out with the README's 'ignore' recipe."
+    "deploy → Continuous deployment → Build settings, and keep other builds out with the 'ignore' recipe in "
+    'README, "Set up Netlify".'
 )
 
 

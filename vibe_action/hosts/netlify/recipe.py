@@ -1,11 +1,11 @@
 """What the repository's netlify.toml says about which builds Netlify lets through, read only to warn.
 
-Netlify runs the `[build] ignore` command before every build and cancels the build when it exits 0. The README's
-recipe lets through only builds started by a build hook (`INCOMING_HOOK_TITLE` is set only for those; Netlify
-docs, "Build environment variables"). With `netlify.trigger: api` the gate starts builds with `POST
-/sites/{id}/builds`, which get none of the `INCOMING_HOOK_*` variables — that recipe would cancel every one of
-them. The API recipe in docs/netlify.md asks Netlify for the build's title instead (`DEPLOY_ID`), and the gate
-marks its API builds' titles with `API_TITLE_MARK`.
+Netlify runs the `[build] ignore` command before every build and cancels the build when it exits 0. The recipe
+in README, "Set up Netlify", lets through only builds started by a build hook (`INCOMING_HOOK_TITLE` is set
+only for those; Netlify docs, "Build environment variables"). With `netlify.trigger: api` the gate starts
+builds with `POST /sites/{id}/builds`, which get none of the `INCOMING_HOOK_*` variables — that recipe would
+cancel every one of them. The API recipe in docs/netlify.md, "trigger: api", asks Netlify for the build's
+title instead (`DEPLOY_ID`), and the gate marks its API builds' titles with `API_TITLE_MARK`.
 """
 
 from __future__ import annotations

@@ -154,8 +154,8 @@ def _landed(started: Started, confirmation: Confirmation, sha: str, services: Ne
         if mismatch:
             warnings.append(
                 f"Netlify built commit {deploy.commit_ref[:7]}, not the evaluated {sha[:7]}: a build "
-                "hook builds the branch head; use the netlify.toml recipe in the README to build "
-                "exactly the evaluated commit"
+                "hook builds the branch head; to build exactly the evaluated commit, use the netlify.toml "
+                'recipe in docs/netlify.md, "The build is the evaluated commit"'
             )
     found = deploy.id if deploy else started.deploy_id
     status = "success"
