@@ -392,7 +392,7 @@ def test_answers_of_the_wrong_shape_are_read_as_nothing_not_as_characters() -> N
     """A string where Pages lists aliases or branch patterns must not become one alias or pattern per letter."""
     from vibe_action.hosts.cloudflare.client import PagesDeployment
     from vibe_action.hosts.cloudflare.snapshots import settings_problems
-    from vibe_action.inputs.settings import Versions
+    from vibe_action.inputs.sections import Versions
 
     odd = PagesDeployment.from_json({"id": "d1", "aliases": "https://x.pages.dev", "latest_stage": "deploy"})
     assert odd.aliases == ()

@@ -161,7 +161,7 @@ def test_the_schemas_defaults_are_the_settings_classes_defaults() -> None:
     import json
 
     from vibe_action.inputs import config as config_module
-    from vibe_action.inputs import settings as settings_module
+    from vibe_action.inputs import sections as settings_module
 
     schema = json.loads((ROOT / "vibe_action/inputs/schemas/deploy.schema.json").read_text())
     sections = {

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from vibe_action.errors import InputError
 from vibe_action.hosts.protocol import DeployTarget, HostDeploy
 from vibe_action.inputs.config import Config
-from vibe_action.inputs.settings import DEFAULT_VERSION_PREFIX
+from vibe_action.inputs.sections import DEFAULT_VERSION_PREFIX
 from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Outcome, Record
 from vibe_action.render.report import table
 

@@ -26,7 +26,7 @@ from vibe_action.hosts.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.hosts.protocol import BranchMaker, DeployTarget
 from vibe_action.hosts.webhook.target import WebhookTarget
 from vibe_action.inputs.config import Config
-from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.inputs.sections import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import Ledger
 from vibe_action.ledger.versions import Links
 from vibe_action.redact import Secrets

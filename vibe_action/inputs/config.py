@@ -14,7 +14,7 @@ from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.globs import glob_regex, pattern_problem
 from vibe_action.inputs.limits import MAX_CONFIG_BYTES, MAX_TITLE_LENGTH, read_limited
 from vibe_action.inputs.results import Source
-from vibe_action.inputs.settings import (
+from vibe_action.inputs.sections import (
     CloudflareSettings,
     HookSettings,
     NetlifySettings,

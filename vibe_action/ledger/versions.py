@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from vibe_action.inputs.settings import DEFAULT_NETLIFY_DAYS
+from vibe_action.inputs.sections import DEFAULT_NETLIFY_DAYS
 from vibe_action.ledger.records import LIVE_STATUSES, NUMBERED_STATUSES, Record
 
 ATTEMPT_LABELS = {"failure": "failed", "unconfirmed": "unconfirmed", "in_progress": "deploying", "unknown": "unknown"}

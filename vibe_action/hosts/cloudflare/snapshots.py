@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import ExternalError
 from vibe_action.hosts.protocol import HostDeploy, Restored, unless_gone
-from vibe_action.inputs.settings import Versions
+from vibe_action.inputs.sections import Versions
 from vibe_action.ledger.records import Record
 
 if TYPE_CHECKING:  # passed in; importing the client would load requests

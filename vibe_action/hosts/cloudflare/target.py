@@ -33,7 +33,7 @@ from vibe_action.hosts.http.hook_url import required_hook_url
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.hosts.protocol import BranchMaker, Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
-from vibe_action.inputs.settings import Versions
+from vibe_action.inputs.sections import Versions
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record

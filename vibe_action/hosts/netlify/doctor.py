@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from vibe_action.hosts.netlify.models import Deploy
 from vibe_action.hosts.netlify.recipe import trigger_problem
 from vibe_action.inputs.config import Config
-from vibe_action.inputs.settings import Versions
+from vibe_action.inputs.sections import Versions
 from vibe_action.ledger.records import Record
 from vibe_action.render.report import table
 

@@ -32,7 +32,7 @@ from vibe_action.hosts.netlify.versions import lasting_build
 from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.limits import MAX_TITLE_LENGTH
-from vibe_action.inputs.settings import Versions
+from vibe_action.inputs.sections import Versions
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record

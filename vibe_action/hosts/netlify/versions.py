@@ -18,7 +18,7 @@ from vibe_action.hosts.netlify.deploy import start_build
 from vibe_action.hosts.netlify.services import NetlifyServices, Trigger
 from vibe_action.hosts.netlify.urls import lasting_url, site_of
 from vibe_action.hosts.protocol import BranchMaker
-from vibe_action.inputs.settings import Versions
+from vibe_action.inputs.sections import Versions
 from vibe_action.ledger.records import Record
 
 

@@ -1,4 +1,4 @@
-"""The plain settings sections of deploy.yaml (quota, hook, netlify, significance, retention, versions).
+"""The plain sections of deploy.yaml (quota, hook, netlify, significance, retention, versions), as values.
 
 They hold no logic beyond small derived values; `config.py` reads them out of the validated YAML.
 """
