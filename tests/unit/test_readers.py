@@ -138,6 +138,24 @@ def test_correctness_jsonl_per_problem(tmp_path: Path) -> None:
     assert bench.score == pytest.approx(sum((i % 5) / 5 for i in range(30)) / 30 * 100)
 
 
+def test_one_line_per_attempt_is_grouped_by_problem(tmp_path: Path) -> None:
+    """Issue 29: harnesses that write a line per attempt repeat the problem's id; the lines are grouped, and
+    the grouped file reads exactly as the same verdicts written one line per problem."""
+    per_problem = {f"p{i:02d}": [int((i * 7 + s) % 5 < 2) for s in range(8)] for i in range(30)}
+    attempts = [{"id": pid, "correctness": flag} for s in range(8) for pid, flags in per_problem.items()
+                for flag in [flags[s]]]  # fmt: skip
+    write(tmp_path, "a/aime25.jsonl", "\n".join(json.dumps(r) for r in attempts) + "\n")
+    rows = [{"id": pid, "correctness": flags} for pid, flags in per_problem.items()]
+    write(tmp_path, "b/aime25.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
+    grouped = load_results([Source("a/*.jsonl")], tmp_path).benchmarks["aime25"]
+    written = load_results([Source("b/*.jsonl")], tmp_path).benchmarks["aime25"]
+    assert grouped.samples_per_problem == written.samples_per_problem == 8
+    assert grouped.items is not None
+    assert written.items is not None
+    assert grouped.items.scores == written.items.scores
+    assert grouped.score == pytest.approx(written.score)
+
+
 def test_correctness_errors_name_the_line(tmp_path: Path) -> None:
     write(tmp_path, "results/aime25.jsonl", '{"id": 0, "correctness": [1, 0]}\n{"id": 1, "correctness": [2]}\n')
     with pytest.raises(InputError) as caught:

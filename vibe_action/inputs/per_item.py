@@ -101,11 +101,12 @@ VERDICT_FIELDS = ("correctness", "score")  # VibeThinker's, the Qwen2.5-Math eva
 
 
 def read_correctness(data: bytes, file: str, options: ReadOptions) -> list[Parsed]:
-    """Per-problem JSONL, one line per problem: the problem's id and its verdicts — a list of booleans or 0/1,
-    one per sample, or a single one. VibeThinker writes `{"id": …, "correctness": [1, 0, …]}`, the Qwen2.5-Math
-    evaluation `{"idx": …, "score": [true]}`; `id:` and `correct:` under the results entry name other fields."""
-    scores: dict[str, float] = {}
-    samples = 0
+    """Per-problem JSONL: the problem's id and its verdicts — a list of booleans or 0/1, one per sample, or a
+    single one. VibeThinker writes `{"id": …, "correctness": [1, 0, …]}`, the Qwen2.5-Math evaluation
+    `{"idx": …, "score": [true]}`; `id:` and `correct:` under the results entry name other fields. A harness
+    that writes one line per attempt repeats the id: its lines are grouped by id, each problem's verdicts in
+    file order (the benchmark's samples per problem is the most attempts any problem has)."""
+    verdicts: dict[str, list[int]] = {}
     name = options.benchmark or PurePosixPath(file).stem
     for line, row in jsonl(data, file):
         field = options.correct_field or next((f for f in VERDICT_FIELDS if f in row), VERDICT_FIELDS[0])
@@ -124,11 +125,10 @@ def read_correctness(data: bytes, file: str, options: ReadOptions) -> list[Parse
             raise problem(file, line, f"no '{options.id_field}' field", "check id: under this results entry")
         ident = row.get(id_field) if id_field else None
         key = str(ident) if ident is not None else f"line-{line}"
-        if key in scores:
-            raise problem(file, line, f"problem '{key}' appears twice")
-        samples = max(samples, len(flags))
-        scores[key] = sum(flags) / len(flags)
+        verdicts.setdefault(key, []).extend(flags)
         name = options.benchmark or str(row.get("benchmark") or row.get("dataset") or name)
+    scores = {key: sum(flags) / len(flags) for key, flags in verdicts.items()}
+    samples = max((len(flags) for flags in verdicts.values()), default=0)
     return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT))]
 
 
