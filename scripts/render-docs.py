@@ -1,8 +1,8 @@
 """Render the pictures in docs/ from real runs of the gate (`make docs`).
 
 Two decisions of the demo history are made by the real gate, in a temporary repository with a local build
-hook and a local ledger: the first checkpoint deploys, then "AIME25 +1.3" (within noise) and "+3.1" (a real
-gain) are decided against it. Their PR comment / job summary markdown and their terminal report are written
+hook and a local ledger: the first checkpoint deploys, then "AIME25 +0.8" (within re-run noise) and "+3.1" (a
+real gain) are decided against it. Their PR comment / job summary markdown and their terminal report are written
 as HTML (docs/*.html, kept so the pictures can be checked against the text) and, with headless Chromium from
 the OS packages, as PNG screenshots (docs/*.png). Regenerate with `make docs`; nothing leaves the machine.
 """

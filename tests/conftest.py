@@ -187,13 +187,14 @@ def dedent() -> Callable[[str], str]:
 
 
 @pytest.fixture
-def fake_github(httpserver: Any) -> Iterator[Any]:
-    """The fake GitHub API on the pytest-httpserver port; every request validated against the contract."""
+def fake_github(httpserver: Any, tmp_path: Path) -> Iterator[Any]:
+    """The fake GitHub API on the pytest-httpserver port; every request validated against the contract. Its
+    copy of the history is the workspace's repository (`workspace` makes it at tmp_path/repo)."""
     import re
 
     from tests.fake_github import FakeGitHub
 
-    fake = FakeGitHub()
+    fake = FakeGitHub(history=tmp_path / "repo")
     httpserver.expect_request(re.compile(".*")).respond_with_handler(fake)
     fake.url = httpserver.url_for("/").rstrip("/")  # type: ignore[attr-defined]
     yield fake

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -82,6 +83,9 @@ class FakeGitHub:
     # x-ratelimit-remaining: 0 (docs: "Rate limits for the REST API"). None: no limit modelled.
     unauthenticated_limit: int | None = 60
     unauthenticated_used: int = 0
+    # The repository's history, as GitHub keeps its copy: compare and get-a-commit answer from this git
+    # repository (the test's workspace). None: they answer 404, as GitHub does for commits it does not have.
+    history: Path | None = None
 
     # ------------------------------------------------------------------ helpers for tests
 
@@ -209,7 +213,61 @@ class FakeGitHub:
             (r"/issues/comments/(\d+)", "PATCH", self._update_comment),
             (r"/git/refs", "POST", self._create_ref),
             (r"/git/ref/heads/(.+)", "GET", self._get_ref),
+            (r"/compare/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})", "GET", self._compare),
+            (r"/commits/([0-9a-f]{7,40})", "GET", self._get_commit),
         ]
+
+    # ------------------------------------------------------------------ history (compare, get a commit)
+
+    def _git(self, *args: str) -> str | None:
+        if self.history is None:
+            return None
+        done = subprocess.run(["git", *args], cwd=self.history, capture_output=True, text=True, check=False)
+        return done.stdout if done.returncode == 0 else None
+
+    def _commit_json(self, base: str, sha: str) -> dict[str, Any]:
+        """A commit as GitHub lists it: its sha, parents and committer date (GitHub's `commit` schema)."""
+        line = self._git("show", "-s", "--format=%H %P%n%cI%n%s", sha) or ""
+        ids, date, message = ([*line.splitlines(), "", "", ""])[:3]
+        full, *parents = ids.split()
+        when = datetime.fromisoformat(date).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        person = {"name": "t", "email": "t@example.invalid", "date": when}
+        return {
+            "sha": full,
+            "url": f"{base}/commits/{full}",
+            "commit": {"author": person, "committer": person, "message": message},
+            "parents": [{"sha": p, "url": f"{base}/commits/{p}"} for p in parents],
+        }
+
+    def _compare(self, request: Request, base: str, body: Any, older: str, newer: str) -> Response:
+        """GitHub's "Compare two commits": the commits reachable from the head and not from the base, oldest
+        first (as `git rev-list --reverse base..head`), 250 a page, with their total."""
+        listed = self._git("rev-list", "--reverse", f"{older}..{newer}")
+        if listed is None:
+            return _json({"message": "Not Found"}, 404)
+        shas = listed.split()
+        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 250))
+        shown = shas[(page - 1) * per_page : page * per_page]
+        answer = {
+            "status": "ahead" if shas else "identical",
+            "ahead_by": len(shas),
+            "behind_by": 0,
+            "total_commits": len(shas),
+            "commits": [self._commit_json(base, sha) for sha in shown],
+            "files": [],
+        }
+        return _json(answer, 200)
+
+    def _get_commit(self, request: Request, base: str, body: Any, sha: str) -> Response:
+        """GitHub's "Get a commit", with the files it changed (`git show --name-status`)."""
+        changed = self._git("show", "--format=", "--name-status", "--no-renames", sha)
+        if changed is None:
+            return _json({"message": "No commit found for SHA: " + sha}, 422)
+        files = [
+            {"filename": name, "status": {"A": "added", "D": "removed"}.get(flag, "modified")}
+            for flag, name in (line.split("\t", 1) for line in changed.splitlines() if "\t" in line)
+        ]
+        return _json({**self._commit_json(base, sha), "files": files}, 200)
 
     # ------------------------------------------------------------------ git refs (version branches)
 

@@ -115,7 +115,8 @@ def test_push_blocked_by_a_guard_fails_and_annotates_the_metric_line(
             "start_line": 11,
             "end_line": 11,
             "annotation_level": "failure",
-            "message": "-4 (-7.84%) vs deployed 51 exceeds max_drop 2 points",
+            "message": "-4 (-7.84%) vs deployed 51 exceeds max_drop 2 points; "
+            "no error bars, so not tested against noise: the drop measured blocks",
             "title": "hmmt25: guard rule",
         }
     ]

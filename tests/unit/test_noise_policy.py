@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
-from tests.noise_data import K, base_counts, bench, config, others, results, run, within_noise
+from tests.noise_data import K, base_counts, baseline_from, bench, config, others, results, run, within_noise
 from vibe_action.inputs.results import Benchmark, Results
 
 
@@ -32,9 +33,20 @@ def test_plus_1_3_within_sampling_noise_does_not_deploy() -> None:
     assert "p = " in reason
     assert "— within noise; this benchmark detects ≥ " in reason
     gain_rule = noise_rule(decision)
-    assert gain_rule["significance"]["method"] == "paired"
+    assert gain_rule["significance"]["method"] == "rerun"  # the default question: beyond re-run noise?
+    assert gain_rule["significance"]["question"] == "is the gain beyond re-run noise?"
     assert gain_rule["significance"]["p_value"] > 0.05
     assert gain_rule["significance"]["mde"] > 1.3
+
+
+def test_the_problems_question_is_the_paired_t_test_across_problems() -> None:
+    """`significance.question: problems` asks whether the gain would hold on other problems like these."""
+    base = base_counts()
+    current = results(bench("aime25", within_noise(base)), *others())
+    decision = run(config("significance:\n  question: problems\n"), current, results(bench("aime25", base), *others()))
+    stats = noise_rule(decision)["significance"]
+    assert stats["method"] == "paired"
+    assert stats["question"] == "would the gain hold on other problems like these?"
 
 
 def test_a_real_gain_on_per_problem_data_deploys() -> None:
@@ -77,14 +89,15 @@ def test_runs_made_differently_block_by_default_and_warn_on_request(change: dict
     assert any(reason in r.detail for r in warned.metrics[0].rules if r.rule == "comparable")
 
 
-def test_one_sample_per_item_uses_exact_mcnemar() -> None:
+def test_one_sample_per_item_is_exact_mcnemar() -> None:
+    """The re-run test at one sample per problem is exact McNemar: 6 of 6 discordant problems improved."""
     base = [1] * 15 + [0] * 15
     now = [1] * 15 + [0] * 15
     now[15:21] = [1] * 6  # six problems newly solved, none lost
     current = results(bench("aime25", now, 1), *others())
     decision = run(config(), current, results(bench("aime25", base, 1), *others()))
     gain = noise_rule(decision)["significance"]
-    assert gain["method"] == "mcnemar"
+    assert gain["method"] == "rerun"
     assert gain["p_value"] == pytest.approx(1 / 64)
     assert decision.verdict == "deploy"
 
@@ -120,7 +133,7 @@ def test_a_paired_test_on_per_item_data_still_decides_by_default() -> None:
     noisy = [*base[:-1], base[-1] + 1]  # one more correct sample on one problem: within noise
     decision = run(config(), results(bench("aime25", noisy), *others()), results(bench("aime25", base), *others()))
     rule = noise_rule(decision)
-    assert rule["significance"]["method"] in ("paired", "mcnemar")
+    assert rule["significance"]["method"] in ("paired", "rerun")
     assert "advisory" not in rule
 
 
@@ -146,23 +159,32 @@ def test_method_off_ignores_noise() -> None:
     assert decision.verdict == "deploy"
 
 
-def test_guards_on_significant_drops_only_when_asked() -> None:
+def test_guards_block_a_drop_only_when_it_is_beyond_noise_by_default() -> None:
+    """Issue 29: `guards: significant` is the default. HMMT25 falls 2.3 points (past max_drop 2) through eight
+    problems that swing both ways: the swings cancel in the score, and a net -2.3 is within what re-running
+    moves a 30 x 64 benchmark (p = 0.07, 0.23 after Holm), so it passes, as it does across problems; `guards:
+    point` blocks on the drop measured. A steady drop of 6 attempts on every problem blocks either way."""
     base = base_counts()
     hmmt_base = [32] * 30
-    hmmt_noisy = [32] * 30
-    for i, step in enumerate([-25, 15, -25, 15, -25, 15, -25, 10]):  # -2.3 points, all over the place
-        hmmt_noisy[i] += step
+    hmmt_swings = [32] * 30
+    for i, step in enumerate([-25, 15, -25, 15, -25, 15, -25, 10]):
+        hmmt_swings[i] += step
     now = [min(K, c + 5) if c < K else c for c in base]
-    current = results(bench("aime25", now), bench("hmmt25", hmmt_noisy), bench("livecodebench_v6", [30] * 30))
+    current = results(bench("aime25", now), bench("hmmt25", hmmt_swings), bench("livecodebench_v6", [30] * 30))
     deployed = results(bench("aime25", base), bench("hmmt25", hmmt_base), bench("livecodebench_v6", [30] * 30))
-    assert run(config(), current, deployed).verdict == "block"  # point estimate: -2.4 > max_drop 2
-    relaxed = run(config("significance:\n  guards: significant\n"), current, deployed)
-    assert relaxed.verdict == "deploy"
-    guard = next(r for r in relaxed.metrics[1].rules if r.rule == "guard")
-    assert "but not significantly (Holm-adjusted p = " in guard.detail
-    hmmt_real = [c - 6 for c in hmmt_base]  # every problem loses 6 of 64 samples: a real drop
-    current = results(bench("aime25", now), bench("hmmt25", hmmt_real), bench("livecodebench_v6", [30] * 30))
-    assert run(config("significance:\n  guards: significant\n"), current, deployed).verdict == "block"
+    for extra in ("", "significance:\n  question: problems\n"):
+        decision = run(config(extra), current, deployed)
+        assert decision.verdict == "deploy", extra
+        guard = next(r for r in decision.metrics[1].rules if r.rule == "guard")
+        assert "exceeds max_drop 2 points, but not significantly (Holm-adjusted p = " in guard.detail
+    assert run(config("significance:\n  guards: point\n"), current, deployed).verdict == "block"
+    hmmt_steady = [c - 6 for c in hmmt_base]  # every problem loses 6 of 64 attempts: -9.4 points
+    current = results(bench("aime25", now), bench("hmmt25", hmmt_steady), bench("livecodebench_v6", [30] * 30))
+    for extra in ("", "significance:\n  question: problems\n"):
+        decision = run(config(extra), current, deployed)
+        assert decision.verdict == "block", extra
+        guard = next(r for r in decision.metrics[1].rules if r.rule == "guard")
+        assert "; significant (Holm-adjusted p = " in guard.detail
 
 
 def test_another_task_version_is_not_comparable() -> None:
@@ -172,3 +194,23 @@ def test_another_task_version_is_not_comparable() -> None:
     decision = run(config(), current, deployed)
     assert decision.verdict == "block"
     assert decision.reasons[0] == "aime25: task_hash differs (new1 vs old0 deployed)"
+
+
+def test_the_gain_test_is_judged_at_the_level_its_comparison_spends() -> None:
+    """The same gain, p about 0.01 against re-run noise: significant as the first comparison with the live
+    version (judged at 3 %), not as the fifth (0.12 %); the report says which and at what level."""
+    from vibe_action.decide.policy import Context, decide
+
+    base = base_counts()
+    current = results(bench("aime25", within_noise(base, net=40)), *others())
+    deployed = results(bench("aime25", base), *others())
+    verdicts = {}
+    for comparison in (1, 5):
+        context = Context("c" * 40, "main", comparison=comparison)
+        decision = decide(config(), current, baseline_from(deployed), context)
+        stats = noise_rule(decision)["significance"]
+        assert (stats["comparison"], stats["alpha"]) == (comparison, round(0.05 * 6 / (math.pi**2 * comparison**2), 6))
+        assert 0.0012 < stats["p_value"] < 0.03
+        verdicts[comparison] = decision.verdict
+    assert verdicts == {1: "deploy", 5: "skip"}
+    assert "comparison 5 with the live version: judged at p < 0.0012 (of its 5 % budget)" in decision.reasons[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 
 import pytest
@@ -126,3 +128,88 @@ def test_betainc_edges() -> None:
     assert stats.betainc(2.5, 0.5, 0.3) == pytest.approx(scipy_stats.beta.cdf(0.3, 2.5, 0.5), abs=1e-12)
     with pytest.raises(ValueError, match="between 0 and 1"):
         stats.t_ppf(1.0, 5)
+
+
+def _scipy_rerun_p(counts: list[tuple[int, int]], k_now: int, k_then: int) -> tuple[float, float]:
+    """P(sum of counts now >= observed | each problem's total) and P(... <= observed), by numpy convolution of
+    scipy's hypergeometric laws: an independent computation of the re-run test's p-values (gain, drop)."""
+    import numpy as np
+
+    law, offset = np.array([1.0]), 0
+    for c, b in counts:
+        total = c + b
+        low, high = max(0, total - k_then), min(total, k_now)
+        pmf = scipy_stats.hypergeom.pmf(np.arange(low, high + 1), k_now + k_then, total, k_now)
+        law, offset = np.convolve(law, pmf), offset + low
+    observed = sum(c for c, _ in counts)
+    return float(law[observed - offset :].sum()), float(law[: observed - offset + 1].sum())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_rerun_test_matches_scipys_hypergeometric_laws(seed: int) -> None:
+    """Issue 29: one test for every k — exact (small) or normal (large), both held against scipy."""
+    rng = random.Random(seed)
+    n = rng.choice([5, 30, 30, 120])
+    k_now, k_then = rng.choice([(1, 1), (4, 4), (16, 16), (64, 64), (8, 16), (64, 1)])
+    rates = [rng.choice([0.0, 0.05, 0.3, 0.5, 0.8, 1.0]) for _ in range(n)]
+    shift = rng.choice([0.0, 0.0, 0.05, 0.15])
+    counts = [
+        (
+            sum(rng.random() < min(1.0, r + shift) for _ in range(k_now)),
+            sum(rng.random() < r for _ in range(k_then)),
+        )
+        for r in rates
+    ]
+    confidence = rng.choice([0.9, 0.95, 0.99])
+    result = stats.rerun(counts, k_now, k_then, confidence)
+    reference, lower = _scipy_rerun_p(counts, k_now, k_then)
+    exact = stats._exact_work([(0, [0.0] * (min(c + b, k_now) + 1)) for c, b in counts if 0 < c + b < k_now + k_then])
+    if exact <= stats.EXACT_WORK:
+        assert result.p_value == pytest.approx(reference, abs=1e-9)
+        assert result.p_drop() == pytest.approx(lower, abs=1e-9)
+    else:  # the normal approximation with a continuity correction, on many problems
+        assert result.p_value == pytest.approx(reference, abs=0.01)
+        assert result.p_drop() == pytest.approx(lower, abs=0.01)
+    delta = sum(c / k_now - b / k_then for c, b in counts) / n * 100
+    assert result.delta == pytest.approx(delta)
+    assert (result.p_value < 1 - confidence) == (result.bound is not None and result.bound > 0)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_rerun_test_at_one_sample_is_exact_mcnemar(seed: int) -> None:
+    rng = random.Random(seed)
+    counts = [(rng.randint(0, 1), rng.randint(0, 1)) for _ in range(rng.choice([10, 30, 500]))]
+    improved = sum(1 for c, b in counts if c > b)
+    worsened = sum(1 for c, b in counts if c < b)
+    reference = scipy_stats.binomtest(improved, improved + worsened, 0.5, alternative="greater").pvalue
+    assert stats.rerun(counts, 1, 1, 0.95).p_value == pytest.approx(reference if improved + worsened else 1.0)
+
+
+def test_the_rerun_test_on_problems_that_never_moved_is_no_evidence() -> None:
+    """Every problem solved always or never in both runs: nothing to test, and no division by zero."""
+    result = stats.rerun([(0, 0), (64, 64), (64, 64)], 64, 64, 0.95)
+    assert (result.p_value, result.delta, result.mde) == (1.0, 0.0, None)
+
+
+def test_the_rerun_tests_bound_crosses_zero_where_p_crosses_alpha() -> None:
+    """Walking every problem's count now up by one attempt at a time: the bound is above 0 exactly when
+    p < alpha, at every step, in exact mode (30 x 64) and in the normal one (500 x 64)."""
+    for problems in (6, 100):
+        base = [(10, 12), (30, 31), (50, 45), (2, 5), (60, 58)] * problems
+        seen = []
+        for extra in range(0, 12):
+            counts = [(min(64, c + extra), b) for c, b in base]
+            result = stats.rerun(counts, 64, 64, 0.95)
+            assert result.bound is not None
+            assert (result.p_value < 0.05) == (result.bound > 0), (problems, extra)
+            seen.append(result.p_value < 0.05)
+        assert (seen[0], seen[-1]) == (False, True)  # the walk crosses the line
+
+
+def test_the_levels_of_successive_comparisons_add_up_to_the_budget() -> None:
+    """alpha 6/(pi^2 j^2): the first at 0.61 alpha, and no number of comparisons spends more than alpha."""
+    levels = [stats.spent_level(0.05, j) for j in range(1, 100_001)]
+    assert levels[0] == pytest.approx(0.05 * 6 / math.pi**2)
+    assert all(a > b for a, b in itertools.pairwise(levels))
+    assert sum(levels) < 0.05
+    assert sum(levels) == pytest.approx(0.05, rel=1e-4)

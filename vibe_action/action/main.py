@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -25,11 +26,12 @@ from vibe_action.action.settings import ActionSettings
 from vibe_action.action.workflow import Workflow
 from vibe_action.app import operations
 from vibe_action.app.run import RunRequest, run_gate
-from vibe_action.app.wiring import HostAccess, Services, action_access, deploy_id_of
+from vibe_action.app.wiring import Comparisons, HostAccess, Services, action_access, deploy_id_of
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
 from vibe_action.github.branches import GitHubBranches
 from vibe_action.github.client import DEFAULT_WRITE_SPACING, make_github
+from vibe_action.github.history import results_commits
 from vibe_action.inputs.config import load_config
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
@@ -305,10 +307,24 @@ def _dispatch(run: ActionRun) -> Decision | int:
         run.secrets,
         progress=lambda text: run.workflow.echo(run.secrets.scrub(text)),
         branches=GitHubBranches(run.repo),  # used only when versions.branch_prefix is set
+        comparisons=partial(_comparisons_on_github, run.repo),
     )
     decision = run_gate(request, services)
     read_from = _merge_commit_note(run)
     return decision.with_warnings(read_from) if read_from else decision
+
+
+def _comparisons_on_github(repo: Repository, query: Comparisons) -> int | None:
+    """The results-changing commits since the live version went live, from GitHub's copy of the history (the
+    action's checkout is shallow)."""
+    since = datetime.strptime(query.went_live, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return results_commits(
+        repo,
+        query.live,
+        query.candidate,
+        lambda path: any(matches(pattern, path) for pattern in query.paths),
+        since if query.rolled_back else None,
+    )
 
 
 def _merge_commit_note(run: ActionRun) -> str:

@@ -6,12 +6,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from vibe_action.app.carry import Carrier, carry_out
 from vibe_action.app.recovery import resolve_stale, stale_check
-from vibe_action.app.wiring import HostAccess, Services, target_for
+from vibe_action.app.wiring import Comparisons, HostAccess, Services, target_for
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.noise import deployed_of
 from vibe_action.decide.policy import DEPLOY_EVENTS, Baseline, Context, decide, environment_for
@@ -105,7 +106,14 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
         stale,
         write=not request.dry_run,
     )
-    decision = decide_from(inputs, request, records, environment)
+    decision = decide_with(inputs, request, records, environment)
+    comparison = 1
+    if tested_gain(decision):  # the first comparison's level is the largest: only a test can spend more
+        comparison, note = comparison_number(inputs, request, records, environment, services)
+        notes = [*notes, *([note] if note else [])]
+    decide_from = partial(decide_with, comparison=comparison)
+    if comparison != 1:
+        decision = decide_from(inputs, request, records, environment)
     lock = ""
     if decision.verdict == "deploy":  # only then can a lock change the verdict: one request, not every run
         found, note = target.production_lock(records, environment)
@@ -128,14 +136,50 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
         snapshot_record(decision, inputs, request, title, next_number(records, environment)),
         Build(title, config.hook.branch, hook_body(inputs.results, request)),
         Carrier(services.ledger, target, services.secrets, services.wall_clock),
-        lambda fresh: decide_from(inputs, request, fresh, environment, lock),
+        lambda fresh: decide_from(inputs, request, fresh, environment, lock),  # the same comparison number
         seen=frozenset(r.id for r in records),
         stale=stale,
     )
 
 
-def decide_from(
-    inputs: Inputs, request: RunRequest, records: list[Record], environment: str, lock: str = ""
+def tested_gain(decision: Decision) -> bool:
+    """Whether the primary's gain was tested against noise: only then does the comparison number matter."""
+    return any(
+        check.rule == "noise" and check.stats is not None
+        for row in decision.metrics
+        if row.primary
+        for check in row.rules
+    )
+
+
+def comparison_number(
+    inputs: Inputs, request: RunRequest, records: list[Record], environment: str, services: Services
+) -> tuple[int, str]:
+    """Which comparison with the live version this run is (1 for the first results change since it went live),
+    and a note when it cannot be told. The count comes from the repository, not from the ledger: re-running the
+    same commit gives the same number, and pull requests (other branches) spend nothing of the deploy branch's
+    budget."""
+    live = baseline(records, environment)
+    if live is None or services.comparisons is None:
+        return 1, ""
+    query = Comparisons(
+        live=live.sha,
+        went_live=live.time,
+        rolled_back=live.decision == "rollback",
+        candidate=request.sha,
+        paths=(*(source.path for source in inputs.config.results), request.config_path),
+    )
+    counted = services.comparisons(query)
+    if counted is None:
+        return 1, (
+            f"could not count the results changes since {live.sha[:7]} went live (its commit is not in this "
+            "checkout's history): the gain was judged as the first comparison with it"
+        )
+    return max(1, counted), ""
+
+
+def decide_with(
+    inputs: Inputs, request: RunRequest, records: list[Record], environment: str, lock: str = "", comparison: int = 1
 ) -> Decision:
     """The policy on these ledger records (and the production lock, described): the only place where ledger
     facts become policy context."""
@@ -150,6 +194,7 @@ def decide_from(
         dry_run=request.dry_run,
         environment=environment,
         production_lock=lock,
+        comparison=comparison,
     )
     return decide(inputs.config, inputs.results, None if last is None else baseline_of(last), context)
 

@@ -52,6 +52,21 @@ class Services:
     wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     progress: Callable[[str], None] = field(default=lambda _text: None)  # a line while waiting (CLI: stderr)
     branches: BranchMaker | None = None  # where lasting version branches are created (GitHub, or git)
+    # How many results-changing commits since the live version went live, up to the candidate (git from the
+    # CLI, the compare API in the action): which comparison with it this is. None: it cannot be told.
+    comparisons: Callable[[Comparisons], int | None] | None = None
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """What counting the comparisons with the live version needs: its commit and when it went live (a rollback
+    goes live long after its commit), the candidate, and the paths whose changes are evaluated."""
+
+    live: str
+    went_live: str  # YYYY-MM-DDTHH:MM:SSZ
+    rolled_back: bool
+    candidate: str
+    paths: tuple[str, ...]
 
 
 # What each command needs of the host, and the word for it.

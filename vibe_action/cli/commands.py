@@ -14,13 +14,14 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vibe_action.action.workflow import echo
 from vibe_action.app import operations
 from vibe_action.app.run import CannotBuildError, RunRequest, load_inputs, run_gate
-from vibe_action.app.wiring import Services, cli_access, deploy_id_of
+from vibe_action.app.wiring import Comparisons, Services, cli_access, deploy_id_of
 from vibe_action.cli.demo import run_demo
 from vibe_action.cli.parser import DEFAULT_LEDGER, HOOK_URL_VARIABLE, LEDGER_VARIABLE
 from vibe_action.cli.scaffold import run_init
@@ -158,6 +159,7 @@ def _run(
         secrets,
         progress=lambda text: shown(secrets.scrub(text), err),
         branches=None if session is None else _git_branches(workspace, args.remote),
+        comparisons=partial(_comparisons_in_git, workspace),
     )
     try:
         decision = run_gate(request, services, inputs)
@@ -168,6 +170,12 @@ def _run(
     if not args.sha:  # judged under HEAD's sha: say so when the files judged are not HEAD's
         _warn_changed(decision, request, shown, err)
     return _show(args, env, out, err, secrets, shown, decision, ledger.warnings)
+
+
+def _comparisons_in_git(workspace: Path, query: Comparisons) -> int | None:
+    """The results-changing commits since the live version went live, from this repository's history."""
+    since = query.went_live if query.rolled_back else None
+    return gitinfo.results_commits(workspace, query.live, query.candidate, list(query.paths), since)
 
 
 def _warn_changed(

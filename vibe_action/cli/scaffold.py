@@ -188,10 +188,11 @@ def config_text(found: list[Found], default_branch: str, families: list[str]) ->
             lines.append(f"    metric: {active}   # the task reports several; the others:")
             lines += [f"    # metric: {other}" for other in others]
         if name == primary:
-            lines += ['    min_gain: "2%"   # beat the deployed version by 2 %', "    max_drop: 1"]
-            lines += ["    # min: 70        # a floor: never ship under this score"]
+            lines += ['    min_gain: "2%"   # beat the deployed version by 2 %, and by more than noise']
+            lines += ["    max_drop: 1      # guard: block a fall of more than 1 point that is beyond noise"]
+            lines += ["    # min: 70        # a floor: never ship under this score (set it below the noise band)"]
         else:
-            lines += ["    max_drop: 2      # guard: block if it falls more than 2 points"]
+            lines += ["    max_drop: 2      # guard: block a fall of more than 2 points that is beyond noise"]
         if name in noise:
             lines.append(f"    # {noise[name]}")
     lines += [

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vibe_action.decide.stats import Comparison, mcnemar, paired, stderr_test
+from vibe_action.decide.stats import Comparison, paired, rerun, stderr_test
 from vibe_action.inputs.results import Benchmark
 from vibe_action.inputs.scales import UNIT_KEY, item_points
 
@@ -176,8 +176,16 @@ def compare(
     confidence: float,
     comparable: bool,
     sign: float = 1.0,
+    question: str = "rerun",
 ) -> Comparison | None:
     """The comparison `method` asks for (auto: paired, else stderr), or None when there are no error bars.
+
+    With per-item data in both runs, `question` says which: `rerun` (the default) asks whether the benchmark
+    score's gain is beyond what re-running the same model moves it by — the re-run test on each problem's
+    counts, whatever the samples per problem (exact McNemar at one) — and `problems` whether the gain would
+    hold on other problems like these: the paired t test across problems, whose spread also counts each
+    problem's real up-and-down movement. Items that are not counts of attempts (continuous scores) get the
+    paired t test either way.
 
     `sign` is -1 for lower-is-better metrics, so that a positive delta is always an improvement.
     """
@@ -189,14 +197,29 @@ def compare(
         if len(now) == len(then):
             binary = not base.digest.continuous and not current.items.continuous
             points = item_points(current.settings.get(UNIT_KEY))  # 100: an item is worth 1/n of 100 points
-            if binary and base.digest.samples == 1 and current.items.samples == 1:
-                improved = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign > 0)
-                worsened = sum(1 for a, b in zip(now, then, strict=True) if (a - b) * sign < 0)
-                return mcnemar(improved, worsened, len(now), confidence, points)
+            counts = _attempt_counts(now, then, current.items.samples, base.digest.samples) if binary else None
+            if question == "rerun" and counts is not None:
+                k_now, k_then = current.items.samples, base.digest.samples
+                if sign < 0:  # lower is better: the deployed run's counts play "now"
+                    return rerun([(b, c) for c, b in counts], k_then, k_now, confidence, points)
+                return rerun(counts, k_now, k_then, confidence, points)
             return paired([(a - b) * sign for a, b in zip(now, then, strict=True)], confidence, points)
     if method in ("auto", "stderr") and current.stderr is not None and base.stderr is not None:
         return stderr_test(current.score * sign, base_score * sign, current.stderr, base.stderr, confidence)
     return None
+
+
+def _attempt_counts(now: list[float], then: list[float], k_now: int, k_then: int) -> list[tuple[int, int]] | None:
+    """(solved now, solved before) per problem, from the fractions both runs give; None unless each fraction is
+    a whole number of its run's attempts."""
+    if k_now < 1 or k_then < 1:
+        return None
+    counts = [(round(a * k_now), round(b * k_then)) for a, b in zip(now, then, strict=True)]
+    whole = all(
+        abs(c - a * k_now) < 1e-6 and abs(b_count - b * k_then) < 1e-6
+        for (c, b_count), a, b in zip(counts, now, then, strict=True)
+    )
+    return counts if whole else None
 
 
 def describe(comparison: Comparison | None, confidence: float) -> str:
@@ -206,7 +229,7 @@ def describe(comparison: Comparison | None, confidence: float) -> str:
         return "(no error bars)"
     if comparison.p_value is None or comparison.bound is None:
         return f"({comparison.method}: too few items for an interval)"
-    return f"(gain ≥ {comparison.bound:+.1f} at {confidence * 100:g} %, {p_text(comparison.p_value)})"
+    return f"(gain ≥ {comparison.bound:+.1f} at {confidence * 100:.3g} %, {p_text(comparison.p_value)})"
 
 
 def p_text(p_value: float) -> str:

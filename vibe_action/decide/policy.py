@@ -18,9 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
-from vibe_action.decide.evidence_checks import with_evidence
+from vibe_action.decide.evidence_checks import Spent, with_evidence
 from vibe_action.decide.noise import Deployed
 from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
+from vibe_action.decide.stats import spent_level
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
 from vibe_action.inputs.results import Results
 
@@ -56,6 +57,9 @@ class Context:
     dry_run: bool = False
     environment: str | None = None
     production_lock: str = ""  # what pins production (a rollback's lock), described; "" when nothing does
+    # Which comparison with the live version this is: 1 for the first results change since it went live (a
+    # deploy or a rollback starts the count again). The gain test is judged at the level that number spends.
+    comparison: int = 1
 
 
 LOCKED_ADVICE = (
@@ -66,7 +70,7 @@ LOCKED_ADVICE = (
 
 def decide(config: Config, results: Results, baseline: Baseline | None, context: Context) -> Decision:
     branch_rule = config.branch_rule(context.branch)
-    rows = tuple(_metric_rows(config, results, baseline, branch_rule))
+    rows = tuple(_metric_rows(config, results, baseline, branch_rule, context.comparison))
     quota = _quota_state(config, context)
     reasons: list[str] = []
     verdict = _verdict(rows, baseline, branch_rule, quota, context, reasons)
@@ -175,15 +179,17 @@ def _quota_state(config: Config, context: Context) -> QuotaState:
 
 
 def _metric_rows(
-    config: Config, results: Results, baseline: Baseline | None, branch_rule: BranchRule | None
+    config: Config, results: Results, baseline: Baseline | None, branch_rule: BranchRule | None, comparison: int = 1
 ) -> list[MetricRow]:
     names = list(config.metrics) + [name for name in results.benchmarks if name not in config.metrics]
     evidence: dict[str, Evidence | None] = {}
+    spent = Spent(comparison, 1.0 - spent_level(1.0 - config.significance.confidence, comparison))
     for name in names:
         base_score = None if baseline is None else baseline.scores.get(name)
         details = None if baseline is None else baseline.details.get(name, Deployed())
+        level = spent.confidence if name == config.primary else None  # the gain test is the primary's
         evidence[name] = measure(
-            config, results.benchmarks.get(name), base_score, details, config.rule_for(name).direction
+            config, results.benchmarks.get(name), base_score, details, config.rule_for(name).direction, level
         )
     guarded = [n for n in names if config.rule_for(n).max_drop is not None]
     drop_p = adjusted_drop_p(evidence, guarded) if config.significance.guards == "significant" else {}
@@ -196,7 +202,7 @@ def _metric_rows(
         primary = name == config.primary
         checks = _checks(rule, current, base, primary, branch_rule, results)
         if current is not None and base is not None:
-            checks = with_evidence(checks, config, evidence[name], drop_p.get(name))
+            checks = with_evidence(checks, config, evidence[name], drop_p.get(name), spent)
         rows.append(
             MetricRow(
                 name=name,

@@ -15,6 +15,13 @@ from vibe_action.decide.stats import Comparison, holm
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.results import Benchmark
 
+# The question each test answers, as the report and the JSON name it.
+QUESTIONS = {
+    "rerun": "is the gain beyond re-run noise?",
+    "paired": "would the gain hold on other problems like these?",
+    "stderr": "is the gain beyond the runs' standard errors?",
+}
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -28,6 +35,7 @@ class Evidence:
             return None
         return {
             "method": c.method,
+            "question": QUESTIONS.get(c.method, "aggregate standard errors"),
             "confidence": confidence,
             "p_value": c.p_value,
             "ci": [c.ci_low, c.ci_high],  # two-sided at 1 - 2 (1 - confidence): ci[0] is the one-sided bound
@@ -38,16 +46,22 @@ class Evidence:
 
 
 def measure(
-    config: Config, bench: Benchmark | None, base_score: float | None, base: Deployed | None, direction: str
+    config: Config,
+    bench: Benchmark | None,
+    base_score: float | None,
+    base: Deployed | None,
+    direction: str,
+    confidence: float | None = None,
 ) -> Evidence | None:
+    """The evidence for one metric, at `confidence` (the primary's spent level) or the configured one."""
     if bench is None or base_score is None or base is None:
         return None
     problems, fatal = differences(bench, base)
     comparable = not problems
     sign = 1.0 if direction == "higher" else -1.0
-    comparison = compare(
-        bench, base_score, base, config.significance.method, config.significance.confidence, comparable, sign
-    )
+    settings = config.significance
+    level = settings.confidence if confidence is None else confidence
+    comparison = compare(bench, base_score, base, settings.method, level, comparable, sign, settings.question)
     return Evidence(comparison, tuple(problems), fatal)
 
 

@@ -110,6 +110,7 @@ class Comparison:
     ci_high: float | None = None
     mde: float | None = None  # the smallest gain this benchmark detects at the confidence, with 80 % power
     n: int = 0
+    p_lower: float | None = None  # a discrete test's P(a count at most the observed): the p-value of a drop
 
     @property
     def bound(self) -> float | None:
@@ -117,7 +118,10 @@ class Comparison:
         return self.ci_low
 
     def p_drop(self) -> float | None:
-        """One-sided p-value of a drop (the mirror of `p_value`)."""
+        """One-sided p-value of a drop: a discrete test's lower tail, which holds the observed count too (1 - p
+        would leave it out, and call drops significant too often), else the mirror of `p_value`."""
+        if self.p_lower is not None:
+            return self.p_lower
         return None if self.p_value is None else 1.0 - self.p_value
 
 
@@ -222,3 +226,110 @@ def holm(p_values: Sequence[float]) -> list[float]:
         running = max(running, min(1.0, (m - rank) * p_values[index]))
         adjusted[index] = running
     return adjusted
+
+
+# The re-run test: the same problems, solved `c` of `k_now` times now and `b` of `k_then` times before.
+#
+# Asked of a benchmark: is its score's gain beyond re-run noise — what two runs of the same model would differ
+# by? Under that null each problem has one solve rate in both runs, so given the problem's total t = c + b, the
+# count now is hypergeometric (t successes among k_now + k_then attempts, k_now of them drawn now), whatever the
+# rate. Conditioning removes the unknown rates: the test holds its level at every k, also where a problem was
+# solved 0 or k times (its total pins it and it adds nothing). The sum of the counts now is the statistic, and
+# the gain in points is a straight line in it. At k = 1 this is exactly McNemar's test (a discordant problem
+# improved with probability 1/2). Its null distribution is the convolution of the problems' hypergeometric
+# laws, computed exactly while that is cheap, else by the normal approximation with a continuity correction
+# (sums of hundreds of bounded terms; tests/unit/test_stats.py holds both against scipy).
+EXACT_WORK = 4_000_000  # multiply-adds of the exact convolution before the normal approximation takes over
+
+
+def _hypergeometric(total: int, k_now: int, k_then: int) -> tuple[int, list[float]]:
+    """(the smallest count now, the probabilities from there on) of the count now given the problem's total."""
+    low, high = max(0, total - k_then), min(total, k_now)
+    ways = math.comb(k_now + k_then, total)
+    return low, [math.comb(k_now, c) * math.comb(k_then, total - c) / ways for c in range(low, high + 1)]
+
+
+def _convolved(laws: Sequence[tuple[int, list[float]]]) -> tuple[int, list[float]]:
+    """The law of a sum of independent counts, each given as (its smallest value, its probabilities)."""
+    offset, acc = 0, [1.0]
+    for low, pmf in laws:
+        out = [0.0] * (len(acc) + len(pmf) - 1)
+        for i, a in enumerate(acc):
+            if a:
+                for j, p in enumerate(pmf):
+                    out[i + j] += a * p
+        offset, acc = offset + low, out
+    return offset, acc
+
+
+def _exact_work(laws: Sequence[tuple[int, list[float]]]) -> int:
+    width, work = 1, 0
+    for _, pmf in laws:
+        work += width * len(pmf)
+        width += len(pmf) - 1
+    return work
+
+
+def rerun(
+    counts: Sequence[tuple[int, int]], k_now: int, k_then: int, confidence: float, scale: float = 100.0
+) -> Comparison:
+    """Is the gain beyond re-run noise? `counts` holds, per problem, (solved now, solved before) of `k_now` and
+    `k_then` attempts. One-sided: p = P(a sum of counts now at least the observed | each problem's total).
+
+    The bound, the interval and "detects" come from the same null law, shifted: the bound is the gain less the
+    critical gain (half a step below the smallest significant one), so it is above 0 exactly when p < 1 -
+    confidence; the detectable gain adds 0.84 of the null's spread (80 % power) to the critical gain."""
+    n = len(counts)
+    attempts = k_now + k_then
+    step = scale / n * attempts / (k_now * k_then)  # points per extra success now (its partner one fewer)
+    observed = sum(c for c, _ in counts)
+    total_all = sum(c + b for c, b in counts)
+    delta = (observed * attempts / k_now - total_all) / k_then * scale / n
+    laws = [_hypergeometric(c + b, k_now, k_then) for c, b in counts if 0 < c + b < attempts]
+    fixed = sum(c for c, b in counts if c + b in (0, attempts))
+    mean = fixed + sum(t * k_now / attempts for c, b in counts if 0 < (t := c + b) < attempts)
+    variance = sum(
+        t * (attempts - t) * k_now * k_then / (attempts**2 * (attempts - 1))
+        for c, b in counts
+        if 0 < (t := c + b) < attempts
+    )
+    alpha = 1.0 - confidence
+    if variance == 0.0:  # every problem solved always or never, in both runs: nothing moved, no evidence
+        return Comparison("rerun", delta, 1.0, delta, delta, None, n, 1.0)
+    spread = math.sqrt(variance)
+    if _exact_work(laws) <= EXACT_WORK:
+        low, pmf = _convolved(laws)
+        low += fixed
+        tails = list(_upper_tails(pmf))
+        p = tails[observed - low] if observed - low < len(tails) else 0.0
+        p_lower = 1.0 - tails[observed - low + 1] if observed - low + 1 < len(tails) else 1.0
+        critical = low + next((i for i, tail in enumerate(tails) if tail < alpha), len(tails))  # as p < alpha
+    else:
+        p = normal_sf((observed - 0.5 - mean) / spread)
+        p_lower = 1.0 - normal_sf((observed + 0.5 - mean) / spread)
+        critical = math.floor(mean + _NORMAL.inv_cdf(confidence) * spread + 0.5) + 1  # as p < alpha
+    threshold = (critical - mean) * step - step / 2  # the gain half a step below the smallest significant one
+    mde = threshold + step / 2 + _NORMAL.inv_cdf(POWER) * spread * step
+    return Comparison(
+        "rerun", delta, min(1.0, p), delta - threshold, delta + threshold, mde, n, max(0.0, min(1.0, p_lower))
+    )
+
+
+def _upper_tails(pmf: Sequence[float]) -> list[float]:
+    """P(X >= i) for each i, summed from the far end (the small terms first)."""
+    tails = [0.0] * len(pmf)
+    running = 0.0
+    for i in range(len(pmf) - 1, -1, -1):
+        running += pmf[i]
+        tails[i] = running
+    return tails
+
+
+def spent_level(alpha: float, comparison: int) -> float:
+    """The level the `comparison`-th test against one live version is judged at: alpha * 6 / (pi^2 j^2).
+
+    Every results change is compared with the same live version until the next deploy. Testing each at alpha
+    would deploy an unchanged model sooner or later ("test until it passes"); these levels add up to alpha over
+    any number of comparisons (the sum of 1/j^2 is pi^2/6), so the chance of ever deploying noise against one
+    live version stays within alpha. The first comparison is judged at 0.61 alpha, the second at 0.15 alpha."""
+    return alpha * 6.0 / (math.pi**2 * max(1, comparison) ** 2)

@@ -87,3 +87,18 @@ def _status_args(paths: list[str]) -> tuple[str, ...]:
 
 def _changed(status: str | None) -> list[str]:
     return sorted({line[3:].strip() for line in (status or "").splitlines() if len(line) > 3})
+
+
+def results_commits(
+    workspace: Path, live: str, candidate: str, paths: list[str], since: str | None = None
+) -> int | None:
+    """How many commits after `live`, up to and including `candidate` along its first parents (a merged pull
+    request is its merge commit), changed one of `paths` (globs, as deploy.yaml writes them) — committed at or
+    after `since` (a rollback's time: the versions between were compared with another live version). None
+    when git cannot tell: no git, or `live` outside the history this checkout has (a shallow clone)."""
+    if not SHA.fullmatch(live) or not SHA.fullmatch(candidate):
+        return None
+    window = [f"--since={since}"] if since else []
+    specs = [f":(glob){path}" for path in paths]
+    answer = ask_git(workspace, "rev-list", "--count", "--first-parent", *window, f"{live}..{candidate}", "--", *specs)
+    return int(answer) if answer is not None and answer.strip().isdigit() else None

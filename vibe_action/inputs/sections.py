@@ -41,11 +41,14 @@ class HookSettings:
 
 @dataclass(frozen=True)
 class Significance:
-    """How a gain is told apart from noise: `method` auto | paired | stderr | off; guards on point or significant."""
+    """How a gain is told apart from noise: `method` auto | paired | stderr | off; `question` rerun (is the gain
+    beyond re-run noise?) | problems (would it hold on other problems like these?); guards on point or
+    significant."""
 
     confidence: float = 0.95
     method: str = "auto"
-    guards: str = "point"
+    question: str = "rerun"
+    guards: str = "significant"
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def rule_label(check: RuleCheck) -> str:
             return "gain —"
         return f"gain {'>0' if threshold is None else f'≥+{threshold}'} {mark}"
     if check.rule == "noise":
-        return "noise —" if threshold is None else f"noise p<{threshold:g} {mark}"
+        return "noise —" if threshold is None else f"noise p<{threshold:.2g} {mark}"
     if check.rule == "guard":
         shown = _num(threshold) if isinstance(threshold, (int, float)) else threshold
         return f"guard drop ≤{shown} {mark}"
