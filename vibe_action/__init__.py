@@ -17,10 +17,6 @@ contracts in pyproject.toml). docs/architecture.md draws them and follows one ru
 """
 
 __version__ = "0.1.0"
-# Most modules say `TYPE_CHECKING = False` and then `if TYPE_CHECKING:` for what only annotations name (every
-# module has `from __future__ import annotations`): typing.TYPE_CHECKING without importing typing, ~1.5 ms of
-# every run (`make bench`). Type checkers take any name TYPE_CHECKING as true. `hosting` imports typing for its
-# Protocol classes; no dry run loads it (tests/test_startup.py holds both).
 # Where the action and the CLI are published: README, examples/workflow.yml and `vibe-gate init` use these (a
 # test holds them equal). A fork publishes under its own owner: change them here and everything follows.
 REPOSITORY = "org/vibe-deploy-gate"
