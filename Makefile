@@ -10,7 +10,7 @@ STAMP_TEST := $(VENV)/.installed-test
 WHEELHOUSE := $(VENV)/wheelhouse
 STAMP_WHEELS := $(WHEELHOUSE)/.downloaded
 
-.PHONY: demo test unit lint typecheck lockcheck pytest oldest bench docs clean chromium emoji-font
+.PHONY: demo test unit simulate lint typecheck lockcheck pytest oldest bench docs clean chromium emoji-font
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is required")'
@@ -90,6 +90,13 @@ unit: $(STAMP_TEST)
 # What the README calls the test command: linters, types, the lock, the suite under coverage. The suite on
 # Python 3.10 (make oldest) is CI's (.ci/run), so this stays short enough to run often.
 test: lint typecheck lockcheck pytest
+
+# How the gate decides at the limit of the data: a seeded simulation through its decision code (issue 29), for
+# the table in docs/configuration.md. Minutes on 2 cores; TRIALS a cell and HISTORIES of 50 commits.
+TRIALS ?= 1000
+HISTORIES ?= 200
+simulate: $(STAMP_RUN)
+	$(BIN)/python scripts/simulate_decisions.py $(TRIALS) $(HISTORIES)
 
 # Wall time, memory and GitHub request counts; measured, never asserted (see scripts/benchmark.py).
 bench: $(STAMP_TEST)

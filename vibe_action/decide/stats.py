@@ -249,16 +249,27 @@ def _hypergeometric(total: int, k_now: int, k_then: int) -> tuple[int, list[floa
     return low, [math.comb(k_now, c) * math.comb(k_then, total - c) / ways for c in range(low, high + 1)]
 
 
+NEGLIGIBLE = 1e-18  # probabilities this small at the ends of a law are dropped: no level the gate uses sees them
+
+
+def _trimmed(low: int, pmf: list[float]) -> tuple[int, list[float]]:
+    """The law without the negligible probabilities at its two ends (its smallest value moved to match)."""
+    start = next((i for i, p in enumerate(pmf) if p > NEGLIGIBLE), 0)
+    end = len(pmf) - next((i for i, p in enumerate(reversed(pmf)) if p > NEGLIGIBLE), 0)
+    return low + start, pmf[start:end] or [1.0]
+
+
 def _convolved(laws: Sequence[tuple[int, list[float]]]) -> tuple[int, list[float]]:
-    """The law of a sum of independent counts, each given as (its smallest value, its probabilities)."""
+    """The law of a sum of independent counts, each given as (its smallest value, its probabilities); the
+    negligible ends are trimmed as it grows, which keeps it to the width the sum's spread needs."""
     offset, acc = 0, [1.0]
     for low, pmf in laws:
+        low, pmf = _trimmed(low, pmf)
         out = [0.0] * (len(acc) + len(pmf) - 1)
         for i, a in enumerate(acc):
-            if a:
-                for j, p in enumerate(pmf):
-                    out[i + j] += a * p
-        offset, acc = offset + low, out
+            for j, p in enumerate(pmf):
+                out[i + j] += a * p
+        offset, acc = _trimmed(offset + low, out)
     return offset, acc
 
 
