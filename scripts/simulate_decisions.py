@@ -43,6 +43,7 @@ POLICY = parse_config(
 )
 ALPHA = 0.05
 COMPARISONS = (1, 2, 5, 10, 20)
+FLOOR_GAPS = (1, 2, 5)  # a floor this many points under the true score: how often does a run fall below it?
 MOVEMENT = 0.5  # sd of each problem's move on the logit scale, from one checkpoint to the next
 
 
@@ -102,6 +103,7 @@ def cell(args: tuple[int, int, float, int, int]) -> dict[str, object]:
     n, k, change, trials, seed = args
     rng = random.Random(seed)
     counts = {"deploy": 0, "skip": 0, "block": 0}
+    under = dict.fromkeys(FLOOR_GAPS, 0)  # runs measured more than d points under the true score
     found = dict.fromkeys(COMPARISONS, 0)
     best = dict.fromkeys(COMPARISONS, 0)
     for _ in range(trials):
@@ -110,12 +112,15 @@ def cell(args: tuple[int, int, float, int, int]) -> dict[str, object]:
         live, now = run(rates, k, rng), run(candidate, k, rng)
         verdict, p, _ = verdicts(live, now, k)
         counts[verdict] += 1
+        measured, true = sum(now) / (k * n) * 100, sum(candidate) / n * 100
+        for gap in FLOOR_GAPS:
+            under[gap] += measured < true - gap
         z = oracle(rates, candidate, live, now, k)
         for j in COMPARISONS:
             level = spent_level(ALPHA, j)
             found[j] += p is not None and p < level
             best[j] += z > NormalDist().inv_cdf(1 - level)
-    return {"n": n, "k": k, "change": change, "trials": trials, **counts, "found": found, "best": best}
+    return {"n": n, "k": k, "change": change, "trials": trials, **counts, "found": found, "best": best, "under": under}
 
 
 def history(args: tuple[int, int, int, int]) -> dict[str, object]:
@@ -142,10 +147,10 @@ def main() -> int:
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 2500
     histories = int(sys.argv[2]) if len(sys.argv) > 2 else 400
     cells = [(n, k, change, trials, 1000 * n + 10 * k + int(change) + 7)
-             for n in (30, 500) for k in (1, 16, 64) for change in (0.0, -2.0, 2.0, 5.0)]  # fmt: skip
+             for n in (30, 500) for k in (1, 16, 64) for change in (0.0, -2.0, -5.0, 2.0, 5.0)]  # fmt: skip
     with Pool() as pool:
         rows = pool.map(cell, cells)
-        runs = pool.map(history, [(30, 64, histories, 11), (500, 64, histories // 4, 13)])
+        runs = pool.map(history, [(30, 64, histories, 11), (500, 64, max(1, histories // 4), 13)])
     print(f"# {trials} trials a cell (a rate's standard error is at most {50 / math.sqrt(trials):.1f} points)")
     print(
         "| problems | k | true change | deploy % | skip % | block % | noise test finds, at comparison "
@@ -161,6 +166,15 @@ def main() -> int:
             f"| {row['n']} | {row['k']} | {row['change']:+g} | {percent(row['deploy'], t)} | "  # type: ignore[arg-type]
             f"{percent(row['skip'], t)} | {percent(row['block'], t)} | {found} | {best} |"  # type: ignore[arg-type]
         )
+    print()
+    print("| problems | k | a run measured under its true score by more than " + " / ".join(map(str, FLOOR_GAPS))
+          + " points (%) |")  # fmt: skip
+    print("|---|---|---|")
+    for row in rows:
+        if row["change"] == 0.0:
+            under = " / ".join(percent(row["under"][g], row["trials"]).strip() for g in FLOOR_GAPS)  # type: ignore[index, arg-type]
+            print(f"| {row['n']} | {row['k']} | {under} |")
+    print()
     for r in runs:
         print(
             f"50-commit histories of an unchanged model, {r['n']} problems x k = {r['k']}: "

@@ -28,7 +28,7 @@ def test_demo_replays_the_example_history(tmp_path: Path) -> None:
     assert verdicts == ["deploy", "skip", "deploy", "block", "report-only", "block", "rollback"]
     assert re.search(
         r"^SKIP: aime25: \+0\.78 \(\+1\.05%\) over deployed 74\.4\d* is below min_gain 2% \(1\.4885 points\); "
-        r"\(gain ≥ -\d\.\d at 97 %, p = 0\.\d+\) — within noise; this benchmark detects ≥ \d\.\d points$",
+        r"\(gain ≥ -\d\.\d at 97 %, p = 0\.\d+\) — within re-run noise; this benchmark detects ≥ \d\.\d points$",
         out,
         re.MULTILINE,
     )

@@ -45,7 +45,7 @@ def test_local_ledger_within_noise_then_real_gain_then_partial(workspace: Worksp
     workspace.commit("+1.3 within noise")
     noisy = workspace.run("--json", env=env).json
     assert noisy["decision"] == "skip"
-    assert "within noise; this benchmark detects" in noisy["reasons"][0]
+    assert "within re-run noise; this benchmark detects" in noisy["reasons"][0]
     (noise,) = [rule for rule in noisy["metrics"][0]["rules"] if rule["rule"] == "noise"]
     assert noise["significance"]["method"] == "rerun"  # the default question: beyond re-run noise?
 
@@ -87,7 +87,7 @@ def test_github_ledger_carries_the_digest_for_the_paired_test(
     assert (kept["n"], kept["k"]) == (30, K)
     assert len(kept["c"]) == 40  # 30 counts, one byte each, in base64
     (_, check) = fake_github.check_runs.values()
-    assert "within noise; this benchmark detects ≥ " in check["output"]["title"]
+    assert "within re-run noise; this benchmark detects ≥ " in check["output"]["title"]
 
 
 def _noise(done: object) -> dict[str, object]:

@@ -31,7 +31,7 @@ def test_plus_1_3_within_sampling_noise_does_not_deploy() -> None:
     assert "meets min_gain" in reason  # the point gain is enough ...
     assert "(gain ≥ -" in reason  # ... but its one-sided bound is below 0
     assert "p = " in reason
-    assert "— within noise; this benchmark detects ≥ " in reason
+    assert "— within re-run noise; this benchmark detects ≥ " in reason
     gain_rule = noise_rule(decision)
     assert gain_rule["significance"]["method"] == "rerun"  # the default question: beyond re-run noise?
     assert gain_rule["significance"]["question"] == "is the gain beyond re-run noise?"
@@ -54,7 +54,7 @@ def test_a_real_gain_on_per_problem_data_deploys() -> None:
     now = [min(K, c + 5) if c < K else c for c in base]
     decision = run(config(), results(bench("aime25", now), *others()), results(bench("aime25", base), *others()))
     assert decision.verdict == "deploy", decision.reasons
-    assert "p < 0.0001) — significant" in decision.reasons[0]  # not a rounded "p = 0"
+    assert "p < 0.0001) — beyond re-run noise" in decision.reasons[0]  # not a rounded "p = 0"
     assert "over deployed" in decision.reasons[0]
 
 

@@ -90,7 +90,7 @@ def noise_note(bench: Benchmark) -> str:
         detects = MDE_FACTOR * math.sqrt(2.0) * bench.stderr
         return (
             f"noise: aggregate stderr ±{bench.stderr:.2g} only — shown, not deciding (it detects ≥ {detects:.1f} "
-            "points); per-problem samples (lm-eval --log_samples) give a paired test that decides"
+            "points); per-problem samples (lm-eval --log_samples) give a per-problem test that decides"
         )
     return "noise: no error bars — decided on the scores and the rules alone"
 

@@ -17,7 +17,7 @@ from vibe_action.inputs.config import Config
 
 ADVISORY_NOISE = (
     "shown, not deciding (only aggregate standard errors): per-problem samples (lm-eval --log_samples) give the "
-    "paired test that decides; significance.method: stderr lets this one decide"
+    "per-problem test that decides; significance.method: stderr lets this one decide"
 )
 
 
@@ -90,10 +90,12 @@ def noisy_guard(check: RuleCheck, config: Config, evidence: Evidence | None, dro
         return replace(check, detail=f"{check.detail}; {UNTESTED_DROP}", stats=stats)
     if drop_p < 1.0 - settings.confidence:
         return replace(check, detail=f"{check.detail}; significant (Holm-adjusted p = {drop_p:.2g})", stats=stats)
+    sees = evidence.comparison.mde if evidence and evidence.comparison else None
+    blind = f"; this benchmark detects drops ≥ {sees:.1f} points" if sees else ""  # what the data can see
     return replace(
         check,
         passed=True,
-        detail=f"{check.detail}, but not significantly (Holm-adjusted p = {drop_p:.2g})",
+        detail=f"{check.detail}, but not significantly (Holm-adjusted p = {drop_p:.2g}){blind}",
         stats=stats,
     )
 

@@ -23,6 +23,13 @@ QUESTIONS = {
 }
 
 
+# How the report words each test's verdict, so it names the question answered (significant, not significant).
+NOISE_WORDS = {
+    "rerun": ("beyond re-run noise", "within re-run noise"),
+    "paired": ("significant across problems", "within the spread across problems"),
+}
+
+
 @dataclass(frozen=True)
 class Evidence:
     comparison: Comparison | None
@@ -79,9 +86,10 @@ def noise_detail(evidence: Evidence | None, confidence: float) -> tuple[bool, st
     text = describe(comparison, confidence)
     if comparison is None or comparison.p_value is None:
         return False, text
+    beyond, within = NOISE_WORDS.get(comparison.method, ("significant", "within noise"))
     if comparison.p_value < 1.0 - confidence:
-        return True, f"{text} — significant"
+        return True, f"{text} — {beyond}"
     if comparison.delta <= 0:
         return False, f"{text} — no improvement to test"
     detects = f"; this benchmark detects ≥ {comparison.mde:.1f} points" if comparison.mde else ""
-    return False, f"{text} — within noise{detects}"
+    return False, f"{text} — {within}{detects}"

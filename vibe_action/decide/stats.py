@@ -263,8 +263,8 @@ def _convolved(laws: Sequence[tuple[int, list[float]]]) -> tuple[int, list[float
     """The law of a sum of independent counts, each given as (its smallest value, its probabilities); the
     negligible ends are trimmed as it grows, which keeps it to the width the sum's spread needs."""
     offset, acc = 0, [1.0]
-    for low, pmf in laws:
-        low, pmf = _trimmed(low, pmf)
+    for given_low, given in laws:
+        low, pmf = _trimmed(given_low, given)
         out = [0.0] * (len(acc) + len(pmf) - 1)
         for i, a in enumerate(acc):
             for j, p in enumerate(pmf):

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vibe_action.decide.decision import Decision, MetricRow, RuleCheck
+from vibe_action.decide.significance import NOISE_WORDS
 from vibe_action.errors import Problem
 from vibe_action.render.escape import markdown, markdown_url
 
@@ -92,7 +93,8 @@ def terse_rule(check: RuleCheck) -> str:
     if check.rule == "noise" and check.threshold is not None:
         mark = "✓" if check.passed else ("~" if check.advisory else "✗")
         found = _P_VALUE.search(check.detail)
-        word = "significant" if check.passed else "within noise"
+        beyond, within = NOISE_WORDS.get(str((check.stats or {}).get("method")), ("significant", "within noise"))
+        word = beyond if check.passed else within
         return f"{word} (p = {found.group(1)}) {mark}" if found else rule_label(check)
     return rule_label(check)
 
