@@ -93,8 +93,8 @@ test: lint typecheck lockcheck pytest
 
 # How the gate decides at the limit of the data: a seeded simulation through its decision code (issue 29), for
 # the table in docs/configuration.md. Minutes on 2 cores; TRIALS a cell and HISTORIES of 50 commits.
-TRIALS ?= 1000
-HISTORIES ?= 200
+TRIALS ?= 2500
+HISTORIES ?= 400
 simulate: $(STAMP_RUN)
 	$(BIN)/python scripts/simulate_decisions.py $(TRIALS) $(HISTORIES)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -58,8 +59,8 @@ class NetlifyClient(JsonApi):
             wait = requested_wait(response)
             if wait is not None and wait > MAX_RETRY_AFTER:
                 return (
-                    f" — rate limited, and the limit resets {wait:.0f} s from now (X-RateLimit-Reset), more than "
-                    f"the {MAX_RETRY_AFTER:g} s the gate waits; nothing more was sent — run it again then (Netlify "
+                    f" — rate limited, and the limit resets {_reset_time(response, wait)}, more than the "
+                    f"{MAX_RETRY_AFTER:g} s the gate waits; nothing more was sent — run it again then (Netlify "
                     "allows 500 API requests a minute)"
                 )
             return " — rate limited; try again later"
@@ -119,6 +120,16 @@ class NetlifyClient(JsonApi):
         if not deploy_id:
             raise MaybeActedError("Netlify answered the build request but returned no deploy id")
         return str(deploy_id)
+
+
+def _reset_time(response: requests.Response, wait: float) -> str:
+    """When the limit resets, as the answer says it: the clock time of `X-RateLimit-Reset` (epoch seconds), or
+    the wait `Retry-After` asked for."""
+    try:
+        reset = datetime.fromtimestamp(int(response.headers.get("X-RateLimit-Reset", "")), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return f"in {wait:.0f} s (Retry-After)"
+    return f"at {reset:%H:%M:%S} UTC (X-RateLimit-Reset)"
 
 
 def make_netlify(
