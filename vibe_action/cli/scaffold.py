@@ -84,8 +84,9 @@ def scan(root: Path) -> list[Found]:
 def noise_note(bench: Benchmark) -> str:
     """Which noise test this benchmark will get, and what it can detect, in one comment line."""
     if bench.items is not None:
-        one = " (McNemar: one sample each)" if bench.items.samples == 1 else ""
-        return f"noise: a paired test on its {len(bench.items.scores)} problems decides{one}"
+        k = bench.items.samples
+        one = " (exact McNemar at one sample)" if k == 1 else ""
+        return f"noise: the re-run test on its {len(bench.items.scores)} problems x {k} samples decides{one}"
     if bench.stderr is not None:
         detects = MDE_FACTOR * math.sqrt(2.0) * bench.stderr
         return (
