@@ -214,3 +214,22 @@ def test_the_gain_test_is_judged_at_the_level_its_comparison_spends() -> None:
         verdicts[comparison] = decision.verdict
     assert verdicts == {1: "deploy", 5: "skip"}
     assert "comparison 5 with the live version: judged at p < 0.0012 (of its 5 % budget)" in decision.reasons[0]
+
+
+def test_a_hotfix_without_a_gain_test_says_what_it_ships_on() -> None:
+    """Issue 29: a hotfix rule has no gain test; the report says so and shows the change, and a drop within
+    noise passes the guard saying what the benchmark could have detected — nothing pretends to have tested."""
+    from vibe_action.decide.policy import Context, decide
+
+    base = base_counts()
+    current = results(bench("aime25", within_noise(base, net=-20)), *others())
+    decision = decide(
+        config(), current, baseline_from(results(bench("aime25", base), *others())), Context("c" * 40, "hotfix/x")
+    )
+    assert decision.verdict == "deploy"
+    assert decision.reasons[0].startswith(
+        "aime25: gain rule off on 'hotfix/**': no gain test, so this ships on floors and guards alone (-1.04 vs"
+    )
+    guard = next(r for r in decision.metrics[0].rules if r.rule == "guard")
+    assert "but not significantly" in guard.detail
+    assert "this benchmark detects drops ≥ " in guard.detail

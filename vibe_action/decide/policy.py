@@ -289,7 +289,14 @@ def _bound(direction: str, base: float, points: float) -> float:
 
 def _gain_check(rule: MetricRule, current: float, base: float | None, branch_rule: BranchRule | None) -> RuleCheck:
     if branch_rule is not None and not branch_rule.gain_rule:
-        return RuleCheck("gain", "off", True, f"gain rule off on '{branch_rule.pattern}'")
+        moved = "" if base is None else f" ({current - base:+.4g} vs deployed {base:.4g})"
+        return RuleCheck(
+            "gain",
+            "off",
+            True,
+            f"gain rule off on '{branch_rule.pattern}': no gain test, so this ships on floors and guards "
+            f"alone{moved}",
+        )
     amount = branch_rule.min_gain if branch_rule and branch_rule.min_gain else rule.min_gain
     threshold = None if amount is None else amount.as_json()
     if base is None:
