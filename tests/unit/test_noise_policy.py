@@ -228,7 +228,7 @@ def test_a_hotfix_without_a_gain_test_says_what_it_ships_on() -> None:
     )
     assert decision.verdict == "deploy"
     assert decision.reasons[0].startswith(
-        "aime25: gain rule off on 'hotfix/**': no gain test, so this ships on floors and guards alone (-1.04 vs"
+        "aime25: gain rule off on 'hotfix/**': no gain test, so this ships on floors and guards alone (-1.042 vs"
     )
     guard = next(r for r in decision.metrics[0].rules if r.rule == "guard")
     assert "but not significantly" in guard.detail

@@ -294,8 +294,7 @@ def _gain_check(rule: MetricRule, current: float, base: float | None, branch_rul
             "gain",
             "off",
             True,
-            f"gain rule off on '{branch_rule.pattern}': no gain test, so this ships on floors and guards "
-            f"alone{moved}",
+            f"gain rule off on '{branch_rule.pattern}': no gain test, so this ships on floors and guards alone{moved}",
         )
     amount = branch_rule.min_gain if branch_rule and branch_rule.min_gain else rule.min_gain
     threshold = None if amount is None else amount.as_json()
