@@ -151,7 +151,7 @@ def main() -> int:
     with Pool() as pool:
         rows = pool.map(cell, cells)
         runs = pool.map(history, [(30, 64, histories, 11), (500, 64, max(1, histories // 4), 13)])
-    print(f"# {trials} trials a cell (a rate's standard error is at most {50 / math.sqrt(trials):.1f} points)")
+    print(f"{trials} trials a cell (a rate's standard error is at most {50 / math.sqrt(trials):.1f} points):")
     print(
         "| problems | k | true change | deploy % | skip % | block % | noise test finds, at comparison "
         + " / ".join(map(str, COMPARISONS))

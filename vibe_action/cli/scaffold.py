@@ -52,6 +52,7 @@ class Found:
     benchmarks: tuple[str, ...]
     noise: Mapping[str, str] = field(default_factory=dict)
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    floors: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # name -> (floor, today's score)
 
 
 def scan(root: Path) -> list[Found]:
@@ -76,9 +77,41 @@ def scan(root: Path) -> list[Found]:
             if results.benchmarks or choices:
                 kind = "per-item" if any(b.items for b in results.benchmarks.values()) else "aggregate"
                 noise = {name: noise_note(bench) for name, bench in results.benchmarks.items()}
+                floors = {
+                    name: (floor, bench.score)
+                    for name, bench in results.benchmarks.items()
+                    if (floor := floor_below_noise(bench)) is not None
+                }
                 names = tuple(sorted({*results.benchmarks, *choices}))
-                found.append(Found(rel, kind, names, noise, choices))
+                found.append(Found(rel, kind, names, noise, choices, floors))
     return found
+
+
+FLOOR_SPREADS = 3  # a floor this many re-run standard errors under today's score: a re-run stays above it
+
+
+def floor_below_noise(bench: Benchmark) -> float | None:
+    """A floor under the band a re-run of the same model moves the score in, whole points down; None when the
+    results give no spread (docs/configuration.md, "At the limit of the data: how often the gate is right").
+    The spread of one run's score: per-item counts, the binomial spread of each problem's rate over its k attempts (at one attempt
+    every observed rate is 0 or 1, so the aggregate rate's spread, which bounds it from above); aggregates,
+    their standard error."""
+    if bench.items is not None and bench.items.scores and not bench.items.continuous:
+        rates = list(bench.items.scores.values())
+        mean = sum(rates) / len(rates)
+        scale = bench.score / mean if mean > 0 else 100.0
+        k = max(bench.items.samples, 1)
+        if k == 1:
+            spread = math.sqrt(mean * (1 - mean) / len(rates))
+        else:
+            spread = math.sqrt(sum(p * (1 - p) / k for p in rates)) / len(rates)
+        spread *= scale
+    elif bench.stderr is not None:
+        spread = bench.stderr
+    else:
+        return None
+    floor = math.floor(bench.score - FLOOR_SPREADS * spread)
+    return float(floor) if spread > 0 and floor > 0 else None
 
 
 def noise_note(bench: Benchmark) -> str:
@@ -181,6 +214,7 @@ def config_text(found: list[Found], default_branch: str, families: list[str]) ->
         "metrics:",
     ]
     noise = {name: note for item in found for name, note in item.noise.items()}
+    floors = {name: floor for item in found for name, floor in item.floors.items()}
     choices = {name: keys for item in found for name, keys in item.choices.items()}
     for name in names:
         lines.append(f"  {_key(name)}:")
@@ -191,7 +225,14 @@ def config_text(found: list[Found], default_branch: str, families: list[str]) ->
         if name == primary:
             lines += ['    min_gain: "2%"   # beat the deployed version by 2 %, and by more than noise']
             lines += ["    max_drop: 1      # guard: block a fall of more than 1 point that is beyond noise"]
-            lines += ["    # min: 70        # a floor: never ship under this score (set it below the noise band)"]
+            if name in floors:
+                floor, today = floors[name]
+                lines += [
+                    f"    min: {floor:g}          # a floor, {FLOOR_SPREADS} re-run standard errors under today's "
+                    f"{today:.4g}: a re-run stays above it"
+                ]
+            else:
+                lines += ["    # min: 70        # a floor: never ship under this score (set it below the noise band)"]
         else:
             lines += ["    max_drop: 2      # guard: block a fall of more than 2 points that is beyond noise"]
         if name in noise:
