@@ -93,9 +93,9 @@ FLOOR_SPREADS = 3  # a floor this many re-run standard errors under today's scor
 def floor_below_noise(bench: Benchmark) -> float | None:
     """A floor under the band a re-run of the same model moves the score in, whole points down; None when the
     results give no spread (docs/configuration.md, "At the limit of the data: how often the gate is right").
-    The spread of one run's score: per-item counts, the binomial spread of each problem's rate over its k attempts (at one attempt
-    every observed rate is 0 or 1, so the aggregate rate's spread, which bounds it from above); aggregates,
-    their standard error."""
+    The spread of one run's score: per-item counts, the binomial spread of each problem's rate over its k
+    attempts (at one attempt every observed rate is 0 or 1, so the aggregate rate's spread, which bounds it from
+    above); aggregates, their standard error."""
     if bench.items is not None and bench.items.scores and not bench.items.continuous:
         rates = list(bench.items.scores.values())
         mean = sum(rates) / len(rates)
