@@ -202,3 +202,31 @@ def test_the_action_counts_comparisons_through_githubs_compare_api(
     check = list(fake_github.check_runs.values())[-1]
     assert "comparison 2 with the live version" in check["output"]["summary"] + report
     assert fake_github.requests("GET", "/commits/")  # the files of the commits between were read
+
+
+def test_pull_requests_spend_nothing_and_a_merged_one_counts_once(workspace: Workspace, httpserver: HTTPServer) -> None:
+    """Previews on a pull request's branch are not on the deploy branch's first-parent chain: they spend none of
+    its budget; merged, the pull request is one comparison (its merge commit), however many commits it had."""
+    httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
+    env = {"VIBE_BUILD_HOOK_URL": httpserver.url_for(HOOK_PATH)}
+    workspace.write("config/deploy.yaml", NOISE_CONFIG)
+    workspace.write(".gitignore", ".vibe-deploy-gate/\n")  # the local ledger stays put across checkouts
+    base = base_counts()
+    write_run(workspace, base)
+    workspace.commit("first", branch="main")
+    assert workspace.run(env=env).code == 0  # v1 is live
+    workspace.git("checkout", "-q", "-b", "feature")
+    for step in range(3):
+        write_run(workspace, within_noise(base, net=5 + step))
+        workspace.commit(f"feature {step}")
+        preview = _noise(workspace.run("--dry-run", "--json", "--event", "pull_request", "--branch", "main", env=env))
+        assert preview["comparison"] == step + 1  # the preview is judged along its own branch
+    workspace.git("checkout", "-q", "main")
+    write_run(workspace, within_noise(base, net=9))
+    workspace.commit("main after the previews")
+    on_main = workspace.run("--dry-run", "--json", env=env)
+    assert on_main.code in (0, 1), on_main.stdout + on_main.stderr
+    assert _noise(on_main)["comparison"] == 1  # the previews spent nothing
+    workspace.git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "merge", "-q", "--no-ff", "-X", "theirs",
+                  "-m", "merge feature", "feature")  # fmt: skip
+    assert _noise(workspace.run("--dry-run", "--json", env=env))["comparison"] == 2  # the merge: one more
