@@ -7,6 +7,7 @@ import json
 from pytest_httpserver import HTTPServer
 
 from tests.actions_env import HOOK_PATH, action_env, push_payload, run_action
+from tests.actions_env import push as push_and_run
 from tests.conftest import CONFIG, Workspace
 from tests.fake_github import FakeGitHub
 from tests.noise_data import K, base_counts, within_noise
@@ -174,18 +175,7 @@ def test_the_action_counts_comparisons_through_githubs_compare_api(
             write_run(workspace, counts)
         else:
             workspace.write("README.md", message)
-        sha = workspace.commit(message, branch="main")
-        env = action_env(
-            workspace,
-            fake_github,
-            fake_github.url,
-            "push",
-            push_payload(sha, "main", files, fake_github.repository),
-            sha,
-            "main",
-            {"INPUT_BUILD_HOOK_URL": hook_server.url_for(HOOK_PATH)},
-        )
-        result = run_action(workspace, env)
+        _, result = push_and_run(workspace, fake_github, hook_server, files=files)
         assert result.code in (0, 1), result.stdout + result.stderr
         return result.outputs
 
