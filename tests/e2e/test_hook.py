@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -95,14 +94,16 @@ def test_connection_refused_is_unreachable_and_scrubbed() -> None:
 
 @pytest.fixture
 def slow_server() -> Iterator[tuple[str, list[str], Callable[[], None]]]:
-    """Reads the request, then answers only after the client's read timeout has passed. The third item stops
-    the server: one thread serves, so it returns once the request in hand is answered."""
+    """Reads the request, then answers only once the test lets it — after the client has given up waiting. The
+    third item lets it answer and stops the server: one thread serves, so it returns once the request in hand
+    is answered."""
     seen: list[str] = []
+    release = threading.Event()
 
     class Slow(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             seen.append(self.path)
-            time.sleep(1.0)
+            release.wait(timeout=30)
             try:
                 self.send_response(200)
                 self.end_headers()
@@ -115,7 +116,13 @@ def slow_server() -> Iterator[tuple[str, list[str], Callable[[], None]]]:
     server = HTTPServer(("127.0.0.1", 0), Slow)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/build_hooks/{HOOK_ID}", seen, server.shutdown
+
+    def finish() -> None:
+        release.set()
+        server.shutdown()
+
+    yield f"http://127.0.0.1:{server.server_address[1]}/build_hooks/{HOOK_ID}", seen, finish
+    release.set()
     server.shutdown()
     server.server_close()
 
