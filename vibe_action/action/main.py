@@ -36,6 +36,7 @@ from vibe_action.inputs.config import load_config
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
 from vibe_action.ledger.github_deployments import GitHubLedger
+from vibe_action.ledger.records import record_time
 from vibe_action.redact import Secrets
 from vibe_action.render import report
 from vibe_action.render.escape import markdown, markdown_code_block
@@ -317,13 +318,15 @@ def _dispatch(run: ActionRun) -> Decision | int:
 def _comparisons_on_github(repo: Repository, query: Comparisons) -> int | None:
     """The results-changing commits since the live version went live, from GitHub's copy of the history (the
     action's checkout is shallow)."""
-    since = datetime.strptime(query.went_live, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    since = record_time(query.went_live) if query.rolled_back else None
+    if query.rolled_back and since is None:
+        return None  # a rollback whose time cannot be read: the window cannot be told
     return results_commits(
         repo,
         query.live,
         query.candidate,
         lambda path: any(matches(pattern, path) for pattern in query.paths),
-        since if query.rolled_back else None,
+        since,
     )
 
 
