@@ -138,13 +138,13 @@ def test_an_explicit_scale_wins_and_a_change_of_units_is_never_compared(tmp_path
 
 
 def test_a_metric_of_unknown_scale_is_read_as_written_with_a_note(tmp_path: Path) -> None:
-    data = lm_eval_task("drop", {"f1,none": 0.6241, "f1_stderr,none": 0.004}, 9536)
+    data = lm_eval_task("wmdp", {"ece,none": 0.6241, "ece_stderr,none": 0.004}, 9536)
     (tmp_path / "r.json").write_text(json.dumps(data))
-    results = load_results([Source("r.json")], tmp_path, gated=["drop"])
-    assert results.benchmarks["drop"].score == pytest.approx(0.6241)
+    results = load_results([Source("r.json")], tmp_path, gated=["wmdp"])
+    assert results.benchmarks["wmdp"].score == pytest.approx(0.6241)
     (note,) = results.notes
-    assert "drop: metric 'f1,none' has no fixed scale, so it is read as written (0.6241)" in note
-    assert "set metrics.drop.scale: 100" in note
+    assert "wmdp: metric 'ece,none' has no fixed scale, so it is read as written (0.6241)" in note
+    assert "set metrics.wmdp.scale: 100" in note
 
 
 def test_qwen_math_per_problem_jsonl_is_detected_and_read(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ class Benchmark:
     direction: str | None = None  # the format's own higher_is_better, when it says
     stamp: str | None = None  # the run's timestamp, when the file name carries one
     run_time: float | None = None  # when the run started, as the file records it (lm-eval's `date`, epoch seconds)
+    factor: float | None = None  # what the value as written was multiplied by (100: a fraction); None: unknown
+    read_as: str = ""  # the convention that chose the scale, as `validate` and `run` say it
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ class Parsed:
     unit: str | None = None  # "percent" or "own" (scales.py); None: as written, the metric's scale unknown
     model: tuple[str, str | None] | None = None  # (name, revision) of the evaluated model, when the file says
     notes: tuple[str, ...] = ()
+    factor: float | None = None  # what the value as written was multiplied by; None: as written, scale unknown
+    read_as: str = ""  # the convention that chose the scale (scales.py), as `validate` shows it
+    samples: int | None = None  # samples per problem when the file says so without per-item data
+    stderr_kind: str | None = None  # "rerun" for a standard error across repeated runs (evalchemy)
+    aggregate: bool = False  # a summary that carries per-item data of its own, which a per-item file replaces
 
 
 @dataclass(frozen=True)
@@ -74,23 +79,38 @@ class ReadOptions:
         return self.gated is None or name in self.gated
 
 
-def detect(path: str, text: str) -> str:
-    """Which format a file is in, from its name and first bytes; `flat` when nothing else fits."""
+HEAD_CHARS = 64 * 1024  # what format detection reads of a file
+_RESULTS_OBJECT = re.compile(r'"results"\s*:\s*\{')
+_BENCHMARKS = re.compile(r'"benchmarks"\s*:')
+
+
+def detect(path: str, head: str) -> str:
+    """Which format a file is in, from its name and its first characters (`head`); `flat` when nothing else
+    fits. The harnesses put what tells them apart first: lighteval's `config_general`, lm-eval's and
+    evalchemy's `results` object (evalchemy writes no `versions`), LiveCodeBench's list."""
     name = PurePosixPath(path).name
-    head = text.lstrip()[:4096]
+    head = head.lstrip()[:HEAD_CHARS]
     if name.endswith(".csv") or head.startswith(("dataset,", "model_path,")):
         return "opencompass"
     if name.endswith(".jsonl"):
-        return jsonl_kind(first_line(text))
-    if head.startswith("["):  # the only format that is a list: its error names LiveCodeBench's two files
+        return jsonl_kind(first_line(head))
+    if head.startswith("["):  # the only format that is a list: its error names LiveCodeBench's files
         return "livecodebench"
-    if '"config_general"' in text:
+    if '"config_general"' in head:
         return "lighteval"
-    if '"n-samples"' in text or ('"results"' in text and '"versions"' in text):
+    if '"n-samples"' in head or _RESULTS_OBJECT.search(head):
         return "lm-eval"
-    if re.search(r'"benchmarks"\s*:', head) or '"benchmarks"' in text:
+    if _BENCHMARKS.search(head):
         return "native"
     return "flat"
+
+
+class Ignored(Exception):  # noqa: N818 — not an error: a file the gate reads past, with a note saying why
+    """A file a glob matched that holds no scores by design (LiveCodeBench's ungraded generations)."""
+
+    def __init__(self, note: str) -> None:
+        super().__init__(note)
+        self.note = note
 
 
 _BLANK = re.compile(r"\s*")

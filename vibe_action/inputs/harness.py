@@ -1,4 +1,5 @@
-"""Aggregate results of evaluation harnesses: lm-evaluation-harness `results_*.json` (0.3 and 0.4.x) and
+"""Aggregate results of evaluation harnesses: lm-evaluation-harness `results_*.json` (0.3 and 0.4.x), evalchemy's
+(lm-eval's layout, its own entries: `accuracy_avg`, `accuracy_std_err`, `num_total`, `num_repeat`), and
 lighteval's results (keys `suite|task|fewshot` and, since 0.12, `task|fewshot`).
 
 Besides the score, what makes two runs comparable is kept as settings: few-shot count, `limit`, the task's
@@ -22,7 +23,7 @@ from vibe_action.inputs.formats import (
     stamp_of,
     stderr_of,
 )
-from vibe_action.inputs.scales import scale_of, unit_of, unknown_scale_note
+from vibe_action.inputs.scales import EVALCHEMY, LIGHTEVAL, LM_EVAL, scale_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
 
 
@@ -42,8 +43,9 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
             continue
         name, wanted = options.tasks.get(task, (task, options.metric))
         line = source.key_at(("results", task)).line
+        evalchemy = is_evalchemy(metrics)
         key = pick_metric(
-            metrics,
+            evalchemy_measures(metrics) if evalchemy else metrics,
             wanted,
             options.is_gated(name),
             (file, line),
@@ -52,12 +54,15 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
         )
         if key is None:
             continue
-        measured = _measured(metrics, key, name, options, file)
+        if evalchemy:
+            measured = _evalchemy(metrics, key, name, options, file)
+        else:
+            measured = _measured(metrics, key, name, options, file, (LM_EVAL, task))
         parsed.append(
             replace(
                 measured,
                 line=line,
-                n=_count(data, task),
+                n=measured.n or _count(data, task),
                 settings=_lm_eval_settings(data, task),
                 direction=_direction(data, task, key),
                 stamp=stamp_of(file),
@@ -88,18 +93,72 @@ def _line_in(source: SourceMap, task_key: str) -> Callable[[str], int]:
     return lambda metric: source.value_at(("results", task_key, metric)).line
 
 
-def _measured(metrics: Mapping[str, Any], key: str, name: str, options: ReadOptions, file: str) -> Parsed:
-    """The chosen metric and its stderr on one scale, chosen by the metric (`scales.py`): a proportion and its
-    stderr both become 0-100, anything else stays as written; a gated metric of unknown scale gets a note."""
+def _measured(
+    metrics: Mapping[str, Any],
+    key: str,
+    name: str,
+    options: ReadOptions,
+    file: str,
+    convention: tuple[str, str],
+    stderr: float | None = None,
+) -> Parsed:
+    """The chosen metric and its stderr on one scale, chosen by the harness's convention (`scales.py`): a
+    proportion and its stderr both become 0-100, anything else stays as written; a gated metric of unknown
+    scale gets a note."""
     value = number(metrics[key])
     assert value is not None  # noqa: S101 — pick_metric returns numeric keys only
-    scale = scale_of(key, options.scales.get(name))
-    stderr = stderr_of(metrics, key)
-    factor = scale or 1.0
+    harness, task = convention
+    scale = scale_of(key, options.scales.get(name), harness, task)
+    stderr = stderr_of(metrics, key) if stderr is None else stderr
+    factor = scale.factor if scale else 1.0
     unknown = scale is None and options.is_gated(name)
     notes = (unknown_scale_note(name, key, value, file),) if unknown else ()
-    scaled_stderr = None if stderr is None else rounded(stderr, factor)
-    return Parsed(name, rounded(value, factor), stderr=scaled_stderr, unit=unit_of(scale), notes=notes)
+    return Parsed(
+        name,
+        rounded(value, factor),
+        stderr=None if stderr is None else rounded(stderr, factor),
+        unit=scale.unit if scale else None,
+        notes=notes,
+        factor=scale.factor if scale else None,
+        read_as=scale.why if scale else "",
+    )
+
+
+# What evalchemy writes beside its measures (eval/chat_benchmarks/*/eval_instruct.py): counts, each repeat's
+# own numbers, and every generation.
+EVALCHEMY_MARKS = frozenset({"accuracy_avg", "num_repeat", "run_stats", "examples", "solved_avg"})
+EVALCHEMY_LABELS = frozenset({"num_total", "num_repeat", "solved_avg", "run_stats", "examples", "total_examples"})
+
+
+def is_evalchemy(metrics: Mapping[str, Any]) -> bool:
+    """An evalchemy benchmark's entry (its instruct benchmarks); its pretrain tasks are lm-eval's own."""
+    return not any("," in key for key in metrics) and bool(EVALCHEMY_MARKS & metrics.keys())
+
+
+def evalchemy_measures(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry without its counts and standard errors: `accuracy_avg` alone, for most benchmarks."""
+    return {
+        key: value
+        for key, value in metrics.items()
+        if key not in EVALCHEMY_LABELS and not key.endswith("_std_err") and not key.startswith(("num_", "count_"))
+    }
+
+
+def _evalchemy(metrics: Mapping[str, Any], key: str, name: str, options: ReadOptions, file: str) -> Parsed:
+    """evalchemy: `num_total` problems, each answered `num_repeat` times; `accuracy_std_err` is the spread of
+    the repeats' accuracies over √repeats — a re-run standard error, kept as one (`stderr_kind`), not the
+    across-problem standard error lm-eval writes. With one repeat it is 0 and means nothing: no error bars."""
+    total, repeats = _positive(metrics.get("num_total")), _positive(metrics.get("num_repeat"))
+    stderr = number(metrics.get(f"{key.removesuffix('_avg')}_std_err"))
+    rerun = repeats is not None and repeats > 1 and stderr is not None
+    measured = _measured(metrics, key, name, options, file, (EVALCHEMY, ""), stderr if rerun else None)
+    if not rerun:
+        measured = replace(measured, stderr=None)
+    return replace(measured, n=total, samples=repeats, stderr_kind="rerun" if rerun else None)
+
+
+def _positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -179,7 +238,7 @@ def read_lighteval(data: Any, source: SourceMap, options: ReadOptions) -> list[P
         )
         if metric is None:
             continue
-        measured = _measured(metrics, metric, name, options, file)
+        measured = _measured(metrics, metric, name, options, file, (LIGHTEVAL, task))
         shots = key.split("|")[-1] if key.count("|") in (1, 2) else key.split("|")[2] if "|" in key else ""
         extra = {"n_shot": int(shots)} if shots.isdigit() else {}
         if isinstance(versions.get(key), (int, str)) and not isinstance(versions.get(key), bool):

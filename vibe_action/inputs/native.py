@@ -81,6 +81,37 @@ def _valid_item(value: Any) -> bool:
     return type(value) in (int, float) and 0 <= value <= 1
 
 
+def _holds_structure(data: Any) -> bool:
+    """A would-be flat file with objects or lists at its top: another format, not a typo in a score."""
+    return not isinstance(data, dict) or any(isinstance(v, (dict, list)) for v in data.values())
+
+
+def unplaced(data: Any, file: str) -> Problem:
+    """One message for a file that fits no supported format, naming the closest and how to say so — not a schema
+    error for each of its keys."""
+    keys = set(data) if isinstance(data, dict) else set()
+    if "results" in keys and isinstance(data.get("results"), dict):
+        closest = "lm-eval (a 'results' object of tasks, as lm-evaluation-harness and evalchemy write)"
+        name = "lm-eval"
+    elif "config_general" in keys:
+        closest, name = "lighteval (it has lighteval's 'config_general')", "lighteval"
+    elif isinstance(data, list):
+        closest, name = "livecodebench (a list, as LiveCodeBench writes)", "livecodebench"
+    elif keys and all(isinstance(v, dict) for v in data.values()):
+        closest, name = 'native ({"benchmarks": {"<name>": {"score": …}}})', "native"
+    else:
+        closest, name = 'flat ({"<benchmark>": <score>, …})', "flat"
+    return Problem(
+        file,
+        1,
+        1,
+        f"cannot tell which format this file is in: it holds no score where this project's formats keep one; "
+        f"the closest supported format is {closest}",
+        hint=f"name it with format: {name} under this results entry in deploy.yaml, or narrow the glob to the "
+        'summary files (docs/configuration.md, "Results files")',
+    )
+
+
 def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
     """Validate one parsed file against the shipped schema and convert it."""
     schema = load_schema("results")
@@ -88,6 +119,8 @@ def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
     definition = "native" if native else "flat"
     shallow, item_problems = _split_items(data, source) if native else (data, [])
     problems = validate(shallow, {**schema, "$ref": f"#/$defs/{definition}"}, source) + item_problems
+    if problems and not native and _holds_structure(data):
+        raise InputError([unplaced(data, source.file)])
     if problems:
         if not native:
             problems = [

@@ -7,14 +7,15 @@ anything else in [0, 1] is continuous and compared with a paired t test on the v
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
-from vibe_action.inputs.formats import Item, Parsed, ReadOptions, number, problem, stamp_of
+from vibe_action.inputs.formats import Ignored, Item, Parsed, ReadOptions, number, problem, rounded, stamp_of
 from vibe_action.inputs.limits import MAX_LINE_BYTES
 from vibe_action.inputs.scales import AS_WRITTEN, PERCENT, scale_of, unit_of, unknown_scale_note
 from vibe_action.inputs.sourcemap import SourceMap
@@ -36,25 +37,28 @@ def items_result(
     continuous = any(value not in (0.0, 1.0) for value in scores.values()) and samples <= 1
     mean = sum(scores.values()) / len(scores)
     item = Item(scores, max(samples, 1), continuous)
-    return Parsed(name, mean * (scale or 1.0), line, len(scores), None, item, stamp=stamp, unit=unit_of(scale))
+    return Parsed(
+        name, mean * (scale or 1.0), line, len(scores), None, item, stamp=stamp, unit=unit_of(scale), factor=scale
+    )
 
 
-def jsonl(data: bytes, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The rows of a JSONL file (its bytes), one at a time. Each line is cut out, decoded and parsed only when
-    its turn comes, so a 500 MiB file is held once: no decoded copy, no list of lines, no list of rows. Lines
-    end at `\n` alone (a JSON string may hold U+2028, which `splitlines` would cut at)."""
-    start, number_, rows = 0, 0, 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > MAX_LINE_BYTES:
+def jsonl(data: bytes | BinaryIO, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a JSONL file (its bytes, or the open file), one at a time. Each line is read, decoded and
+    parsed only when its turn comes — never more than MAX_LINE_BYTES of it: a longer line is refused having read
+    no more than the limit. Lines end at `\n` alone (a JSON string may hold U+2028, which `splitlines` would cut
+    at)."""
+    handle = io.BytesIO(data) if isinstance(data, bytes) else data
+    number_, rows = 0, 0
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        number_ += 1
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        if len(line) > MAX_LINE_BYTES:
             raise problem(
                 file,
-                number_ + 1,
-                f"this line is {end - start:,} bytes; the limit is {MAX_LINE_BYTES:,} per line",
+                number_,
+                f"this line is longer than {MAX_LINE_BYTES:,} bytes, the limit per line",
                 "keep the verdicts and ids; drop or trim what the evaluation wrote alongside (docs/limits.md)",
             )
-        line, start, number_ = data[start:end], end + 1, number_ + 1
         if not line.strip():
             continue
         yield number_, _row(line, file, number_)
@@ -100,7 +104,7 @@ ID_FIELDS = ("id", "problem_id", "idx", "question_id", "index")
 VERDICT_FIELDS = ("correctness", "score")  # VibeThinker's, the Qwen2.5-Math evaluation's
 
 
-def read_correctness(data: bytes, file: str, options: ReadOptions) -> list[Parsed]:
+def read_correctness(data: bytes | BinaryIO, file: str, options: ReadOptions) -> list[Parsed]:
     """Per-problem JSONL: the problem's id and its verdicts — a list of booleans or 0/1, one per sample, or a
     single one. VibeThinker writes `{"id": …, "correctness": [1, 0, …]}`, the Qwen2.5-Math evaluation
     `{"idx": …, "score": [true]}`; `id:` and `correct:` under the results entry name other fields. A harness
@@ -145,7 +149,7 @@ def _samples_task(file: str) -> str:
     return match.group(1) if match else PurePosixPath(file).stem.removeprefix("samples_")
 
 
-def read_lm_eval_samples(data: bytes, file: str, options: ReadOptions) -> list[Parsed]:
+def read_lm_eval_samples(data: bytes | BinaryIO, file: str, options: ReadOptions) -> list[Parsed]:
     """`samples_<task>_<date>.jsonl`: one line per document and filter, the metric's value on each."""
     task = _samples_task(file)
     name, wanted = options.tasks.get(task, (options.benchmark or task, options.metric))
@@ -184,11 +188,14 @@ def read_lm_eval_samples(data: bytes, file: str, options: ReadOptions) -> list[P
         if key in scores:
             raise problem(file, line, f"document {row['doc_id']} appears twice for one filter")
         scores[key] = value
-    scale = scale_of(metric, options.scales.get(name))
-    parsed = items_result(name, scores, 1, stamp=stamp_of(file), scale=scale or AS_WRITTEN)
-    if scale is None and options.is_gated(name):
-        mean = parsed.score
-        parsed = replace(parsed, notes=(unknown_scale_note(name, metric, mean, file),))
+    scale = scale_of(metric, options.scales.get(name), task=task)
+    parsed = items_result(name, scores, 1, stamp=stamp_of(file), scale=scale.factor if scale else AS_WRITTEN)
+    if scale is None:  # as written: an item's value counts as itself (OWN_UNIT) in the paired test
+        parsed = replace(parsed, factor=None)
+        if options.is_gated(name):
+            parsed = replace(parsed, notes=(unknown_scale_note(name, metric, parsed.score, file),))
+    else:
+        parsed = replace(parsed, unit=scale.unit, read_as=scale.why)
     return [parsed]
 
 
@@ -211,16 +218,52 @@ def _only_metric(rows: list[tuple[int, dict[str, Any]]], file: str, gated: bool)
     )
 
 
+# LiveCodeBench names its files after the run (lcb_runner/utils/path_utils.py): output/<model>/<scenario>_<n>_
+# <temperature>[_cot].json holds the generations (`Scenario.codegeneration_…` where Python formats the enum by
+# its name, as LiveCodeBench's README shows), `…_eval.json` the metrics ([metrics, results, metadata]) and
+# `…_eval_all.json` each problem with its `graded_list`. One stem is one run.
+LCB_FILE = re.compile(
+    r"^(?P<stem>(?:Scenario\.)?(?P<scenario>[A-Za-z]+)_(?P<n>\d+)_(?P<temperature>\d+(?:\.\d+)?)(?:_cot)?)(?P<kind>_eval_all|_eval)?\.json$"
+)
+LCB_KEPT = frozenset({"question_id", "graded_list", "pass@1", "detail"})  # of a problem, or of the metrics
+
+
+def lcb_run(file: str) -> tuple[str, str, int | None, dict[str, Any]]:
+    """(run, scenario, samples per problem, settings) from a LiveCodeBench file's name: the run is the
+    folder and stem (`output/m/codegeneration_16_0.2`), shared by the run's three files."""
+    path = PurePosixPath(file)
+    match = LCB_FILE.match(path.name)
+    if match is None:
+        return path.with_suffix("").as_posix(), "codegeneration", None, {}
+    run = (path.parent / match["stem"]).as_posix()
+    return run, match["scenario"], int(match["n"]), {"temperature": float(match["temperature"])}
+
+
+def lcb_shape(path: tuple[str | int, ...], value: Any) -> Any:
+    """What the reader keeps of each entry of a LiveCodeBench list: a problem's id, verdicts and pass@1, or
+    the metrics; not the statement, the generations, their code or the test metadata (megabytes each)."""
+    if len(path) == 1 and isinstance(value, dict):
+        return {key: value[key] for key in value if key in LCB_KEPT or key.startswith("pass@")}
+    return value
+
+
 def read_livecodebench(data: Any, source: SourceMap, options: ReadOptions) -> list[Parsed]:
-    """`*_eval_all.json` (a list of problems with `question_id` and `graded_list`) or `*_eval.json` (a list:
-    the metrics with `pass@1` and per-problem `detail`, then the raw results)."""
+    """One file of a LiveCodeBench run: `*_eval.json` gives the benchmark's pass@1 (the aggregate, with the
+    problem count), `*_eval_all.json` the per-problem verdicts (`question_id`, `graded_list`) for the paired
+    test, and the generations file (no verdicts) is passed over with a note. Read together, the two graded
+    files of one run make one benchmark; `runs.py` says which run counts when a folder holds several."""
     file = source.file
-    name = options.benchmark or "livecodebench"
+    run, scenario, samples, settings = lcb_run(file)
+    name = options.benchmark or ("livecodebench" if scenario == "codegeneration" else f"livecodebench-{scenario}")
     if isinstance(data, list) and data and isinstance(data[0], dict) and "detail" in data[0]:
-        raw = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
-        samples = max((len(v) for v in raw.values() if isinstance(v, list)), default=0)
-        return [_lcb_metrics(data[0], file, name, samples, options.scales.get(name, PERCENT))]
-    if not isinstance(data, list) or not data or not isinstance(data[0], dict) or "graded_list" not in data[0]:
+        return [_lcb_metrics(data[0], file, name, samples, run, settings, options.scales.get(name))]
+    first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
+    if "question_id" in first and "graded_list" not in first:
+        raise Ignored(
+            f"{file}: LiveCodeBench generations without verdicts, not read (--evaluate writes "
+            f"{PurePosixPath(run).name}_eval.json and _eval_all.json beside it: those are read)"
+        )
+    if not isinstance(data, list) or not data or "graded_list" not in first:
         raise problem(
             file,
             1,
@@ -229,7 +272,7 @@ def read_livecodebench(data: Any, source: SourceMap, options: ReadOptions) -> li
             'point the glob at one of them; a results file of this project is an object, {"aime25": 74.4}',
         )
     scores: dict[str, float] = {}
-    samples = 0
+    most = 0
     for index, entry in enumerate(data):
         line = source.value_at((index,)).line
         graded = entry.get("graded_list") if isinstance(entry, dict) else None
@@ -238,14 +281,28 @@ def read_livecodebench(data: Any, source: SourceMap, options: ReadOptions) -> li
             raise problem(file, line, "LiveCodeBench problem without question_id or graded_list", "each needs both")
         if str(ident) in scores:
             raise problem(file, line, f"LiveCodeBench problem '{ident}' appears twice")
-        samples = max(samples, len(graded))
+        most = max(most, len(graded))
         scores[str(ident)] = sum(1 for g in graded if g is True or g == 1) / len(graded)
-    return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT))]
+    scale = options.scales.get(name, PERCENT)
+    parsed = items_result(name, scores, most, stamp=run, scale=scale)
+    return [replace(parsed, settings=settings, factor=scale, read_as=_LCB_READ_AS)]
 
 
-def _lcb_metrics(metrics: dict[str, Any], file: str, name: str, samples: int, scale: float) -> Parsed:
-    """`compute_metrics_from_results`: pass@k as fractions, `detail.pass@1` per problem (c / n each). With the
-    raw results beside it, n is known and the items are fractions of correct samples; else continuous."""
+_LCB_READ_AS = "LiveCodeBench: pass@1, written 0-1"
+
+
+def _lcb_metrics(
+    metrics: dict[str, Any],
+    file: str,
+    name: str,
+    samples: int | None,
+    run: str,
+    settings: dict[str, Any],
+    configured: float | None,
+) -> Parsed:
+    """`compute_metrics_from_results`: pass@k as fractions; `detail.pass@1` per problem, keyed by the problem's
+    position in the run. The aggregate: with the run's `*_eval_all.json` beside it, its verdicts (keyed by
+    problem) replace these; alone, these are the per-problem data (c / n each, n from the file name)."""
     detail = metrics.get("detail")
     per_problem = detail.get("pass@1") if isinstance(detail, dict) else None
     overall = number(metrics.get("pass@1"))
@@ -257,5 +314,13 @@ def _lcb_metrics(metrics: dict[str, Any], file: str, name: str, samples: int, sc
         if score is None or not 0.0 <= score <= 1.0:
             raise problem(file, 1, f"LiveCodeBench detail.pass@1 of problem '{ident}' is not a fraction")
         scores[str(ident)] = score
-    parsed = items_result(name, scores, samples, scale=scale)
-    return replace(parsed, score=overall * scale)  # pass@1 as compute_metrics_from_results writes it: a fraction
+    scale = PERCENT if configured is None else configured
+    parsed = items_result(name, scores, samples or 0, stamp=run, scale=scale)
+    return replace(
+        parsed,
+        score=rounded(overall, scale),  # pass@1 as compute_metrics_from_results writes it: a fraction
+        settings=settings,
+        read_as=_LCB_READ_AS,
+        samples=samples,
+        aggregate=True,
+    )

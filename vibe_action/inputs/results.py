@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import math
-import re
+import os
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
@@ -16,7 +17,7 @@ from typing import Any
 
 from vibe_action.errors import InputError, Problem
 from vibe_action.inputs.benchmarks import Benchmark, Model, Results, Source, merge
-from vibe_action.inputs.formats import jsonl_kind
+from vibe_action.inputs.formats import HEAD_CHARS, Ignored, jsonl_kind
 from vibe_action.inputs.globs import check_patterns, find_files
 from vibe_action.inputs.limits import (
     MAX_ABS_SCORE,
@@ -24,17 +25,28 @@ from vibe_action.inputs.limits import (
     MAX_ITEM_COUNT,
     MAX_ITEMS,
     MAX_JSON_RESULTS_BYTES,
+    MAX_LINE_BYTES,
     MAX_NAME_LENGTH,
     MAX_RESULTS_FILE_BYTES,
     MAX_RESULTS_FILES,
     MAX_SAMPLES_PER_ITEM,
     MAX_STDERR,
     read_limited,
+    too_large,
 )
 from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
-from vibe_action.inputs.readers import JSONL_FORMATS, Parsed, ReadOptions, detect, read, read_lines
+from vibe_action.inputs.readers import (
+    JSONL_FORMATS,
+    STREAMED_FORMATS,
+    Parsed,
+    ReadOptions,
+    detect,
+    read,
+    read_lines,
+    read_planned,
+)
 from vibe_action.inputs.runs import newest_runs
-from vibe_action.inputs.scales import UNIT_KEY
+from vibe_action.inputs.scales import STDERR_KIND_KEY, UNIT_KEY
 from vibe_action.inputs.sourcemap import load_json
 
 __all__ = ["Benchmark", "Model", "Results", "Source", "load_results", "merge", "parse_results", "read_results_file"]
@@ -169,28 +181,31 @@ def _out_of_range(bench: Benchmark) -> list[str]:
     return found
 
 
-_BLANK = re.compile(rb"\s*")
-
-
 def read_results_file(
     path: Path, display: str, format_name: str = "auto", options: ReadOptions | None = None
 ) -> Results:
-    limit = MAX_JSON_RESULTS_BYTES if path.suffix.lower() == ".json" else MAX_RESULTS_FILE_BYTES
+    """One results file in its format: a JSONL file a line at a time and a harness's JSON a value at a time
+    (both up to MAX_RESULTS_FILE_BYTES, held no more than a line or a value at once), this project's own JSON
+    and summary tables whole (MAX_JSON_RESULTS_BYTES)."""
+    options = options or ReadOptions()
     try:
-        raw = read_limited(path, display, limit, "the results file")
+        kind = format_name
+        if kind == "auto" and display.lower().endswith(".jsonl"):
+            kind = jsonl_kind(_first_line(path).decode("utf-8", "replace"))
+        elif kind == "auto":
+            kind = detect(display, _head(path).decode("utf-8", "ignore"))
+        if kind in JSONL_FORMATS or kind in STREAMED_FORMATS:
+            return _read_streamed(path, display, kind, options)
+        limit = MAX_JSON_RESULTS_BYTES if path.suffix.lower() == ".json" or kind in ("native", "flat") else 0
+        raw = read_limited(path, display, limit or MAX_RESULTS_FILE_BYTES, "the results file")
     except OSError as exc:
         raise InputError([Problem(display, 1, 1, f"cannot read results file: {exc.strerror}")]) from None
     digest = hashlib.sha256(raw).hexdigest()
-    options = options or ReadOptions()
-    kind = _jsonl_kind(raw, display, format_name)
-    if kind:  # a line at a time, from the bytes: never a decoded copy of a file this large
-        return _results(_guarded(kind, display, partial(read_lines, kind, raw, display, options)), display, digest)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
     del raw  # the text holds it: no second copy while the file is parsed
-    kind = detect(display, text) if format_name == "auto" else format_name
     if kind in ("native", "flat"):
         data, source = load_json(
             text,
@@ -204,15 +219,42 @@ def read_results_file(
     return _results(_guarded(kind, display, partial(read, kind, text, display, options)), display, digest)
 
 
-def _jsonl_kind(raw: bytes, display: str, format_name: str) -> str:
-    """The JSONL format of a file read line by line, or '' for one read whole."""
-    if format_name in JSONL_FORMATS:
-        return format_name
-    if format_name != "auto" or not display.lower().endswith(".jsonl"):
-        return ""
-    start = _BLANK.match(raw).end()  # type: ignore[union-attr]  # \s* always matches
-    end = raw.find(b"\n", start)
-    return jsonl_kind(raw[start : end if end >= 0 else len(raw)].decode("utf-8", "replace"))
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(HEAD_CHARS)
+
+
+def _first_line(path: Path) -> bytes:
+    """The first line that is not blank, read no further than the line limit (a longer one is refused by the
+    reader): which JSONL format a file is in shows only in a whole line (Qwen2.5-Math's verdicts come last)."""
+    with path.open("rb") as handle:
+        while line := handle.readline(MAX_LINE_BYTES + 1):
+            if line.strip():
+                return line
+    return b""
+
+
+def _read_streamed(path: Path, display: str, kind: str, options: ReadOptions) -> Results:
+    """A file read a line (JSONL) or a value (harness JSON) at a time, after its size is checked."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_RESULTS_FILE_BYTES:
+            raise too_large(display, size, MAX_RESULTS_FILE_BYTES, "the results file")
+        digest = hashlib.sha256()
+        while piece := handle.read(1 << 20):
+            digest.update(piece)
+        handle.seek(0)
+        if kind in JSONL_FORMATS:
+            reader = partial(read_lines, kind, handle, display, options)
+            return _results(_guarded(kind, display, reader), display, digest.hexdigest())
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")  # newline="": the text as written
+        try:
+            parsed = _guarded(kind, display, partial(read_planned, kind, text, display, options))
+        except UnicodeDecodeError:
+            raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
+        finally:
+            text.detach()  # the file is closed by its own `with`
+        return _results(parsed, display, digest.hexdigest())
 
 
 def benchmark_count_check(data: Any, file: str) -> None:
@@ -224,11 +266,14 @@ def benchmark_count_check(data: Any, file: str) -> None:
         raise InputError([Problem(file, 1, 1, f"{count:,} benchmarks; the limit is {MAX_BENCHMARKS}")])
 
 
-def _guarded(kind: str, display: str, reader: Callable[[], list[Parsed]]) -> list[Parsed]:
-    """A reader that meets a shape it does not know refuses the file by name rather than crash the run."""
+def _guarded(kind: str, display: str, reader: Callable[[], list[Parsed]]) -> list[Parsed] | Ignored:
+    """A reader that meets a shape it does not know refuses the file by name rather than crash the run; a file
+    that holds no scores by design comes back as the note that says so."""
     try:
         return reader()
-    except InputError:
+    except Ignored as ignored:
+        return ignored
+    except (InputError, UnicodeDecodeError):
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError, RecursionError) as exc:
         raise InputError(
@@ -244,7 +289,9 @@ def _guarded(kind: str, display: str, reader: Callable[[], list[Parsed]]) -> lis
         ) from None
 
 
-def _results(parsed: list[Parsed], display: str, digest: str) -> Results:
+def _results(parsed: list[Parsed] | Ignored, display: str, digest: str) -> Results:
+    if isinstance(parsed, Ignored):
+        return Results(MappingProxyType({}), (display,), None, digest, (parsed.note,))
     notes = tuple(note for p in parsed for note in p.notes)
     named = next((p.model for p in parsed if p.model), None)
     model = Model(*named) if named else None
@@ -254,17 +301,22 @@ def _results(parsed: list[Parsed], display: str, digest: str) -> Results:
 
 
 def _from_parsed(parsed: Parsed, file: str) -> Benchmark:
+    marks = {UNIT_KEY: parsed.unit} if parsed.unit else {}
+    if parsed.stderr_kind:
+        marks[STDERR_KIND_KEY] = parsed.stderr_kind
     return Benchmark(
         name=parsed.name,
         score=parsed.score,
         n=parsed.n,
-        samples_per_problem=parsed.items.samples if parsed.items else None,
+        samples_per_problem=parsed.items.samples if parsed.items else parsed.samples,
         stderr=parsed.stderr,
         file=file,
         line=parsed.line,
         items=parsed.items,
-        settings=MappingProxyType({**parsed.settings, **({UNIT_KEY: parsed.unit} if parsed.unit else {})}),
-        from_items=parsed.items is not None,
+        settings=MappingProxyType({**parsed.settings, **marks}),
+        factor=parsed.factor,
+        read_as=parsed.read_as,
+        from_items=parsed.items is not None and not parsed.aggregate,
         direction=parsed.direction,
         stamp=parsed.stamp,
         run_time=parsed.run_time,

@@ -53,7 +53,18 @@ def _vibethinker(rows: list[list[str]], header: list[str], file: str, options: R
             lines = ", ".join(str(n) for n in earlier[dataset])
             notes = (f"{file}: {dataset} has several rows; line {line} (the last) counts, not lines {lines}",)
         scale = scale_of("pass@1", options.scales.get(name))  # a fraction of problems solved: 0-100
-        parsed.append(Parsed(name, score * (scale or 1.0), line, notes=notes, unit=unit_of(scale)))
+        factor = scale.factor if scale else 1.0
+        parsed.append(
+            Parsed(
+                name,
+                score * factor,
+                line,
+                notes=notes,
+                unit=scale.unit if scale else None,
+                factor=factor,
+                read_as="VibeThinker summary: pass@1, written 0-1",
+            )
+        )
     return parsed
 
 
@@ -104,5 +115,15 @@ def _opencompass(rows: list[list[str]], header: list[str], file: str, options: R
         unit = unit_of(configured) if configured is not None else PERCENT_UNIT
         score *= configured if configured == PERCENT else 1.0
         settings = {"task_version": version} if version else {}
-        parsed.append(Parsed(name, score, line, settings=settings, unit=unit))
+        parsed.append(
+            Parsed(
+                name,
+                score,
+                line,
+                settings=settings,
+                unit=unit,
+                factor=configured or 1.0,
+                read_as="OpenCompass summary: written 0-100",
+            )
+        )
     return parsed
