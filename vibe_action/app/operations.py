@@ -24,7 +24,9 @@ from vibe_action.app.wiring import HostAccess, Services, links_for, repository_w
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import InputError
 from vibe_action.hosts.protocol import DeployTarget
+from vibe_action.inputs.benchmarks import Benchmark
 from vibe_action.inputs.config import Config, load_config
+from vibe_action.inputs.scales import OWN_UNIT, PERCENT_UNIT, UNIT_KEY
 from vibe_action.ledger.records import ALL_SNAPSHOTS, Ledger, Record
 from vibe_action.ledger.versions import History, build_history
 from vibe_action.render.escape import markdown_code_block
@@ -81,24 +83,46 @@ def versions_of(records: Sequence[Record], config: Config | None, environment: s
 
 
 def validate(workspace: Path, config_path: str, results: Sequence[str] | None) -> Answer:
-    """The config and the results, read as `run` reads them, and every metric the policy needs found."""
+    """The config and the results, read as `run` reads them, and every metric the policy needs found. The
+    notes `run` would give about the results (a scale it could not tell, the run it chose) are its warnings,
+    and each benchmark says the scale it was read on."""
     inputs = load_inputs(workspace, config_path, results)
     check_required(inputs)
     config, found = inputs.config, inputs.results
     problem = repository_warning(config, workspace)
+    warnings = (*found.notes, *((problem,) if problem else ()))
     text = (
         f"ok: {config_path} ({len(config.metrics)} metrics, primary {config.primary}); {len(found.files)} "
         f"results file(s): {', '.join(found.files)} ({len(found.benchmarks)} benchmarks)"
     )
+    lines = [f"  {name}: {bench.score:g} — {read_as(bench)}" for name, bench in sorted(found.benchmarks.items())]
     data = {
         "valid": True,
         "config": config_path,
         "metrics": list(config.metrics),
         "results": list(found.files),
         "benchmarks": found.scores(),
-        **({"warnings": [problem]} if problem else {}),
+        "scales": {
+            name: {"unit": bench.settings.get(UNIT_KEY), "factor": bench.factor, "read_as": read_as(bench)}
+            for name, bench in found.benchmarks.items()
+        },
+        **({"warnings": list(warnings)} if warnings else {}),
     }
-    return Answer("valid", text, "config and results are valid", "", 0, None, data, (problem,) if problem else ())
+    return Answer(
+        "valid", "\n".join([text, *lines]), "config and results are valid", "", 0, None, data, tuple(warnings)
+    )
+
+
+def read_as(bench: Benchmark) -> str:
+    """How a benchmark's score was read, in words: `percentage points (lighteval: …)`, or as written."""
+    unit = bench.settings.get(UNIT_KEY)
+    if unit == PERCENT_UNIT:
+        shown = "percentage points"
+    elif unit == OWN_UNIT:
+        shown = "the metric's own units"
+    else:
+        return "as written (scale unknown: metrics.<name>.scale says)"
+    return f"{shown} ({bench.read_as})" if bench.read_as else shown
 
 
 def history(desk: Desk, limit: int = 0, wide: bool = True) -> Answer:

@@ -74,7 +74,7 @@ def noisy_gain(check: RuleCheck, config: Config, evidence: Evidence | None, spen
     significant, words = noise_detail(evidence, spent.confidence)
     if spent.comparison > 1:
         words = f"{words}; {budget_note(spent, settings.confidence)}"
-    if settings.method == "auto" and stats.get("method") == "stderr":  # aggregate error bars only: it informs
+    if settings.method == "auto" and stats.get("method") in ("stderr", "rerun-stderr"):  # aggregate bars: informs
         words = words if significant else f"{words} — {ADVISORY_NOISE}"
         return [check, RuleCheck("noise", alpha, significant, words, stats=stats, advisory=True)]
     return [check, RuleCheck("noise", alpha, significant, words, stats=stats)]

@@ -12,17 +12,18 @@ import base64
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vibe_action.decide.stats import Comparison, paired, rerun, stderr_test
 from vibe_action.inputs.results import Benchmark
-from vibe_action.inputs.scales import UNIT_KEY, item_points
+from vibe_action.inputs.scales import RERUN_STDERR, STDERR_KIND_KEY, UNIT_KEY, item_points
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
 # comparable item by item.
 COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash", "n_shot", "limit", "task_version")
+RERUN_STDERR_METHOD = "rerun-stderr"  # aggregate standard errors across repeated runs (evalchemy's)
 UNITS = {"percent": "percentage points", "own": "the metric's own units"}
 CONTINUOUS = 0  # `samples` of a digest whose items are continuous values, stored in 1/65535 steps
 STEPS = 65535
@@ -205,7 +206,11 @@ def compare(
                 return rerun(counts, k_now, k_then, confidence, points)
             return paired([(a - b) * sign for a, b in zip(now, then, strict=True)], confidence, points)
     if method in ("auto", "stderr") and current.stderr is not None and base.stderr is not None:
-        return stderr_test(current.score * sign, base_score * sign, current.stderr, base.stderr, confidence)
+        kind = current.settings.get(STDERR_KIND_KEY)
+        if kind != base.settings.get(STDERR_KIND_KEY) or (kind == RERUN_STDERR and question == "problems"):
+            return None  # a re-run standard error and an across-problem one answer different questions
+        found = stderr_test(current.score * sign, base_score * sign, current.stderr, base.stderr, confidence)
+        return replace(found, method=RERUN_STDERR_METHOD) if kind == RERUN_STDERR else found
     return None
 
 

@@ -15,13 +15,14 @@ Order of precedence, strongest first:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
 from vibe_action.decide.evidence_checks import Spent, with_evidence
 from vibe_action.decide.noise import Deployed
 from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
 from vibe_action.decide.stats import spent_level
+from vibe_action.decide.units import aligned
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
 from vibe_action.inputs.results import Results
 
@@ -69,6 +70,10 @@ LOCKED_ADVICE = (
 
 
 def decide(config: Config, results: Results, baseline: Baseline | None, context: Context) -> Decision:
+    notes: list[str] = []
+    if baseline is not None:  # records written before a metric's scale was known: on this run's scale
+        scores, details, notes = aligned(results.benchmarks, baseline.scores, baseline.details)
+        baseline = replace(baseline, scores=scores, details=details)
     branch_rule = config.branch_rule(context.branch)
     rows = tuple(_metric_rows(config, results, baseline, branch_rule, context.comparison))
     quota = _quota_state(config, context)
@@ -88,7 +93,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
     elif preview:
         reasons.append(f"event '{context.event}' only previews: only {', '.join(sorted(DEPLOY_EVENTS))} may deploy")
     environment = environment_for(config, context.branch, context.environment)
-    return Decision(
+    decision = Decision(
         verdict=verdict,
         reasons=tuple(reasons),
         sha=context.sha,
@@ -105,6 +110,7 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
         dry_run=context.dry_run,
         environment=environment,
     )
+    return decision.with_warnings(*notes) if notes else decision
 
 
 def environment_for(config: Config | None, branch: str | None = None, override: str | None = None) -> str:

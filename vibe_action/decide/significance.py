@@ -20,6 +20,7 @@ QUESTIONS = {
     "rerun": "is the gain beyond re-run noise?",
     "paired": "would the gain hold on other problems like these?",
     "stderr": "is the gain beyond the runs' standard errors?",
+    "rerun-stderr": "is the gain beyond re-run noise? (the runs' standard errors across repeats)",
 }
 
 
@@ -27,6 +28,7 @@ QUESTIONS = {
 NOISE_WORDS = {
     "rerun": ("beyond re-run noise", "within re-run noise"),
     "paired": ("significant across problems", "within the spread across problems"),
+    "rerun-stderr": ("beyond re-run noise", "within re-run noise"),
 }
 
 
