@@ -135,3 +135,74 @@ def test_stock_lm_eval_files_init_then_a_real_gain_deploys_with_the_noise_shown(
     assert "noise p<0.03 ~" in second.stdout  # its own mark (at the first comparison's level): informs only
     assert f"results_{NEW}.json, the newest of 2 runs" in second.stderr
     assert sum(1 for request, _ in httpserver.log if request.method == "POST") == 2
+
+
+HARNESS_FILES = Path(__file__).resolve().parent.parent / "harness_files"
+OPEN_R1 = "lighteval/open-r1/results_2026-11-20T10-00-00.123456.json"
+
+
+def test_a_ledger_written_before_the_scale_fix_is_put_on_the_new_scale_not_read_as_an_80_point_gain(
+    workspace: Any, httpserver: Any
+) -> None:
+    """Issue 30, point 2: the ledger of tests/harness_files/upgrade/ was written by the gate before lighteval's
+    proportions were scaled (math_500 recorded as 0.814, no unit). The first run after upgrading, on the same
+    results, compares 81.4 with 81.4 — and says why the record was rescaled."""
+    hook = "/build_hooks/0123456789abcdef01234567"
+    httpserver.expect_request(hook, method="POST").respond_with_data("", status=200)
+    upgrade = HARNESS_FILES / "upgrade"
+    workspace.write("config/deploy.yaml", (upgrade / "deploy.yaml").read_text())
+    workspace.write(f"evals/open-r1/{Path(OPEN_R1).name}", (HARNESS_FILES / OPEN_R1).read_text())
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", (upgrade / "ledger.jsonl").read_text())
+    workspace.commit("upgrade vibe-deploy-gate", branch="main")
+    done = workspace.run("--json", env={"VIBE_BUILD_HOOK_URL": httpserver.url_for(hook)})
+    assert done.code == 0, done.stdout + done.stderr
+    rows = {row["name"]: row for row in done.json["metrics"]}
+    assert (rows["math_500"]["baseline"], rows["math_500"]["current"]) == (81.4, 81.4)
+    assert (rows["aime24"]["baseline"], rows["aime24"]["current"]) == (30.0, 30.0)
+    assert all(abs(row["delta"]) < 1e-9 for row in rows.values() if row.get("delta") is not None)
+    warnings = "\n".join(done.json["outcome"]["warnings"])
+    assert "math_500: the deployed record holds 0.814 as its file wrote it" in warnings
+    assert "it is 81.4 percentage points, as this run is" in warnings
+    assert "no fixed scale" not in done.stderr  # the metric's scale is known now: nothing to guess
+
+
+def test_validate_says_what_run_says_about_scale(workspace: Any, dedent: Any) -> None:
+    """`validate` and `run` read the results once, the same way: the notes a run gives are validate's
+    warnings, in text and in --json, and validate says the scale each benchmark was read on."""
+    workspace.write(
+        "config/deploy.yaml",
+        dedent(
+            """\
+            version: 1
+            primary: math_500
+            results:
+              - evals/**/results_*.json
+            metrics:
+              math_500: {metric: "math_pass@1:1_samples", min: 70}
+              wmdp: {max_drop: 2}
+            """
+        ),
+    )
+    workspace.write(f"evals/open-r1/{Path(OPEN_R1).name}", (HARNESS_FILES / OPEN_R1).read_text())
+    from tests.tool_outputs import lm_eval_task
+
+    wmdp = lm_eval_task("wmdp", {"ece,none": 0.25}, 100)
+    wmdp["model_name"] = "open-r1/OpenR1-Distill-1.5B"  # one model per commit
+    write(workspace.path, f"evals/wmdp/results_{OLD}.json", wmdp)
+    workspace.commit("evaluations", branch="main")
+    text = workspace.run("validate")
+    as_json = workspace.run("validate", "--json")
+    dry = workspace.run("--dry-run", "--json")
+    assert text.code == as_json.code == 0, text.stderr
+    note = "wmdp: metric 'ece,none' has no fixed scale, so it is read as written (0.25)"
+    assert note in text.stderr
+    assert note in "\n".join(as_json.json["warnings"])
+    assert note in "\n".join(dry.json["outcome"]["warnings"])
+    assert "math_500: 81.4 — percentage points (lighteval: a mean of per-sample values, written 0-1)" in text.stdout
+    assert as_json.json["scales"]["math_500"] == {
+        "unit": "percent",
+        "factor": 100.0,
+        "read_as": "percentage points (lighteval: a mean of per-sample values, written 0-1)",
+    }
+    assert as_json.json["benchmarks"]["math_500"] == 81.4  # the floor of 70 now passes: 81.4, not 0.81
+    assert as_json.json["scales"]["wmdp"]["unit"] is None
