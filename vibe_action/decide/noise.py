@@ -78,9 +78,9 @@ def digest_of(bench: Benchmark) -> Digest | None:
     samples = CONTINUOUS if continuous else max(bench.items.samples, 1)
     width = 2 if samples > 255 or continuous else 1
     per = STEPS if continuous else samples
-    ordered = sorted(bench.items.scores)
-    counts = b"".join(round(bench.items.scores[i] * per).to_bytes(width, "big") for i in ordered)
-    return Digest(ids_hash(ordered), len(ordered), samples, base64.b64encode(counts).decode())
+    ordered = sorted(bench.items.scores.items())
+    counts = b"".join(round(value * per).to_bytes(width, "big") for _, value in ordered)
+    return Digest(ids_hash([i for i, _ in ordered]), len(ordered), samples, base64.b64encode(counts).decode())
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def compare(
     if method == "off":
         return None
     if method in ("auto", "paired") and comparable and current.items and base.digest:
-        now = [current.items.scores[i] for i in sorted(current.items.scores)]
+        now = [value for _, value in sorted(current.items.scores.items())]
         then = base.digest.scores()
         if len(now) == len(then):
             binary = not base.digest.continuous and not current.items.continuous

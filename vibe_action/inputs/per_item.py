@@ -45,29 +45,48 @@ def items_result(
 def jsonl(data: bytes | BinaryIO, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """The rows of a JSONL file (its bytes, or the open file), one at a time. Each line is read, decoded and
     parsed only when its turn comes — never more than MAX_LINE_BYTES of it: a longer line is refused having read
-    no more than the limit. Lines end at `\n` alone (a JSON string may hold U+2028, which `splitlines` would cut
-    at)."""
-    handle = io.BytesIO(data) if isinstance(data, bytes) else data
+    no more than the limit, and held once. Lines end at `\n` alone (a JSON string may hold U+2028, which
+    `splitlines` would cut at)."""
     number_, rows = 0, 0
-    while raw := handle.readline(MAX_LINE_BYTES + 1):
+    for raw in lines_of(io.BytesIO(data) if isinstance(data, bytes) else data):
         number_ += 1
-        line = raw[:-1] if raw.endswith(b"\n") else raw
-        if len(line) > MAX_LINE_BYTES:
+        if len(raw) - raw.endswith(b"\n") > MAX_LINE_BYTES:
             raise problem(
                 file,
                 number_,
                 f"this line is longer than {MAX_LINE_BYTES:,} bytes, the limit per line",
                 "keep the verdicts and ids; drop or trim what the evaluation wrote alongside (docs/limits.md)",
             )
-        if not line.strip():
+        if raw.isspace():
             continue
-        yield number_, _row(line, file, number_)
+        yield number_, _row(raw, file, number_)  # (json reads the line with its "\n": trailing space)
         rows += 1
     if not rows:
         raise problem(file, 1, "empty JSONL file")
 
 
-def _row(line: bytes, file: str, number_: int) -> dict[str, Any]:
+def lines_of(handle: BinaryIO) -> Iterator[bytes | bytearray]:
+    """Each line with its `\n`, cut off one byte past the limit. From a buffered file the line is gathered
+    from what the buffer holds (`peek`) into one growing bytearray — `readline(limit)` would hold a long line
+    twice, its pieces and their join."""
+    peek = getattr(handle, "peek", None)
+    if peek is None:  # bytes already in memory
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            yield raw
+        return
+    while True:
+        line = bytearray()
+        while ahead := peek(1)[: MAX_LINE_BYTES + 1 - len(line)]:
+            end = ahead.find(b"\n")
+            line += handle.read(len(ahead) if end < 0 else end + 1)
+            if end >= 0 or len(line) > MAX_LINE_BYTES:
+                break
+        if not line:
+            return
+        yield line
+
+
+def _row(line: bytes | bytearray, file: str, number_: int) -> dict[str, Any]:
     try:
         row = json.loads(line)
     except UnicodeDecodeError:

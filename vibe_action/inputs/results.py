@@ -35,6 +35,7 @@ from vibe_action.inputs.limits import (
     too_large,
 )
 from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
+from vibe_action.inputs.per_item import lines_of
 from vibe_action.inputs.readers import (
     JSONL_FORMATS,
     STREAMED_FORMATS,
@@ -48,6 +49,7 @@ from vibe_action.inputs.readers import (
 from vibe_action.inputs.runs import newest_runs
 from vibe_action.inputs.scales import STDERR_KIND_KEY, UNIT_KEY
 from vibe_action.inputs.sourcemap import load_json
+from vibe_action.inputs.stream import count_members
 
 __all__ = ["Benchmark", "Model", "Results", "Source", "load_results", "merge", "parse_results", "read_results_file"]
 
@@ -191,7 +193,9 @@ def read_results_file(
     try:
         kind = format_name
         if kind == "auto" and display.lower().endswith(".jsonl"):
-            kind = jsonl_kind(_first_line(path).decode("utf-8", "replace"))
+            first = _first_line(path)  # (a line past the limit: the reader refuses it, whatever the format)
+            kind = jsonl_kind(first.decode("utf-8", "replace")) if len(first) <= MAX_LINE_BYTES else "correctness"
+            del first
         elif kind == "auto":
             kind = detect(display, _head(path).decode("utf-8", "ignore"))
         if kind in JSONL_FORMATS or kind in STREAMED_FORMATS:
@@ -206,6 +210,8 @@ def read_results_file(
     except UnicodeDecodeError:
         raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
     del raw  # the text holds it: no second copy while the file is parsed
+    if kind == "flat":  # counted before it is parsed: a flat file of a million keys is refused in 1x its size
+        flat_count_check(text, display)
     if kind in ("native", "flat"):
         data, source = load_json(
             text,
@@ -224,37 +230,57 @@ def _head(path: Path) -> bytes:
         return handle.read(HEAD_CHARS)
 
 
-def _first_line(path: Path) -> bytes:
+def _first_line(path: Path) -> bytes | bytearray:
     """The first line that is not blank, read no further than the line limit (a longer one is refused by the
     reader): which JSONL format a file is in shows only in a whole line (Qwen2.5-Math's verdicts come last)."""
     with path.open("rb") as handle:
-        while line := handle.readline(MAX_LINE_BYTES + 1):
-            if line.strip():
-                return line
-    return b""
+        return next((line for line in lines_of(handle) if not line.isspace()), b"")
 
 
 def _read_streamed(path: Path, display: str, kind: str, options: ReadOptions) -> Results:
-    """A file read a line (JSONL) or a value (harness JSON) at a time, after its size is checked."""
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    """A file read a line (JSONL) or a value (harness JSON) at a time, after its size is checked, and hashed as
+    it is read: a line past the limit is refused having read no more of the file than that."""
+    with path.open("rb", buffering=0) as raw:
+        size = os.fstat(raw.fileno()).st_size
         if size > MAX_RESULTS_FILE_BYTES:
             raise too_large(display, size, MAX_RESULTS_FILE_BYTES, "the results file")
-        digest = hashlib.sha256()
-        while piece := handle.read(1 << 20):
-            digest.update(piece)
-        handle.seek(0)
+        hashed = _Hashed(raw)
+        handle = io.BufferedReader(hashed, 1 << 20)
         if kind in JSONL_FORMATS:
-            reader = partial(read_lines, kind, handle, display, options)
-            return _results(_guarded(kind, display, reader), display, digest.hexdigest())
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")  # newline="": the text as written
-        try:
-            parsed = _guarded(kind, display, partial(read_planned, kind, text, display, options))
-        except UnicodeDecodeError:
-            raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
-        finally:
-            text.detach()  # the file is closed by its own `with`
-        return _results(parsed, display, digest.hexdigest())
+            parsed = _guarded(kind, display, partial(read_lines, kind, handle, display, options))
+        else:
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")  # newline="": the text as written
+            try:
+                parsed = _guarded(kind, display, partial(read_planned, kind, text, display, options))
+            except UnicodeDecodeError:
+                raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
+            finally:
+                text.detach()
+        while handle.read(1 << 20):  # what a reader did not need (after LiveCodeBench's metrics): hashed too
+            pass
+        return _results(parsed, display, hashed.digest.hexdigest())
+
+
+class _Hashed(io.RawIOBase):
+    """The file's bytes as they are read, hashed on the way (the results digest the ledger keeps)."""
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        self.raw = raw
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.raw.readinto(buffer) or 0
+        self.digest.update(memoryview(buffer)[:count])
+        return count
+
+
+def flat_count_check(text: str, file: str) -> None:
+    count = count_members(text, file)
+    if count is not None and count > MAX_BENCHMARKS:
+        raise InputError([Problem(file, 1, 1, f"{count:,} benchmarks; the limit is {MAX_BENCHMARKS}")])
 
 
 def benchmark_count_check(data: Any, file: str) -> None:

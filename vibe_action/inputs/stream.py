@@ -40,9 +40,10 @@ class Plan:
 class _Window:
     """The part of the file being decoded: `text[pos:]` is still to read; `line` is the line of `text[0]`."""
 
-    def __init__(self, handle: TextIO, file: str, max_value: int) -> None:
+    def __init__(self, handle: TextIO | None, file: str, max_value: int, text: str = "") -> None:
+        """Over an open file, or (`handle` None) over a whole `text` already in memory."""
         self.handle, self.file, self.max_value = handle, file, max_value
-        self.text, self.pos, self.line, self.eof, self.read = "", 0, 1, False, 0
+        self.text, self.pos, self.line, self.eof, self.read = text, 0, 1, handle is None, 0
         self._counted = (0, 0)  # (offset, newlines before it): positions are asked for in order
 
     def more(self, at_least: int = CHUNK) -> bool:
@@ -50,7 +51,7 @@ class _Window:
         if self.pos:
             self.line += self.text.count("\n", 0, self.pos)
             self.text, self.pos, self._counted = self.text[self.pos :], 0, (0, 0)
-        piece = self.handle.read(max(at_least, CHUNK))
+        piece = self.handle.read(max(at_least, CHUNK)) if self.handle is not None else ""
         self.read += len(piece)
         self.text += piece
         self.eof = not piece
@@ -237,3 +238,26 @@ def load_planned(
     if not walker.stopped and window.peek():
         raise window.invalid("Extra data")
     return data, source
+
+
+def count_members(text: str, file: str) -> int | None:
+    """How many keys the top-level object of `text` has (None when the top is not an object), each value
+    decoded and dropped at once: a flat file of a million keys is counted — and refused — without building the
+    million-entry object json.loads would."""
+    window = _Window(None, file, len(text), text)
+    decoder = json.JSONDecoder()
+    if window.peek() != "{":
+        return None
+    window.pos += 1
+    if window.peek() == "}":
+        return 0
+    count = 0
+    while True:
+        if window.peek() != '"':
+            raise window.invalid("Expecting property name enclosed in double quotes")
+        window.decode(decoder)
+        window.expect(":")
+        window.decode(decoder)
+        count += 1
+        if window.expect(",}") == "}":
+            return count
