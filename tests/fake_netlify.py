@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.utils import formatdate
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,10 +60,18 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def rate_limited(reset_in: float, now: float | None = None) -> tuple[int, dict[str, str]]:
-    """An API fault as Netlify answers past its limit: 429 and X-RateLimit-* (epoch seconds), no Retry-After."""
-    reset = int((time.time() if now is None else now) + reset_in + 0.999)
-    return 429, {"X-RateLimit-Limit": "500", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+def rate_limited(reset_in: int, now: float | None = None) -> tuple[int, dict[str, str]]:
+    """An API fault as Netlify answers past its limit: 429 and X-RateLimit-* (epoch seconds), no Retry-After
+    (docs.netlify.com/api/get-started/#rate-limiting). Its Date is the second the reset counts from, as a
+    server's own clock gives both: the wait an answer asks for is then exactly `reset_in`, however long the
+    request took to arrive."""
+    sent = int(time.time() if now is None else now)
+    return 429, {
+        "X-RateLimit-Limit": "500",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(sent + reset_in),
+        "Date": formatdate(sent, usegmt=True),
+    }
 
 
 def ignore_command(text: str) -> str | None:

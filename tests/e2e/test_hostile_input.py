@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -49,9 +48,7 @@ ALIAS_BOMB = "".join(
 
 def test_a_yaml_alias_bomb_is_refused_at_once(workspace: Workspace, hook: HTTPServer) -> None:
     with_config(workspace, ALIAS_BOMB)
-    started = time.monotonic()
-    err = refused(workspace, hook)
-    assert time.monotonic() - started < 20  # measured ~0.3 s; the bound only catches a runaway expansion
+    err = refused(workspace, hook)  # (an expansion would run into the child's timeout, not a clock in the test)
     assert "config/deploy.yaml:22:" in err  # the first alias, in the line after the anchor it names
     assert "aliases (*name) are not allowed" in err
 
@@ -108,10 +105,8 @@ def test_an_oversized_results_file_is_refused_before_it_is_parsed(workspace: Wor
     names = {f"bench_{i:07d}_{'x' * 40}": 50.0 for i in range(300_000)}  # ~17 MB of flat JSON
     workspace.write(RESULTS, names)
     workspace.commit("candidate", branch="main")
-    started = time.monotonic()
     err = refused(workspace, hook)
-    assert time.monotonic() - started < 30  # refused by its size, not parsed (measured well under a second)
-    assert "the limit is 16,777,216" in err
+    assert "the limit is 16,777,216" in err  # refused by its size, not parsed: the message says which
 
 
 def test_too_many_benchmarks_are_refused(workspace: Workspace, hook: HTTPServer) -> None:

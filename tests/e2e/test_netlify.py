@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -99,10 +98,9 @@ def test_a_5xx_whose_build_never_appears_is_unconfirmed_after_looking(
 
 def test_429_is_retried_after_retry_after(workspace: Workspace, netlify: FakeNetlify) -> None:
     netlify.hook_faults = [HookFault(429, {"Retry-After": "1"})]
-    started = time.monotonic()
     _, done = deploy_commit(workspace, netlify)
     assert done.code == 0, done.stdout + done.stderr
-    assert time.monotonic() - started >= 1.0  # it waited as told
+    assert "build hook: nothing was started; trying again in 1 s" in done.stderr  # the wait it was told
     assert len(netlify.hook_posts) == 2  # the refused POST, then the one that started the build
     assert len(netlify.deploys) == 1
 
@@ -325,10 +323,9 @@ def test_a_429_with_x_ratelimit_reset_waits_until_the_reset(workspace: Workspace
     netlify.seed(3, age_days=90)
     netlify.api_faults[("GET", "deploys")] = [rate_limited(1)]
     workspace.write("config/deploy.yaml", FAST)
-    started = time.time()
     done = workspace.run("prune", env=env(netlify))
     assert done.code == 0, done.stderr
-    assert time.time() - started >= 1.0  # it waited for the reset, not ~0.5 s of backoff
+    # (how long it waits: tests/unit/test_retry_waits.py reads the reset against the answer's Date, no clock)
     assert len(netlify.api("GET", "/deploys")) == 2
     assert done.stdout.startswith("prune: 3 deploys, 1 kept, 2 to delete")  # the newest of main stays
 

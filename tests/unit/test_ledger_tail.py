@@ -52,7 +52,7 @@ def write_ledger(path: Path, events: list[tuple[str, str, str, str, str, bool]])
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
 
 
-@settings(max_examples=120, deadline=2000, derandomize=True)
+@settings(max_examples=120, deadline=None, derandomize=True)  # no clock: a slow machine is no failure
 @given(st.lists(EVENT, max_size=40), st.sampled_from(SHAS), st.sampled_from(["production", "preview"]))
 def test_the_tail_read_gives_the_decisions_facts(tmp_path_factory: object, events: list, sha: str, env: str) -> None:
     path = tmp_path_factory.mktemp("ledger") / "ledger.jsonl"  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 """Property: whatever bytes, JSON or YAML arrive, the loaders answer with a result or an `InputError` — never
-another exception, and within a bounded time (hypothesis' deadline)."""
+another exception. (How long they take is `make bench`'s to measure: no test here reads a clock.)"""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from vibe_action.inputs.sourcemap import load_json, load_yaml
 
 PROPERTY = settings(
     max_examples=150,
-    deadline=2000,  # ms per example: a loader that takes longer on a small input is a bug
+    deadline=None,  # no clock: a slow machine is no failure (make bench measures time; the loops are bounded)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     derandomize=True,  # the same examples every run: CI stays reproducible
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +76,11 @@ class CappedRetry(Retry):
 
 def requested_wait(response: Any, now: Callable[[], float] = time.time) -> float | None:
     """The seconds an answer asks to wait, uncapped: its `Retry-After` (number or HTTP date), else on a 429 the
-    time until `X-RateLimit-Reset` (epoch seconds; a reset already past asks for no wait); None without either."""
+    time until `X-RateLimit-Reset` (epoch seconds; a reset already past asks for no wait); None without either.
+
+    The time until the reset is counted from the answer's own `Date` (RFC 9110, section 6.6.1: an origin server
+    with a clock sends it), so that the runner's clock, skewed or not, plays no part: Netlify's reset and its
+    Date come from the same clock. Without a readable Date, from `now()`."""
     if response is None:
         return None
     header = response.headers.get("Retry-After")
@@ -88,9 +93,18 @@ def requested_wait(response: Any, now: Callable[[], float] = time.time) -> float
     if getattr(response, "status", getattr(response, "status_code", None)) != 429 or not reset:
         return None
     try:
-        return max(0.0, float(reset.strip()) - now())
+        return max(0.0, float(reset.strip()) - _sent_at(response, now))
     except ValueError:
         return None
+
+
+def _sent_at(response: Any, now: Callable[[], float]) -> float:
+    """When the server says it answered (its `Date`), else now."""
+    date = response.headers.get("Date")
+    try:
+        return parsedate_to_datetime(date).timestamp() if date else now()
+    except (TypeError, ValueError, IndexError):
+        return now()
 
 
 def retry_policy(
