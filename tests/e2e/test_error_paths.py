@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.actions_env import hook_posts, push
@@ -83,3 +84,17 @@ def test_a_prune_whose_delete_fails_stops_with_the_api_error(workspace: Workspac
     assert "answered HTTP 500" in done.stderr
     assert "Traceback" not in done.stderr
     assert old in {d["id"] for d in netlify.deploys}
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "history", "page", "prune", "init"])
+@pytest.mark.parametrize("missing", ["no-such-folder", "results/vibethinker.json"])
+def test_a_workspace_that_is_not_a_folder_is_said_to_be_so(workspace: Workspace, command: str, missing: str) -> None:
+    """Not "config file not found" (or an empty history): the folder named is the mistake (issue 30)."""
+    workspace.write("results/vibethinker.json", "{}")
+    target = str(workspace.path / missing)
+    done = workspace.run(command, "--workspace", target, *(["--out", "site"] if command == "page" else []))
+    assert done.code == 2, done.stdout + done.stderr
+    what = "does not exist" if missing == "no-such-folder" else "is not a folder"
+    assert f"error: --workspace {target} {what}; pass the repository's root folder" in done.stderr
+    assert "config file not found" not in done.stderr
+    assert not (workspace.path / missing / "config").exists()  # init wrote nothing

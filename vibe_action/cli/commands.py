@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # requests is loaded only by the commands that send something
 
 def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
     """Run one command; the modules each needs are imported here, so a command loads only its own."""
+    _check_workspace(getattr(args, "workspace", None))
     if args.command == "action":
         from vibe_action.action.main import run_action  # noqa: PLC0415 — GitHub client code is not needed locally
 
@@ -296,6 +297,17 @@ def fitted(text: str, width: int) -> str:
 def _warn_ledger(ledger: Ledger, env: Mapping[str, str], err: TextIO) -> None:
     for warning in getattr(ledger, "warnings", ()):
         printer(env)(f"warning: {warning}", err)
+
+
+def _check_workspace(workspace: str | None) -> None:
+    """`--workspace` names the repository's folder: one that is missing is said as such, not as a missing
+    config, an empty ledger or no results under it."""
+    if workspace is None or Path(workspace).is_dir():
+        return
+    what = "is not a folder" if Path(workspace).exists() else "does not exist"
+    raise InputError(
+        f"--workspace {workspace} {what}; pass the repository's root folder (the default is the current directory)"
+    )
 
 
 def _validate(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
