@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -28,12 +29,17 @@ HOOK = "/build_hooks/0123456789abcdef01234567"
 class RawServer:
     """Accepts connections; reads the request's head and body; writes `answer` (bytes), then closes. With
     `trickle`, the answer goes out a byte at a time, that many seconds apart — a server that keeps each read
-    under the timeout for as long as it likes; `sent` counts what went out before the client hung up."""
+    under the timeout for as long as it likes; `sent` counts what went out before the client hung up. Without
+    `read_request`, it keeps the first bytes the client sends (`first`: a TLS ClientHello, if the client speaks
+    TLS); with `reset`, it closes with a TCP reset (SO_LINGER 0), as a server or a middlebox that drops a
+    connection it cannot read does."""
 
-    def __init__(self, answer: bytes, read_request: bool = True, trickle: float = 0.0) -> None:
+    def __init__(self, answer: bytes, read_request: bool = True, trickle: float = 0.0, reset: bool = False) -> None:
         self.answer = answer
         self.read_request = read_request
         self.trickle = trickle
+        self.reset = reset
+        self.first = b""
         self.sent = 0
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -59,8 +65,13 @@ class RawServer:
                             break
                         data += chunk
                     self.requests += 1
+                else:
+                    with contextlib.suppress(OSError):
+                        self.first = self.first or conn.recv(5)
                 with contextlib.suppress(OSError):
                     self._answer(conn)
+                if self.reset:
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     def _answer(self, conn: socket.socket) -> None:
         if not self.trickle:
@@ -88,8 +99,8 @@ class RawServer:
 def raw() -> Iterator[type[RawServer]]:
     made: list[RawServer] = []
 
-    def make(answer: bytes, read_request: bool = True, trickle: float = 0.0) -> RawServer:
-        server = RawServer(answer, read_request, trickle)
+    def make(answer: bytes, read_request: bool = True, trickle: float = 0.0, reset: bool = False) -> RawServer:
+        server = RawServer(answer, read_request, trickle, reset)
         made.append(server)
         return server
 
@@ -124,14 +135,38 @@ def test_no_status_line_after_sending_is_unknown_and_never_resent(raw: type[RawS
     assert server.requests == 1
 
 
-def test_a_tls_handshake_to_a_plain_server_sent_nothing(raw: type[RawServer]) -> None:
-    server = raw(b"HTTP/1.1 400 Bad Request\r\n\r\n", read_request=False)  # answers the ClientHello with text
+TLS_TO_PLAIN = {
+    "answers the ClientHello with text": (b"HTTP/1.1 400 Bad Request\r\n\r\n", False),
+    "closes without a word": (b"", False),
+    "resets the connection": (b"", True),  # urllib3 says "Connection aborted", as for a reset after sending
+}
+
+
+@pytest.mark.parametrize(("answer", "reset"), TLS_TO_PLAIN.values(), ids=TLS_TO_PLAIN.keys())
+def test_a_tls_handshake_that_fails_on_a_plain_server_sent_nothing(
+    raw: type[RawServer], answer: bytes, reset: bool
+) -> None:
+    """An https hook URL on a server that speaks plain HTTP (issue 30): the handshake fails before any byte of
+    the request is written, so the build was not started and the run may fire again."""
+    server = raw(answer, read_request=False, reset=reset)
     url = server.url.replace("http://", "https://")
+    waits: list[float] = []
     with requests.Session() as session:
-        result = fire(session, url, "t", Secrets(), timeout=(2, 2))
+        result = fire(session, url, "t", Secrets(), timeout=(2, 2), sleep=waits.append)
     assert result.state == "unreachable"  # no byte of HTTP went out: not started, may run again
     assert "nothing was sent" in result.message
     assert HOOK.rsplit("/", 1)[-1] not in result.message
+    assert server.first[:1] == b"\x16"  # what reached the server: a TLS handshake record, no HTTP request
+    assert server.requests == 0
+
+
+def test_a_connection_reset_after_the_request_was_sent_stays_unknown(raw: type[RawServer]) -> None:
+    server = raw(b"", reset=True)  # reads the whole request, then resets
+    with requests.Session() as session:
+        result = fire(session, server.url, "t", Secrets(), timeout=(2, 2))
+    assert result.state == "unknown"
+    assert "the build may have started — not fired again" in result.message
+    assert server.requests == 1
 
 
 def test_a_refused_connection_sent_nothing() -> None:

@@ -34,7 +34,7 @@ from vibe_action.errors import InputError
 from vibe_action.hosts.http.hook_url import resolves_internal
 from vibe_action.hosts.http.retry import MAX_RETRY_AFTER, requested_wait, retry_policy
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
-from vibe_action.hosts.http.transport import DeadlineAdapter, nothing_sent
+from vibe_action.hosts.http.transport import Deadline, DeadlineAdapter, nothing_sent
 from vibe_action.hosts.protocol import Started
 from vibe_action.redact import Secrets
 
@@ -77,7 +77,7 @@ def post_hook(
     )
     session.mount(url.split("?", 1)[0], adapter)
     with adapter.watching() as deadline:
-        return _post(session, url, params or {}, body, timeout, secrets, deadline.expired.is_set, where_hooks_live)
+        return _post(session, url, params or {}, body, timeout, secrets, deadline, where_hooks_live)
 
 
 def _post(
@@ -87,7 +87,7 @@ def _post(
     body: dict[str, Any] | None,
     timeout: tuple[float, float],
     secrets: Secrets,
-    expired: Callable[[], bool],
+    deadline: Deadline,
     where_hooks_live: str,
 ) -> HookResult:
     try:
@@ -103,19 +103,32 @@ def _post(
     except requests.exceptions.RetryError:
         return HookResult("rejected", "build hook kept answering 'try again later'; the build was not started")
     except requests.exceptions.RequestException as exc:
-        return _failed(exc, timeout, secrets, expired())
+        started = deadline.request_started.is_set()
+        return _failed(exc, timeout, secrets, deadline.expired.is_set(), started)
     response.close()  # the answer's body is never needed (no deploy id in it) and never read
     return _classify(response, where_hooks_live)
 
 
 def _failed(
-    exc: requests.exceptions.RequestException, timeout: tuple[float, float], secrets: Secrets, expired: bool
+    exc: requests.exceptions.RequestException,
+    timeout: tuple[float, float],
+    secrets: Secrets,
+    expired: bool,
+    request_started: bool = True,
 ) -> HookResult:
     """No status line came back: whether any byte of the request can have reached the server decides, told by
-    the exception's type (never its text). Before sending — refused, unresolvable, a connect timeout, a TLS
-    handshake that failed — nothing started; after it, the build may have."""
+    the exception's type (never its text) and by whether the request had started to be written. Before
+    sending — refused, unresolvable, a connect timeout, a TLS handshake that failed or was reset (an https
+    hook URL on a plain-HTTP server) — nothing started, and firing again is safe; after it, the build may
+    have."""
     if nothing_sent(exc):
         return HookResult("unreachable", f"build hook unreachable ({_short(exc, secrets)}); nothing was sent")
+    if not request_started:
+        return HookResult(
+            "unreachable",
+            "build hook unreachable: the connection was closed before the request was written (in the TLS "
+            "handshake: does the https address lead to a server that speaks plain HTTP?); nothing was sent",
+        )
     if expired:
         return _no_answer(f"no answer within {sum(timeout):g} s (connect and answer)")
     if isinstance(exc, requests.exceptions.Timeout) or isinstance(_reason(exc), ReadTimeoutError):

@@ -65,6 +65,10 @@ class Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = threading.Event()
+        # Set when a request starts to be written on one of the adapter's connections (after an HTTPS
+        # connection's handshake): before it, whatever broke — a reset in the TLS handshake included, which
+        # urllib3 reports as the same "Connection aborted" as a reset after sending — sent nothing.
+        self.request_started = threading.Event()
         self._lock = threading.Lock()
         self._timers: dict[int, threading.Timer] = {}
 
@@ -115,6 +119,7 @@ def _watched_connection(base: type[HTTPConnection], deadline: Deadline) -> type[
 
         def request(self, *args: Any, **kwargs: Any) -> None:
             deadline.begin(self)
+            deadline.request_started.set()
             super().request(*args, **kwargs)
 
         def close(self) -> None:
@@ -156,6 +161,7 @@ class DeadlineAdapter(HTTPAdapter):
     def watching(self) -> Iterator[Deadline]:
         """One call (its retries included): `expired` starts clear, and no timer outlives the call."""
         self.deadline.expired.clear()
+        self.deadline.request_started.clear()
         try:
             yield self.deadline
         finally:
