@@ -24,19 +24,24 @@ LEDGER = ".vibe-deploy-gate/ledger.jsonl"
 
 
 class SlowHook:
-    """A build hook that takes `delay` seconds to answer each POST, counting the POSTs (thread-safe)."""
+    """A build hook that takes `delay` seconds to answer each POST (its pace, which no assertion reads), or with
+    `delay` None holds every answer until the test releases it; counting the POSTs (thread-safe)."""
 
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float | None) -> None:
         self.delay = delay
         self.posts: list[str] = []
         self.lock = threading.Lock()
         self.arrived = threading.Event()
+        self.released = threading.Event()
 
     def __call__(self, request: Request) -> Response:
         with self.lock:
             self.posts.append(request.args.get("trigger_title", ""))
         self.arrived.set()
-        time.sleep(self.delay)
+        if self.delay is None:
+            self.released.wait()
+        else:
+            time.sleep(self.delay)
         return Response("", status=200)
 
 
@@ -47,6 +52,7 @@ def slow_hook() -> Iterator[tuple[SlowHook, str]]:
     hook = SlowHook(delay=1.0)
     server.expect_request(HOOK_PATH, method="POST").respond_with_handler(hook)
     yield hook, server.url_for(HOOK_PATH)
+    hook.released.set()  # a held answer ends with the test
     server.clear()
     server.stop()
 
@@ -106,8 +112,8 @@ def test_twenty_concurrent_pairs_never_fire_twice_nor_pass_a_quota_of_one(
 
 
 def run_until_the_hook_hangs(ws: Workspace, hook: SlowHook, url: str) -> tuple[str, subprocess.Popen[str]]:
-    """A deploying run, left when its POST has reached a hook that will not answer for 20 s."""
-    hook.delay = 20.0
+    """A deploying run, left when its POST has reached a hook that holds its answer until the test lets it go."""
+    hook.delay = None
     ws.write(RESULTS, native(77.5))
     sha = ws.commit("candidate", branch="main")
     run = start(ws, url)
