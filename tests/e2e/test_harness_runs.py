@@ -206,3 +206,30 @@ def test_validate_says_what_run_says_about_scale(workspace: Any, dedent: Any) ->
     }
     assert as_json.json["benchmarks"]["math_500"] == 81.4  # the floor of 70 now passes: 81.4, not 0.81
     assert as_json.json["scales"]["wmdp"]["unit"] is None
+
+
+def test_init_on_evalchemy_and_a_livecodebench_folder_writes_a_config_validate_accepts(workspace: Any) -> None:
+    """`vibe-gate init` where the harnesses wrote their outputs: one glob for LiveCodeBench's folder (its
+    generations files are passed over, not a reason to list files one by one), no evalchemy count offered as a
+    metric, and its re-run standard error called what it is."""
+    (workspace.path / "config" / "deploy.yaml").unlink()
+    lcb = "livecodebench/output/VibeThinker-1.5B"
+    for path in (HARNESS_FILES / lcb).iterdir():
+        workspace.write(f"output/VibeThinker-1.5B/{path.name}", path.read_text())
+    evalchemy_file = next((HARNESS_FILES / "evalchemy").rglob("results_*.json"))
+    workspace.write(f"results/{evalchemy_file.name}", evalchemy_file.read_text())
+    workspace.commit("evaluations", branch="main")
+    init = workspace.run("init")
+    assert init.code == 0, init.stdout + init.stderr
+    assert "Scenario.codegeneration_16_0.6.json  (passed over: no scores in it" in init.stdout
+    config = (workspace.path / "config" / "deploy.yaml").read_text()
+    assert "  - output/VibeThinker-1.5B/*.json\n" in config
+    assert "accuracy_std_err" not in config
+    assert "num_repeat" not in config
+    assert "# noise: re-run stderr ±" in config
+    assert "across 10 repeats only" in config
+    validate = workspace.run("validate", "--json")
+    assert validate.code == 0, validate.stdout + validate.stderr
+    assert validate.json["scales"]["AIME25"]["unit"] == "percent"
+    assert validate.json["benchmarks"]["livecodebench"] > 1  # 0-100, from the 16-sample run
+    assert any("the run with the most samples per problem (16)" in w for w in validate.json["warnings"])

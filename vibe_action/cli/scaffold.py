@@ -23,8 +23,10 @@ from vibe_action.inputs.benchmarks import Benchmark
 from vibe_action.inputs.formats import ReadOptions, detect, metric_keys
 from vibe_action.inputs.gitinfo import ask_git
 from vibe_action.inputs.globs import matches
-from vibe_action.inputs.harness import lighteval_task
+from vibe_action.inputs.harness import evalchemy_measures, is_evalchemy, lighteval_task
+from vibe_action.inputs.limits import MAX_JSON_RESULTS_BYTES
 from vibe_action.inputs.results import read_results_file
+from vibe_action.inputs.scales import RERUN_STDERR, STDERR_KIND_KEY
 
 CONFIG_PATH = "config/deploy.yaml"
 WORKFLOW_PATH = ".github/workflows/deploy-gate.yml"
@@ -74,6 +76,9 @@ def scan(root: Path) -> list[Found]:
             except InputError:
                 continue
             choices = several_metrics(path)
+            if not results.benchmarks and results.notes and not choices:  # read past by design (LiveCodeBench's
+                found.append(Found(rel, "passed over", ()))  # generations): a folder glob may match it
+                continue
             if results.benchmarks or choices:
                 kind = "per-item" if any(b.items for b in results.benchmarks.values()) else "aggregate"
                 noise = {name: noise_note(bench) for name, bench in results.benchmarks.items()}
@@ -120,6 +125,12 @@ def noise_note(bench: Benchmark) -> str:
         k = bench.items.samples
         one = " (exact McNemar at one sample)" if k == 1 else ""
         return f"noise: the re-run test on its {len(bench.items.scores)} problems x {k} samples decides{one}"
+    if bench.stderr is not None and bench.settings.get(STDERR_KIND_KEY) == RERUN_STDERR:
+        detects = MDE_FACTOR * math.sqrt(2.0) * bench.stderr
+        return (
+            f"noise: re-run stderr ±{bench.stderr:.2g} across {bench.samples_per_problem or 'several'} repeats only — "
+            f"shown, not deciding (it detects ≥ {detects:.1f} points)"
+        )
     if bench.stderr is not None:
         detects = MDE_FACTOR * math.sqrt(2.0) * bench.stderr
         return (
@@ -133,6 +144,8 @@ def several_metrics(path: Path) -> dict[str, tuple[str, ...]]:
     """Tasks of an lm-eval or lighteval results file that report several metrics or filters, each with its
     keys, the one init makes active first. Unreadable or other files: none."""
     try:
+        if path.stat().st_size > MAX_JSON_RESULTS_BYTES:
+            return {}  # a harness file with its generations: the reader chose its metric (or refused) already
         text = path.read_text(encoding="utf-8")
         kind = detect(path.name, text)
         data = json.loads(text) if kind in ("lm-eval", "lighteval") else None
@@ -140,9 +153,10 @@ def several_metrics(path: Path) -> dict[str, tuple[str, ...]]:
         return {}
     results = data.get("results") if isinstance(data, dict) else None
     found: dict[str, tuple[str, ...]] = {}
-    for key, metrics in (results or {}).items():
+    for key, entry in (results or {}).items():
         task = lighteval_task(key) if kind == "lighteval" else key
-        keys = metric_keys(metrics) if isinstance(metrics, dict) else []
+        metrics = evalchemy_measures(entry) if isinstance(entry, dict) and is_evalchemy(entry) else entry
+        keys = metric_keys(metrics) if isinstance(metrics, dict) else []  # (evalchemy's counts are no metrics)
         if task and len(keys) > 1:
             found[task] = tuple(sorted(keys, key=_preference))
     return found
@@ -316,6 +330,9 @@ def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
 def _say_found(found: list[Found], out: TextIO) -> None:
     print("found:", file=out)
     for item in found:
+        if not item.benchmarks:
+            print(f"  {item.path}  (passed over: no scores in it, as its harness writes it)", file=out)
+            continue
         print(f"  {item.path}  ({item.kind}: {', '.join(item.benchmarks)})", file=out)
         for task, (active, *others) in item.choices.items():
             print(
