@@ -172,3 +172,55 @@ def test_the_eval_file_alone_gives_the_score_and_its_problems(tmp_path: Path) ->
     assert bench.items is not None
     assert len(bench.items.scores) == 12
     assert bench.items.samples == 16
+
+
+def test_evalchemy_entries_of_other_shapes_read_their_headline(tmp_path: Path) -> None:
+    """evalchemy's MATH500 writes one `accuracy` (no repeats); its LiveCodeBench adds per-difficulty averages
+    beside `accuracy_avg` (eval/chat_benchmarks/*/eval_instruct.py at the pinned commit)."""
+    lcb = {
+        "accuracy_avg": 0.5,
+        "accuracy_std_err": 0.02,
+        "accuracy_easy_avg": 0.9,
+        "accuracy_easy_std_err": 0.01,
+        "accuracy_hard_avg": 0.1,
+        "accuracy_hard_std_err": 0.03,
+        "raw_metrics": [{"accuracy": 0.5}],
+        "examples": [{"question_id": "1", "code_list": ["x"]}],
+        "num_total": 400,
+        "solved_avg": 200.0,
+        "run_stats": [{"repetition": 1, "accuracy": 0.5}],
+        "num_repeat": 3,
+    }
+    math500 = {
+        "examples": [{"answer": "1", "model_answer": "1"}],
+        "num_total": 500,
+        "num_solved": 410,
+        "accuracy": 0.82,
+    }
+    (tmp_path / "results").mkdir()
+    data = {"results": {"LiveCodeBench": lcb, "MATH500": math500}, "config": {}, "date": 1.0}
+    (tmp_path / "results" / "results_2026-11-20T10-00-00.json").write_text(json.dumps(data))
+    results = load_results(DEFAULT_RESULTS, tmp_path)
+    live, math = results.benchmarks["LiveCodeBench"], results.benchmarks["MATH500"]
+    assert (live.score, live.stderr, live.n, live.samples_per_problem) == (50.0, 2.0, 400, 3)
+    assert (math.score, math.stderr, math.n) == (82.0, None, 500)
+    tasks = {"LiveCodeBench": ("LiveCodeBench", "accuracy_hard_avg")}
+    hard = load_results(DEFAULT_RESULTS, tmp_path, tasks=tasks).benchmarks["LiveCodeBench"]
+    assert (hard.score, hard.stderr) == (10.0, 3.0)
+
+
+@pytest.mark.parametrize(
+    ("key", "task"),
+    [
+        ("lighteval|math_500|0", "math_500"),
+        ("lighteval|aime24|0|0", "aime24"),
+        ("gpqa:diamond|0", "gpqa:diamond"),
+        ("lighteval:gpqa:diamond:0", "gpqa:diamond"),
+        ("custom:aime24:0", "aime24"),
+        ("all", None),
+    ],
+)
+def test_lighteval_task_keys_in_every_spelling(key: str, task: str | None) -> None:
+    from vibe_action.inputs.harness import lighteval_task
+
+    assert lighteval_task(key) == task

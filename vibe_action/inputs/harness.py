@@ -44,6 +44,8 @@ def read_lm_eval(data: Any, source: SourceMap, options: ReadOptions) -> list[Par
         name, wanted = options.tasks.get(task, (task, options.metric))
         line = source.key_at(("results", task)).line
         evalchemy = is_evalchemy(metrics)
+        if evalchemy and wanted is None and "accuracy_avg" in metrics:
+            wanted = "accuracy_avg"  # the headline; LiveCodeBench's entry adds accuracy_<difficulty>_avg
         key = pick_metric(
             evalchemy_measures(metrics) if evalchemy else metrics,
             wanted,
@@ -202,10 +204,19 @@ def _direction(data: Mapping[str, Any], task: str, key: str) -> str | None:
     return None if not isinstance(value, bool) else ("higher" if value else "lower")
 
 
+# lighteval's task suites, for keys written with ':' for '|' (`lighteval:math_500:0`, as scripts that read
+# lighteval's results through the Hub's dataset configs name them).
+LIGHTEVAL_SUITES = frozenset({"lighteval", "custom", "extended", "community", "leaderboard", "helm", "original"})
+
+
 def lighteval_task(key: str) -> str | None:
-    """`lighteval|gsm8k|0` (and `…|0|0`) and, since lighteval 0.12, `gsm8k|0` → `gsm8k`; `all` → None."""
+    """`lighteval|gsm8k|0` (and `…|0|0`) and, since lighteval 0.12, `gsm8k|0` → `gsm8k`; `all` → None. A key
+    with ':' for '|' (`lighteval:gpqa:diamond:0`) is read the same way when it starts with a suite."""
     if key == "all":
         return None
+    colons = key.split(":")
+    if "|" not in key and len(colons) >= 3 and colons[0] in LIGHTEVAL_SUITES and colons[-1].isdigit():
+        return ":".join(colons[1:-1])
     parts = key.split("|")
     if len(parts) == 2 and parts[1].isdigit():
         return parts[0]
