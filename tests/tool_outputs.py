@@ -8,6 +8,16 @@ import copy
 import json
 from typing import Any
 
+# What lm-eval's `add_env_info` and `add_tokenizer_info` add to a results file (evalchemy calls both too).
+LM_EVAL_ENV = {
+    "upper_git_hash": None,
+    "tokenizer_pad_token": ["<|endoftext|>", "151643"],
+    "tokenizer_eos_token": ["<|im_end|>", "151645"],
+    "tokenizer_bos_token": [None, "None"],
+    "eot_token_id": 151645,
+    "max_length": 40960,
+}
+
 LM_EVAL_META_04 = {
     "config": {
         "model": "vllm",
@@ -28,12 +38,7 @@ LM_EVAL_META_04 = {
     "date": 1763630000.0,
     "pretty_env_info": "PyTorch version: 2.9.1",
     "transformers_version": "4.57.1",
-    "upper_git_hash": None,
-    "tokenizer_pad_token": ["<|endoftext|>", "151643"],
-    "tokenizer_eos_token": ["<|im_end|>", "151645"],
-    "tokenizer_bos_token": [None, "None"],
-    "eot_token_id": 151645,
-    "max_length": 40960,
+    **LM_EVAL_ENV,
     "model_source": "vllm",
     "model_name": "WeiboAI/VibeThinker-1.5B",
     "model_name_sanitized": "WeiboAI__VibeThinker-1.5B",

@@ -25,7 +25,7 @@ each number is computed — with made-up scores and short made-up generations:
   (`insert_output_evaluation`: question fields, output_list, code_list, graded_list, pass@1, metadata),
   lcb_runner/evaluation/pass_k_utils.py (`compute_metrics_from_results`: pass@k and detail by problem index).
 
-Run `python tests/harness_files/make_files.py` to write them again; tests/unit/test_harness_files.py checks the
+Run `python -m tests.harness_files.make_files` (from the repository root) to write them again; tests/unit/test_harness_files.py checks the
 committed files are what this script writes.
 """
 
@@ -37,6 +37,8 @@ import random
 import sys
 from pathlib import Path
 from typing import Any
+
+from tests.tool_outputs import LM_EVAL_ENV
 
 HERE = Path(__file__).resolve().parent
 
@@ -195,12 +197,7 @@ def evalchemy(solved: list[list[bool]]) -> dict[str, Any]:
         "date": 1763632800.0,
         "pretty_env_info": "PyTorch version: 2.5.1",
         "transformers_version": "4.46.1",
-        "upper_git_hash": None,
-        "tokenizer_pad_token": ["<|endoftext|>", "151643"],
-        "tokenizer_eos_token": ["<|im_end|>", "151645"],
-        "tokenizer_bos_token": [None, "None"],
-        "eot_token_id": 151645,
-        "max_length": 40960,
+        **LM_EVAL_ENV,
     }
 
 
