@@ -25,8 +25,8 @@ each number is computed — with made-up scores and short made-up generations:
   (`insert_output_evaluation`: question fields, output_list, code_list, graded_list, pass@1, metadata),
   lcb_runner/evaluation/pass_k_utils.py (`compute_metrics_from_results`: pass@k and detail by problem index).
 
-Run `python -m tests.harness_files.make_files` (from the repository root) to write them again; tests/unit/test_harness_files.py checks the
-committed files are what this script writes.
+Run `python -m tests.harness_files.make_files` (from the repository root) to write them again;
+tests/unit/test_harness_files.py checks the committed files are what this script writes.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from vibe_action.inputs.sourcemap import PathKey, Position, SourceMap
 CHUNK = 1 << 20  # characters read at a time
 OPEN, WHOLE, DROP, STOP = "open", "whole", "drop", "stop"
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_TAIL = re.compile(r"[0-9.eE+\-]+\Z")  # the rest of the window could still be part of a number
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class _Window:
         self.text, self.pos, self.line, self.eof, self.read = text, 0, 1, handle is None, 0
         self._counted = (0, 0)  # (offset, newlines before it): positions are asked for in order
 
-    def more(self, at_least: int = CHUNK) -> bool:
+    def more(self, at_least: int = 0) -> bool:
         """Forget what has been read, then read at least `at_least` more characters; False at the end."""
         if self.pos:
             self.line += self.text.count("\n", 0, self.pos)
@@ -94,25 +95,36 @@ class _Window:
                     [Problem(self.file, self.position().line, 1, f"nested deeper than {MAX_NESTING} levels")]
                 ) from None
             else:
-                if end < len(self.text) or self.eof:
+                if end - self.pos > self.max_value:
+                    raise self.too_large()
+                if self.eof or not self._may_go_on(value, end):
                     self.pos = end
                     return value
             if len(self.text) - self.pos > self.max_value:
-                where = self.position()
-                raise InputError(
-                    [
-                        Problem(
-                            self.file,
-                            where.line,
-                            where.column,
-                            f"one value here is larger than {self.max_value:,} characters; the gate reads a value "
-                            "at a time",
-                            hint="keep the scores and verdicts; drop or trim what the evaluation wrote alongside "
-                            "(docs/limits.md)",
-                        )
-                    ]
-                )
+                raise self.too_large()
             self.more(len(self.text) - self.pos)
+
+    def _may_go_on(self, value: Any, end: int) -> bool:
+        """Whether the window's end may have cut the value short: a number whose digits run to the end of
+        the window (`0.` of `0.25`, `1e` of `1e-5` — json reads `0` and stops) continues in the next piece."""
+        if end == len(self.text):
+            return True
+        return type(value) in (int, float) and _NUMBER_TAIL.match(self.text, end) is not None
+
+    def too_large(self) -> InputError:
+        where = self.position()
+        return InputError(
+            [
+                Problem(
+                    self.file,
+                    where.line,
+                    where.column,
+                    f"one value here is larger than {self.max_value:,} characters; the gate reads a value at a time",
+                    hint="keep the scores and verdicts; drop or trim what the evaluation wrote alongside "
+                    "(docs/limits.md)",
+                )
+            ]
+        )
 
     def invalid(self, message: str, offset: int | None = None) -> InputError:
         where = self.position(offset)
