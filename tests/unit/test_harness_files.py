@@ -224,3 +224,28 @@ def test_lighteval_task_keys_in_every_spelling(key: str, task: str | None) -> No
     from vibe_action.inputs.harness import lighteval_task
 
     assert lighteval_task(key) == task
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lighteval/open-r1/results_2026-11-20T10-00-00.123456.json",
+        f"{LCB}/Scenario.codegeneration_16_0.6_eval_all.json",
+        "evalchemy/WeiboAI__VibeThinker-1.5B/results_2026-11-20T10-00-00.123456.json",
+    ],
+)
+def test_a_byte_order_mark_is_no_content(tmp_path: Path, name: str) -> None:
+    """Windows tools (PowerShell, Notepad) save UTF-8 with a BOM: the file reads as without one."""
+    copy(tmp_path, name)
+    plain = load_results([Source("**/*.json")], tmp_path, tasks={"math_500": ("math_500", "math_pass@1:1_samples")})
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    marked = load_results([Source("**/*.json")], tmp_path, tasks={"math_500": ("math_500", "math_pass@1:1_samples")})
+    assert marked.scores() == plain.scores()
+
+
+def test_a_flat_file_and_a_jsonl_file_with_a_byte_order_mark_read_too(tmp_path: Path) -> None:
+    (tmp_path / "flat.json").write_bytes(b'\xef\xbb\xbf{"aime25": 74.4}')
+    (tmp_path / "hmmt25.jsonl").write_bytes(b'\xef\xbb\xbf{"id": "p1", "correctness": [1, 0]}\n')
+    results = load_results([Source("flat.json"), Source("hmmt25.jsonl")], tmp_path)
+    assert results.scores() == {"aime25": 74.4, "hmmt25": 50.0}

@@ -194,10 +194,10 @@ def read_results_file(
         kind = format_name
         if kind == "auto" and display.lower().endswith(".jsonl"):
             first = _first_line(path)  # (a line past the limit: the reader refuses it, whatever the format)
-            kind = jsonl_kind(first.decode("utf-8", "replace")) if len(first) <= MAX_LINE_BYTES else "correctness"
+            kind = jsonl_kind(first.decode("utf-8-sig", "replace")) if len(first) <= MAX_LINE_BYTES else "correctness"
             del first
         elif kind == "auto":
-            kind = detect(display, _head(path).decode("utf-8", "ignore"))
+            kind = detect(display, _head(path).decode("utf-8-sig", "ignore"))
         if kind in JSONL_FORMATS or kind in STREAMED_FORMATS:
             return _read_streamed(path, display, kind, options)
         limit = MAX_JSON_RESULTS_BYTES if path.suffix.lower() == ".json" or kind in ("native", "flat") else 0
@@ -206,7 +206,7 @@ def read_results_file(
         raise InputError([Problem(display, 1, 1, f"cannot read results file: {exc.strerror}")]) from None
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows tools write one) is no content
     except UnicodeDecodeError:
         raise InputError([Problem(display, 1, 1, "results file is not UTF-8 text")]) from None
     del raw  # the text holds it: no second copy while the file is parsed
@@ -249,7 +249,7 @@ def _read_streamed(path: Path, display: str, kind: str, options: ReadOptions) ->
         if kind in JSONL_FORMATS:
             parsed = _guarded(kind, display, partial(read_lines, kind, handle, display, options))
         else:
-            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")  # newline="": the text as written
+            text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")  # newline="": the text as written
             try:
                 parsed = _guarded(kind, display, partial(read_planned, kind, text, display, options))
             except UnicodeDecodeError:
