@@ -249,3 +249,33 @@ def test_a_flat_file_and_a_jsonl_file_with_a_byte_order_mark_read_too(tmp_path: 
     (tmp_path / "hmmt25.jsonl").write_bytes(b'\xef\xbb\xbf{"id": "p1", "correctness": [1, 0]}\n')
     results = load_results([Source("flat.json"), Source("hmmt25.jsonl")], tmp_path)
     assert results.scores() == {"aime25": 74.4, "hmmt25": 50.0}
+
+
+def test_a_harness_file_whose_results_come_late_is_told_by_its_structure(tmp_path: Path) -> None:
+    """json.dump(sort_keys=True) puts lm-eval's `configs` (every task's prompts) before `results`, past what
+    format detection reads: the file is still read as lm-eval, not refused as a broken flat file."""
+    from tests.tool_outputs import lm_eval_aime25
+
+    data = lm_eval_aime25(22)
+    data["configs"]["aime25"]["doc_to_text"] = "Solve the problem. " * 5_000  # ~95 KiB before "results"
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "results_2026-11-20T10-00-00.json").write_text(json.dumps(data, sort_keys=True))
+    assert load_results(DEFAULT_RESULTS, tmp_path).scores() == {"aime25": pytest.approx(73.3333)}
+
+
+def test_an_unplaced_file_is_refused_when_its_format_was_named(tmp_path: Path) -> None:
+    (tmp_path / "r.json").write_text(json.dumps({"results": {"aime25": {"acc": 0.5}}, "x": [1]}))
+    with pytest.raises(InputError) as caught:
+        load_results([Source("r.json", format="flat")], tmp_path)
+    assert "closest supported format is lm-eval" in str(caught.value)
+
+
+def test_samples_left_in_an_lm_eval_dict_saved_whole_are_walked_past(tmp_path: Path) -> None:
+    """`json.dump(lm_eval.simple_evaluate(..., log_samples=True))` keeps every sample under `samples`."""
+    from tests.tool_outputs import lm_eval_aime25
+
+    data = lm_eval_aime25(22)
+    data["samples"] = {"aime25": [{"doc_id": i, "resps": [["x" * 1000]], "exact_match": 1.0} for i in range(30)]}
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "results_2026-11-20T10-00-00.json").write_text(json.dumps(data))
+    assert load_results(DEFAULT_RESULTS, tmp_path).scores() == {"aime25": pytest.approx(73.3333)}

@@ -86,30 +86,42 @@ def _holds_structure(data: Any) -> bool:
     return not isinstance(data, dict) or any(isinstance(v, (dict, list)) for v in data.values())
 
 
-def unplaced(data: Any, file: str) -> Problem:
-    """One message for a file that fits no supported format, naming the closest and how to say so — not a schema
-    error for each of its keys."""
+class UnplacedError(InputError):
+    """A would-be flat file that is another format by its structure: `closest` names it (None: none fits)."""
+
+    def __init__(self, problem: Problem, closest: str | None) -> None:
+        super().__init__([problem])
+        self.closest = closest
+
+
+def unplaced(data: Any, file: str) -> UnplacedError:
+    """One error for a file that fits no format of this project's, naming the closest harness format (which
+    the caller reads it as, when its structure is unmistakable) and how to say so — not a schema error for each
+    of its keys."""
     keys = set(data) if isinstance(data, dict) else set()
-    if "results" in keys and isinstance(data.get("results"), dict):
-        closest = "lm-eval (a 'results' object of tasks, as lm-evaluation-harness and evalchemy write)"
-        name = "lm-eval"
-    elif "config_general" in keys:
-        closest, name = "lighteval (it has lighteval's 'config_general')", "lighteval"
+    closest: str | None = None
+    if "config_general" in keys and isinstance(data.get("results"), dict):
+        described, closest = "lighteval (it has lighteval's 'config_general' and 'results')", "lighteval"
+    elif "results" in keys and isinstance(data.get("results"), dict):
+        described = "lm-eval (a 'results' object of tasks, as lm-evaluation-harness and evalchemy write)"
+        closest = "lm-eval"
     elif isinstance(data, list):
-        closest, name = "livecodebench (a list, as LiveCodeBench writes)", "livecodebench"
+        described, closest = "livecodebench (a list, as LiveCodeBench writes)", "livecodebench"
     elif keys and all(isinstance(v, dict) for v in data.values()):
-        closest, name = 'native ({"benchmarks": {"<name>": {"score": …}}})', "native"
+        described = 'native ({"benchmarks": {"<name>": {"score": …}}})'
     else:
-        closest, name = 'flat ({"<benchmark>": <score>, …})', "flat"
-    return Problem(
+        described = 'flat ({"<benchmark>": <score>, …})'
+    name = closest or ("native" if "native" in described else "flat")
+    problem = Problem(
         file,
         1,
         1,
         f"cannot tell which format this file is in: it holds no score where this project's formats keep one; "
-        f"the closest supported format is {closest}",
+        f"the closest supported format is {described}",
         hint=f"name it with format: {name} under this results entry in deploy.yaml, or narrow the glob to the "
         'summary files (docs/configuration.md, "Results files")',
     )
+    return UnplacedError(problem, closest)
 
 
 def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
@@ -120,7 +132,7 @@ def parse_results(data: Any, source: SourceMap, digest: str = "") -> Results:
     shallow, item_problems = _split_items(data, source) if native else (data, [])
     problems = validate(shallow, {**schema, "$ref": f"#/$defs/{definition}"}, source) + item_problems
     if problems and not native and _holds_structure(data):
-        raise InputError([unplaced(data, source.file)])
+        raise unplaced(data, source.file)
     if problems:
         if not native:
             problems = [

@@ -74,11 +74,12 @@ def read_planned(format_name: str, handle: TextIO, file: str, options: ReadOptio
 
 
 def _harness_action(path: PathKey) -> str:
-    """lm-eval, evalchemy, lighteval: `results.<task>.<metric>` mapped; evalchemy's `examples` (every
-    generation) walked and dropped; the rest (configs, versions) read whole."""
+    """lm-eval, evalchemy, lighteval: `results.<task>.<metric>` mapped; evalchemy's `examples` and the
+    `samples` lm-eval's Python API leaves in a dict saved whole (every generation) walked and dropped; the rest
+    (configs, versions) read whole."""
     if not path or path == ("results",) or (len(path) == 2 and path[0] == "results"):
         return OPEN
-    if len(path) == 3 and path[0] == "results" and path[2] == "examples":
+    if (len(path) == 3 and path[0] == "results" and path[2] == "examples") or path == ("samples",):
         return DROP
     return WHOLE
 

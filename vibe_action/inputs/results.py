@@ -34,7 +34,7 @@ from vibe_action.inputs.limits import (
     read_limited,
     too_large,
 )
-from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, parse_results
+from vibe_action.inputs.native import NATIVE_POSITION_DEPTH, UnplacedError, parse_results
 from vibe_action.inputs.per_item import lines_of
 from vibe_action.inputs.readers import (
     JSONL_FORMATS,
@@ -221,7 +221,16 @@ def read_results_file(
             precheck=benchmark_count_check,
             map_lazily_below=NATIVE_POSITION_DEPTH - 1,  # item ids: mapped only for an error about an item
         )
-        return parse_results(data, source, digest)
+        try:
+            return parse_results(data, source, digest)
+        except UnplacedError as exc:
+            if exc.closest is None or format_name != "auto":
+                raise
+            closest = exc.closest
+        # Another format by its structure, past what the first 64 KiB showed (json.dump(sort_keys=True) puts
+        # lm-eval's long `configs` before `results`): read as that format.
+        del data, source, text
+        return _read_streamed(path, display, closest, options)
     return _results(_guarded(kind, display, partial(read, kind, text, display, options)), display, digest)
 
 
