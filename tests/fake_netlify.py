@@ -26,10 +26,21 @@ The unpleasant parts of the real service are options, each with its source:
   deploys" → Lock a deploy / Stop auto publishing]; `POST /deploys/{id}/unlock` lifts it.
 - `retention_days`: old deploys are deleted, but not the published one, the newest production deploy or the
   newest deploy of each branch [Netlify docs, "Manage deploys" → deploy retention].
+
+Uploads, as `netlify deploy` makes them [netlify/cli src/utils/deploy/deploy-site.ts, upload-files.ts, util.ts;
+tests/contracts/UPSTREAM-README.md, "Uploading a built folder"]: `POST /sites/{id}/deploys?title=` makes a deploy
+with no files (`state: "new"`); `PUT /sites/{id}/deploys/{deploy_id}` with the file digest answers `required`,
+the SHA-1s the site does not hold yet (`async`: `preparing` first, `prepared` with `required` at the next look);
+`PUT /deploys/{id}/files/{path}` (the path as encodeURI leaves it, `/` included) stores a file whose SHA-1 must be
+the digest's; once every required file is in, the deploy is `processing`, then `ready` at the next look and
+published unless a locked deploy holds production or it is a draft. JSON bodies are checked against the
+operation's body schema in the description. Faults: `upload_faults` (statuses for the next file PUTs),
+`create_answer_lost` (the deploy is made, the answer is a 502 — an edge that lost the origin's answer).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -45,6 +56,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft4Validator
 from werkzeug.wrappers import Request, Response
 
 CONTRACT = Path(__file__).parent / "contracts" / "netlify-api-subset.json"
@@ -99,11 +111,31 @@ def contract() -> dict[str, Any]:
 def _operation(method: str, path: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     spec = contract()
     for template, item in spec["paths"].items():
-        pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", template) + "$"
+        # A file's path keeps its '/' (netlify-cli sends encodeURI(path)); every other parameter is one segment.
+        pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", re.sub(r"\{(?:path|file_path)\}$", ".+", template)) + "$"
         if re.match(pattern, path) and method.lower() in item:
             operation = item[method.lower()]
             return operation, [*item.get("parameters", []), *operation.get("parameters", [])]
     return None
+
+
+def _check_body(request: Request, parameters: list[dict[str, Any]]) -> str:
+    """A JSON body against the operation's body schema (Swagger 2.0's schemas are JSON Schema draft 4); a file's
+    bytes (`file_body`, a binary string) need only arrive."""
+    body = next((p for p in parameters if p.get("in") == "body"), None)
+    data = request.get_data()
+    if body is None or body.get("schema", {}).get("format") == "binary" or body["name"] == "file_body":
+        return ""
+    if not data:
+        return f"the body {body['name']!r} is required" if body.get("required") else ""
+    if request.mimetype != "application/json":
+        return f"a JSON body sent as {request.mimetype!r}"
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return "the body is not JSON"
+    errors = sorted(Draft4Validator(body.get("schema", {})).iter_errors(document), key=str)
+    return f"body: {errors[0].message}" if errors else ""
 
 
 def _check_value(value: str, parameter: dict[str, Any]) -> str:
@@ -167,6 +199,11 @@ class FakeNetlify:
     ignore_runs: list[dict[str, str]] = field(default_factory=list)  # the environment of each `ignore` run
     build_variables: dict[str, str] = field(default_factory=dict)  # the site's environment variables (Netlify UI)
     visible_at: dict[str, datetime] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)  # the site's files by SHA-1: sent once, kept
+    manifests: dict[str, dict[str, str]] = field(default_factory=dict)  # deploy id -> its file digest
+    required: dict[str, set[str]] = field(default_factory=dict)  # deploy id -> SHA-1s still to come
+    upload_faults: list[int] = field(default_factory=list)  # statuses the next file PUTs answer
+    create_answer_lost: int = 0  # this many deploy creations are made, then answered 502
 
     # ------------------------------------------------------------------ helpers for tests
 
@@ -361,6 +398,9 @@ class FakeNetlify:
 
     def _advance(self, deploy: dict[str, Any]) -> None:
         """Each look at a building deploy brings it closer to its end state."""
+        if deploy["id"] in self.manifests:
+            self._advance_upload(deploy)
+            return
         if deploy["id"] not in self.polls or deploy["state"] != "building":
             return
         self.polls[deploy["id"]] += 1
@@ -395,6 +435,10 @@ class FakeNetlify:
             self.violations.append(f"{request.method} {path}: not in the Netlify API description")
             return _json({"message": "Not Found"}, 404)
         _, parameters = found
+        problem = _check_body(request, parameters)
+        if problem:
+            self.violations.append(f"{request.method} {path}: {problem}")
+            return _json({"message": problem}, 400)
         declared = {p["name"]: p for p in parameters if p.get("in") == "query"}
         for name, value in request.args.items():
             problem = _check_value(value, declared[name]) if name in declared else f"undeclared query {name!r}"
@@ -412,6 +456,9 @@ class FakeNetlify:
         if path == f"/sites/{SITE_ID}/builds" and request.method == "POST":
             return self._api_build(request)  # takes the lock itself, around the build's `ignore` command
         with self.lock:
+            uploaded = self._api_upload(request, path)
+            if uploaded is not None:
+                return uploaded
             self.expire()
             return self._api(request, path)
 
@@ -479,6 +526,64 @@ class FakeNetlify:
             self.get(match.group(1))["locked"] = match.group(2) == "lock"
             return _json(self.get(match.group(1)), 200)
         return _json({"code": 404, "message": "Not Found"}, 404)
+
+    def _api_upload(self, request: Request, path: str) -> Response | None:
+        """The three requests of an upload; None for any other."""
+        site = f"/sites/{SITE_ID}"
+        if path == f"{site}/deploys" and request.method == "POST":
+            body = json.loads(request.get_data() or b"{}")
+            draft, branch = bool(body.get("draft")), body.get("branch")
+            context = "draft" if draft else "branch-deploy" if branch else "production"
+            deploy = self._new_deploy(request.args.get("title", ""), "", context, self.clock(), "new")
+            deploy["branch"] = branch or self.production_branch
+            self.manifests[deploy["id"]], self.required[deploy["id"]] = {}, set()
+            if self.create_answer_lost:
+                self.create_answer_lost -= 1
+                return _json({"message": "Bad Gateway"}, 502)
+            return _json(deploy, 200)
+        match = re.fullmatch(rf"{site}/deploys/([^/]+)", path)
+        if match and request.method == "PUT":
+            deploy = self.get(match.group(1))
+            body = json.loads(request.get_data())
+            self.manifests[deploy["id"]] = dict(body["files"])
+            self.required[deploy["id"]] = {sha for sha in body["files"].values() if sha not in self.blobs}
+            deploy["state"] = "preparing" if body.get("async") else "uploading"
+            self._settle(deploy)
+            return _json(deploy, 200)
+        match = re.fullmatch(r"/deploys/([^/]+)/files/(.+)", path)
+        if match and request.method == "PUT":
+            if self.upload_faults:
+                return _json({"message": "injected"}, self.upload_faults.pop(0))
+            deploy_id, served = match.group(1), "/" + match.group(2)
+            data = request.get_data()
+            expected = self.manifests.get(deploy_id, {}).get(served)
+            if expected is None or hashlib.sha1(data).hexdigest() != expected:  # noqa: S324 — Netlify's file key
+                return _json({"code": 422, "message": f"{served} is not in the deploy's file digest"}, 422)
+            self.blobs[expected] = data
+            self.required[deploy_id].discard(expected)
+            self._settle(self.get(deploy_id))
+            return _json({"id": expected, "path": served, "sha": expected, "size": len(data)}, 200)
+        return None
+
+    def _settle(self, deploy: dict[str, Any]) -> None:
+        """An upload whose files are all in is processed; the next look finds it ready (or `final_state`).
+        `required` is shown once the digest is diffed (at once, or when an async deploy is `prepared`)."""
+        if deploy["state"] in ("uploading", "prepared") and not self.required[deploy["id"]]:
+            deploy["state"] = "processing"
+        shown = deploy["state"] in ("uploading", "prepared")
+        deploy["required"] = sorted(self.required[deploy["id"]]) if shown else []
+
+    def _advance_upload(self, deploy: dict[str, Any]) -> None:
+        if deploy["state"] == "preparing":
+            deploy["state"] = "prepared"
+            self._settle(deploy)
+        elif deploy["state"] == "processing":
+            deploy["state"] = self.final_state
+            if self.final_state == "error":
+                deploy["error_message"] = self.error_message or "Failed to process the deploy's files"
+            elif deploy["context"] == "production" and not self._published_locked():
+                deploy["published_at"] = self.clock().strftime(STAMP)
+                self.published_id = deploy["id"]
 
     def _api_build(self, request: Request) -> Response:
         """createSiteBuild: title, branch and clear_cache are query parameters (the Swagger description); an API

@@ -25,7 +25,8 @@ TIMEOUT = (10.0, 30.0)  # connect, read; their sum is each attempt's deadline, c
 # A page of 100 deploys is some 400 KiB of JSON (each deploy carries its summary and links); an error's body
 # is a line. 8 MiB is room for either, and a bound on what a broken or hostile server can make the run hold.
 MAX_BODY = 8 * 1024 * 1024
-# Reads and deletes are idempotent; a POST (restore, lock, start a build) only where it was refused unread.
+# Reads, deletes and PUTs (a file, a deploy's file digest: the same bytes again) are idempotent; a POST (restore,
+# lock, start a build, create a deploy) is retried only where it was refused unread.
 IDEMPOTENT_STATUSES = (429, 502, 503, 504)
 POST_STATUSES = (429,)
 
@@ -60,7 +61,7 @@ class JsonApi:
         self._read = DeadlineAdapter(
             sum(timeout),
             max_retries=retry_policy(
-                methods=("GET", "DELETE"),
+                methods=("GET", "DELETE", "PUT"),  # a PUT sends the same thing again: idempotent
                 statuses=IDEMPOTENT_STATUSES,
                 attempts=4,
                 backoff=0.5,
@@ -86,9 +87,10 @@ class JsonApi:
             if len(batch) < per_page:
                 return
 
-    def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+    def _call(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Any:
         """One call (its retries included): the answer's JSON (None for an empty body), or ExternalError —
-        MaybeActedError where a POST was sent and the answer does not say what became of it."""
+        MaybeActedError where a POST was sent and the answer does not say what became of it. `body`: bytes are
+        sent as they are (`application/octet-stream`), anything else as JSON."""
         adapter = self._post if method == "POST" else self._read
         if method == "POST":
             # A kept-alive connection the server has closed meanwhile fails after the request is written, which
@@ -97,11 +99,14 @@ class JsonApi:
         self.session.mount(self.api_url, adapter)
         with adapter.watching() as deadline:
             try:
+                raw = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
+                kind = "application/octet-stream" if isinstance(body, bytes) else "application/json"
                 response = self.session.request(
                     method,
                     f"{self.api_url}{path}",
                     params=params,
-                    headers=self._headers,
+                    data=raw,
+                    headers=self._headers if raw is None else {**self._headers, "Content-Type": kind},
                     timeout=self.timeout,
                     allow_redirects=False,  # a redirect would carry the token to wherever it points
                     stream=True,  # read below, in chunks, up to MAX_BODY

@@ -23,6 +23,10 @@ from vibe_action.redact import Secrets
 
 __all__ = ["MaybeActedError", "NetlifyClient", "make_netlify"]
 PER_PAGE = 100
+ASYNC_FILES = 100  # netlify-cli's DEFAULT_SYNC_LIMIT: above it the file digest is diffed in the background
+# What JavaScript's encodeURI leaves as it is (netlify-cli encodes each file's path with it), besides letters and
+# digits: the upload PUTs the same path netlify-cli would.
+ENCODE_URI_SAFE = "/;,?:@&=+$-_.!~*'()#"
 MAX_PAGES = 20  # 2,000 deploys: a hard bound on any listing
 
 
@@ -111,6 +115,35 @@ class NetlifyClient(JsonApi):
 
     def delete(self, deploy_id: str) -> None:
         self._call("DELETE", self._site(f"/deploys/{quote(deploy_id, safe='')}"))
+
+    # ------------------------------------------------------------------ uploads (netlify/cli's order)
+
+    def create_deploy(self, title: str, *, draft: bool = False, branch: str | None = None) -> Deploy:
+        """`POST /sites/{site_id}/deploys?title=…`: a deploy with no files yet, so its id can be recorded before
+        any file is sent. Not idempotent: a lost answer is a MaybeActedError (look it up by its title)."""
+        body: dict[str, Any] = {"draft": draft, **({"branch": branch} if branch else {})}
+        deploy = Deploy.from_json(self._call("POST", self._site("/deploys"), {"title": title}, body))
+        if not deploy.id:
+            raise MaybeActedError("Netlify answered the new deploy without its id")
+        return deploy
+
+    def set_deploy_files(
+        self, deploy_id: str, files: dict[str, str], *, draft: bool = False, branch: str | None = None
+    ) -> Deploy:
+        """`PUT /sites/{site_id}/deploys/{deploy_id}` with the file digest (`{"/index.html": "<sha1>"}`): the
+        answer's `required` are the SHA-1s to send. Above ASYNC_FILES files the digest is diffed in the
+        background (`async`, as netlify-cli sets it); `required` then comes once the deploy is `prepared`."""
+        body: dict[str, Any] = {"files": files, "async": len(files) > ASYNC_FILES, "draft": draft}
+        if branch:
+            body["branch"] = branch
+        path = self._site(f"/deploys/{quote(deploy_id, safe='')}")
+        return Deploy.from_json(self._call("PUT", path, None, body))
+
+    def upload_file(self, deploy_id: str, path: str, data: bytes) -> None:
+        """`PUT /deploys/{deploy_id}/files/{path}`, the path without its leading slash and URL-encoded as
+        netlify-cli encodes it (`encodeURI`). Idempotent: retried like a read."""
+        where = f"/deploys/{quote(deploy_id, safe='')}/files/{quote(path.lstrip('/'), safe=ENCODE_URI_SAFE)}"
+        self._call("PUT", where, {"size": len(data)}, data)
 
     def start_build(self, title: str, branch: str | None) -> str:
         """`POST /sites/{site_id}/builds`: starts a build and, unlike a build hook, says which deploy it makes."""

@@ -32,6 +32,7 @@ class Deploy:
     locked: bool
     url: str  # the permalink: https://<deploy_id>--<site>.netlify.app
     error_message: str
+    required: tuple[str, ...] = ()  # an upload's SHA-1s Netlify does not have yet (after the file digest)
 
     @classmethod
     def from_json(cls, data: Any) -> Deploy:
@@ -50,6 +51,7 @@ class Deploy:
             locked=bool(data.get("locked")),
             url=str(data.get("deploy_ssl_url") or data.get("deploy_url") or ""),
             error_message=str(data.get("error_message") or ""),
+            required=tuple(str(sha) for sha in data.get("required") or () if isinstance(sha, str)),
         )
 
 
