@@ -21,6 +21,7 @@ from vibe_action.inputs.sections import (
     Quota,
     Retention,
     Significance,
+    Upload,
     Versions,
 )
 from vibe_action.inputs.sourcemap import SourceMap, load_yaml
@@ -105,6 +106,7 @@ class Config:
     comparability: str = "block"
     target: str = "netlify"  # the host: netlify | cloudflare-pages | hook (hosts.py)
     cloudflare: CloudflareSettings = field(default_factory=CloudflareSettings)
+    upload: Upload = field(default_factory=Upload)
     retention: Retention = field(default_factory=Retention)
     versions: Versions = field(default_factory=Versions)
     environment: str | None = None
@@ -292,6 +294,7 @@ def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> C
         hook=_section(HookSettings, data.get("hook"), timeout=float),
         netlify=_section(NetlifySettings, data.get("netlify"), confirm_timeout=float, poll_interval=float),
         cloudflare=_section(CloudflareSettings, data.get("cloudflare")),
+        upload=_section(Upload, data.get("upload")),
         significance=_section(Significance, data.get("significance"), confidence=float, method=_method),
         retention=_section(Retention, data.get("retention"), grace_days=float),
         versions=replace(

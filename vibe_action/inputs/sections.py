@@ -1,4 +1,4 @@
-"""The plain sections of deploy.yaml (quota, hook, netlify, significance, retention, versions), as values.
+"""The plain sections of deploy.yaml (quota, hook, netlify, upload, significance, retention, versions), as values.
 
 They hold no logic beyond small derived values; `config.py` reads them out of the validated YAML.
 """
@@ -56,6 +56,13 @@ class NetlifySettings:
     trigger: str = "hook"
     confirm_timeout: float = 600.0
     poll_interval: float = 5.0
+
+
+@dataclass(frozen=True)
+class Upload:
+    """`upload:`: the built folder to send through the host's API (None: ask the host to build, by its hook)."""
+
+    dir: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ BuildState = Literal["started", "failed"]
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MAX_COUNT = 1_000_000  # builds in a month, versions: far past any real quota
+MAX_BYTES = 1 << 40  # an upload's size: far past any host's limit
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class RecordExtra:
     netlify_state: str | None = None
     commit_ref: str | None = None
     commit_mismatch: bool = False  # Netlify built another commit than the one evaluated
+    upload_digest: str | None = None  # an upload: the SHA-256 of the sent folder's manifest (which files shipped)
+    upload_files: int | None = None  # an upload: files in the folder
+    upload_bytes: int | None = None  # an upload: their size in all
     github_deployment_id: int | None = None  # GitHub ledger only; never written into a payload
 
     def to_json(self) -> dict[str, Any]:
@@ -136,6 +141,9 @@ class RecordExtra:
             netlify_state=_optional_text(data.get("netlify_state"), "netlify_state"),
             commit_ref=_optional_text(data.get("commit_ref"), "commit_ref"),
             commit_mismatch=_flag(data.get("commit_mismatch", False), "commit_mismatch"),
+            upload_digest=_digest(data.get("upload_digest")),
+            upload_files=_count(data.get("upload_files"), "upload_files", minimum=1),
+            upload_bytes=_size(data.get("upload_bytes")),
         )
 
     @classmethod
@@ -181,6 +189,22 @@ def _count(value: object, name: str, minimum: int) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_COUNT:
         raise ValueError(f"extra.{name} is not a whole number from {minimum} to {MAX_COUNT:,}")
+    return value
+
+
+def _digest(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        raise ValueError("extra.upload_digest is not a SHA-256 in hex")
+    return value
+
+
+def _size(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_BYTES:
+        raise ValueError(f"extra.upload_bytes is not a whole number from 0 to {MAX_BYTES:,}")
     return value
 
 
