@@ -299,6 +299,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
         hook_url=settings.build_hook_url or None,
         environment=settings.environment,
         access=run.access,
+        upload_dir=settings.upload_dir or None,
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now, deploy_id_of=deploy_id_of)
     run.ledger = ledger

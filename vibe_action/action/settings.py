@@ -18,8 +18,8 @@ ANNOTATIONS = ("check", "status", "comment", "summary")
 # Every input of action.yml; tests/e2e/test_action_yml.py checks that this list, action.yml and the README agree.
 INPUT_NAMES = (
     "config", "results", "build-hook-url", "deploy-hook-url", "github-token", "environment", "dry-run", "fail-on",
-    "annotate", "netlify-token", "netlify-site-id", "cloudflare-api-token", "cloudflare-account-id", "command", "to",
-    "out",
+    "annotate", "netlify-token", "netlify-site-id", "upload-dir", "cloudflare-api-token", "cloudflare-account-id",
+    "command", "to", "out",
 )  # fmt: skip
 
 
@@ -74,6 +74,7 @@ class ActionSettings:
     command: str = "run"
     to: str = ""
     out: str = ""
+    upload_dir: str = ""
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> ActionSettings:
@@ -101,4 +102,5 @@ class ActionSettings:
             command=_choice(env, "command", COMMANDS, "run"),
             to=read_input(env, "to"),
             out=read_input(env, "out"),
+            upload_dir=read_input(env, "upload-dir"),
         )

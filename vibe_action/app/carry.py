@@ -106,18 +106,32 @@ def _fire(
     before = target.before(frozenset(r.deploy_id for r in fresh if r.deploy_id))
     fired_at = carrier.wall_clock()
     try:
-        result = target.start(build)
-        landed = (
-            Landed("failure", "")
-            if result.state in ("rejected", "unreachable")
-            else target.land(build, result, fired_at, before, started.sha)
-        )
+        result = target.start(build, before)
+        if result.state in ("rejected", "unreachable"):
+            landed = Landed("failure", "")
+        elif target.capabilities.upload and result.deploy_id and not _recorded_id(carrier.ledger, started, result):
+            landed = Landed("failure", "nothing was uploaded: the ledger could not record the deploy's id first")
+        else:
+            landed = target.land(build, result, fired_at, before, started.sha)
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
         with deferred():
             _finish_after_interrupt(carrier.ledger, started, name)
         raise
     return _recorded_outcome(decision, started, result, landed, carrier.secrets)
+
+
+def _recorded_id(ledger: Ledger, started: Record, result: Started) -> bool:
+    """An upload's deploy, recorded `in_progress` with its id before any file is sent: a run that dies mid-upload
+    leaves a record that names the deploy (resolved by it later), never a second deploy made blindly."""
+    try:
+        with deferred():
+            ledger.finish(
+                started, Outcome("in_progress", f"uploading to deploy {result.deploy_id}", None, result.deploy_id)
+            )
+    except (ExternalError, InputError, OSError):
+        return False
+    return True
 
 
 def _recorded_outcome(

@@ -43,6 +43,7 @@ class RunRequest:
     hook_url: str | None = None
     environment: str | None = None
     access: HostAccess = field(default_factory=HostAccess)  # the hosts' API access (none: the hook alone)
+    upload_dir: str | None = None  # --upload-dir / the action's upload-dir: overrides deploy.yaml's upload.dir
 
 
 class CannotBuildError(InputError):
@@ -67,6 +68,19 @@ def load_inputs(workspace: Path, config_path: str, results: Sequence[str] | None
     origin = "--results" if results else f"'results:' in {config_path}"
     loaded = load_results(sources, workspace, origin, config.tasks, config.gated, config.scales)
     return Inputs(config.with_directions({n: b.direction for n, b in loaded.benchmarks.items()}), loaded)
+
+
+def upload_folder(config: Config, request: RunRequest) -> tuple[Path, str] | None:
+    """The built folder to upload (`--upload-dir` over `upload.dir`) and how the user wrote it; None: no upload.
+    It must be inside the repository: the config comes from the change being evaluated."""
+    shown = request.upload_dir or config.upload.dir
+    if not shown:
+        return None
+    root = request.workspace.resolve()
+    folder = (root / shown).resolve()
+    if not folder.is_relative_to(root):
+        raise InputError(f"the upload folder {shown} is outside the repository; build the site into a folder in it")
+    return folder, shown
 
 
 def check_required(inputs: Inputs) -> None:
@@ -97,7 +111,7 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
     inputs = inputs or load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
     config = inputs.config
-    target = target_for(config, request.hook_url, services, request.access)
+    target = target_for(config, request.hook_url, services, request.access, upload_folder(config, request))
     stale = stale_check(request.now, target.stale_after())
     records, notes = resolve_stale(
         services.ledger.records(environment, request.sha),

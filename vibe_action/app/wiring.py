@@ -135,8 +135,20 @@ def action_access(
     )
 
 
-def target_for(config: Config, hook_url: str | None, services: Services, access: HostAccess) -> DeployTarget:
-    """The host the config deploys to, with this run's clients (nothing is checked or sent yet)."""
+def target_for(
+    config: Config,
+    hook_url: str | None,
+    services: Services,
+    access: HostAccess,
+    upload: tuple[Path, str] | None = None,
+) -> DeployTarget:
+    """The host the config deploys to, with this run's clients (nothing is checked or sent yet). `upload`: the
+    built folder to send through the host's API (and how the user wrote it) instead of asking it to build."""
+    if upload is not None and config.target != "netlify":
+        raise InputError(
+            f"upload: is available with target: netlify so far; {config.file} says target: {config.target} — "
+            "remove upload: (and --upload-dir / upload-dir) to use the host's deploy hook"
+        )
     if config.target == "cloudflare-pages":
         return _cloudflare(config, hook_url, services, access.cloudflare)
     if config.target == "hook":
@@ -172,7 +184,9 @@ def target_for(config: Config, hook_url: str | None, services: Services, access:
         services.progress,
         services.branches,
     )
-    return NetlifyTarget(trigger, netlify, config.versions)
+    if upload is None:
+        return NetlifyTarget(trigger, netlify, config.versions)
+    return NetlifyTarget(trigger, netlify, config.versions, upload_dir=upload[0], shown_dir=upload[1])
 
 
 def links_for(config: Config | None) -> Links:

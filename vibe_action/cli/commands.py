@@ -136,6 +136,7 @@ def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) 
         hook_url=args.build_hook_url or env.get(HOOK_URL_VARIABLE),
         environment=args.environment,
         access=cli_access(args, env),
+        upload_dir=args.upload_dir,
     )
 
 

@@ -249,6 +249,11 @@ def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         dest="build_hook_url",
         help=f"the build (deploy) hook URL (default: ${HOOK_URL_VARIABLE}); never printed",
     )
+    run.add_argument(
+        "--upload-dir",
+        metavar="DIR",
+        help="upload this built folder through the host's API on a deploy verdict (overrides upload.dir; Netlify)",
+    )
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
     run.add_argument(

@@ -75,6 +75,7 @@ class Capabilities:
     prune: bool = False  # list and delete deploys
     lasting_versions: bool = False  # a URL per version that outlives the host's retention
     doctor: bool = False  # check the host's settings and find builds the gate did not start
+    upload: bool = False  # the build is uploaded: `start` names the deploy before any file is sent (recorded then)
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,9 @@ class DeployTarget(Protocol):
         """What the host holds just before the build starts (`recorded`: deploy ids the ledger holds)."""
         ...
 
-    def start(self, build: Build) -> Started:
-        """Start one build; never repeat a request that may have been acted on."""
+    def start(self, build: Build, before: object = None) -> Started:
+        """Start one build; never repeat a request that may have been acted on. `before` is what `before()`
+        returned (an upload looks for a deploy whose creation answer was lost among those made since)."""
         ...
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:

@@ -38,6 +38,13 @@ STOPPED = (
 )
 
 
+BUILDS_ON_IN_UPLOAD_MODE = (
+    "doctor: deploy.yaml uploads the built folder (upload.dir), but Netlify's own builds are on: each push to the "
+    "linked repository is built and published by Netlify, not by the gate — turn on Stop builds (Site "
+    "configuration → Build & deploy → Continuous deployment)"
+)
+
+
 def branch_deploys_problem(settings: object, versions: Versions) -> str:
     """Why Netlify would not build the version branches, or '' when it would (or cannot be told).
 
@@ -63,11 +70,14 @@ def doctor(netlify: NetlifyClient, records: list[Record], config: Config, worksp
     """Builds stopped, version branches Netlify would not build, an ignore command that would cancel the
     gate's API builds, and ready production deploys the gate did not start."""
     settings = netlify.site().get("build_settings")
-    if isinstance(settings, dict) and settings.get("stop_builds") is True:
+    stopped = isinstance(settings, dict) and settings.get("stop_builds") is True
+    upload = config.upload.dir is not None  # builds are the workflow's: Netlify's own must be off
+    if stopped and not upload:
         return STOPPED, 1
     branches = branch_deploys_problem(settings, config.versions) if config.versions.enabled else ""
-    ignored = trigger_problem(workspace, config.netlify.trigger) if workspace is not None else ""
-    problems = "\n".join(p for p in (branches, f"doctor: {ignored}" if ignored else "") if p)
+    ignored = trigger_problem(workspace, config.netlify.trigger) if workspace is not None and not upload else ""
+    building = BUILDS_ON_IN_UPLOAD_MODE if upload and not stopped else ""
+    problems = "\n".join(p for p in (branches, f"doctor: {ignored}" if ignored else "", building) if p)
     found = 1 if problems else 0
     tail = f"\n{problems}" if problems else ""  # said after the deploys, whatever they show
     recent = list(netlify.deploys(per_page=DOCTOR_WINDOW, max_pages=1))

@@ -30,6 +30,8 @@ def look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     if netlify is None:
         return Outcome("unconfirmed", f"{note}; without a Netlify token the gate cannot look, so it stays counted")
 
+    if record.deploy_id:  # an upload records its deploy's id before sending any file
+        return _upload_outcome(record.deploy_id, netlify, note)
     title = record.extra.title
     fired = record.started
     try:
@@ -42,3 +44,28 @@ def look_up(record: Record, netlify: NetlifyClient | None) -> Outcome:
     if found.state == "error" and deploy is not None:
         return Outcome("failure", f"{note}; found on Netlify: {found.message}", None, deploy.id)
     return Outcome("unconfirmed", f"{note}; {found.message}")
+
+
+# States of an upload whose files did not all arrive: such a deploy is never published (netlify/cli util.ts).
+UNSENT = frozenset({"new", "preparing", "prepared", "uploading"})
+
+
+def _upload_outcome(deploy_id: str, netlify: NetlifyClient, note: str) -> Outcome:
+    """An upload's deploy, looked at by its id: ready (it went live), failed, never complete (its files did not
+    all arrive, so nothing went live: free, and the commit may be tried again), or still processing."""
+    try:
+        deploy = netlify.deploy(deploy_id)
+    except ExternalError as exc:
+        return Outcome("unconfirmed", f"{note}; Netlify could not be asked about deploy {deploy_id} ({exc})")
+    if deploy.state == "ready":
+        return Outcome("success", f"{note}; Netlify deploy {deploy_id} is ready", deploy.url, deploy_id)
+    if deploy.state in ("error", "rejected"):
+        return Outcome("failure", f"{note}; Netlify deploy {deploy_id} failed: {deploy.error_message}", None, deploy_id)
+    if deploy.state in UNSENT:
+        return Outcome(
+            "failure",
+            f"{note}; its upload stopped with deploy {deploy_id} '{deploy.state}' — never published",
+            None,
+            deploy_id,
+        )
+    return Outcome("unconfirmed", f"{note}; Netlify deploy {deploy_id} is still '{deploy.state}'", None, deploy_id)

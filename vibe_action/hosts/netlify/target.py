@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vibe_action.errors import InputError
-from vibe_action.hosts.netlify.confirm import Before, Confirmation
+from vibe_action.hosts.netlify.confirm import Before, Confirmation, known_deploys
 from vibe_action.hosts.netlify.deploy import (
     CANCELLED_BY_IGNORE,
     check_trigger,
@@ -28,11 +28,13 @@ from vibe_action.hosts.netlify.recipe import API_TITLE_MARK
 from vibe_action.hosts.netlify.recovery import look_up, stale_after
 from vibe_action.hosts.netlify.services import NetlifyServices, Trigger
 from vibe_action.hosts.netlify.snapshots import current_lock, host_deploy, host_deploys, restore
+from vibe_action.hosts.netlify.upload import UPLOAD_BUDGET, make_deploy, send_files
 from vibe_action.hosts.netlify.versions import lasting_build
 from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.limits import MAX_TITLE_LENGTH
 from vibe_action.inputs.sections import Versions
+from vibe_action.inputs.upload_folder import UploadFolder, read_upload_folder
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
@@ -49,6 +51,9 @@ class NetlifyTarget:
     services: NetlifyServices
     versions: Versions = field(default_factory=Versions)
     name: str = "Netlify"
+    upload_dir: Path | None = None  # `upload: {dir}`: the built folder, sent through the API (upload.py)
+    shown_dir: str = ""  # the folder as the user wrote it
+    folder: UploadFolder | None = None  # read by check(), before anything is recorded
 
     @property
     def capabilities(self) -> Capabilities:
@@ -56,7 +61,13 @@ class NetlifyTarget:
 
         api = self.services.netlify is not None
         return Capabilities(
-            confirm=api, restore=True, lock=True, prune=True, lasting_versions=self.versions.enabled, doctor=True
+            confirm=api,
+            restore=True,
+            lock=True,
+            prune=True,
+            lasting_versions=self.versions.enabled,
+            doctor=True,
+            upload=self.upload_dir is not None,
         )
 
     def _api(self, command: str) -> NetlifyClient:
@@ -66,15 +77,20 @@ class NetlifyTarget:
         return self.services.netlify
 
     def check(self) -> None:
+        if self.upload_dir is not None:  # the folder is read (and its limits checked) before anything is recorded
+            self._api("an upload")
+            self.folder = read_upload_folder(self.upload_dir, self.shown_dir)
+            return
         self.trigger = check_trigger(self.trigger, self.services)  # the hook URL, checked and trimmed
 
     def title(self, title: str) -> str:
-        if self.trigger.kind != "api":
+        if self.trigger.kind != "api" or self.upload_dir is not None:
             return title
         return title[: MAX_TITLE_LENGTH - len(API_TITLE_MARK)] + API_TITLE_MARK  # what the API recipe lets through
 
     def stale_after(self) -> timedelta:
-        return stale_after(self.trigger.read_timeout, self.trigger.confirm_timeout)
+        upload = UPLOAD_BUDGET if self.upload_dir is not None else 0.0
+        return stale_after(self.trigger.read_timeout, self.trigger.confirm_timeout) + timedelta(seconds=upload)
 
     def find(self, record: Record) -> Outcome:
         return look_up(record, self.services.netlify)
@@ -83,14 +99,21 @@ class NetlifyTarget:
         return current_lock(records, environment, self.services.netlify)
 
     def before(self, recorded: frozenset[str]) -> object:
+        if self.upload_dir is not None and self.services.netlify is not None:
+            return UploadStart(known_deploys(self.services.netlify, recorded), self.services.wall_clock())
         return known_before(self.trigger, recorded, self.services)
 
-    def start(self, build: Build) -> Started:
+    def start(self, build: Build, before: object = None) -> Started:
+        if self.upload_dir is not None:
+            known = before if isinstance(before, UploadStart) else UploadStart(Before(), self.services.wall_clock())
+            return make_deploy(self.services, build.title, known.at, known.listed)
         return start_build(self.trigger, self.services, title=build.title, branch=build.branch, body=build.body)
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
         """What Netlify shows of the build; without a token, what the answer alone tells."""
 
+        if self.upload_dir is not None:
+            return self._land_upload(started, fired_at)
         known = before if isinstance(before, Before) else Before()
         trigger = replace(self.trigger, title=build.title)  # the deploy is found by the title it was given
         confirmation = confirm_build(started, trigger, fired_at, self.services, known)
@@ -106,6 +129,19 @@ class NetlifyTarget:
                 ),
             )
         return _landed(started, confirmation, sha, self.services)
+
+    def _land_upload(self, started: Started, fired_at: datetime) -> Landed:
+        if started.state != "accepted" or not started.deploy_id or self.folder is None:
+            return Landed(
+                "unconfirmed",
+                "",
+                warnings=("the deploy may have been made; nothing was uploaded, and it is not made again",),
+            )
+        landed = send_files(self.services, self.folder, started.deploy_id, fired_at, self.trigger.poll_interval)
+        if landed.status == "success":
+            found = self.services.netlify.deploy(started.deploy_id) if self.services.netlify else None
+            landed = replace(landed, warnings=(*landed.warnings, *publish_warnings(found, self.services)))
+        return landed
 
     def lasting(self, final: Record, build: Build) -> Lasting:
         trigger = replace(self.trigger, title=build.title, branch=build.branch, body=build.body)
@@ -134,6 +170,15 @@ class NetlifyTarget:
 
     def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
         return doctor(self._api("doctor"), records, config, workspace)
+
+
+@dataclass(frozen=True)
+class UploadStart:
+    """What an upload's `start` needs from before it: the deploys listed then (a lost create is looked for
+    among those made since) and when."""
+
+    listed: Before
+    at: datetime
 
 
 def _landed(started: Started, confirmation: Confirmation, sha: str, services: NetlifyServices) -> Landed:

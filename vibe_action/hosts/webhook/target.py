@@ -76,7 +76,7 @@ class WebhookTarget:
     def before(self, recorded: frozenset[str]) -> object:
         return None
 
-    def start(self, build: Build) -> Started:
+    def start(self, build: Build, before: object = None) -> Started:
         from vibe_action.hosts.http.deploy_hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
 
         return fire_deploy_hook(
