@@ -1,0 +1,141 @@
+"""Upload mode on Netlify (issue 31, first host): `upload: {dir}` sends the folder the workflow built, through the
+API, on a deploy verdict only — the deploy recorded with its id before any file goes, the folder's digest in the
+snapshot, and no second deploy when an answer is lost. The CLI runs as a workflow step would, against the fake
+Netlify (tests/fake_netlify.py: the upload endpoints as netlify-cli meets them, every request checked against
+the Swagger description)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from tests.conftest import RESULTS, Workspace, native
+from tests.fake_netlify import FakeNetlify
+from tests.netlify_runs import FAST, deploy_commit, env
+
+UPLOAD = FAST + "upload:\n  dir: dist\n"
+
+
+def built(ws: Workspace, version: str = "v1") -> None:
+    """What `npm run build` leaves in dist/ (and what it must not ship: dot-files, node_modules)."""
+    ws.write("dist/index.html", f"<h1>demo {version}</h1>")
+    ws.write("dist/assets/app.js", "console.log('demo')")
+    ws.write("dist/.env", "SECRET=do-not-ship")
+    ws.write("dist/node_modules/x/index.js", "x")
+
+
+def test_a_deploy_verdict_uploads_the_built_folder_and_records_the_exact_deploy(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    built(workspace)
+    sha, done = deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    assert done.code == 0, done.stdout + done.stderr
+    assert netlify.hook_posts == []  # no build hook, no build on Netlify
+    assert len(netlify.api("POST", "/deploys")) == 1
+    deploy_id = netlify.deploys[0]["id"]  # (newest first)
+    sent = sorted(seen.path.rsplit("/files", 1)[1] for seen in netlify.api("PUT", "/files/"))
+    assert sent == ["/assets/app.js", "/index.html"]  # .env and node_modules never leave the runner
+    statuses = [(line["status"], line.get("deploy_id")) for line in workspace.raw_ledger()]
+    assert statuses == [("in_progress", None), ("in_progress", deploy_id), ("success", deploy_id)]  # id before files
+    final = workspace.ledger_lines()[-1]
+    assert final["deploy_url"] == f"https://{deploy_id}--vibe-demo.netlify.app"
+    assert len(final["extra"]["upload_digest"]) == 64
+    assert (final["extra"]["upload_files"], final["extra"]["netlify_deploy_id"]) == (2, deploy_id)
+    assert netlify.published_id == deploy_id
+    assert netlify.get(deploy_id)["title"] == f"aime25 74.4 @ {sha[:7]}"
+    assert netlify.violations == []
+
+
+def test_no_deploy_verdict_uploads_nothing(workspace: Workspace, netlify: FakeNetlify) -> None:
+    built(workspace)
+    deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    before = len(netlify.log)
+    _, done = deploy_commit(workspace, netlify, 74.5, True, UPLOAD)  # +0.1: no gain worth a deploy
+    assert "SKIP" in done.stdout, done.stdout + done.stderr
+    assert [s for s in netlify.log[before:] if s.method in ("POST", "PUT")] == []
+
+
+def test_the_cli_flag_overrides_the_config_and_a_folder_outside_the_repository_is_refused(
+    workspace: Workspace, netlify: FakeNetlify, tmp_path: Path
+) -> None:
+    built(workspace)
+    workspace.write("site/index.html", "<h1>from site/</h1>")
+    _, done = deploy_commit(workspace, netlify, 74.4, True, UPLOAD, "--upload-dir", "site")
+    assert done.code == 0, done.stdout + done.stderr
+    assert [s.path.rsplit("/files", 1)[1] for s in netlify.api("PUT", "/files/")] == ["/index.html"]
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "index.html").write_text("x")
+    _, refused = deploy_commit(workspace, netlify, 90.0, True, UPLOAD, "--upload-dir", str(outside))
+    assert refused.code == 2
+    assert "is outside the repository" in refused.stderr
+
+
+def test_a_lost_create_answer_is_found_by_its_title_and_never_made_twice(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    built(workspace)
+    netlify.create_answer_lost = 1  # Netlify made the deploy; the edge answered 502
+    _, done = deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    assert done.code == 0, done.stdout + done.stderr
+    assert len(netlify.api("POST", "/deploys")) == 1
+    assert "its answer was lost; found by its title" in done.stdout + done.stderr
+    assert workspace.ledger_lines()[-1]["status"] == "success"
+
+
+def test_a_file_put_that_fails_once_is_retried_and_an_error_after_upload_is_a_failure(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    built(workspace)
+    netlify.upload_faults = [503]
+    _, done = deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    assert done.code == 0, done.stdout + done.stderr
+    built(workspace, "v2")
+    netlify.final_state, netlify.error_message = "error", "Failed to process the deploy's files"
+    _, failed = deploy_commit(workspace, netlify, 80.0, True, UPLOAD)
+    assert failed.code != 0
+    assert workspace.ledger_lines()[-1]["status"] == "failure"
+    assert "Failed to process the deploy's files" in failed.stdout + failed.stderr
+
+
+def test_an_upload_left_mid_way_is_resolved_by_its_deploy_id_and_the_commit_deploys_again(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    """A run killed after recording the deploy's id but before its last file: the deploy never published. The
+    next run, once the record is stale, finds it by its id, resolves it as a failure, and uploads anew."""
+    built(workspace)
+    workspace.write("config/deploy.yaml", UPLOAD)
+    workspace.write(RESULTS, native(74.4))
+    sha = workspace.commit("aime25 74.4", branch="main")
+    stuck = netlify._new_deploy(f"aime25 74.4 @ {sha[:7]}", "", "production", netlify.clock(), "uploading")
+    netlify.manifests[stuck["id"]], netlify.required[stuck["id"]] = {"/index.html": "0" * 40}, {"0" * 40}
+    old = (datetime.now(timezone.utc) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    left = {"id": "abandoned0000001", "sha": sha, "branch": "main", "time": old, "environment": "production"}
+    lines = [
+        {**left, "status": "in_progress", "scores": {"aime25": 74.4}, "reasons": ["deploy"]},
+        {**left, "status": "in_progress", "scores": {"aime25": 74.4}, "reasons": ["deploy", "uploading"]}
+        | {"deploy_id": stuck["id"]},
+    ]
+    workspace.write(".vibe-deploy-gate/ledger.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    done = workspace.run(env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    assert f"its upload stopped with deploy {stuck['id']} 'uploading' — never published" in done.stderr
+    records = {}
+    for line in workspace.ledger_lines():
+        records[line["id"]] = line["status"]
+    assert records["abandoned0000001"] == "failure"
+    assert sorted(records.values()) == ["failure", "success"]
+    assert netlify.published_id != stuck["id"]
+
+
+def test_doctor_wants_netlifys_own_builds_off_in_upload_mode(workspace: Workspace, netlify: FakeNetlify) -> None:
+    workspace.write("config/deploy.yaml", UPLOAD)
+    netlify.stop_builds = False
+    building = workspace.run("doctor", env=env(netlify))
+    assert building.code == 1
+    assert "Netlify's own builds are on" in building.stdout
+    netlify.stop_builds = True  # what upload mode wants (in hook mode, doctor's first complaint)
+    stopped = workspace.run("doctor", env=env(netlify))
+    assert stopped.code == 0, stopped.stdout + stopped.stderr
+    assert "builds are on" not in stopped.stdout
