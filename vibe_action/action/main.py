@@ -46,7 +46,7 @@ CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests 
 
 OUTPUT_NAMES = (
     "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
-    "deploy-url", "version-url", "report",
+    "deploy-url", "preview-url", "version-url", "report",
 )  # fmt: skip
 
 
@@ -300,6 +300,7 @@ def _dispatch(run: ActionRun) -> Decision | int:
         environment=settings.environment,
         access=run.access,
         upload_dir=settings.upload_dir or None,
+        preview=settings.preview,
     )
     ledger = GitHubLedger(run.repo, run.context.run_url, run.now, deploy_id_of=deploy_id_of)
     run.ledger = ledger
@@ -359,6 +360,7 @@ def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
         reason=decision.headline,
         **{"deployment-id": decision.outcome.record_id or ""},
         **{"deploy-url": decision.outcome.deploy_url or ""},
+        **{"preview-url": decision.preview_deploy.url or "" if decision.preview_deploy else ""},
         **{"version-url": decision.outcome.version_url or ""},
     )
 

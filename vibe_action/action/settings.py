@@ -18,8 +18,8 @@ ANNOTATIONS = ("check", "status", "comment", "summary")
 # Every input of action.yml; tests/e2e/test_action_yml.py checks that this list, action.yml and the README agree.
 INPUT_NAMES = (
     "config", "results", "build-hook-url", "deploy-hook-url", "github-token", "environment", "dry-run", "fail-on",
-    "annotate", "netlify-token", "netlify-site-id", "upload-dir", "cloudflare-api-token", "cloudflare-account-id",
-    "command", "to", "out",
+    "annotate", "netlify-token", "netlify-site-id", "upload-dir", "preview", "cloudflare-api-token",
+    "cloudflare-account-id", "command", "to", "out",
 )  # fmt: skip
 
 
@@ -75,6 +75,7 @@ class ActionSettings:
     to: str = ""
     out: str = ""
     upload_dir: str = ""
+    preview: bool | None = None  # unset: deploy.yaml's `preview`
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> ActionSettings:
@@ -103,4 +104,5 @@ class ActionSettings:
             to=read_input(env, "to"),
             out=read_input(env, "out"),
             upload_dir=read_input(env, "upload-dir"),
+            preview=_boolean(env, "preview", False) if read_input(env, "preview") else None,
         )

@@ -15,7 +15,7 @@ from vibe_action.app.recovery import resolve_stale, stale_check
 from vibe_action.app.wiring import Comparisons, HostAccess, Services, target_for
 from vibe_action.decide.decision import Decision
 from vibe_action.decide.noise import deployed_of
-from vibe_action.decide.policy import DEPLOY_EVENTS, Baseline, Context, decide, environment_for
+from vibe_action.decide.policy import DEPLOY_EVENTS, PREVIEW_EVENTS, Baseline, Context, decide, environment_for
 from vibe_action.errors import InputError, Problem
 from vibe_action.hosts.protocol import Build
 from vibe_action.inputs.config import Config, load_config
@@ -44,6 +44,7 @@ class RunRequest:
     environment: str | None = None
     access: HostAccess = field(default_factory=HostAccess)  # the hosts' API access (none: the hook alone)
     upload_dir: str | None = None  # --upload-dir / the action's upload-dir: overrides deploy.yaml's upload.dir
+    preview: bool | None = None  # --preview / the action's preview: overrides deploy.yaml's preview
 
 
 class CannotBuildError(InputError):
@@ -81,6 +82,13 @@ def upload_folder(config: Config, request: RunRequest) -> tuple[Path, str] | Non
     if not folder.is_relative_to(root):
         raise InputError(f"the upload folder {shown} is outside the repository; build the site into a folder in it")
     return folder, shown
+
+
+def wants_preview(config: Config, request: RunRequest, decision: Decision) -> bool:
+    """A preview is made on a pull request and on a branch that only reports, when asked for, never in a dry
+    run; a deploy event on a deploying branch gets the deploy instead."""
+    asked = config.preview if request.preview is None else request.preview
+    return asked and not request.dry_run and (request.event in PREVIEW_EVENTS or decision.report_only)
 
 
 def check_required(inputs: Inputs) -> None:
@@ -137,9 +145,11 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
     notes = [*inputs.results.notes, *notes]
     if notes:
         decision = decision.with_warnings(*notes)
+    title = target.title(hook_title(config, inputs.results, request))
+    if wants_preview(config, request, decision):  # the candidate's own build, to try, whatever the verdict
+        decision = decision.with_preview_deploy(target.preview(Build(f"{title} (preview)", None, {})))
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
-    title = target.title(hook_title(config, inputs.results, request))
     try:
         target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
     except InputError as exc:

@@ -137,6 +137,7 @@ def _request(args: argparse.Namespace, env: Mapping[str, str], workspace: Path) 
         environment=args.environment,
         access=cli_access(args, env),
         upload_dir=args.upload_dir,
+        preview=args.preview,
     )
 
 

@@ -254,6 +254,12 @@ def _add_run(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         metavar="DIR",
         help="upload this built folder through the host's API on a deploy verdict (overrides upload.dir; Netlify)",
     )
+    run.add_argument(
+        "--preview",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="on a pull request or a report-only branch, upload the candidate's build as a preview (overrides preview)",
+    )
     run.add_argument("--dry-run", action="store_true", help="decide and report; fire nothing, record nothing")
     run.add_argument("--decision-file", metavar="PATH", help="also write the decision as JSON to this file")
     run.add_argument(

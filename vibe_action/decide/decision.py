@@ -100,6 +100,19 @@ class BaselineRef:
 
 
 @dataclass(frozen=True)
+class PreviewDeploy:
+    """A candidate's build uploaded as a preview (never production, never a ledger deploy): its URL, or why
+    there is none (no upload folder, no token in a fork's pull request, the host cannot)."""
+
+    url: str | None
+    message: str
+    deploy_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "deploy_id": self.deploy_id, "message": self.message}
+
+
+@dataclass(frozen=True)
 class QuotaState:
     """Deploys used this calendar month against the limit; `credits_*` when the quota is in credits."""
 
@@ -215,6 +228,7 @@ class Decision:
     deployed: bool = False
     environment: str = "production"
     outcome: DeployOutcome = field(default_factory=DeployOutcome)
+    preview_deploy: PreviewDeploy | None = None  # the candidate's own build, uploaded for people to try
 
     @property
     def should_fire(self) -> bool:
@@ -231,6 +245,9 @@ class Decision:
 
     def with_outcome(self, deployed: bool, outcome: DeployOutcome) -> Decision:
         return replace(self, deployed=deployed, outcome=outcome)
+
+    def with_preview_deploy(self, preview: PreviewDeploy) -> Decision:
+        return replace(self, preview_deploy=preview)
 
     def with_warnings(self, *warnings: str) -> Decision:
         return replace(self, outcome=self.outcome.warned(*warnings))
@@ -260,6 +277,7 @@ class Decision:
             "deployed": self.deployed,
             "dry_run": self.dry_run,
             **({"outcome": outcome} if (outcome := self.outcome.to_json()) else {}),
+            **({"preview_deploy": self.preview_deploy.to_json()} if self.preview_deploy else {}),
         }
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar  # Protocol classes are made at run time
 
-from vibe_action.decide.decision import HookState
+from vibe_action.decide.decision import HookState, PreviewDeploy
 from vibe_action.errors import ExternalError
 from vibe_action.inputs.config import Config
 from vibe_action.ledger.extra import RecordExtra
@@ -167,6 +167,11 @@ class DeployTarget(Protocol):
         """A version that went live (by `build`) gets its lasting URL (a second outcome of the same record)."""
         ...
 
+    def preview(self, build: Build) -> PreviewDeploy:
+        """The candidate's build uploaded as a preview — never production, never recorded as a deploy; or why
+        there is none."""
+        ...
+
     def restore(self, record: Record) -> Restored | str:
         """Make the deploy of `record` live again; why it cannot be (deleted, never known, no access) otherwise."""
         ...
@@ -194,6 +199,9 @@ class DeployTarget(Protocol):
     def doctor(self, records: list[Record], config: Config, workspace: Path | None) -> tuple[str, int]:
         """The host's settings and the deploys it made without the gate: (report, number of findings)."""
         ...
+
+
+NO_PREVIEW_HERE = "no preview: previews upload the built folder, and uploads are available with target: netlify so far"
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ class Config:
     target: str = "netlify"  # the host: netlify | cloudflare-pages | hook (hosts.py)
     cloudflare: CloudflareSettings = field(default_factory=CloudflareSettings)
     upload: Upload = field(default_factory=Upload)
+    preview: bool = False  # upload each candidate's build as a preview (pull requests, report-only branches)
     retention: Retention = field(default_factory=Retention)
     versions: Versions = field(default_factory=Versions)
     environment: str | None = None
@@ -281,7 +282,7 @@ def _amount(raw: Any) -> Amount | None:
 def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
     """The typed config. A key the file leaves out takes its class's default — the one place defaults are
     written (tests/unit/test_config.py holds the schema's `default`s equal to them)."""
-    present = {key: data[key] for key in ("comparability", "environment", "target") if key in data}
+    present = {key: data[key] for key in ("comparability", "environment", "target", "preview") if key in data}
     return Config(
         primary=data["primary"],
         metrics=MappingProxyType(

@@ -130,6 +130,8 @@ def text_report(decision: Decision, width: int = 0) -> str:
     for warning in decision.outcome.warnings:
         lines += _wrap(warning, width, "  ! ", "    ")
     lines += _wrap(decision_line(decision), width, "", "  ")
+    if decision.preview_deploy:  # after the verdict: what to open, or why there is nothing to
+        lines += _wrap(decision.preview_deploy.message, width, "", "  ")
     return "\n".join(lines)
 
 
@@ -167,6 +169,10 @@ def markdown_report(decision: Decision) -> str:
     if decision.outcome.message:
         out += ["", _md(decision.outcome.message)]
     out += [f"\n> ⚠️ {_md(warning)}" for warning in decision.outcome.warnings]
+    if decision.preview_deploy and decision.preview_deploy.url:
+        out += ["", f"**Try this candidate:** {markdown_url(decision.preview_deploy.url)} (a preview: not production)"]
+    elif decision.preview_deploy:
+        out += ["", _md(decision.preview_deploy.message)]
     if decision.outcome.deploy_url:
         out += ["", f"Snapshot: {markdown_url(decision.outcome.deploy_url)}"]
     if decision.outcome.version_url:

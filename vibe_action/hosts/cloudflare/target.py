@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vibe_action.decide.decision import PreviewDeploy
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosts.cloudflare.snapshots import (
     branch_alias,
@@ -31,7 +32,17 @@ from vibe_action.hosts.cloudflare.snapshots import (
 )
 from vibe_action.hosts.http.hook_url import required_hook_url
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
-from vibe_action.hosts.protocol import BranchMaker, Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
+from vibe_action.hosts.protocol import (
+    NO_PREVIEW_HERE,
+    BranchMaker,
+    Build,
+    Capabilities,
+    HostDeploy,
+    Landed,
+    Lasting,
+    Restored,
+    Started,
+)
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.sections import Versions
 from vibe_action.ledger.extra import RecordExtra
@@ -119,6 +130,9 @@ class CloudflareTarget:
             return frozenset(d.id for d in self.pages.deployments(max_pages=1)) | recorded
         except ExternalError:
             return None  # then the creation time tells instead
+
+    def preview(self, build: Build) -> PreviewDeploy:
+        return PreviewDeploy(None, NO_PREVIEW_HERE)
 
     def start(self, build: Build, before: object = None) -> Started:
         from vibe_action.hosts.http.deploy_hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending

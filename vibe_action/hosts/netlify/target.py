@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vibe_action.decide.decision import PreviewDeploy
 from vibe_action.errors import InputError
 from vibe_action.hosts.netlify.confirm import Before, Confirmation, known_deploys
 from vibe_action.hosts.netlify.deploy import (
@@ -28,7 +29,7 @@ from vibe_action.hosts.netlify.recipe import API_TITLE_MARK
 from vibe_action.hosts.netlify.recovery import look_up, stale_after
 from vibe_action.hosts.netlify.services import NetlifyServices, Trigger
 from vibe_action.hosts.netlify.snapshots import current_lock, host_deploy, host_deploys, restore
-from vibe_action.hosts.netlify.upload import UPLOAD_BUDGET, make_deploy, send_files
+from vibe_action.hosts.netlify.upload import UPLOAD_BUDGET, make_deploy, send_files, upload_preview
 from vibe_action.hosts.netlify.versions import lasting_build
 from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
@@ -142,6 +143,24 @@ class NetlifyTarget:
             found = self.services.netlify.deploy(started.deploy_id) if self.services.netlify else None
             landed = replace(landed, warnings=(*landed.warnings, *publish_warnings(found, self.services)))
         return landed
+
+    def preview(self, build: Build) -> PreviewDeploy:
+        if self.upload_dir is None:
+            return PreviewDeploy(
+                None, "no preview: previews upload the built folder — set upload.dir (or --upload-dir)"
+            )
+        if self.services.netlify is None:
+            names = ACCESS_NAMES.get()
+            return PreviewDeploy(
+                None,
+                f"no preview: this run has no Netlify API access ({names.token}, {names.site}) — a pull request "
+                "from a fork gets no secrets",
+            )
+        try:
+            folder = read_upload_folder(self.upload_dir, self.shown_dir)
+        except InputError as exc:
+            return PreviewDeploy(None, f"no preview: {exc}")
+        return upload_preview(self.services, folder, build.title, self.trigger.poll_interval)
 
     def lasting(self, final: Record, build: Build) -> Lasting:
         trigger = replace(self.trigger, title=build.title, branch=build.branch, body=build.body)

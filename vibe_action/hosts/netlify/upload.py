@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from vibe_action.decide.decision import PreviewDeploy
 from vibe_action.errors import ExternalError
 from vibe_action.hosts.netlify.confirm import MAX_INTERVAL, Before, confirm, is_hook_deploy
 from vibe_action.hosts.netlify.services import NetlifyServices
@@ -74,6 +75,7 @@ def send_files(
     fired_at: datetime,
     poll_interval: float,
     budget: float = UPLOAD_BUDGET,
+    draft: bool = False,
 ) -> Landed:
     """Send the digest and the files Netlify lacks, then wait for the deploy: `success` once ready, `failure`
     when it fails or when the files did not all arrive (nothing went live), `unconfirmed` when every file is in
@@ -89,7 +91,7 @@ def send_files(
         upload_bytes=folder.total_bytes,
     )
     try:
-        deploy = netlify.set_deploy_files(deploy_id, folder.sha1_map())
+        deploy = netlify.set_deploy_files(deploy_id, folder.sha1_map(), draft=draft)
         deploy = _diffed(netlify, deploy, deadline, poll_interval, clock, services.sleep)
         if deploy.state not in DIFFED:
             return Landed(
@@ -169,3 +171,21 @@ def _send(
         if index % step == 0 or index == len(deploy.required):
             progress(f"upload: {index}/{len(deploy.required)} files, {done:,} of {total:,} bytes")
     return ""
+
+
+def upload_preview(services: NetlifyServices, folder: UploadFolder, title: str, poll_interval: float) -> PreviewDeploy:
+    """The candidate's build as a Netlify draft deploy (`draft: true`: never published, its own permalink);
+    nothing is recorded in the ledger. A lost create answer is not looked for: a preview is made again next run."""
+    from vibe_action.hosts.netlify.client import MaybeActedError  # noqa: PLC0415 — requests loads only when sending
+
+    netlify = services.netlify
+    assert netlify is not None  # noqa: S101 — the target checked
+    fired_at = services.wall_clock()
+    try:
+        deploy = netlify.create_deploy(title, draft=True)
+    except (MaybeActedError, ExternalError) as exc:
+        return PreviewDeploy(None, f"no preview: Netlify could not make the draft deploy ({exc})")
+    landed = send_files(services, folder, deploy.id, fired_at, poll_interval, draft=True)
+    if landed.status == "success" and landed.deploy_url:
+        return PreviewDeploy(landed.deploy_url, f"try this candidate: {landed.deploy_url}", deploy.id)
+    return PreviewDeploy(None, f"no preview: {landed.message}", deploy.id)

@@ -16,10 +16,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from vibe_action.decide.decision import PreviewDeploy
 from vibe_action.errors import InputError
 from vibe_action.hosts.http.hook_url import required_hook_url
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
-from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
+from vibe_action.hosts.protocol import (
+    NO_PREVIEW_HERE,
+    Build,
+    Capabilities,
+    HostDeploy,
+    Landed,
+    Lasting,
+    Restored,
+    Started,
+)
 from vibe_action.inputs.config import Config
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
@@ -75,6 +85,9 @@ class WebhookTarget:
 
     def before(self, recorded: frozenset[str]) -> object:
         return None
+
+    def preview(self, build: Build) -> PreviewDeploy:
+        return PreviewDeploy(None, NO_PREVIEW_HERE)
 
     def start(self, build: Build, before: object = None) -> Started:
         from vibe_action.hosts.http.deploy_hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
