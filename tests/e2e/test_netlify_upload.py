@@ -139,3 +139,44 @@ def test_doctor_wants_netlifys_own_builds_off_in_upload_mode(workspace: Workspac
     stopped = workspace.run("doctor", env=env(netlify))
     assert stopped.code == 0, stopped.stdout + stopped.stderr
     assert "builds are on" not in stopped.stdout
+
+
+def test_a_pull_request_gets_a_preview_of_its_candidate_and_production_is_untouched(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    built(workspace)
+    deploy_commit(workspace, netlify, 74.4, True, UPLOAD)  # what is live
+    live, records = netlify.published_id, len(workspace.raw_ledger())
+    built(workspace, "candidate")
+    _, done = deploy_commit(workspace, netlify, 80.0, True, UPLOAD, "--event", "pull_request", "--preview", "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    preview = done.json["preview_deploy"]
+    draft = netlify.get(preview["deploy_id"])
+    assert preview["url"] == draft["deploy_ssl_url"] == f"https://{draft['id']}--vibe-demo.netlify.app"
+    assert (draft["context"], draft["state"]) == ("draft", "ready")
+    assert netlify.published_id == live  # a preview never touches production
+    assert len(workspace.raw_ledger()) == records  # and is no deploy in the ledger
+    assert done.json["decision"] == "deploy"
+    assert done.json["preview"] is True
+    sent = netlify.api("PUT", f"/deploys/{draft['id']}/files/")
+    assert [s.body for s in sent] == [b"<h1>demo candidate</h1>"]  # the one file that changed
+    text = workspace.run("--event", "pull_request", "--preview", env=env(netlify))
+    assert "try this candidate: https://" in text.stdout
+
+
+def test_a_report_only_branch_gets_a_preview_and_a_run_without_a_token_says_why_not(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    built(workspace)
+    workspace.write("config/deploy.yaml", UPLOAD + "preview: true\n")
+    workspace.write(RESULTS, native(80.0))
+    workspace.commit("an experiment", branch="experiment/longer-thinking")  # matches no deploying rule
+    done = workspace.run("--json", env=env(netlify))
+    assert done.code == 0, done.stdout + done.stderr
+    assert done.json["report_only"] is True
+    assert done.json["preview_deploy"]["url"].endswith("--vibe-demo.netlify.app")
+    forked = workspace.run("--json", env={"VIBE_BUILD_HOOK_URL": netlify.hook_url})  # type: ignore[attr-defined]
+    assert forked.json["preview_deploy"]["url"] is None
+    assert "a pull request from a fork gets no secrets" in forked.json["preview_deploy"]["message"]
+    dry = workspace.run("--json", "--dry-run", env=env(netlify))
+    assert "preview_deploy" not in dry.json
