@@ -180,3 +180,27 @@ def test_a_report_only_branch_gets_a_preview_and_a_run_without_a_token_says_why_
     assert "a pull request from a fork gets no secrets" in forked.json["preview_deploy"]["message"]
     dry = workspace.run("--json", "--dry-run", env=env(netlify))
     assert "preview_deploy" not in dry.json
+
+
+def test_a_version_lasts_as_a_branch_deploy_of_the_same_folder(workspace: Workspace, netlify: FakeNetlify) -> None:
+    """Netlify keeps the newest deploy of every branch: in upload mode the version's folder is uploaded once
+    more with `branch: versions/v1` (netlify-cli's --alias) — no git branch to push, no build to run."""
+    built(workspace)
+    config = UPLOAD + 'versions:\n  branch_prefix: "versions/"\n'
+    _, done = deploy_commit(workspace, netlify, 74.4, True, config)
+    assert done.code == 0, done.stdout + done.stderr
+    production, version = sorted(
+        (d for d in netlify.deploys if d["title"].endswith(f"@ {workspace.git('rev-parse', 'HEAD')[:7]}")),
+        key=lambda d: d["context"],
+    )[::-1]
+    assert (production["context"], version["context"], version["branch"]) == (
+        "production",
+        "branch-deploy",
+        "versions/v1",
+    )
+    assert version["state"] == "ready"
+    assert netlify.published_id == production["id"]
+    final = workspace.ledger_lines()[-1]
+    assert final["extra"]["version_url"] == "https://versions-v1--vibe-demo.netlify.app"
+    assert final["extra"]["version_build"] == "started"
+    assert len(netlify.api("PUT", "/files/")) == 2  # the version's files were all there: nothing sent again

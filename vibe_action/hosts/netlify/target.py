@@ -29,7 +29,8 @@ from vibe_action.hosts.netlify.recipe import API_TITLE_MARK
 from vibe_action.hosts.netlify.recovery import look_up, stale_after
 from vibe_action.hosts.netlify.services import NetlifyServices, Trigger
 from vibe_action.hosts.netlify.snapshots import current_lock, host_deploy, host_deploys, restore
-from vibe_action.hosts.netlify.upload import UPLOAD_BUDGET, make_deploy, send_files, upload_preview
+from vibe_action.hosts.netlify.upload import UPLOAD_BUDGET, make_deploy, send_files, upload_preview, upload_version
+from vibe_action.hosts.netlify.urls import lasting_url, site_of
 from vibe_action.hosts.netlify.versions import lasting_build
 from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.inputs.config import Config
@@ -131,6 +132,19 @@ class NetlifyTarget:
             )
         return _landed(started, confirmation, sha, self.services)
 
+    def _lasting_upload(self, final: Record, build: Build) -> Lasting:
+        """In upload mode a version lasts as a branch deploy of the same folder (upload.py), not a git branch."""
+        branch, number = final.extra.version_branch, final.extra.version_number
+        if branch is None or number is None or self.folder is None:
+            return Lasting.of(final, False, "the record has no version number")
+        title = f"v{number} · {build.title}"
+        ok, done, _ = upload_version(self.services, self.folder, branch, title, self.trigger.poll_interval)
+        if not ok:
+            return Lasting.of(final, False, done)
+        site = self.versions.site or site_of(final.deploy_url)
+        url = lasting_url(branch, site) if site else None
+        return Lasting.of(final, True, f"v{number}: {done} — lasting URL {url or 'of the branch deploy'}", url)
+
     def _land_upload(self, started: Started, fired_at: datetime) -> Landed:
         if started.state != "accepted" or not started.deploy_id or self.folder is None:
             return Landed(
@@ -163,6 +177,8 @@ class NetlifyTarget:
         return upload_preview(self.services, folder, build.title, self.trigger.poll_interval)
 
     def lasting(self, final: Record, build: Build) -> Lasting:
+        if self.upload_dir is not None and self.folder is not None:
+            return self._lasting_upload(final, build)
         trigger = replace(self.trigger, title=build.title, branch=build.branch, body=build.body)
         result = lasting_build(final, trigger, self.services, self.versions, self.services.branches)
         return Lasting.of(final, result.ok, result.message, result.url)

@@ -76,6 +76,7 @@ def send_files(
     poll_interval: float,
     budget: float = UPLOAD_BUDGET,
     draft: bool = False,
+    branch: str | None = None,
 ) -> Landed:
     """Send the digest and the files Netlify lacks, then wait for the deploy: `success` once ready, `failure`
     when it fails or when the files did not all arrive (nothing went live), `unconfirmed` when every file is in
@@ -91,7 +92,7 @@ def send_files(
         upload_bytes=folder.total_bytes,
     )
     try:
-        deploy = netlify.set_deploy_files(deploy_id, folder.sha1_map(), draft=draft)
+        deploy = netlify.set_deploy_files(deploy_id, folder.sha1_map(), draft=draft, branch=branch)
         deploy = _diffed(netlify, deploy, deadline, poll_interval, clock, services.sleep)
         if deploy.state not in DIFFED:
             return Landed(
@@ -189,3 +190,26 @@ def upload_preview(services: NetlifyServices, folder: UploadFolder, title: str, 
     if landed.status == "success" and landed.deploy_url:
         return PreviewDeploy(landed.deploy_url, f"try this candidate: {landed.deploy_url}", deploy.id)
     return PreviewDeploy(None, f"no preview: {landed.message}", deploy.id)
+
+
+def upload_version(
+    services: NetlifyServices, folder: UploadFolder, branch: str, title: str, poll_interval: float
+) -> tuple[bool, str, str | None]:
+    """A version's lasting URL in upload mode: the same folder uploaded once more as a deploy of the branch
+    `<prefix>vN` (netlify-cli's `--alias`: `branch` in the deploy), which Netlify keeps as that branch's newest
+    deploy at `<branch>--<site>.netlify.app` — no git branch, no build. (ok, what was done, the deploy's URL)."""
+    from vibe_action.hosts.netlify.client import MaybeActedError  # noqa: PLC0415 — requests loads only when sending
+
+    netlify = services.netlify
+    assert netlify is not None  # noqa: S101 — the target checked
+    fired_at = services.wall_clock()
+    try:
+        deploy = netlify.create_deploy(title[:200], branch=branch)
+    except MaybeActedError as exc:
+        return False, f"the branch deploy of {branch} may have been made ({exc}); not made again", None
+    except ExternalError as exc:
+        return False, f"could not make the branch deploy of {branch}: {exc}", None
+    landed = send_files(services, folder, deploy.id, fired_at, poll_interval, branch=branch)
+    if landed.status != "success":
+        return False, f"the branch deploy of {branch} did not go live: {landed.message}", None
+    return True, f"uploaded once more as the branch deploy of {branch}", landed.deploy_url
