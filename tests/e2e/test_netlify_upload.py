@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
+from tests.actions_env import TOKEN
 from tests.conftest import RESULTS, Workspace, native
 from tests.fake_netlify import FakeNetlify
 from tests.netlify_runs import FAST, deploy_commit, env
+from vibe_action.app.wiring import deploy_id_of
+from vibe_action.github.client import make_github
+from vibe_action.ledger.github_deployments import GitHubLedger
+from vibe_action.ledger.records import ALL_SNAPSHOTS, Outcome, Record
 
 UPLOAD = FAST + "upload:\n  dir: dist\n"
 
@@ -38,6 +44,8 @@ def test_a_deploy_verdict_uploads_the_built_folder_and_records_the_exact_deploy(
     assert sent == ["/assets/app.js", "/index.html"]  # .env and node_modules never leave the runner
     statuses = [(line["status"], line.get("deploy_id")) for line in workspace.raw_ledger()]
     assert statuses == [("in_progress", None), ("in_progress", deploy_id), ("success", deploy_id)]  # id before files
+    permalink = f"https://{deploy_id}--vibe-demo.netlify.app"
+    assert workspace.raw_ledger()[1]["deploy_url"] == permalink  # how GitHub's ledger keeps the id: in the URL
     final = workspace.ledger_lines()[-1]
     assert final["deploy_url"] == f"https://{deploy_id}--vibe-demo.netlify.app"
     assert len(final["extra"]["upload_digest"]) == 64
@@ -204,3 +212,18 @@ def test_a_version_lasts_as_a_branch_deploy_of_the_same_folder(workspace: Worksp
     assert final["extra"]["version_url"] == "https://versions-v1--vibe-demo.netlify.app"
     assert final["extra"]["version_build"] == "started"
     assert len(netlify.api("PUT", "/files/")) == 2  # the version's files were all there: nothing sent again
+
+
+def test_github_deployments_keep_an_uploads_deploy_id_while_it_is_in_progress(fake_github: Any) -> None:
+    """GitHub's ledger reads a deploy's id from the URL of its newest status: the in_progress status an upload
+    writes before its files carries the deploy's permalink, so a run that dies mid-upload leaves the id there."""
+    repo = make_github(TOKEN, fake_github.url, write_spacing=0).get_repo(fake_github.repository)
+    ledger = GitHubLedger(repo, "", datetime.now(timezone.utc), deploy_id_of=deploy_id_of)
+    started = ledger.start(
+        Record(sha="a" * 40, branch="main", time="2026-12-05T08:00:00Z", status="in_progress", scores={"x": 1.0})
+    )
+    permalink = "https://6750a1b2c3d4e5f6a7b8c9d0--vibe-demo.netlify.app"
+    ledger.finish(started, Outcome("in_progress", "uploading to deploy 6750a1b2c3d4e5f6a7b8c9d0", permalink, "x"))
+    fresh = GitHubLedger(repo, "", datetime.now(timezone.utc), deploy_id_of=deploy_id_of)
+    (read,) = fresh.records("production", None, live=ALL_SNAPSHOTS)
+    assert (read.status, read.deploy_id) == ("in_progress", "6750a1b2c3d4e5f6a7b8c9d0")

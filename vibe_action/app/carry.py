@@ -126,9 +126,8 @@ def _recorded_id(ledger: Ledger, started: Record, result: Started) -> bool:
     leaves a record that names the deploy (resolved by it later), never a second deploy made blindly."""
     try:
         with deferred():
-            ledger.finish(
-                started, Outcome("in_progress", f"uploading to deploy {result.deploy_id}", None, result.deploy_id)
-            )
+            uploading = f"uploading to deploy {result.deploy_id}"
+            ledger.finish(started, Outcome("in_progress", uploading, result.deploy_url, result.deploy_id))
     except (ExternalError, InputError, OSError):
         return False
     return True

@@ -50,6 +50,8 @@ class Started:
     message: str
     deploy_id: str | None = None  # when the host's answer names the deploy (an API build does)
     status_code: int | None = None
+    deploy_url: str | None = None  # an upload's deploy permalink, known from its creation (how GitHub's ledger
+    # keeps the id of an in_progress record: from the URL of its status)
 
 
 @dataclass(frozen=True)

@@ -52,12 +52,13 @@ def make_deploy(services: NetlifyServices, title: str, fired_at: datetime, befor
         found = _made_since(netlify, title, fired_at, before)
         if found is None:
             return Started("unknown", f"{exc}; the deploy may have been made — not made again")
-        return Started(
-            "accepted", f"Netlify made deploy {found.id} (its answer was lost; found by its title)", found.id
-        )
+        said = f"Netlify made deploy {found.id} (its answer was lost; found by its title)"
+        return Started("accepted", said, found.id, deploy_url=found.url or None)
     except ExternalError as exc:
         return Started("rejected", f"Netlify API could not make the deploy: {exc}")
-    return Started("accepted", f"Netlify deploy {deploy.id} made for the upload", deploy.id)
+    return Started(
+        "accepted", f"Netlify deploy {deploy.id} made for the upload", deploy.id, deploy_url=deploy.url or None
+    )
 
 
 def _made_since(netlify: NetlifyClient, title: str, fired_at: datetime, before: Before) -> Deploy | None:
