@@ -30,7 +30,9 @@ def write_run(ws: Workspace, counts: list[int], samples: int = K) -> None:
     ws.write("results/others.json", OTHERS)
 
 
-def test_local_ledger_within_noise_then_real_gain_then_partial(workspace: Workspace, httpserver: HTTPServer) -> None:
+def first_deploy(workspace: Workspace, httpserver: HTTPServer) -> tuple[dict[str, str], list[int]]:
+    """The noise config and a first run of per-problem results on main, deployed through a hook that accepts:
+    (the run's environment, the per-problem counts that went live)."""
     httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
     env = {"VIBE_BUILD_HOOK_URL": httpserver.url_for(HOOK_PATH)}
     workspace.write("config/deploy.yaml", NOISE_CONFIG)
@@ -38,6 +40,11 @@ def test_local_ledger_within_noise_then_real_gain_then_partial(workspace: Worksp
     write_run(workspace, base)
     workspace.commit("first", branch="main")
     assert workspace.run(env=env).code == 0
+    return env, base
+
+
+def test_local_ledger_within_noise_then_real_gain_then_partial(workspace: Workspace, httpserver: HTTPServer) -> None:
+    env, base = first_deploy(workspace, httpserver)
     record = workspace.ledger_lines()[0]
     digest = record["extra"]["benchmarks"]["aime25"]["items"]
     assert (digest["n"], digest["k"]) == (30, K)
@@ -103,13 +110,7 @@ def test_successive_comparisons_with_one_live_version_share_its_budget(
     """Issue 29: every results change after a deploy is compared with the same live version, each at a level
     that spends from one budget (alpha 6/(pi^2 j^2)), counted from the repository: commits that change no
     results do not count, a re-run of the same commit gives the same number, and a deploy starts again."""
-    httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
-    env = {"VIBE_BUILD_HOOK_URL": httpserver.url_for(HOOK_PATH)}
-    workspace.write("config/deploy.yaml", NOISE_CONFIG)
-    base = base_counts()
-    write_run(workspace, base)
-    workspace.commit("first", branch="main")
-    assert workspace.run(env=env).code == 0  # v1 is live
+    env, base = first_deploy(workspace, httpserver)  # v1 is live
     levels = []
     for step in range(3):
         write_run(workspace, within_noise(base, net=10 + step))
@@ -197,14 +198,8 @@ def test_the_action_counts_comparisons_through_githubs_compare_api(
 def test_pull_requests_spend_nothing_and_a_merged_one_counts_once(workspace: Workspace, httpserver: HTTPServer) -> None:
     """Previews on a pull request's branch are not on the deploy branch's first-parent chain: they spend none of
     its budget; merged, the pull request is one comparison (its merge commit), however many commits it had."""
-    httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)
-    env = {"VIBE_BUILD_HOOK_URL": httpserver.url_for(HOOK_PATH)}
-    workspace.write("config/deploy.yaml", NOISE_CONFIG)
     workspace.write(".gitignore", ".vibe-deploy-gate/\n")  # the local ledger stays put across checkouts
-    base = base_counts()
-    write_run(workspace, base)
-    workspace.commit("first", branch="main")
-    assert workspace.run(env=env).code == 0  # v1 is live
+    env, base = first_deploy(workspace, httpserver)  # v1 is live
     workspace.git("checkout", "-q", "-b", "feature")
     for step in range(3):
         write_run(workspace, within_noise(base, net=5 + step))
