@@ -227,3 +227,19 @@ def test_github_deployments_keep_an_uploads_deploy_id_while_it_is_in_progress(fa
     fresh = GitHubLedger(repo, "", datetime.now(timezone.utc), deploy_id_of=deploy_id_of)
     (read,) = fresh.records("production", None, live=ALL_SNAPSHOTS)
     assert (read.status, read.deploy_id) == ("in_progress", "6750a1b2c3d4e5f6a7b8c9d0")
+
+
+def test_a_create_that_failed_without_making_a_deploy_is_unconfirmed_and_sends_nothing(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    """The other way a 502 can go: the edge failed before the origin acted (nothing by that title appears).
+    The gate cannot tell from the answer, so it makes nothing again and sends no file; the record counts as
+    unconfirmed, as a build hook's unknown outcome does."""
+    built(workspace)
+    netlify.api_faults[("POST", "deploys")] = [(502, {})]
+    _, done = deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    assert done.code != 0
+    assert len(netlify.api("POST", "/deploys")) == 1
+    assert netlify.api("PUT") == []
+    assert workspace.ledger_lines()[-1]["status"] == "unconfirmed"
+    assert "the deploy may have been made — not made again" in done.stdout + done.stderr
