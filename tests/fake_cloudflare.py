@@ -31,6 +31,19 @@ Each behaviour and its source:
 - `branch_push(branch)`: the Git integration builds a pushed branch as a preview deployment (`github:push`),
   served at its branch alias `https://<branch, lowercased, other runs of characters as ->.<project>.pages.dev`;
   the alias moves to the branch's newest deployment.
+- Direct Upload (the API reference's "Pages → Assets" and "Get upload token"; wrangler's pages/upload.ts and
+  api/pages/deploy.ts): `GET …/upload-token` (API token) answers `{jwt}` — a JWT whose claims carry `exp` and
+  `max_file_count_allowed` (wrangler reads both); the asset store (`/pages/assets/check-missing`, `upload`,
+  `upsert-hashes`) takes only that JWT as bearer, answers HTTP 401 (code 8000013, wrangler's
+  `ApiErrorCodes.UNAUTHORIZED`) once it expired (`jwt_uses`: how many asset requests a token is good for — an
+  upload token expiring mid-upload), and keeps files by key. Every body is checked against the SDK's parameter
+  types (`AssetCheckMissingParams`, `AssetUploadParams.Body`, `AssetUpsertHashesParams`), each upload against
+  wrangler's bucket bounds (2,000 files, 40 MiB) and each key against its value (32 hex digits of BLAKE3 over the
+  base64 text and an extension, one of the folder's). `POST …/deployments` takes multipart fields checked against
+  `DeploymentCreateParams`; every manifest key must be in the store (else 400); no `branch`, or the production
+  branch, makes a production deployment (`deployment_trigger.type: ad_hoc`), another branch a preview with its
+  branch alias. `create_answer_lost`: the deployment is made but the answer is a 502; `upload_faults`: statuses
+  for the next asset uploads (a 503 the client sends again).
 - Faults, as the Netlify fake has them: `hook_faults` (a status for the next hook POSTs; with `starts_build` a
   502 that follows a build the origin started — an edge timing out), `api_faults` (statuses for the next API
   reads, e.g. 503, or 429 with `Retry-After`: Cloudflare's API reference, "Rate limits": 1,200 requests per five
@@ -39,6 +52,7 @@ Each behaviour and its source:
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass, field
@@ -81,6 +95,14 @@ class FakeCloudflare:
     preview_setting: str = "all"  # source.config.preview_deployment_setting
     deleted: list[str] = field(default_factory=list)
     rollback_answer: str = "target"  # target | new
+    assets: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # key -> (bytes, content type)
+    asset_posts: list[tuple[str, int]] = field(default_factory=list)  # (endpoint, files in it)
+    jwt_uses: int = 1000
+    tokens: dict[str, int] = field(default_factory=dict)  # jwt -> uses left
+    upload_faults: list[int] = field(default_factory=list)
+    create_answer_lost: bool = False
+    created: list[dict[str, Any]] = field(default_factory=list)  # (deployment id, manifest, form files)
+    upserted: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------------ the world
 
@@ -170,14 +192,24 @@ class FakeCloudflare:
                 headers=headers,
                 content_type="application/json",
             )
+        if request.path.startswith("/client/v4/pages/assets/"):
+            return self._assets(request)
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _envelope(None, 403, [{"code": 10000, "message": "Authentication error"}])
+        return self._project_routes(request)
+
+    def _project_routes(self, request: Request) -> Response:
         project = f"/client/v4/accounts/{ACCOUNT}/pages/projects/{PROJECT}"
         base = f"{project}/deployments"
-        if request.path == project and request.method == "GET":
-            return self._project()
-        if request.path == base and request.method == "GET":
-            return self._list(request)
+        routes = {
+            (project, "GET"): self._project,
+            (f"{project}/upload-token", "GET"): self._upload_token,
+            (base, "POST"): lambda: self._create(request),
+            (base, "GET"): lambda: self._list(request),
+        }
+        route = routes.get((request.path, request.method))
+        if route is not None:
+            return route()
         if not request.path.startswith(base + "/"):
             return _envelope(None, 404, [{"code": 8000000, "message": "not in this fake"}])
         ident, _, action = request.path[len(base) + 1 :].partition("/")
@@ -192,6 +224,98 @@ class FakeCloudflare:
         if request.method == "DELETE" and not action:
             return self._delete(found, request)
         return _envelope(None, 404, [{"code": 8000000, "message": "not in this fake"}])
+
+    # ------------------------------------------------------------------ Direct Upload
+
+    def _upload_token(self) -> Response:
+        from cloudflare.types.pages import ProjectGetUploadTokenResponse
+
+        claims = {"exp": int((BASE + timedelta(hours=1)).timestamp()), "max_file_count_allowed": 20000}
+        parts = [{"alg": "HS256", "typ": "JWT"}, claims, {"n": len(self.tokens)}]
+        jwt = ".".join(base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=") for p in parts)
+        self.tokens[jwt] = self.jwt_uses
+        body = {"jwt": jwt}
+        ProjectGetUploadTokenResponse.model_validate(body)
+        return _envelope(body, 200)
+
+    def _assets(self, request: Request) -> Response:
+        from cloudflare.types.pages import AssetCheckMissingParams, AssetUpsertHashesParams
+        from cloudflare.types.pages.asset_upload_params import Body
+        from pydantic import TypeAdapter, ValidationError
+
+        bearer = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if bearer not in self.tokens:
+            return _envelope(None, 403, [{"code": 10000, "message": "Authentication error"}])
+        if self.tokens[bearer] <= 0:
+            return _envelope(None, 401, [{"code": 8000013, "message": "Unauthorized: the upload token expired"}])
+        self.tokens[bearer] -= 1
+        name = request.path.rsplit("/", 1)[-1]
+        data = json.loads(request.get_data() or b"null")
+        kinds: dict[str, Any] = {
+            "check-missing": AssetCheckMissingParams,
+            "upsert-hashes": AssetUpsertHashesParams,
+            "upload": list[Body],
+        }
+        if request.method != "POST" or name not in kinds:
+            return _envelope(None, 404, [{"code": 7003, "message": "No route for that URI"}])
+        try:
+            TypeAdapter(kinds[name]).validate_python(_from_wire(data, kinds[name]), strict=True)
+        except (ValidationError, KeyError, TypeError) as exc:
+            self.violations.append(f"POST /pages/assets/{name}: {exc}")
+            return _envelope(None, 400, [{"code": 8000000, "message": "bad body"}])
+        self.asset_posts.append((name, len(data) if name == "upload" else len(data["hashes"])))
+        if name == "check-missing":
+            return _envelope([k for k in data["hashes"] if k not in self.assets], 200)
+        if name == "upsert-hashes":
+            self.upserted.extend(data["hashes"])
+            return _envelope(None, 200)
+        if self.upload_faults:
+            return _envelope(None, self.upload_faults.pop(0), [{"code": 8000000, "message": "fault"}])
+        return self._store(data)
+
+    def _store(self, files: list[dict[str, Any]]) -> Response:
+        """A bucket into the store, within wrangler's bounds (keys are checked against paths at deployment)."""
+        size = sum(len(base64.b64decode(f["value"])) for f in files)
+        if len(files) > 2000 or size > 40 * 1024 * 1024:
+            self.violations.append(f"an upload of {len(files)} files, {size} bytes: beyond wrangler's buckets")
+        for item in files:
+            self.assets[item["key"]] = (base64.b64decode(item["value"]), item["metadata"]["contentType"])
+        return _envelope(None, 200)
+
+    def _create(self, request: Request) -> Response:
+        from cloudflare.types.pages.projects import DeploymentCreateParams
+
+        fields = request.form.to_dict()
+        files = {name: upload.read() for name, upload in request.files.items()}
+        allowed = {PropertyName(k) for k in DeploymentCreateParams.__annotations__}
+        unknown = (set(fields) | set(files)) - allowed - {"account_id"}
+        if unknown:
+            self.violations.append(f"POST deployments: {sorted(unknown)} not in DeploymentCreateParams")
+        manifest = json.loads(fields.get("manifest") or "{}")
+        missing = [key for key in manifest.values() if key not in self.assets]
+        if missing:
+            return _envelope(None, 400, [{"code": 8000096, "message": f"{len(missing)} assets were never uploaded"}])
+        for path, key in manifest.items():
+            if _key(self.assets[key][0], path) != key:
+                self.violations.append(f"{path}: key {key} is not BLAKE3(base64 + extension) of its bytes")
+        branch = fields.get("branch") or self.branch
+        if branch == self.branch:
+            made = self._new("ad_hoc")
+        else:
+            made = self.branch_push(branch, fields.get("commit_hash", ""))
+            made["deployment_trigger"]["type"] = "ad_hoc"
+        made["deployment_trigger"]["metadata"]["commit_hash"] = fields.get("commit_hash", "")
+        made["deployment_trigger"]["metadata"]["commit_message"] = fields.get("commit_message", "")
+        self.created.append({"id": made["id"], "manifest": manifest, "files": files, "fields": fields})
+        if self.create_answer_lost:
+            self.create_answer_lost = False
+            return Response("<html>502 Bad Gateway</html>", 502)
+        return self._answer(made)
+
+    def served(self, deployment_id: str) -> dict[str, bytes]:
+        """What a deployment made by upload serves: its manifest's files, from the store."""
+        made = next(c for c in self.created if c["id"] == deployment_id)
+        return {path: self.assets[key][0] for path, key in made["manifest"].items()}
 
     def _rollback(self, found: dict[str, Any]) -> Response:
         if found["environment"] != "production" or not _succeeded(found):
@@ -315,6 +439,64 @@ class FakeCloudflare:
             except ValidationError as exc:
                 self.violations.append(f"{item.get('id')}: {exc}")
         return _envelope(result, 200, info=info)
+
+
+def PropertyName(name: str) -> str:  # noqa: N802 — the SDK's field name as sent on the wire
+    """`_routes_json` is sent as `_routes.json`, `_worker_bundle` as `_worker.bundle` (the SDK's aliases)."""
+    aliases = {
+        "_routes_json": "_routes.json",
+        "_worker_bundle": "_worker.bundle",
+        "_worker_js": "_worker.js",
+        "functions_filepath_routing_config_json": "functions-filepath-routing-config.json",
+    }
+    return aliases.get(name, name)
+
+
+def _bare(hint: Any) -> Any:
+    """A field's type without `Required[…]` / `NotRequired[…]` around it."""
+    import typing
+
+    while typing.get_origin(hint) in (typing.Required, typing.NotRequired):
+        (hint,) = typing.get_args(hint)
+    return hint
+
+
+def _from_wire(value: Any, kind: Any) -> Any:
+    """A body as sent, in the SDK type's own field names (its `PropertyInfo(alias=…)` is the wire name), so
+    that pydantic checks it against the type; a wire key the type lacks is kept, and fails the check."""
+    import typing
+
+    import typing_extensions
+    from cloudflare._utils import PropertyInfo
+
+    origin = typing.get_origin(kind)
+    if origin in (list, typing.Iterable) or (origin is not None and getattr(origin, "__name__", "") == "Iterable"):
+        (inner,) = typing.get_args(kind)
+        return [_from_wire(v, inner) for v in value] if isinstance(value, list) else value
+    if not (isinstance(value, dict) and typing_extensions.is_typeddict(kind)):
+        return value
+    hints = typing_extensions.get_type_hints(kind, include_extras=True)
+    out = dict(value)
+    for name, declared in hints.items():
+        alias, inner = name, _bare(declared)
+        if typing.get_origin(inner) is typing.Annotated:
+            inner, *extras = typing.get_args(inner)
+            alias = next((e.alias for e in extras if isinstance(e, PropertyInfo) and e.alias), name)
+            inner = _bare(inner)
+        if alias in value:
+            del out[alias]
+            out[name] = _from_wire(value[alias], inner)
+    return out
+
+
+def _key(data: bytes, path: str) -> str:
+    """wrangler's hashFile (pages/hash.ts), written out again here so that the gate's own is checked."""
+    from blake3 import blake3
+
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    extension = name[dot + 1 :] if dot > 0 else ""  # node's path.extname: none for ".env" or "a"
+    return str(blake3(base64.b64encode(data) + extension.encode()).hexdigest())[:32]
 
 
 def _envelope(

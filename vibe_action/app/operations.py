@@ -165,7 +165,9 @@ def _host(desk: Desk, command: str) -> tuple[Config, str, DeployTarget]:
     """The config, the environment and the host for a command that works on the host; refused plainly when the
     host cannot do it."""
     config = load_config(desk.workspace / desk.config_path, display=desk.config_path)
-    target = target_for(config, desk.hook_url, desk.services, desk.access)
+    shown = config.upload.dir
+    upload = (desk.workspace / shown, shown) if shown else None  # upload mode: the host's deploys are the API's
+    target = target_for(config, desk.hook_url, desk.services, desk.access, upload)
     require(target, config, command)
     return config, environment_for(config, override=desk.environment), target
 

@@ -147,7 +147,8 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
         decision = decision.with_warnings(*notes)
     title = target.title(hook_title(config, inputs.results, request))
     if wants_preview(config, request, decision):  # the candidate's own build, to try, whatever the verdict
-        decision = decision.with_preview_deploy(target.preview(Build(f"{title} (preview)", None, {})))
+        candidate = {"sha": request.sha, "branch": request.branch}
+        decision = decision.with_preview_deploy(target.preview(Build(f"{title} (preview)", None, candidate)))
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
     try:

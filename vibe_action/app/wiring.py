@@ -144,13 +144,13 @@ def target_for(
 ) -> DeployTarget:
     """The host the config deploys to, with this run's clients (nothing is checked or sent yet). `upload`: the
     built folder to send through the host's API (and how the user wrote it) instead of asking it to build."""
-    if upload is not None and config.target != "netlify":
+    if upload is not None and config.target == "hook":
         raise InputError(
-            f"upload: is available with target: netlify so far; {config.file} says target: {config.target} — "
-            "remove upload: (and --upload-dir / upload-dir) to use the host's deploy hook"
+            f"upload: needs a host's API, and {config.file} says target: hook (a deploy hook only builds) — use "
+            "target: netlify, cloudflare-pages or vercel, or remove upload: (and --upload-dir / upload-dir)"
         )
     if config.target == "cloudflare-pages":
-        return _cloudflare(config, hook_url, services, access.cloudflare)
+        return _cloudflare(config, hook_url, services, access.cloudflare, upload)
     if config.target == "hook":
         names = ACCESS_NAMES.get()
         return WebhookTarget(
@@ -238,7 +238,13 @@ def _netlify(services: Services, access: NetlifyAccess) -> NetlifyClient | None:
     )
 
 
-def _cloudflare(config: Config, hook_url: str | None, services: Services, access: CloudflareAccess) -> CloudflareTarget:
+def _cloudflare(
+    config: Config,
+    hook_url: str | None,
+    services: Services,
+    access: CloudflareAccess,
+    upload: tuple[Path, str] | None = None,
+) -> CloudflareTarget:
     names = ACTION_CLOUDFLARE if ACCESS_NAMES.get() == ACTION_NAMES else CLI_CLOUDFLARE
     pages = None
     if services.session is not None and (access.token or access.account_id):
@@ -271,4 +277,7 @@ def _cloudflare(config: Config, hook_url: str | None, services: Services, access
         services.branches,
         config.cloudflare.project,
         f"{names[0]} and {names[1]}",
+        upload_dir=upload[0] if upload else None,
+        shown_dir=upload[1] if upload else "",
+        wall_clock=services.wall_clock,
     )

@@ -203,7 +203,10 @@ class DeployTarget(Protocol):
         ...
 
 
-NO_PREVIEW_HERE = "no preview: previews upload the built folder, and uploads are available with target: netlify so far"
+NO_PREVIEW_HERE = (
+    "no preview: a deploy hook only builds; previews upload the built folder (upload.dir) to Netlify, Cloudflare "
+    "Pages or Vercel"
+)
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,8 @@ class PagesClient(JsonApi):
     def _shown(self, path: str) -> str:
         return path.replace(quote(self.account_id, safe=""), "{account}")
 
-    def _result(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
-        envelope = self._call(method, path, params)
+    def _result(self, method: str, path: str, params: dict[str, Any] | None = None, **how: Any) -> Any:
+        envelope = self._call(method, path, params, **how)
         if not isinstance(envelope, dict) or envelope.get("success") is not True or "result" not in envelope:
             raise ExternalError(f"{self.service} {method} {self._shown(path)} answered without a result")
         return envelope["result"]
@@ -151,6 +151,41 @@ class PagesClient(JsonApi):
         """`DELETE …/deployments/{id}`, never with `force`: a deployment with an alias is refused (code 8000035)."""
         self._result("DELETE", self._project(f"/deployments/{quote(deployment_id, safe='')}"))
 
+    # ------------------------------------------------------------------ Direct Upload (wrangler's pages/upload.ts)
+
+    def upload_token(self) -> str:
+        """`GET …/upload-token`: a short-lived JWT for the asset store (its own bearer, not the API token)."""
+        found = self._result("GET", self._project("/upload-token"))
+        jwt = found.get("jwt") if isinstance(found, dict) else None
+        if not isinstance(jwt, str) or not jwt:
+            raise ExternalError("Cloudflare's API answered the upload token request without a token")
+        self.secrets.add(jwt)
+        return jwt
+
+    def check_missing(self, jwt: str, keys: list[str]) -> list[str]:
+        """`POST /pages/assets/check-missing`: which of these file keys the asset store lacks (content-addressed,
+        so asking again is safe)."""
+        found = self._result("POST", "/pages/assets/check-missing", body={"hashes": keys}, bearer=jwt, idempotent=True)
+        if not isinstance(found, list) or not all(isinstance(k, str) for k in found):
+            raise ExternalError("Cloudflare's asset store answered check-missing with something other than keys")
+        return found
+
+    def upload_assets(self, jwt: str, bucket: list[dict[str, Any]]) -> None:
+        """`POST /pages/assets/upload`: a bucket of files, each `{key, value (base64), metadata, base64}`; the
+        same keys and bytes again change nothing, so a failed bucket is sent again."""
+        self._result("POST", "/pages/assets/upload", body=bucket, bearer=jwt, idempotent=True)
+
+    def upsert_hashes(self, jwt: str, keys: list[str]) -> None:
+        """`POST /pages/assets/upsert-hashes`: marks the keys as recently used (a later deploy skips them)."""
+        self._result("POST", "/pages/assets/upsert-hashes", body={"hashes": keys}, bearer=jwt, idempotent=True)
+
+    def create_deployment(self, fields: dict[str, str], files: dict[str, bytes]) -> PagesDeployment:
+        """`POST …/deployments` as multipart: `manifest` and the commit's fields, `_headers` / `_redirects` as
+        files. Not idempotent: never repeated when its answer is lost (the caller looks for it instead)."""
+        form: dict[str, tuple[str | None, bytes]] = {k: (None, v.encode("utf-8")) for k, v in fields.items()}
+        form.update({name: (name, data) for name, data in files.items()})
+        return PagesDeployment.from_json(self._result("POST", self._project("/deployments"), form=form))
+
     def _message(self, response: requests.Response, body: bytes) -> str:
         try:
             data = json.loads(body)
@@ -163,6 +198,8 @@ class PagesClient(JsonApi):
         return response.reason or "no message"
 
     def _hint(self, response: requests.Response) -> str:
+        if "/pages/assets/" in (response.url or ""):
+            return " — the asset store took the upload token as expired or wrong" if response.status_code == 401 else ""
         if response.status_code in (401, 403):
             return (
                 " — the API token cannot read this project: create one with Account → Cloudflare Pages: Read and "

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # passed in; importing the client would load requests
     from vibe_action.hosts.cloudflare.client import PagesClient, PagesDeployment
 
 HOOK_TRIGGER = "deploy_hook"
+API_TRIGGER = "ad_hoc"  # a deployment made through the API: the gate's uploads (and wrangler's)
+OURS = (HOOK_TRIGGER, API_TRIGGER)
 LISTED = 200  # the most deployments any listing reads (8 pages of 25)
 ALIASED = "8000035"  # DELETE of a deployment with an alias, without force
 DOCTOR_WINDOW = 25  # one page of production deployments
@@ -49,7 +51,7 @@ def host_deploy(deployment: PagesDeployment) -> HostDeploy:
         production=deployment.environment in ("production", ""),
         url=deployment.url,
         serves=f"serves its alias {deployment.aliases[0]}" if deployment.aliases else "",
-        ours=deployment.trigger == HOOK_TRIGGER,
+        ours=deployment.trigger in OURS,
     )
 
 
@@ -59,7 +61,7 @@ def find_deployment(pages: PagesClient, record: Record) -> PagesDeployment | Non
     listed = [d for d in pages.deployments() if d.state == "ready"]
     found = next((d for d in listed if record.deploy_url and d.url == record.deploy_url), None)
     return found or next(
-        (d for d in listed if d.trigger == HOOK_TRIGGER and d.commit_hash and record.sha.startswith(d.commit_hash)),
+        (d for d in listed if d.trigger in OURS and d.commit_hash and record.sha.startswith(d.commit_hash)),
         None,
     )
 
@@ -113,17 +115,28 @@ def _source_config(project: dict[str, Any]) -> dict[str, Any]:
     return config if isinstance(config, dict) else {}
 
 
-def settings_problems(project: dict[str, Any], versions: Versions) -> list[str]:
-    """What in the project's build settings works against the gate."""
+def settings_problems(project: dict[str, Any], versions: Versions, upload: bool = False) -> list[str]:
+    """What in the project's build settings works against the gate. In upload mode the project should be a
+    Direct Upload project (no Git source); a Git project that builds production by itself is the problem."""
     config = _source_config(project)
     problems = []
     if config.get("production_deployments_enabled") is True:
+        still = (
+            "in upload mode nothing else should build: use a Direct Upload project (`wrangler pages project "
+            "create`; a project cannot switch later), or"
+            if upload
+            else "(the deploy hook still builds)"
+        )
         problems.append(
             f"doctor: Cloudflare Pages builds every push to {config.get('production_branch') or 'the production'} "
             "branch into production by itself, outside the gate. In the project's Settings → Builds → Branch "
-            "control, turn off automatic production branch deployments (the deploy hook still builds)."
+            f"control, turn off automatic production branch deployments {still}."
+            if not upload
+            else f"doctor: Cloudflare Pages builds every push to {config.get('production_branch') or 'the production'}"
+            f" branch into production by itself, outside the gate; {still} turn off automatic production branch "
+            "deployments in Settings → Builds → Branch control."
         )
-    if versions.enabled and not _builds_previews_of(config, versions.branch(1)):
+    if not upload and versions.enabled and not _builds_previews_of(config, versions.branch(1)):
         problems.append(
             f"doctor: Cloudflare Pages would not build the lasting version branches ({versions.branch_prefix}v1, "
             "v2, …): in Settings → Builds → Branch control, set Preview branch to 'All non-Production branches' "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,10 +30,17 @@ from vibe_action.hosts.cloudflare.snapshots import (
     settings_problems,
     subdomain_of,
 )
+from vibe_action.hosts.cloudflare.upload import (
+    UPLOAD_BUDGET,
+    PagesUpload,
+    deploy_upload,
+    made_since,
+    pages_upload,
+    wait_ready,
+)
 from vibe_action.hosts.http.hook_url import required_hook_url
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.hosts.protocol import (
-    NO_PREVIEW_HERE,
     BranchMaker,
     Build,
     Capabilities,
@@ -45,6 +52,7 @@ from vibe_action.hosts.protocol import (
 )
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.sections import Versions
+from vibe_action.inputs.upload_folder import UploadFolder, read_upload_folder
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock, ledger_lock
 from vibe_action.ledger.records import Outcome, Record
@@ -90,6 +98,11 @@ class CloudflareTarget:
     project: str | None = None
     api_names: str = "--cloudflare-api-token and --cloudflare-account-id"
     name: str = "Cloudflare Pages"
+    upload_dir: Path | None = None  # `upload: {dir}`: the built folder, sent by Direct Upload (upload.py)
+    shown_dir: str = ""
+    wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    folder: UploadFolder | None = None  # read by check(), before anything is recorded
+    upload: PagesUpload | None = None
 
     @property
     def capabilities(self) -> Capabilities:
@@ -100,6 +113,7 @@ class CloudflareTarget:
             prune=True,
             lasting_versions=self.versions.enabled,
             doctor=True,
+            upload=self.upload_dir is not None,
         )
 
     def _api(self, command: str) -> PagesClient:
@@ -110,6 +124,11 @@ class CloudflareTarget:
         return self.pages
 
     def check(self) -> None:
+        if self.upload_dir is not None:  # the folder is read (and its limits checked) before anything is recorded
+            self._api("an upload")
+            self.folder = read_upload_folder(self.upload_dir, self.shown_dir)
+            self.upload = pages_upload(self.folder, self.shown_dir)
+            return
         self.hook_url = required_hook_url(self.hook_url, self.hook_name, WHERE_HOOKS_LIVE)
         self.secrets.add_url(self.hook_url)
 
@@ -117,7 +136,8 @@ class CloudflareTarget:
         return title  # a Pages deploy hook takes no title; the ledger keeps it
 
     def stale_after(self) -> timedelta:
-        return timedelta(seconds=CONNECT_TIMEOUT + self.read_timeout + self.confirm_timeout + STALE_MARGIN)
+        upload = UPLOAD_BUDGET if self.upload_dir is not None else 0.0
+        return timedelta(seconds=CONNECT_TIMEOUT + self.read_timeout + self.confirm_timeout + STALE_MARGIN + upload)
 
     def production_lock(self, records: list[Record], environment: str) -> tuple[ProductionLock | None, str]:
         return ledger_lock(records, environment), ""
@@ -132,9 +152,53 @@ class CloudflareTarget:
             return None  # then the creation time tells instead
 
     def preview(self, build: Build) -> PreviewDeploy:
-        return PreviewDeploy(None, NO_PREVIEW_HERE)
+        """The candidate's build as a preview deployment of its own branch (`preview/<branch>`, never the
+        production branch): served at the deployment's URL and the branch's alias; never recorded."""
+        if self.upload_dir is None:
+            return PreviewDeploy(
+                None, "no preview: previews upload the built folder — set upload.dir (or --upload-dir)"
+            )
+        if self.pages is None:
+            return PreviewDeploy(
+                None,
+                f"no preview: this run has no Cloudflare API access ({self.api_names}) — a pull request from a fork "
+                "gets no secrets",
+            )
+        try:
+            upload = pages_upload(read_upload_folder(self.upload_dir, self.shown_dir), self.shown_dir)
+        except InputError as exc:
+            return PreviewDeploy(None, f"no preview: {exc}")
+        branch = preview_branch(str(build.body.get("branch") or "candidate"))
+        started = self._upload(upload, build, branch, None)
+        if started.state != "accepted" or not started.deploy_id:
+            return PreviewDeploy(None, f"no preview: {started.message}")
+        found = self._wait_upload(started.deploy_id)
+        if found is None or found.state != "ready":
+            what = "failed" if found is not None and found.state == "error" else "was not ready in time"
+            return PreviewDeploy(
+                None, f"no preview: Cloudflare Pages deployment {started.deploy_id} {what}", started.deploy_id
+            )
+        alias = branch_alias(branch, self._subdomain())
+        return PreviewDeploy(found.url, f"try this candidate: {found.url} (branch alias {alias})", found.id)
+
+    def _upload(self, upload: PagesUpload, build: Build, branch: str | None, listed: frozenset[str] | None) -> Started:
+        assert self.pages is not None  # noqa: S101 — check() / preview() made sure
+        began = self.wall_clock()
+        deadline = self.clock() + UPLOAD_BUDGET
+        sha = str(build.body.get("sha") or "")
+        return deploy_upload(
+            self.pages, upload, sha, build.title, branch, listed, began, self.progress, lambda: self.clock() > deadline
+        )
+
+    def _wait_upload(self, deployment_id: str) -> PagesDeployment | None:
+        assert self.pages is not None  # noqa: S101 — an upload had API access
+        return wait_ready(
+            self.pages, deployment_id, self.confirm_timeout, self.poll_interval, self.clock, self.sleep, self.progress
+        )
 
     def start(self, build: Build, before: object = None) -> Started:
+        if self.upload is not None:
+            return self._upload(self.upload, build, None, before if isinstance(before, frozenset) else None)
         from vibe_action.hosts.http.deploy_hook import fire_deploy_hook  # noqa: PLC0415 — requests loads only when sending
 
         return fire_deploy_hook(
@@ -149,6 +213,8 @@ class CloudflareTarget:
         )
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
+        if self.upload is not None and self.folder is not None:
+            return self._land_upload(started, self.folder)
         if self.pages is None:
             return (
                 Landed("success", "")
@@ -161,6 +227,36 @@ class CloudflareTarget:
         except ExternalError as exc:
             return Landed("success" if started.state == "accepted" else "unconfirmed", f"could not confirm: {exc}")
         return _landed(started, found, sha, self.confirm_timeout)
+
+    def _land_upload(self, started: Started, folder: UploadFolder) -> Landed:
+        landed = self._landed_upload(started, folder)
+        notes = self.upload.notes if self.upload is not None else ()
+        return replace(landed, warnings=(*notes, *landed.warnings))
+
+    def _landed_upload(self, started: Started, folder: UploadFolder) -> Landed:
+        extra = RecordExtra(
+            upload_digest=folder.digest, upload_files=len(folder.files), upload_bytes=folder.total_bytes
+        )
+        if started.state != "accepted" or not started.deploy_id:
+            warning = "the deployment may have been made; it is not made again" if started.state == "unknown" else ""
+            return Landed("unconfirmed", "", extra=extra, warnings=(warning,) if warning else ())
+        found = self._wait_upload(started.deploy_id)
+        if found is None:
+            return Landed("unconfirmed", "its deployment could not be read", started.deploy_id, extra=extra)
+        if found.state == "error":
+            said = f"Cloudflare Pages deployment {found.id} failed at {found.stage}"
+            return Landed("failure", said, found.id, None, "error", extra)
+        if found.state == "ready":
+            return Landed(
+                "success",
+                f"Cloudflare Pages deployment {found.id} is ready: {found.url}",
+                found.id,
+                found.url,
+                "ready",
+                extra,
+            )
+        said = f"Cloudflare Pages deployment {found.id} is still at {found.stage} after {self.confirm_timeout:g} s"
+        return Landed("unconfirmed", said, found.id, None, "timeout", extra, ("its permalink is not known yet",))
 
     def _wait(self, fired_at: datetime, listed: frozenset[str] | None) -> PagesDeployment | None:
         """Poll for the hook's deployment until it is ready or failed, or the budget ends (growing intervals)."""
@@ -185,6 +281,8 @@ class CloudflareTarget:
         note = "the run that fired it did not record an outcome"
         if self.pages is None:
             return Outcome("unconfirmed", f"{note}; without a Cloudflare API token the gate cannot look")
+        if self.upload_dir is not None:
+            return self._find_upload(record, note)
         fired = record.started
         try:
             found = next((d for d in self.pages.deployments(max_pages=1) if _is_hooks(d, fired, None)), None)
@@ -196,9 +294,44 @@ class CloudflareTarget:
             return Outcome("failure", f"{note}; its deployment {found.id} failed", None, found.id)
         return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
 
+    def _find_upload(self, record: Record, note: str) -> Outcome:
+        """An upload's deployment: by the id its record carries, else made by the API for its commit since."""
+        assert self.pages is not None  # noqa: S101 — find() made sure
+        try:
+            if record.deploy_id:
+                found: PagesDeployment | None = self.pages.deployment(record.deploy_id)
+            else:
+                found = made_since(self.pages, record.sha, None, record.started)
+        except ExternalError as exc:
+            return Outcome("unconfirmed", f"{note}; Cloudflare could not be asked ({exc})")
+        if found is not None and found.state == "ready":
+            return Outcome("success", f"{note}; found on Cloudflare Pages: {found.url}", found.url, found.id)
+        if found is not None and found.state == "error":
+            return Outcome("failure", f"{note}; its deployment {found.id} failed", None, found.id)
+        return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
+
+    def _lasting_upload(self, final: Record, build: Build) -> Lasting:
+        """In upload mode a version lasts as a preview deployment of the branch `<prefix>vN` made from the same
+        files (already in the asset store: nothing is sent again), served for good at the branch alias."""
+        branch, number = final.extra.version_branch, final.extra.version_number
+        if branch is None or number is None or self.upload is None:
+            return Lasting.of(final, False, "the record has no version number")
+        started = self._upload(self.upload, replace(build, title=f"v{number} · {build.title}"), branch, None)
+        if started.state != "accepted" or not started.deploy_id:
+            return Lasting.of(final, False, f"the deployment of {branch} was not made: {started.message}")
+        found = self._wait_upload(started.deploy_id)
+        if found is None or found.state != "ready":
+            return Lasting.of(final, False, f"the deployment of {branch} ({started.deploy_id}) did not become ready")
+        url = branch_alias(branch, self._subdomain())
+        return Lasting.of(
+            final, True, f"v{number}: uploaded once more as a deployment of {branch} — lasting URL {url}", url
+        )
+
     def lasting(self, final: Record, build: Build) -> Lasting:
         """Create the version's branch; the project's Git integration builds it as a preview, served for good at
         the branch alias. No POST of the gate's own: nothing to repeat or to count."""
+        if self.upload_dir is not None:
+            return self._lasting_upload(final, build)
         branch, number = final.extra.version_branch, final.extra.version_number
         if branch is None or number is None:
             return Lasting.of(final, False, "the record has no version number")
@@ -246,7 +379,7 @@ class CloudflareTarget:
         """Pushes that build production by themselves, version branches it would not build, and ready
         production deployments the gate did not start (the newest 25)."""
         pages = self._api("doctor")
-        problems = settings_problems(pages.details(), config.versions)
+        problems = settings_problems(pages.details(), config.versions, upload=self.upload_dir is not None)
         recent = list(pages.deployments(max_pages=1))
         outside = foreign(recent, records)
         tail = "".join(f"\n{p}" for p in problems)
@@ -258,6 +391,12 @@ class CloudflareTarget:
             f"doctor: {len(outside)} production deployment(s) among the last {len(recent)} did not come from the gate"
         )
         return f"{head}\n{table(rows)}\n{OUTSIDE_ADVICE}{tail}", len(outside) + len(problems)
+
+
+def preview_branch(branch: str) -> str:
+    """The branch a preview deploys as: the candidate's, under `preview/` so that it is never the production
+    branch (a deployment of that branch is production)."""
+    return f"preview/{branch}"[:100]
 
 
 def _is_hooks(deployment: PagesDeployment, fired_at: datetime, listed: frozenset[str] | None) -> bool:

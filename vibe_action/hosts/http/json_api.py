@@ -73,6 +73,14 @@ class JsonApi:
             sum(timeout),
             max_retries=retry_policy(methods=("POST",), statuses=POST_STATUSES, attempts=3, backoff=0.5, sleep=sleep),
         )
+        # A POST that is idempotent by the API's own design (Cloudflare's content-addressed asset store: the same
+        # keys and bytes again) is retried like a read.
+        self._same_post = DeadlineAdapter(
+            sum(timeout),
+            max_retries=retry_policy(
+                methods=("POST",), statuses=IDEMPOTENT_STATUSES, attempts=4, backoff=0.5, read_retries=2, sleep=sleep
+            ),
+        )
 
     # ------------------------------------------------------------------ transport
 
@@ -87,12 +95,25 @@ class JsonApi:
             if len(batch) < per_page:
                 return
 
-    def _call(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Any:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        *,
+        bearer: str | None = None,
+        form: dict[str, tuple[str | None, bytes]] | None = None,
+        idempotent: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """One call (its retries included): the answer's JSON (None for an empty body), or ExternalError —
         MaybeActedError where a POST was sent and the answer does not say what became of it. `body`: bytes are
-        sent as they are (`application/octet-stream`), anything else as JSON."""
-        adapter = self._post if method == "POST" else self._read
-        if method == "POST":
+        sent as they are (`application/octet-stream`), anything else as JSON; `form`: multipart fields (name →
+        (file name or None, bytes)). `bearer`: another token for this call (an upload token); `idempotent`: a POST
+        the API defines as safe to repeat, retried like a read."""
+        adapter = self._same_post if idempotent else self._post if method == "POST" else self._read
+        if method == "POST" and not idempotent:
             # A kept-alive connection the server has closed meanwhile fails after the request is written, which
             # reads exactly like "sent, no answer": a POST always opens its own, so that failure means what it says.
             adapter.close()
@@ -101,12 +122,17 @@ class JsonApi:
             try:
                 raw = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
                 kind = "application/octet-stream" if isinstance(body, bytes) else "application/json"
+                sent = {**self._headers, **(headers or {})}
+                if bearer is not None:
+                    self.secrets.add(bearer)
+                    sent["Authorization"] = f"Bearer {bearer}"
                 response = self.session.request(
                     method,
                     f"{self.api_url}{path}",
                     params=params,
                     data=raw,
-                    headers=self._headers if raw is None else {**self._headers, "Content-Type": kind},
+                    files=form,  # requests writes the multipart body and its boundary
+                    headers=sent if raw is None else {**sent, "Content-Type": kind},
                     timeout=self.timeout,
                     allow_redirects=False,  # a redirect would carry the token to wherever it points
                     stream=True,  # read below, in chunks, up to MAX_BODY
@@ -126,7 +152,7 @@ class JsonApi:
         """The answer's body, read whole within the cap; its status decides between result and error. An answer
         cut by the deadline is no answer, even where the parser saw no error (http.client takes a header block
         that ends early for a complete one)."""
-        acted = MaybeActedError if method == "POST" else ExternalError
+        acted = MaybeActedError if method == "POST" else ExternalError  # (an idempotent POST: repeat it freely)
         try:
             body = read_capped(response, MAX_BODY)
             if expired():
