@@ -26,7 +26,15 @@ from vibe_action.action.settings import ActionSettings
 from vibe_action.action.workflow import Workflow
 from vibe_action.app import operations
 from vibe_action.app.run import RunRequest, run_gate
-from vibe_action.app.wiring import Comparisons, HostAccess, Services, action_access, deploy_id_of
+from vibe_action.app.wiring import (
+    VERCEL_API_URL_VARIABLE,
+    Comparisons,
+    HostAccess,
+    Services,
+    VercelAccess,
+    action_access,
+    deploy_id_of,
+)
 from vibe_action.decide.decision import Decision, exit_code
 from vibe_action.errors import EXIT_EXTERNAL_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, ExternalError, InputError
 from vibe_action.github.branches import GitHubBranches
@@ -209,6 +217,7 @@ def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> Actio
     secrets.add_url(settings.build_hook_url)
     secrets.add(settings.netlify_token)
     secrets.add(settings.cloudflare_api_token)
+    secrets.add(settings.vercel_token)
     for value in secrets.values():
         workflow.mask(value)
     try:
@@ -227,6 +236,12 @@ def _prepare(env: Mapping[str, str], workflow: Workflow, now: datetime) -> Actio
         settings.cloudflare_api_token,
         settings.cloudflare_account_id,
         env,
+        VercelAccess(
+            settings.vercel_token or None,
+            settings.vercel_project_id or None,
+            settings.vercel_org_id or None,
+            env.get(VERCEL_API_URL_VARIABLE),
+        ),
     )
     run = ActionRun(
         settings=settings,

@@ -19,7 +19,7 @@ ANNOTATIONS = ("check", "status", "comment", "summary")
 INPUT_NAMES = (
     "config", "results", "build-hook-url", "deploy-hook-url", "github-token", "environment", "dry-run", "fail-on",
     "annotate", "netlify-token", "netlify-site-id", "upload-dir", "preview", "cloudflare-api-token",
-    "cloudflare-account-id", "command", "to", "out",
+    "cloudflare-account-id", "vercel-token", "vercel-project-id", "vercel-org-id", "command", "to", "out",
 )  # fmt: skip
 
 
@@ -71,6 +71,9 @@ class ActionSettings:
     netlify_site_id: str = ""
     cloudflare_api_token: str = field(default="", repr=False)
     cloudflare_account_id: str = ""
+    vercel_token: str = field(default="", repr=False)
+    vercel_project_id: str = ""
+    vercel_org_id: str = ""
     command: str = "run"
     to: str = ""
     out: str = ""
@@ -100,6 +103,9 @@ class ActionSettings:
             netlify_site_id=read_input(env, "netlify-site-id"),
             cloudflare_api_token=read_input(env, "cloudflare-api-token"),
             cloudflare_account_id=read_input(env, "cloudflare-account-id"),
+            vercel_token=read_input(env, "vercel-token"),
+            vercel_project_id=read_input(env, "vercel-project-id"),
+            vercel_org_id=read_input(env, "vercel-org-id"),
             command=_choice(env, "command", COMMANDS, "run"),
             to=read_input(env, "to"),
             out=read_input(env, "out"),

@@ -119,6 +119,12 @@ def rollback(
     restored = target.restore(version) if target.capabilities.restore else f"{target.name} cannot restore a deploy"
     if isinstance(restored, Restored):
         return _record_restore(plan, restored)
+    if target.capabilities.upload:  # the folder here is this checkout's build, never the older version's
+        raise InputError(
+            f"cannot roll back to {name}: it cannot be restored ({restored}), and in upload mode it cannot be "
+            f"rebuilt here — the upload folder holds this checkout's build, not {version.sha[:7]}'s: check out "
+            f"{version.sha[:7]}, build it and run the gate there, or restore it in {target.name} by hand"
+        )
     try:
         target.check()  # a build can be started: the hook URL (or API access) is there
     except InputError as exc:

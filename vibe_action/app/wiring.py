@@ -24,6 +24,7 @@ from vibe_action.hosts.netlify.services import NetlifyServices, Trigger
 from vibe_action.hosts.netlify.target import NetlifyTarget
 from vibe_action.hosts.netlify.urls import deploy_id_from_permalink, lasting_of
 from vibe_action.hosts.protocol import BranchMaker, DeployTarget
+from vibe_action.hosts.vercel.target import VercelTarget
 from vibe_action.hosts.webhook.target import WebhookTarget
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.sections import DEFAULT_NETLIFY_DAYS
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # made only when something may be sent (they load requests), 
 
     from vibe_action.hosts.netlify.client import NetlifyClient
 
-__all__ = ["NETLIFY_API_URL_VARIABLE", "HostAccess", "require", "target_for"]
+__all__ = ["NETLIFY_API_URL_VARIABLE", "VERCEL_API_URL_VARIABLE", "HostAccess", "VercelAccess", "require", "target_for"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class Comparisons:
 # What each command needs of the host, and the word for it.
 NEEDS = {"rollback": "restore", "unlock": "restore", "prune": "prune", "doctor": "doctor"}
 CLOUDFLARE_API_URL_VARIABLE = "VIBE_CLOUDFLARE_API_URL"  # another API base: a local test server, or a proxy
+VERCEL_API_URL_VARIABLE = "VIBE_VERCEL_API_URL"
+CLI_VERCEL = ("--vercel-token (or VERCEL_TOKEN)", "--vercel-project-id (or VERCEL_PROJECT_ID)")
+ACTION_VERCEL = ("the vercel-token input", "the vercel-project-id input")
 CLI_CLOUDFLARE = (
     "--cloudflare-api-token (or CLOUDFLARE_API_TOKEN)",
     "--cloudflare-account-id (or CLOUDFLARE_ACCOUNT_ID)",
@@ -96,11 +100,22 @@ class CloudflareAccess:
 
 
 @dataclass(frozen=True)
+class VercelAccess:
+    """Vercel's token, project and org (a team's id makes every call name the team), and the API's base."""
+
+    token: str | None = None
+    project_id: str | None = None
+    org_id: str | None = None
+    api_url: str | None = None  # $VIBE_VERCEL_API_URL
+
+
+@dataclass(frozen=True)
 class HostAccess:
     """The API access a front end was given, for whichever host the config names (none: hooks only)."""
 
     netlify: NetlifyAccess = field(default_factory=NetlifyAccess)
     cloudflare: CloudflareAccess = field(default_factory=CloudflareAccess)
+    vercel: VercelAccess = field(default_factory=VercelAccess)
 
 
 def cli_access(args: object, env: Mapping[str, str]) -> HostAccess:
@@ -121,17 +136,29 @@ def cli_access(args: object, env: Mapping[str, str]) -> HostAccess:
             flag("cloudflare_account_id") or env.get("CLOUDFLARE_ACCOUNT_ID"),
             env.get(CLOUDFLARE_API_URL_VARIABLE),
         ),
+        VercelAccess(
+            flag("vercel_token") or env.get("VERCEL_TOKEN"),
+            flag("vercel_project_id") or env.get("VERCEL_PROJECT_ID"),
+            flag("vercel_org_id") or env.get("VERCEL_ORG_ID"),
+            env.get(VERCEL_API_URL_VARIABLE),
+        ),
     )
 
 
 def action_access(
-    netlify_token: str, netlify_site_id: str, cloudflare_token: str, cloudflare_account: str, env: Mapping[str, str]
+    netlify_token: str,
+    netlify_site_id: str,
+    cloudflare_token: str,
+    cloudflare_account: str,
+    env: Mapping[str, str],
+    vercel: VercelAccess | None = None,
 ) -> HostAccess:
     """The action's access, from its inputs; errors name the inputs from here on."""
     ACCESS_NAMES.set(ACTION_NAMES)
     return HostAccess(
         NetlifyAccess(netlify_token or None, netlify_site_id or None, env.get(NETLIFY_API_URL_VARIABLE)),
         CloudflareAccess(cloudflare_token or None, cloudflare_account or None, env.get(CLOUDFLARE_API_URL_VARIABLE)),
+        vercel or VercelAccess(api_url=env.get(VERCEL_API_URL_VARIABLE)),
     )
 
 
@@ -151,6 +178,8 @@ def target_for(
         )
     if config.target == "cloudflare-pages":
         return _cloudflare(config, hook_url, services, access.cloudflare, upload)
+    if config.target == "vercel":
+        return _vercel(config, hook_url, services, access.vercel, upload)
     if config.target == "hook":
         names = ACCESS_NAMES.get()
         return WebhookTarget(
@@ -222,8 +251,8 @@ def require(target: DeployTarget, config: Config, command: str) -> None:
         return
     raise InputError(
         f"{command} needs a host API, and {config.file} says target: {config.target} (a deploy hook only starts "
-        "builds): roll back by running the gate on the older commit's results, or use target: netlify or "
-        "cloudflare-pages"
+        "builds): roll back by running the gate on the older commit's results, or use target: netlify, "
+        "cloudflare-pages or vercel with API access"
     )
 
 
@@ -280,4 +309,47 @@ def _cloudflare(
         upload_dir=upload[0] if upload else None,
         shown_dir=upload[1] if upload else "",
         wall_clock=services.wall_clock,
+    )
+
+
+def _vercel(
+    config: Config,
+    hook_url: str | None,
+    services: Services,
+    access: VercelAccess,
+    upload: tuple[Path, str] | None = None,
+) -> VercelTarget:
+    names = ACTION_VERCEL if ACCESS_NAMES.get() == ACTION_NAMES else CLI_VERCEL
+    client = None
+    if services.session is not None and (access.token or access.project_id):
+        from vibe_action.hosts.vercel.client import make_vercel  # noqa: PLC0415 — requests loads only when sending
+
+        client = make_vercel(
+            services.session,
+            access.token,
+            access.project_id,
+            access.org_id,
+            services.secrets,
+            access.api_url,
+            names,
+            sleep=services.sleep,
+        )
+    return VercelTarget(
+        hook_url,
+        services.session,
+        services.secrets,
+        client,
+        ACCESS_NAMES.get().hook,
+        read_timeout=config.hook.timeout,
+        confirm_timeout=config.netlify.confirm_timeout,
+        poll_interval=config.netlify.poll_interval,
+        clock=services.clock,
+        sleep=services.sleep,
+        wall_clock=services.wall_clock,
+        progress=services.progress,
+        versions=config.versions,
+        api_names=f"{names[0]} and {names[1]}",
+        upload_dir=upload[0] if upload else None,
+        shown_dir=upload[1] if upload else "",
+        preview_budget=config.preview_budget,
     )

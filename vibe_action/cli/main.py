@@ -44,6 +44,7 @@ def main(
     secrets.add_url(getattr(args, "build_hook_url", None) or env.get(HOOK_URL_VARIABLE))
     secrets.add(getattr(args, "netlify_token", None) or env.get("NETLIFY_AUTH_TOKEN"))
     secrets.add(getattr(args, "cloudflare_api_token", None) or env.get("CLOUDFLARE_API_TOKEN"))
+    secrets.add(getattr(args, "vercel_token", None) or env.get("VERCEL_TOKEN"))
     with interrupts.raised():
         try:
             return _dispatch(args, env, out, err, secrets)

@@ -193,6 +193,9 @@ def _groups() -> Groups:
         "--cloudflare-api-token", help="Cloudflare API token (default: $CLOUDFLARE_API_TOKEN); never printed"
     )
     netlify.add_argument("--cloudflare-account-id", help="Cloudflare account id (default: $CLOUDFLARE_ACCOUNT_ID)")
+    netlify.add_argument("--vercel-token", help="Vercel access token (default: $VERCEL_TOKEN); never printed")
+    netlify.add_argument("--vercel-project-id", help="Vercel project id (default: $VERCEL_PROJECT_ID)")
+    netlify.add_argument("--vercel-org-id", help="Vercel org or team id (default: $VERCEL_ORG_ID)")
     return Groups(base, ledger, results, netlify)
 
 

@@ -104,10 +104,11 @@ class Config:
     netlify: NetlifySettings = field(default_factory=NetlifySettings)
     significance: Significance = field(default_factory=Significance)
     comparability: str = "block"
-    target: str = "netlify"  # the host: netlify | cloudflare-pages | hook (hosts.py)
+    target: str = "netlify"  # the host: netlify | cloudflare-pages | vercel | hook (app/wiring.py)
     cloudflare: CloudflareSettings = field(default_factory=CloudflareSettings)
     upload: Upload = field(default_factory=Upload)
     preview: bool = False  # upload each candidate's build as a preview (pull requests, report-only branches)
+    preview_budget: int = 20  # previews a day (UTC) on a host that counts them against a limit (Vercel Hobby: 100)
     retention: Retention = field(default_factory=Retention)
     versions: Versions = field(default_factory=Versions)
     environment: str | None = None
@@ -282,7 +283,9 @@ def _amount(raw: Any) -> Amount | None:
 def _build(data: dict[str, Any], source: SourceMap, file: str, digest: str) -> Config:
     """The typed config. A key the file leaves out takes its class's default — the one place defaults are
     written (tests/unit/test_config.py holds the schema's `default`s equal to them)."""
-    present = {key: data[key] for key in ("comparability", "environment", "target", "preview") if key in data}
+    present = {
+        key: data[key] for key in ("comparability", "environment", "target", "preview", "preview_budget") if key in data
+    }
     return Config(
         primary=data["primary"],
         metrics=MappingProxyType(

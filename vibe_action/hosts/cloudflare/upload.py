@@ -37,6 +37,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+import blake3
+
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosts.cloudflare.snapshots import API_TRIGGER
 from vibe_action.hosts.protocol import Started
@@ -100,8 +102,6 @@ class PagesUpload:
 
 def file_key(data: bytes, path: str) -> str:
     """wrangler's `hashFile`: BLAKE3 over the base64 text and the extension (without its dot), 32 hex digits."""
-    import blake3  # noqa: PLC0415 — loaded only when Cloudflare uploads
-
     extension = PurePosixPath(path).suffix[1:]
     text = base64.b64encode(data) + extension.encode("utf-8")
     return str(blake3.blake3(text).hexdigest())[:KEY_DIGITS]
