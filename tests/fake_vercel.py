@@ -185,7 +185,9 @@ class FakeVercel:
                 content_type="application/json",
             )
         if len(self.deployments) >= self.daily_limit:
-            return _error(429, "api-deployments-free-per-day", "Resource is limited - try again in 24 hours")
+            limited = _error(429, "api-deployments-free-per-day", "Resource is limited - try again in 24 hours")
+            limited.headers["Retry-After"] = "0"  # (Vercel sends a reset time; 0 keeps the test's clock out of it)
+            return limited
         made = self._new(body)
         self.bodies.append({**body, "_made": made["id"]})
         if self.create_answer_lost:

@@ -68,6 +68,8 @@ def test_secrets_are_masked_by_the_first_step() -> None:
         "${{ inputs.deploy-hook-url }}",
         "${{ inputs.github-token }}",
         "${{ inputs.netlify-token }}",
+        "${{ inputs.cloudflare-api-token }}",
+        "${{ inputs.vercel-token }}",
     }
 
 

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import RESULTS, Workspace, native, serving
-from tests.e2e.test_cloudflare_target import PAGES, env_for
+from tests.conftest import CONFIG, RESULTS, Workspace, native, serving
 from tests.fake_cloudflare import ACCOUNT, PROJECT, TOKEN, FakeCloudflare
 from vibe_action.hosts.cloudflare.upload import (
     MAX_BUCKET_FILES,
@@ -22,7 +21,10 @@ from vibe_action.hosts.cloudflare.upload import (
 )
 from vibe_action.inputs.upload_folder import UploadFile
 
-UPLOAD = PAGES + "upload:\n  dir: dist\n"
+UPLOAD = CONFIG + (
+    f"target: cloudflare-pages\ncloudflare:\n  project: {PROJECT}\n"
+    "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nupload:\n  dir: dist\n"
+)
 
 
 @pytest.fixture
@@ -35,10 +37,13 @@ def cloudflare() -> Iterator[FakeCloudflare]:
 
 
 def api_env(fake: FakeCloudflare) -> dict[str, str]:
-    """Upload mode needs no hook URL: only the API."""
-    env = env_for(fake)
-    del env["VIBE_BUILD_HOOK_URL"]
-    return env
+    """Upload mode needs no hook URL: only the API (wrangler's variables)."""
+    base = fake.url.rstrip("/")  # type: ignore[attr-defined]
+    return {
+        "VIBE_CLOUDFLARE_API_URL": base + "/client/v4",
+        "CLOUDFLARE_API_TOKEN": TOKEN,
+        "CLOUDFLARE_ACCOUNT_ID": ACCOUNT,
+    }
 
 
 def built(ws: Workspace, version: str = "v1") -> None:

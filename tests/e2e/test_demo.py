@@ -23,7 +23,7 @@ def test_demo_replays_the_example_history(tmp_path: Path) -> None:
         env={**os.environ, "COLUMNS": "1000"},  # one line per decision, as the assertions below read them
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
+    out = done.stdout.split("── upload mode", 1)[0]  # the hook scenario; the upload part is checked below
     verdicts = re.findall(r"expected (\S+): ✓", out)
     assert verdicts == ["deploy", "skip", "deploy", "block", "report-only", "block", "rollback"]
     assert re.search(
@@ -60,7 +60,14 @@ def test_demo_replays_the_example_history(tmp_path: Path) -> None:
     )
     assert "quota: 2/20 deploys used this month (30/300 credits)" in out
     assert "demo0000000000000000hook" not in out
-    assert "demo OK" in out
+    assert "demo OK" in done.stdout
+    upload = done.stdout.split("── upload mode", 1)[1]  # issue 31: an upload, then a pull request's preview
+    assert re.findall(r"expected (\S+): ✓", upload) == ["deploy", "report-only"]
+    assert re.search(r"^   deploy: 2 file\(s\) sent · live: (\w+)$", upload, re.MULTILINE)  # .env never sent
+    (live,) = re.findall(r"^   deploy: 2 file\(s\) sent · live: (\w+)$", upload, re.MULTILINE)
+    assert re.search(r"^try this candidate: https://\w+--vibe-demo\.netlify\.app$", upload, re.MULTILINE)
+    assert f"   preview: 1 file(s) sent · live: {live} (unchanged)" in upload  # only the page that changed
+    assert "local Netlify: 2 deploys by upload (1 of them a draft preview), 0 hook POSTs" in upload
 
 
 def test_demo_without_examples_is_a_clear_error() -> None:

@@ -34,7 +34,7 @@ def test_init_writes_files_that_validate_accepts(tmp_path: Path) -> None:
     done = ws.run("init")
     assert done.code == 0, done.stderr
     assert "wrote config/deploy.yaml and .github/workflows/deploy-gate.yml" in done.stdout
-    assert "NETLIFY_BUILD_HOOK_URL" in done.stdout
+    assert "NETLIFY_AUTH_TOKEN and NETLIFY_SITE_ID" in done.stdout  # the upload workflow's secrets
     config = (ws.path / "config/deploy.yaml").read_text()
     assert "primary: aime25" in config
     assert '"release/**": {deploy: true}' in config

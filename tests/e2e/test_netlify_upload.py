@@ -243,3 +243,23 @@ def test_a_create_that_failed_without_making_a_deploy_is_unconfirmed_and_sends_n
     assert netlify.api("PUT") == []
     assert workspace.ledger_lines()[-1]["status"] == "unconfirmed"
     assert "the deploy may have been made — not made again" in done.stdout + done.stderr
+
+
+def test_the_repositorys_netlify_toml_goes_with_the_upload_as_netlify_cli_sends_it(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    """netlify-cli adds the site's config to the file digest as `netlify.toml` (hash-config.ts), so Netlify
+    applies its [[redirects]] and [[headers]]; `_redirects` and `_headers` in the folder are files like any."""
+    built(workspace)
+    workspace.write("dist/_redirects", "/old /new 301\n")
+    rules = '[[redirects]]\n  from = "/api/*"\n  to = "https://example.org/:splat"\n  status = 200\n'
+    workspace.write("netlify.toml", rules)
+    workspace.write("dist/netlify.toml", "# a stale copy in the folder: the repository's wins\n")
+    _, done = deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    assert done.code == 0, done.stdout + done.stderr
+    deploy_id = netlify.deploys[0]["id"]
+    digest = netlify.manifests[deploy_id]
+    assert set(digest) == {"/index.html", "/assets/app.js", "/_redirects", "/netlify.toml"}
+    sent = {s.path.rsplit("/files", 1)[1]: s.body for s in netlify.api("PUT", "/files/")}
+    assert sent["/netlify.toml"] == rules.encode()
+    assert sent["/_redirects"] == b"/old /new 301\n"

@@ -177,3 +177,38 @@ def test_without_upload_a_vercel_deploy_hook_fires(workspace: Workspace, vercel:
     assert vercel.hook_posts == 1
     assert vercel.deployments == []
     assert PROJECT not in done.stderr
+
+
+def test_the_daily_deployment_limit_is_a_plain_refusal_and_nothing_is_recorded_as_live(
+    workspace: Workspace, vercel: FakeVercel
+) -> None:
+    built(workspace)
+    vercel.daily_limit = 0  # Hobby's 100 a day, used up
+    done = deploy(workspace, vercel, 74.4)
+    assert done.code == 3, done.stdout + done.stderr
+    assert "api-deployments-free-per-day" in done.stdout
+    assert "Hobby: 100 deployments a day" in done.stdout
+    assert workspace.ledger_lines()[-1]["status"] == "failure"
+    assert vercel.deployments == []
+
+
+def test_prune_keeps_what_production_serves_and_doctor_names_outside_deploys(
+    workspace: Workspace, vercel: FakeVercel
+) -> None:
+    built(workspace)
+    for score in (74.4, 80.0, 85.0):
+        built(workspace, str(score))
+        assert deploy(workspace, vercel, score).code == 0
+    outside = vercel._new({"target": "production", "meta": {}})  # someone ran `vercel --prod` by hand
+    vercel.get(outside["id"])["readyState"] = "READY"
+    found = workspace.run("doctor", env=env_for(vercel))
+    assert found.code == 1
+    assert outside["id"] in found.stdout
+    live = workspace.run("unlock", env=env_for(vercel))
+    assert "Traceback" not in live.stderr
+    plan = workspace.run("prune", "--json", env=env_for(vercel))  # a plan: nothing deleted without --apply
+    assert plan.code == 0, plan.stdout + plan.stderr
+    assert vercel.production in plan.stdout
+    applied = workspace.run("prune", "--apply", "--keep", "1", env=env_for(vercel))
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert vercel.production in {d["id"] for d in vercel.deployments}  # what production serves is never deleted

@@ -54,7 +54,7 @@ CHART_VERSIONS = 10  # versions in the job summary's chart (and status requests 
 
 OUTPUT_NAMES = (
     "decision", "deployed", "score", "baseline-score", "baseline-sha", "delta", "reason", "deployment-id",
-    "deploy-url", "preview-url", "version-url", "report",
+    "deploy-url", "deploy-id", "preview-url", "version-url", "report",
 )  # fmt: skip
 
 
@@ -135,6 +135,7 @@ def snapshot_command(run: ActionRun, repo: Repository) -> int:
         run.outputs.update(
             deployed="true",
             **{"deploy-url": record.deploy_url or "" if record else ""},
+            **{"deploy-id": record.deploy_id or "" if record else ""},
             **{"deployment-id": record.id if record else ""},
         )
     elif settings.command == "unlock":
@@ -375,6 +376,7 @@ def _decision_outputs(decision: Decision, outputs: dict[str, str]) -> None:
         reason=decision.headline,
         **{"deployment-id": decision.outcome.record_id or ""},
         **{"deploy-url": decision.outcome.deploy_url or ""},
+        **{"deploy-id": decision.outcome.deploy_id or ""},
         **{"preview-url": decision.preview_deploy.url or "" if decision.preview_deploy else ""},
         **{"version-url": decision.outcome.version_url or ""},
     )

@@ -167,7 +167,7 @@ def _host(desk: Desk, command: str) -> tuple[Config, str, DeployTarget]:
     config = load_config(desk.workspace / desk.config_path, display=desk.config_path)
     shown = config.upload.dir
     upload = (desk.workspace / shown, shown) if shown else None  # upload mode: the host's deploys are the API's
-    target = target_for(config, desk.hook_url, desk.services, desk.access, upload)
+    target = target_for(config, desk.hook_url, desk.services, desk.access, upload, desk.workspace)
     require(target, config, command)
     return config, environment_for(config, override=desk.environment), target
 

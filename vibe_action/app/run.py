@@ -119,7 +119,8 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
     inputs = inputs or load_inputs(request.workspace, request.config_path, request.results)
     environment = environment_for(inputs.config, request.branch, request.environment)
     config = inputs.config
-    target = target_for(config, request.hook_url, services, request.access, upload_folder(config, request))
+    upload = upload_folder(config, request)
+    target = target_for(config, request.hook_url, services, request.access, upload, request.workspace)
     stale = stale_check(request.now, target.stale_after())
     records, notes = resolve_stale(
         services.ledger.records(environment, request.sha),

@@ -168,6 +168,7 @@ def target_for(
     services: Services,
     access: HostAccess,
     upload: tuple[Path, str] | None = None,
+    workspace: Path | None = None,
 ) -> DeployTarget:
     """The host the config deploys to, with this run's clients (nothing is checked or sent yet). `upload`: the
     built folder to send through the host's API (and how the user wrote it) instead of asking it to build."""
@@ -215,7 +216,10 @@ def target_for(
     )
     if upload is None:
         return NetlifyTarget(trigger, netlify, config.versions)
-    return NetlifyTarget(trigger, netlify, config.versions, upload_dir=upload[0], shown_dir=upload[1])
+    site_config = workspace / "netlify.toml" if workspace is not None else None
+    return NetlifyTarget(
+        trigger, netlify, config.versions, upload_dir=upload[0], shown_dir=upload[1], site_config=site_config
+    )
 
 
 def links_for(config: Config | None) -> Links:

@@ -149,6 +149,7 @@ def run_demo(examples: Path, out: TextIO, keep: Path | None = None) -> int:
             print("\nvibe-gate history:\n" + history.stdout, file=out)
             if keep is not None:
                 mismatches += _keep(repo, keep, receiver, out)
+        mismatches += _upload_demo(examples, scenario, workdir / "repo-upload", out)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if mismatches:
@@ -156,6 +157,103 @@ def run_demo(examples: Path, out: TextIO, keep: Path | None = None) -> int:
         return 1
     print("demo OK: every step reached its expected verdict", file=out)
     return 0
+
+
+UPLOAD_CONFIG = "\nupload:\n  dir: site\npreview: true\n"  # the recommended set-up (README, "Set up Netlify")
+
+
+def _build_site(repo: Path, label_text: str) -> None:
+    """What a workflow's build step leaves in site/ before the gate runs (never committed: .gitignore)."""
+    site = repo / "site"
+    (site / "assets").mkdir(parents=True, exist_ok=True)
+    (site / "index.html").write_text(f"<h1>VibeThinker-1.5B demo</h1><p>{label_text}</p>\n", "utf-8")
+    (site / "assets" / "app.js").write_text("console.log('demo')\n", "utf-8")
+    (site / ".env").write_text("SECRET=never-uploaded\n", "utf-8")  # dot-files never leave the runner
+
+
+def _upload_demo(examples: Path, scenario: Scenario, repo: Path, out: TextIO) -> int:
+    """Upload mode, against a fresh local Netlify: a deploy verdict on main uploads the built folder; a pull
+    request gets a draft preview of its candidate, and production stays as it was."""
+    first, gain = scenario.steps[0], scenario.steps[2]
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "config").mkdir()
+    (repo / "config" / "deploy.yaml").write_text(scenario.config.read_text("utf-8") + UPLOAD_CONFIG, "utf-8")
+    (repo / ".gitignore").write_text("site/\n", "utf-8")
+    print(_heading("── upload mode: the workflow builds site/, the gate uploads it (upload.dir)"), file=out)
+    mismatches = 0
+    with HookReceiver() as netlify:
+        steps = [
+            (Step("the first checkpoint, its demo built into site/", "main", first.files, "deploy"), "v1", ()),
+            (
+                Step(
+                    "a pull request with a real gain: a preview to try",
+                    "feature/longer-thinking",
+                    gain.files,
+                    "report-only",
+                ),
+                "candidate",
+                ("--event", "pull_request"),
+            ),
+        ]
+        for number, (step, built, args) in enumerate(steps, start=1):
+            live_before, puts_before = netlify.published, netlify.file_puts
+            mismatches += _upload_step(repo, examples, netlify, number, step, built, args, out)
+            kind = "preview" if args else "deploy"
+            print(
+                f"   {kind}: {netlify.file_puts - puts_before} file(s) sent · live: {netlify.published}"
+                f"{' (unchanged)' if args and netlify.published == live_before else ''}\n",
+                file=out,
+            )
+        drafts = [d for d in netlify.deploys if d["context"] == "draft"]
+        print(
+            f"local Netlify: {len(netlify.deploys)} deploys by upload ({len(drafts)} of them a draft preview), "
+            f"{len(netlify.posts)} hook POSTs",
+            file=out,
+        )
+    return mismatches
+
+
+def _upload_step(
+    repo: Path,
+    examples: Path,
+    netlify: HookReceiver,
+    number: int,
+    step: Step,
+    built: str,
+    args: tuple[str, ...],
+    out: TextIO,
+) -> int:
+    if _has_commits(repo):
+        _git(repo, "checkout", "-q", "-b", step.branch)
+    else:
+        _git(repo, "symbolic-ref", "HEAD", f"refs/heads/{step.branch}")
+    for target, source in step.files.items():
+        (repo / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(examples / source, repo / target)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", step.title)
+    _build_site(repo, built)
+    print(_heading(f"── upload {number}/2 · {step.branch} · {step.title}"), file=out)
+    decision_file = repo.parent / f"upload-decision-{number}.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file), *args],
+        cwd=repo,
+        env={k: v for k, v in _gate_env(netlify).items() if k != "VIBE_BUILD_HOOK_URL"},  # no hook: uploads only
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(done.stdout.rstrip(), file=out)
+    if done.stderr.strip():
+        print(done.stderr.rstrip(), file=out)
+    if not decision_file.exists():
+        print(f"   ✗ the gate did not decide (exit {done.returncode})", file=out)
+        return 1
+    decision = json.loads(decision_file.read_text("utf-8"))
+    ok = label(decision) == step.expect and (not args or bool((decision.get("preview_deploy") or {}).get("url")))
+    print(f"   exit {done.returncode} · expected {step.expect}: {'✓' if ok else '✗ got ' + label(decision)}", file=out)
+    return 0 if ok else 1
 
 
 def _keep(repo: Path, keep: Path, receiver: HookReceiver, out: TextIO) -> int:

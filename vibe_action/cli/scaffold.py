@@ -343,8 +343,12 @@ def _say_found(found: list[Found], out: TextIO) -> None:
 def _say_next(out: TextIO) -> None:
     print("next:", file=out)
     print("  1. check the primary metric, floors and guards in config/deploy.yaml; run: vibe-gate validate", file=out)
-    print("  2. in Netlify: Site configuration → Build & deploy → Build hooks → Add build hook; copy its URL", file=out)
-    print("  3. in GitHub: Settings → Secrets and variables → Actions → New secret NETLIFY_BUILD_HOOK_URL", file=out)
+    print("  2. the workflow builds the demo with `npm ci && npm run build` into dist/: put your build there", file=out)
+    print(
+        "  3. in GitHub: Settings → Secrets and variables → Actions → New secrets NETLIFY_AUTH_TOKEN and "
+        'NETLIFY_SITE_ID (README, "Set up Netlify")',
+        file=out,
+    )
     print(
         f"  4. the workflow runs `uses: {REPOSITORY}@{RELEASE}`: if you install the action from a fork, put its "
         "owner there (and pin a release's commit SHA)",

@@ -126,6 +126,19 @@ def read_upload_folder(folder: Path, shown: str) -> UploadFolder:
     return UploadFolder(root, files, hashlib.sha256(manifest.encode("utf-8")).hexdigest())
 
 
+def with_site_config(folder: UploadFolder, config: Path | None, shown: str) -> UploadFolder:
+    """The folder with the repository's site config added as `/netlify.toml`, as `netlify deploy` adds it
+    (netlify/cli `src/utils/deploy/hash-config.ts`, `deploy-site.ts`: the config goes into the file digest
+    after the folder's files, so it wins over a `netlify.toml` in the folder): Netlify reads its
+    `[[redirects]]` and `[[headers]]` from there. The digest is made anew over what is sent."""
+    if config is None or not config.is_file():
+        return folder
+    added = _hashed(config, "/netlify.toml", shown)
+    files = tuple(sorted([*(f for f in folder.files if f.path != "/netlify.toml"), added], key=lambda f: f.path))
+    manifest = "".join(f"{f.path}\t{f.sha256}\n" for f in files)
+    return UploadFolder(folder.root, files, hashlib.sha256(manifest.encode("utf-8")).hexdigest())
+
+
 def _linked_out(path: Path, root: Path, shown: str, problems: list[Problem]) -> bool:
     """A symbolic link that leads out of the folder (or nowhere): refused, and said. A link to a folder inside
     is not walked (its files are sent from where they are)."""

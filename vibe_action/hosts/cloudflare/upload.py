@@ -122,7 +122,7 @@ def pages_upload(folder: UploadFolder, shown: str) -> PagesUpload:
         raise InputError(
             f"{shown}{refused[0]}: a _worker.js is a Worker that wrangler bundles before it deploys; the gate uploads "
             "static files only — deploy Workers and Functions with `wrangler pages deploy`, or leave _worker.js out "
-            "of the upload folder (docs/cloudflare.md)"
+            'of the upload folder (docs/hosts.md, "Cloudflare Pages: uploading the evaluated build (Direct Upload)")'
         )
     assets: list[PagesFile] = []
     form: dict[str, bytes] = {}

@@ -36,7 +36,7 @@ from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, 
 from vibe_action.inputs.config import Config
 from vibe_action.inputs.limits import MAX_TITLE_LENGTH
 from vibe_action.inputs.sections import Versions
-from vibe_action.inputs.upload_folder import UploadFolder, read_upload_folder
+from vibe_action.inputs.upload_folder import UploadFolder, read_upload_folder, with_site_config
 from vibe_action.ledger.extra import RecordExtra
 from vibe_action.ledger.locks import ProductionLock
 from vibe_action.ledger.records import Outcome, Record
@@ -56,6 +56,7 @@ class NetlifyTarget:
     upload_dir: Path | None = None  # `upload: {dir}`: the built folder, sent through the API (upload.py)
     shown_dir: str = ""  # the folder as the user wrote it
     folder: UploadFolder | None = None  # read by check(), before anything is recorded
+    site_config: Path | None = None  # the repository's netlify.toml: uploaded with the folder, as netlify-cli does
 
     @property
     def capabilities(self) -> Capabilities:
@@ -81,7 +82,7 @@ class NetlifyTarget:
     def check(self) -> None:
         if self.upload_dir is not None:  # the folder is read (and its limits checked) before anything is recorded
             self._api("an upload")
-            self.folder = read_upload_folder(self.upload_dir, self.shown_dir)
+            self.folder = self._read_folder()
             return
         self.trigger = check_trigger(self.trigger, self.services)  # the hook URL, checked and trimmed
 
@@ -171,10 +172,15 @@ class NetlifyTarget:
                 "from a fork gets no secrets",
             )
         try:
-            folder = read_upload_folder(self.upload_dir, self.shown_dir)
+            folder = self._read_folder()
         except InputError as exc:
             return PreviewDeploy(None, f"no preview: {exc}")
         return upload_preview(self.services, folder, build.title, self.trigger.poll_interval)
+
+    def _read_folder(self) -> UploadFolder:
+        assert self.upload_dir is not None  # noqa: S101 — only in upload mode
+        folder = read_upload_folder(self.upload_dir, self.shown_dir)
+        return with_site_config(folder, self.site_config, "netlify.toml")
 
     def lasting(self, final: Record, build: Build) -> Lasting:
         if self.upload_dir is not None and self.folder is not None:

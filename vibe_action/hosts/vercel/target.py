@@ -57,7 +57,7 @@ STALE_MARGIN = 300.0
 WHERE_HOOKS_LIVE = "the Vercel project's Settings → Git → Deploy Hooks"
 PROTECTED = (
     "Vercel puts previews behind Vercel Authentication by default (Deployment Protection): a visitor without "
-    "access to the team sees a login — share it with a shareable link, or see docs/vercel.md"
+    'access to the team sees a login — share it with a shareable link (docs/hosts.md, "Vercel")'
 )
 HOOK_ONLY = (
     "a Vercel Deploy Hook answers with a job, not a deployment; the gate records the build as started and "
