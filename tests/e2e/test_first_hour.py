@@ -84,7 +84,9 @@ def test_init_in_a_repository_without_results_says_so(tmp_path: Path) -> None:
     assert not (ws.path / "config/deploy.yaml").exists()
 
 
-@pytest.mark.parametrize("command", ["run", "validate", "history", "rollback", "prune", "doctor", "init", "demo"])
+@pytest.mark.parametrize(
+    "command", ["run", "validate", "history", "diff", "rollback", "prune", "doctor", "init", "demo"]
+)
 def test_each_command_lists_its_exit_codes(command: str) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "entrypoint.py"), command, "--help"], capture_output=True, text=True, check=True

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 from vibe_action.cli.parser import build_parser
 
 DOC = (ROOT / "docs" / "cli.md").read_text()
-COMMANDS = ("run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor", "init", "demo")
+COMMANDS = ("run", "validate", "history", "diff", "page", "rollback", "unlock", "prune", "doctor", "init", "demo")
 
 
 def parser_options() -> dict[str, set[str]]:

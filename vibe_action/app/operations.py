@@ -21,6 +21,7 @@ from vibe_action.app.rollback import Rebuild, rollback
 from vibe_action.app.run import check_required, load_inputs
 from vibe_action.app.unlock import unlock
 from vibe_action.app.wiring import HostAccess, Services, links_for, repository_warning, require, target_for
+from vibe_action.decide.plan import sampling_plan
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import InputError
 from vibe_action.hosts.protocol import DeployTarget
@@ -96,6 +97,9 @@ def validate(workspace: Path, config_path: str, results: Sequence[str] | None) -
         f"results file(s): {', '.join(found.files)} ({len(found.benchmarks)} benchmarks)"
     )
     lines = [f"  {name}: {bench.score:g} — {read_as(bench)}" for name, bench in sorted(found.benchmarks.items())]
+    plans = sampling_plan(found.benchmarks, config.significance.confidence)
+    if plans:  # before a gain is refused as noise: what each benchmark can see, and with more samples
+        lines += ["what each benchmark can detect (sampling plan):", *(f"  {plan.line()}" for plan in plans)]
     data = {
         "valid": True,
         "config": config_path,
@@ -106,6 +110,7 @@ def validate(workspace: Path, config_path: str, results: Sequence[str] | None) -
             name: {"unit": bench.settings.get(UNIT_KEY), "factor": bench.factor, "read_as": read_as(bench)}
             for name, bench in found.benchmarks.items()
         },
+        "sampling_plan": [plan.to_json() for plan in plans],
         **({"warnings": list(warnings)} if warnings else {}),
     }
     return Answer(

@@ -44,6 +44,12 @@ def _candidates(records: list[Record], environment: str) -> list[Record]:
     ]
 
 
+def live_snapshot(records: list[Record], environment: str) -> Record | None:
+    """The snapshot live now: the newest that went live (a deploy, or a rollback to an earlier one)."""
+    live = [r for r in _candidates(records, environment) if r.status in LIVE_STATUSES]
+    return live[-1] if live else None
+
+
 def rollback_target(records: list[Record], environment: str, to: str) -> tuple[Record, Record | None]:
     """(the snapshot to bring back, the one live now). `to`: a version (`v12`), a commit prefix, or `previous`:
     the version that was live before the one live now — walking back through what went live (deploys and

@@ -57,6 +57,8 @@ def run_command(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, e
         return _validate(args, env, out)
     if args.command == "history":
         return _history(args, env, out, err, secrets)
+    if args.command == "diff":
+        return _diff(args, env, out, err, secrets)
     if args.command == "page":
         return _page(args, env, out, err, secrets)
     if args.command == "run" and args.dry_run:
@@ -325,6 +327,20 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
     shown = printer(env)  # every field of a ledger record is untrusted text
     desk = _desk(args, env, secrets)
     answer = operations.history(desk, args.limit, args.wide)
+    _warn_ledger(desk.ledger, env, err)
+    if args.json:
+        shown(json.dumps(answer.data, indent=2), out)
+    else:
+        shown(answer.markdown.rstrip("\n") if args.markdown else answer.text, out)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:
+    from vibe_action.app.diff import diff  # noqa: PLC0415 — a command loads only its own code
+
+    shown = printer(env)  # item ids come from results files and ledger records: untrusted text
+    desk = _desk(args, env, secrets)
+    answer = diff(desk, args.first, args.second)
     _warn_ledger(desk.ledger, env, err)
     if args.json:
         shown(json.dumps(answer.data, indent=2), out)

@@ -16,7 +16,7 @@ from vibe_action import __version__
 from vibe_action.decide.policy import KNOWN_EVENTS
 
 COMMANDS = (
-    "run", "validate", "history", "page", "rollback", "unlock", "prune", "doctor", "init", "demo", "action",
+    "run", "validate", "history", "diff", "page", "rollback", "unlock", "prune", "doctor", "init", "demo", "action",
 )  # fmt: skip
 LEDGER_VARIABLE = "VIBE_LEDGER"
 DEFAULT_LEDGER = ".vibe-deploy-gate/ledger.jsonl"  # the local ledger, inside the repository
@@ -41,6 +41,7 @@ COMMAND_EXITS = {
     "run": (0, 1, 2, 3, 4, 130, 141),
     "validate": (0, 2, 141),
     "history": (0, 2, 141),
+    "diff": (0, 2, 141),
     "page": (0, 2, 3, 141),
     "rollback": (0, 2, 3, 141),
     "unlock": (0, 2, 3, 141),
@@ -220,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog("validate"),
     )
     _add_history(sub, groups)
+    _add_diff(sub, groups)
     _add_page(sub, [groups.base, groups.ledger])
     _add_rollback(sub, groups)
     _add_site_commands(sub, [groups.base, groups.ledger, groups.netlify])
@@ -288,6 +290,22 @@ def _add_history(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
         help="the newest N snapshots (default: 20; 0: all of them)",
     )
     history.add_argument("--markdown", action="store_true", help="a markdown table (job summaries, release notes)")
+
+
+def _add_diff(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:
+    diff = sub.add_parser(
+        "diff",
+        parents=[groups.base, groups.ledger],
+        formatter_class=RAW,
+        help="what changed, problem by problem, between two versions",
+        description="Compare two snapshots (v3, a deployed commit, live, previous) or a results folder, problem by "
+        "problem: how many problems moved up and down, which, and whether beyond noise. With one side, the live "
+        "version is compared with it.",
+        epilog=_epilog("diff"),
+    )
+    diff.add_argument("first", metavar="A", help="a version (v3), a deployed commit, live, previous, or a folder")
+    diff.add_argument("second", metavar="B", nargs="?", help="the same; left out: A is compared with live")
+    diff.add_argument("--markdown", action="store_true", help="markdown (a PR comment, release notes)")
 
 
 def _add_rollback(sub: Sub[argparse.ArgumentParser], groups: Groups) -> None:

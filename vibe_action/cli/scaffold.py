@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TextIO
 
 from vibe_action import RELEASE, REPOSITORY
+from vibe_action.app.run import load_inputs
+from vibe_action.decide.plan import sampling_plan
 from vibe_action.errors import InputError
 from vibe_action.inputs.benchmarks import Benchmark
 from vibe_action.inputs.formats import ReadOptions, detect, metric_keys
@@ -323,8 +325,23 @@ def run_init(root: Path, template: str, force: bool, out: TextIO) -> int:
     print(f"wrote {' and '.join(written)}", file=out)
     for target in kept:
         print(f"kept {target.relative_to(root).as_posix()}: it exists (--force rewrites it)", file=out)
+    _say_plan(root, out)
     _say_next(out)
     return 0
+
+
+def _say_plan(root: Path, out: TextIO) -> None:
+    """What each benchmark can detect with the data found, and with more samples per problem (issue 32): said
+    before the first gain is refused as noise, not after."""
+    try:
+        inputs = load_inputs(root, CONFIG_PATH, None)
+    except InputError:
+        return  # `vibe-gate validate` says what is wrong
+    plans = sampling_plan(inputs.results.benchmarks, inputs.config.significance.confidence)
+    if plans:
+        print("what each benchmark can detect (sampling plan):", file=out)
+        for plan in plans:
+            print(f"  {plan.line()}", file=out)
 
 
 def _say_found(found: list[Found], out: TextIO) -> None:

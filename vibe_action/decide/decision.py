@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from vibe_action.decide.movers import ProblemDiff
+from vibe_action.decide.plan import Plan
 from vibe_action.errors import EXIT_BLOCKED, EXIT_EXTERNAL_FAILURE, EXIT_UNRECORDED
 
 Verdict = Literal["deploy", "skip", "block"]
@@ -229,6 +231,8 @@ class Decision:
     environment: str = "production"
     outcome: DeployOutcome = field(default_factory=DeployOutcome)
     preview_deploy: PreviewDeploy | None = None  # the candidate's own build, uploaded for people to try
+    problems: tuple[ProblemDiff, ...] = ()  # what changed per problem against the deployed run (issue 32)
+    plan: tuple[Plan, ...] = ()  # what each benchmark new to the comparison can detect, and with more samples
 
     @property
     def should_fire(self) -> bool:
@@ -278,6 +282,8 @@ class Decision:
             "dry_run": self.dry_run,
             **({"outcome": outcome} if (outcome := self.outcome.to_json()) else {}),
             **({"preview_deploy": self.preview_deploy.to_json()} if self.preview_deploy else {}),
+            "problems": [diff.to_json() for diff in self.problems],
+            "sampling_plan": [plan.to_json() for plan in self.plan],
         }
 
 

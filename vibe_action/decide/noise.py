@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,6 +21,10 @@ from vibe_action.inputs.results import Benchmark
 from vibe_action.inputs.scales import RERUN_STDERR, STDERR_KIND_KEY, UNIT_KEY, item_points
 
 MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
+# The ids kept beside the counts, compressed: 16 KB of base64 holds thousands of typical ids (`aime25-07`,
+# `1873`, LiveCodeBench's `abc301_a`); a benchmark whose ids take more keeps only their hash, and says so.
+MAX_NAMED_BYTES = 16 * 1024
+MAX_NAMES_TEXT = 1024 * 1024  # a bound on what a record's ids may inflate to
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
 # comparable item by item.
 COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash", "n_shot", "limit", "task_version")
@@ -38,6 +43,22 @@ class Digest:
     samples: int
     counts: str  # base64 of correct-sample counts per item, in sorted-id order (1 byte, or 2 when samples > 255);
     # for continuous items (samples == CONTINUOUS) each value in [0, 1] in 1/65535 steps, 2 bytes
+    names: str | None = None  # the sorted ids themselves, newline-joined, zlib-compressed, base64 (issue 32: a
+    # later run names the problems that moved); left out above MAX_NAMED_BYTES, and by snapshots made before
+
+    def ids(self) -> list[str] | None:
+        """The item ids in sorted order, when the snapshot kept them and they match its hash."""
+        if self.names is None:
+            return None
+        try:
+            inflater = zlib.decompressobj()
+            ids = inflater.decompress(base64.b64decode(self.names, validate=True), MAX_NAMES_TEXT).decode()
+        except (ValueError, zlib.error, UnicodeDecodeError):
+            return None
+        if inflater.unconsumed_tail:  # more than any record's ids inflate to: not read
+            return None
+        found = ids.split("\n") if ids else []
+        return found if len(found) == self.n and ids_hash(found) == self.ids_hash else None
 
     @property
     def continuous(self) -> bool:
@@ -50,14 +71,22 @@ class Digest:
         return [int.from_bytes(raw[i : i + width], "big") / per for i in range(0, len(raw), width)]
 
     def to_json(self) -> dict[str, Any]:
-        return {"ids": self.ids_hash, "n": self.n, "k": self.samples, "c": self.counts}
+        data = {"ids": self.ids_hash, "n": self.n, "k": self.samples, "c": self.counts}
+        return {**data, "names": self.names} if self.names is not None else data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Digest | None:
         """The digest a ledger record kept, or None when it is not of the documented shape (then the paired
         test is not made): counts that are base64 of `n` values of the width `k` implies."""
         try:
-            digest = cls(str(data["ids"]), int(data["n"]), int(data["k"]), str(data["c"]))
+            names = data.get("names")
+            digest = cls(
+                str(data["ids"]),
+                int(data["n"]),
+                int(data["k"]),
+                str(data["c"]),
+                names if isinstance(names, str) else None,
+            )
             raw = base64.b64decode(digest.counts, validate=True)
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
@@ -80,7 +109,10 @@ def digest_of(bench: Benchmark) -> Digest | None:
     per = STEPS if continuous else samples
     ordered = sorted(bench.items.scores.items())
     counts = b"".join(round(value * per).to_bytes(width, "big") for _, value in ordered)
-    return Digest(ids_hash([i for i, _ in ordered]), len(ordered), samples, base64.b64encode(counts).decode())
+    ids = [i for i, _ in ordered]
+    packed = base64.b64encode(zlib.compress("\n".join(ids).encode(), 9)).decode()
+    names = packed if len(packed) <= MAX_NAMED_BYTES else None  # (the report says when a benchmark's are dropped)
+    return Digest(ids_hash(ids), len(ordered), samples, base64.b64encode(counts).decode(), names)
 
 
 @dataclass(frozen=True)

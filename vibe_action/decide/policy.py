@@ -19,12 +19,14 @@ from dataclasses import dataclass, field, replace
 
 from vibe_action.decide.decision import BaselineRef, Decision, MetricRow, QuotaState, RuleCheck, Verdict
 from vibe_action.decide.evidence_checks import Spent, with_evidence
+from vibe_action.decide.movers import ProblemDiff, problems_against
 from vibe_action.decide.noise import Deployed
+from vibe_action.decide.plan import sampling_plan
 from vibe_action.decide.significance import Evidence, adjusted_drop_p, measure
 from vibe_action.decide.stats import spent_level
 from vibe_action.decide.units import aligned
 from vibe_action.inputs.config import Amount, BranchRule, Config, MetricRule
-from vibe_action.inputs.results import Results
+from vibe_action.inputs.results import Benchmark, Results
 
 # Scores are decimals written in JSON; 76.4 - 74.4 is 2.0000000000000057 in binary floating point. Anything
 # within this tolerance of a threshold counts as exactly at it.
@@ -109,8 +111,29 @@ def decide(config: Config, results: Results, baseline: Baseline | None, context:
         preview=preview,
         dry_run=context.dry_run,
         environment=environment,
+        problems=_problems(results, baseline),
+        plan=tuple(sampling_plan(_new_to_comparison(results, baseline), config.significance.confidence)),
     )
     return decision.with_warnings(*notes) if notes else decision
+
+
+def _problems(results: Results, baseline: Baseline | None) -> tuple[ProblemDiff, ...]:
+    """Per problem, for each benchmark with per-item data here and in the deployed run's record."""
+    if baseline is None:
+        return ()
+    found = []
+    for name in sorted(results.benchmarks):
+        deployed = baseline.details.get(name)
+        diff = problems_against(name, results.benchmarks[name].items, deployed.digest if deployed else None)
+        if diff is not None:
+            found.append(diff)
+    return tuple(found)
+
+
+def _new_to_comparison(results: Results, baseline: Baseline | None) -> dict[str, Benchmark]:
+    """The benchmarks no deployed run has compared yet: the first run on them says what they can detect."""
+    known = baseline.details if baseline is not None else {}
+    return {name: bench for name, bench in results.benchmarks.items() if name not in known}
 
 
 def environment_for(config: Config | None, branch: str | None = None, override: str | None = None) -> str:

@@ -242,7 +242,7 @@ def holm(p_values: Sequence[float]) -> list[float]:
 EXACT_WORK = 4_000_000  # multiply-adds of the exact convolution before the normal approximation takes over
 
 
-def _hypergeometric(total: int, k_now: int, k_then: int) -> tuple[int, list[float]]:
+def hypergeometric(total: int, k_now: int, k_then: int) -> tuple[int, list[float]]:
     """(the smallest count now, the probabilities from there on) of the count now given the problem's total."""
     low, high = max(0, total - k_then), min(total, k_now)
     ways = math.comb(k_now + k_then, total)
@@ -296,7 +296,7 @@ def rerun(
     observed = sum(c for c, _ in counts)
     total_all = sum(c + b for c, b in counts)
     delta = (observed * attempts / k_now - total_all) / k_then * scale / n
-    laws = [_hypergeometric(c + b, k_now, k_then) for c, b in counts if 0 < c + b < attempts]
+    laws = [hypergeometric(c + b, k_now, k_then) for c, b in counts if 0 < c + b < attempts]
     fixed = sum(c for c, b in counts if c + b in (0, attempts))
     mean = fixed + sum(t * k_now / attempts for c, b in counts if 0 < (t := c + b) < attempts)
     variance = sum(
@@ -324,6 +324,19 @@ def rerun(
     return Comparison(
         "rerun", delta, min(1.0, p), delta - threshold, delta + threshold, mde, n, max(0.0, min(1.0, p_lower))
     )
+
+
+def planned_mde(rates: Sequence[float], k_now: int, k_then: int, confidence: float, scale: float = 100.0) -> float:
+    """The gain the re-run test above detects with 80 % power at `confidence`, for problems solved at these
+    rates with `k_now` and `k_then` attempts each: its own normal approximation (the critical gain plus 0.84 of
+    the null's spread), with each problem's null variance taken in expectation over its total — for a total
+    t ~ Binomial(k_now + k_then, p), E[t (A - t)] k_now k_then / (A^2 (A - 1)) = p (1 - p) k_now k_then / A."""
+    n = len(rates)
+    attempts = k_now + k_then
+    variance = sum(p * (1 - p) for p in rates) * k_now * k_then / attempts
+    step = scale / n * attempts / (k_now * k_then)
+    z = _NORMAL.inv_cdf(confidence) + _NORMAL.inv_cdf(POWER)
+    return z * math.sqrt(variance) * step
 
 
 def _upper_tails(pmf: Sequence[float]) -> list[float]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vibe_action.decide.decision import Decision, MetricRow, RuleCheck
+from vibe_action.decide.movers import ProblemDiff
 from vibe_action.decide.significance import NOISE_WORDS
 from vibe_action.errors import Problem
 from vibe_action.render.escape import markdown, markdown_url
@@ -129,10 +130,64 @@ def text_report(decision: Decision, width: int = 0) -> str:
         lines += _wrap(reason, width, "  · ", "    ")
     for warning in decision.outcome.warnings:
         lines += _wrap(warning, width, "  ! ", "    ")
-    lines += _wrap(decision_line(decision), width, "", "  ")
+    lines += problem_lines(decision.problems, width)
+    if decision.plan:
+        lines.append("what each benchmark can detect (sampling plan):")
+        for plan in decision.plan:
+            lines += _wrap(plan.line(), width, "  · ", "    ")
+    lines += _wrap(decision_line(decision), width, "", "  ")  # the verdict last, where the eye lands
     if decision.preview_deploy:  # after the verdict: what to open, or why there is nothing to
         lines += _wrap(decision.preview_deploy.message, width, "", "  ")
     return "\n".join(lines)
+
+
+TEXT_MOVERS = 5  # movers per benchmark in the terminal (all of them: --json, `vibe-gate diff`)
+MARKDOWN_MOVERS = 20  # per benchmark in the PR comment (it must stay within GitHub's 65,536 characters)
+
+
+def problem_lines(diffs: Sequence[ProblemDiff], width: int = 0, shown: int = TEXT_MOVERS) -> list[str]:
+    """`per problem:` and, per benchmark, its counts, what a move means, and its biggest movers."""
+    if not diffs:
+        return []
+    lines = ["per problem:"]
+    for diff in diffs:
+        lines += _wrap(f"{diff.headline()} — {diff.meaning()}", width, "  ", "    ")
+        for move in diff.moves[:shown]:
+            arrow = "↑" if move.up else "↓"
+            mark = " (beyond noise)" if move.beyond_noise else ""
+            lines += _wrap(f"{arrow} {move.shown(diff.k_before, diff.k_after)}{mark}", width, "    ", "      ")
+        if len(diff.moves) > shown:
+            lines.append(f"    … {len(diff.moves) - shown} more (--json lists every one)")
+    return lines
+
+
+def problem_markdown(diffs: Sequence[ProblemDiff], shown: int = MARKDOWN_MOVERS) -> list[str]:
+    """The per-problem view for the PR comment and the summary: a line per benchmark, its movers folded."""
+    if not diffs:
+        return []
+    out = ["", "#### What changed per problem", ""]
+    for diff in diffs:
+        out.append(
+            f"- **{_md(diff.benchmark)}**: {diff.up} up, {diff.down} down of {diff.problems} — {_md(diff.meaning())}"
+        )
+        if not diff.moves:
+            continue
+        rows = [
+            f"  - {'↑' if m.up else '↓'} {_md(m.shown(diff.k_before, diff.k_after))}"
+            + (" **beyond noise**" if m.beyond_noise else "")
+            for m in diff.moves[:shown]
+        ]
+        more = [f"  - … {len(diff.moves) - shown} more (`--json` lists every one)"] if len(diff.moves) > shown else []
+        out += [
+            "",
+            f"  <details><summary>{len(diff.moves)} problems moved</summary>",
+            "",
+            *rows,
+            *more,
+            "",
+            "  </details>",
+        ]
+    return out
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
@@ -177,6 +232,11 @@ def markdown_report(decision: Decision) -> str:
         out += ["", f"Snapshot: {markdown_url(decision.outcome.deploy_url)}"]
     if decision.outcome.version_url:
         out += ["", f"Lasting URL: {markdown_url(decision.outcome.version_url)}"]
+    out += problem_markdown(decision.problems)
+    if decision.plan:
+        out += ["", "<details><summary>What each benchmark can detect (sampling plan)</summary>", ""]
+        out += [f"- {_md(plan.line())}" for plan in decision.plan]
+        out += ["", "</details>"]
     return "\n".join(out) + "\n"
 
 
