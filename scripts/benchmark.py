@@ -369,6 +369,97 @@ def bench_action(seeded_this_month: int, with_counts: bool = True, past: int = 0
         )
 
 
+def _site(ws: Workspace, files: int, large: int) -> None:
+    """A built demo: `files` small files of 4 KiB and one `large`-MiB bundle (what `npm run build` leaves)."""
+    rng = random.Random(files)
+    for index in range(files):
+        ws.write(f"dist/assets/chunk-{index:05d}.js", "".join(rng.choice("abcdef\n") for _ in range(4096)))
+    (ws.path / "dist" / "model.bin").write_bytes(rng.randbytes(large * 1024 * 1024))
+    ws.write("dist/index.html", "<h1>demo</h1>")
+
+
+def bench_uploads(files: int = 2000, large: int = 20) -> list[str]:
+    """Upload mode on each host's fake: requests and bytes sent by the first deploy of a built folder, and by the
+    next deploy once one file changed (the hosts keep what they have: only the change goes up), and wall time."""
+    from tests.fake_cloudflare import ACCOUNT, FakeCloudflare
+    from tests.fake_cloudflare import PROJECT as PAGES_PROJECT
+    from tests.fake_cloudflare import TOKEN as CF_TOKEN
+    from tests.fake_netlify import SITE_ID, FakeNetlify
+    from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
+    from tests.fake_vercel import PROJECT_ID, FakeVercel
+    from tests.fake_vercel import TOKEN as VERCEL_TOKEN
+
+    fast = "netlify:\n  poll_interval: 0\n  confirm_timeout: 30\nupload:\n  dir: dist\n"
+    hosts: list[tuple[str, Any, str, Any, Any]] = [
+        (
+            "Netlify",
+            FakeNetlify(),
+            fast,
+            lambda url: {
+                "NETLIFY_AUTH_TOKEN": NETLIFY_TOKEN,
+                "NETLIFY_SITE_ID": SITE_ID,
+                "VIBE_NETLIFY_API_URL": url + "/api/v1",
+            },
+            lambda fake: [(s.method, len(s.body or b"")) for s in fake.log],
+        ),
+        (
+            "Cloudflare Pages",
+            FakeCloudflare(),
+            f"target: cloudflare-pages\ncloudflare:\n  project: {PAGES_PROJECT}\n" + fast,
+            lambda url: {
+                "CLOUDFLARE_API_TOKEN": CF_TOKEN,
+                "CLOUDFLARE_ACCOUNT_ID": ACCOUNT,
+                "VIBE_CLOUDFLARE_API_URL": url + "/client/v4",
+            },
+            lambda fake: [(r.method, len(r.get_data())) for r in fake.api_requests],
+        ),
+        (
+            "Vercel",
+            FakeVercel(),
+            "target: vercel\n" + fast,
+            lambda url: {"VERCEL_TOKEN": VERCEL_TOKEN, "VERCEL_PROJECT_ID": PROJECT_ID, "VIBE_VERCEL_API_URL": url},
+            lambda fake: [(r.method, len(r.get_data())) for r in fake.log],
+        ),
+    ]
+    lines = []
+    for name, fake, config, env_of, seen in hosts:
+        with tempfile.TemporaryDirectory() as folder:
+            ws = Workspace(Path(folder) / "repo")
+            ws.write("config/deploy.yaml", CONFIG + config)
+            ws.write("results/r.json", native(80.0))
+            _site(ws, files, large)
+            ws.commit("results", branch="main")
+            server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+            server.start()
+            server.expect_request(re.compile(".*")).respond_with_handler(fake)
+            try:
+                url = server.url_for("").rstrip("/")
+                if isinstance(fake, FakeNetlify):
+                    fake.api_url = url + "/api/v1"  # type: ignore[attr-defined]
+                results = []
+                for score, changed in ((80.0, False), (90.0, True)):
+                    if changed:
+                        ws.write("dist/index.html", "<h1>demo, next version</h1>")
+                        ws.write("results/r.json", native(score))
+                        ws.commit("next", branch="main")
+                    before = len(seen(fake))
+                    started = time.perf_counter()
+                    done = ws.run(env=env_of(url))
+                    wall = time.perf_counter() - started
+                    sent = seen(fake)[before:]
+                    results.append((done.code, len(sent), sum(size for _, size in sent), wall))
+            finally:
+                server.stop()
+        total = files * 4096 + large * 1024 * 1024
+        first, second = results
+        lines.append(
+            f"upload to {name}: {files + 2:,} files, {total / 2**20:.0f} MiB — first deploy exit {first[0]}, "
+            f"{first[1]} requests, {first[2] / 2**20:.1f} MiB sent, {first[3]:.1f} s; after one change exit "
+            f"{second[0]}, {second[1]} requests, {second[2] / 2**10:.0f} KiB sent, {second[3]:.1f} s"
+        )
+    return lines
+
+
 def bench_page(count: int = 1000) -> str:
     """The versions page for a long history: render time, size, and the peak memory it adds."""
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -414,6 +505,8 @@ def main() -> int:
     print(bench_action(150, with_counts=False))
     print(bench_page())
     print(bench_limits())
+    for line in bench_uploads():
+        print(line)
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"benchmark process peak RSS: {usage:.0f} MiB; python {sys.version.split()[0]} on {os.uname().machine}")
     return 0

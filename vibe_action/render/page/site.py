@@ -22,6 +22,7 @@ from vibe_action.ledger.extra import ReportRow
 from vibe_action.ledger.locks import UNLOCK
 from vibe_action.ledger.versions import History, Version
 from vibe_action.render.page.chart import Point, fmt, svg_chart
+from vibe_action.render.page.problems import changes_html, changes_of, unsolved_html
 from vibe_action.render.page.style import CSS
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -137,6 +138,14 @@ def _index(history: History, options: PageOptions) -> str:
     head = "".join(f"<th>{escape(name)}</th>" for name in benchmarks)
     rows = []
     for version in reversed(history.versions):
+        changes = changes_of(history, version)
+        moved = changes.summary() if changes else ""
+        moved_cell = (
+            f'<td class="num" title="problems gained and lost against {escape(changes.previous)}">'
+            f'<a href="{page_name(version)}#problems">{escape(moved)}</a></td>'
+            if changes and moved
+            else '<td class="num muted">—</td>'
+        )
         cells = "".join(
             f'<td class="num">{fmt(version.record.scores[name])}{_delta(version.deltas.get(name))}</td>'
             if name in version.record.scores
@@ -147,16 +156,19 @@ def _index(history: History, options: PageOptions) -> str:
             f'<tr class="version{" live" if version.live else ""}" data-status="{escape(version.status)}">'
             f'<td><a href="{page_name(version)}">{escape(version.name)}</a></td><td>{_date(version)}</td>'
             f"<td>{_commit(version.record.sha, options)}</td><td>{escape(version.record.branch)}</td>{cells}"
-            f"<td>{_url_cell(version)}</td><td>{_badge(version)}</td></tr>"
+            f"{moved_cell}<td>{_url_cell(version)}</td><td>{_badge(version)}</td></tr>"
         )
     body.append('<h2 id="versions">Versions, newest first</h2><div class="scroll"><table id="versions-table">')
     body.append(f"<thead><tr><th>version</th><th>date (UTC)</th><th>commit</th><th>branch</th>{head}")
-    body.append("<th>URL</th><th>status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+    body.append(
+        "<th>problems ±</th><th>URL</th><th>status</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+    )
     body.append(
         '<p class="note">Permalinks of production deploys are deleted by Netlify after its retention period '
         "unless published or the newest; a lasting URL is the newest deploy of the version's own branch and "
         "stays.</p>"
     )
+    body.append(unsolved_html(numbered))
     body.append('<h2 id="charts">Scores by version</h2>')
     for number, name in enumerate(benchmarks):
         body.append(_chart_figure(f"c{number}", name, numbered, options.floors.get(name)))
@@ -211,6 +223,7 @@ def _version_page(history: History, version: Version, options: PageOptions) -> s
         body.append(f"<tr><th>rolled back to</th><td>{escape(', '.join(version.rolled_back_at))}</td></tr>")
     body.append("</tbody></table>")
     body.append(_compare(history, version, options))
+    body.append(changes_html(changes_of(history, version)))
     body.append("<h2>The decision that shipped it</h2>")
     body.append(_decision_table(record.extra.report, record.scores, version))
     if record.reasons:
