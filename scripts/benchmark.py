@@ -35,7 +35,14 @@ from pytest_httpserver import HTTPServer  # noqa: E402
 
 from tests.actions_env import action_env, push_payload, run_action  # noqa: E402
 from tests.conftest import CONFIG, Workspace, native  # noqa: E402
+from tests.fake_cloudflare import ACCOUNT, FakeCloudflare  # noqa: E402
+from tests.fake_cloudflare import PROJECT as PAGES_PROJECT  # noqa: E402
+from tests.fake_cloudflare import TOKEN as CF_TOKEN  # noqa: E402
 from tests.fake_github import FakeGitHub  # noqa: E402
+from tests.fake_netlify import SITE_ID, FakeNetlify  # noqa: E402
+from tests.fake_netlify import TOKEN as NETLIFY_TOKEN  # noqa: E402
+from tests.fake_vercel import PROJECT_ID, FakeVercel  # noqa: E402
+from tests.fake_vercel import TOKEN as VERCEL_TOKEN  # noqa: E402
 from vibe_action.app.wiring import links_for  # noqa: E402
 from vibe_action.decide.noise import Deployed, deployed_of  # noqa: E402
 from vibe_action.decide.policy import Baseline, Context, decide  # noqa: E402
@@ -381,14 +388,6 @@ def _site(ws: Workspace, files: int, large: int) -> None:
 def bench_uploads(files: int = 2000, large: int = 20) -> list[str]:
     """Upload mode on each host's fake: requests and bytes sent by the first deploy of a built folder, and by the
     next deploy once one file changed (the hosts keep what they have: only the change goes up), and wall time."""
-    from tests.fake_cloudflare import ACCOUNT, FakeCloudflare
-    from tests.fake_cloudflare import PROJECT as PAGES_PROJECT
-    from tests.fake_cloudflare import TOKEN as CF_TOKEN
-    from tests.fake_netlify import SITE_ID, FakeNetlify
-    from tests.fake_netlify import TOKEN as NETLIFY_TOKEN
-    from tests.fake_vercel import PROJECT_ID, FakeVercel
-    from tests.fake_vercel import TOKEN as VERCEL_TOKEN
-
     fast = "netlify:\n  poll_interval: 0\n  confirm_timeout: 30\nupload:\n  dir: dist\n"
     hosts: list[tuple[str, Any, str, Any, Any]] = [
         (
