@@ -82,7 +82,7 @@ def test_without_access_or_a_folder_each_path_says_what_to_set(vercel: FakeVerce
     assert "Deploy Hook names no deployment" in hookless.find(record()).message
     assert "set upload.dir" in hookless.preview(Build("t", None, {})).message
     assert "only the API can roll back" in str(hookless.restore(record(deploy_id="dpl_1")))
-    with pytest.raises(InputError, match="no hook URL|hook"):
+    with pytest.raises(InputError, match="Deploy Hooks"):
         hookless.check()
     with pytest.raises(InputError, match="no deploy lock"):
         hookless.lock("dpl_1")
