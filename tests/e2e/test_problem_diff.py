@@ -86,3 +86,24 @@ def test_a_snapshot_from_before_ids_were_kept_is_named_by_the_newer_run(workspac
     between = workspace.run("diff", "v1", "v2")
     assert between.code == 0, between.stdout + between.stderr
     assert "aime25-25" in between.stdout  # v2 kept its ids; v1 ran the same problems
+
+
+def test_two_snapshots_without_ids_take_them_from_the_results_at_their_commits(
+    workspace: Workspace, hook: HTTPServer
+) -> None:
+    commit_run(workspace, "results/vibethinker-1.5b.json", "results/aime25.jsonl")
+    assert workspace.run(env=hook_env(hook)).code == 0
+    commit_run(workspace, "demo/03-real-gain.json", "demo/03-aime25.jsonl")
+    assert workspace.run(env=hook_env(hook)).code == 0
+    ledger = workspace.path / ".vibe-deploy-gate" / "ledger.jsonl"
+    lines = [json.loads(line) for line in ledger.read_text().splitlines()]
+    for line in lines:  # both as the gate wrote them before issue 32
+        for bench in (line.get("extra") or {}).get("benchmarks", {}).values():
+            if bench.get("items"):
+                bench["items"].pop("names", None)
+    ledger.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    between = workspace.run("diff", "v1", "v2", "--json")
+    assert between.code == 0, between.stdout + between.stderr
+    (aime,) = between.json["problems"]
+    assert "aime25-25" in {m["item"] for m in aime["moves"]}  # read from results/aime25.jsonl at each commit
+    assert between.json["notes"] == []

@@ -4,14 +4,16 @@ or `previous` (as `rollback` reads them), or a folder of results files read as `
 the live version is compared with it.
 
 Snapshots keep each benchmark's per-item counts and, since issue 32, its item ids; a snapshot made before kept
-only a hash of the ids — its problems are then named by the other side's ids when both ran the same items, and
-by their position when neither side knows them, which the answer says.
+only a hash of the ids — they are then read from the results files at its commit where the repository has them
+(and hash alike), else named by the other side's ids when both ran the same items, else by their position,
+which the answer says.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vibe_action.app.operations import Answer, Desk, config_or_none
@@ -20,6 +22,7 @@ from vibe_action.decide.movers import ProblemDiff, Side, diff_sides
 from vibe_action.decide.policy import environment_for
 from vibe_action.errors import InputError
 from vibe_action.inputs.benchmarks import Source
+from vibe_action.inputs.gitinfo import files_at
 from vibe_action.inputs.results import load_results
 from vibe_action.ledger.records import ALL_SNAPSHOTS
 from vibe_action.render.report import problem_lines, problem_markdown
@@ -84,7 +87,32 @@ def _run(desk: Desk, name: str) -> Run:
         for bench, deployed in record.extra.benchmarks.items()
         if deployed.digest is not None
     }
+    if any(side.ids is None for side in sides.values()):  # a snapshot from before ids were kept
+        sides = {**sides, **_ids_from_commit(desk, record.sha, sides)}
     return Run(f"{name} ({record.sha[:7]})" if name != record.sha[:7] else name, sides)
+
+
+def _ids_from_commit(desk: Desk, sha: str, sides: Mapping[str, Side]) -> dict[str, Side]:
+    """The item ids of a snapshot that kept only their hash, from the results files at its commit, where the
+    repository has them and they are the same items (their ids hash alike)."""
+    config = config_or_none(desk)
+    if config is None:
+        return {}
+    with tempfile.TemporaryDirectory() as folder:
+        if not files_at(desk.workspace, sha, [s.path for s in config.results], Path(folder)):
+            return {}
+        try:
+            loaded = load_results(list(config.results), Path(folder), "", config.tasks, config.gated, config.scales)
+        except InputError:
+            return {}
+    found = {}
+    for name, side in sides.items():
+        bench = loaded.benchmarks.get(name)
+        if side.ids is None and bench is not None and bench.items is not None:
+            then = Side.of_items(bench.items)
+            if then.ids_hash == side.ids_hash:
+                found[name] = replace(side, ids=then.ids)
+    return found
 
 
 def _folder(desk: Desk, folder: Path, shown: str) -> Run:

@@ -102,3 +102,44 @@ def results_commits(
     specs = [f":(glob){path}" for path in paths]
     answer = ask_git(workspace, "rev-list", "--count", "--first-parent", *window, f"{live}..{candidate}", "--", *specs)
     return int(answer) if answer is not None and answer.strip().isdigit() else None
+
+
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024  # the results of one commit, as `git archive` packs them
+
+
+def files_at(workspace: Path, sha: str, patterns: list[str], into: Path) -> int:
+    """Write the files of commit `sha` that match the glob `patterns` into the folder `into` (as they were then);
+    the count written. 0 when the repository does not have that commit (a shallow clone) or nothing matches."""
+    import tarfile  # noqa: PLC0415 — only `diff` of an old snapshot reads a commit's files
+    import tempfile  # noqa: PLC0415
+
+    checked_sha(sha, "the snapshot's commit")
+    specs = [f":(glob){p}" for p in patterns]
+    with tempfile.TemporaryFile() as packed:
+        try:
+            done = subprocess.run(
+                ["git", "archive", "--format=tar", sha, "--", *specs],
+                cwd=workspace,
+                stdout=packed,
+                stderr=subprocess.DEVNULL,
+                check=False,
+                timeout=60,
+            )
+        except (FileNotFoundError, subprocess.TimeoutExpired):
+            return 0
+        if done.returncode != 0 or packed.tell() > MAX_ARCHIVE_BYTES:
+            return 0
+        packed.seek(0)
+        with tarfile.open(fileobj=packed, mode="r:") as archive:
+            members = [
+                m
+                for m in archive.getmembers()
+                if m.isfile() and not Path(m.name).is_absolute() and ".." not in Path(m.name).parts
+            ]
+            for member in members:
+                target = into / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = archive.extractfile(member)
+                if source is not None:
+                    target.write_bytes(source.read())
+            return len(members)
