@@ -3,7 +3,9 @@ scipy's, a one-sample flip never called evidence, pairing by ids kept in a snaps
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 from scipy import stats as scipy_stats
@@ -118,3 +120,31 @@ def test_the_pr_comment_stays_within_githubs_limit_for_500_problems_and_escapes_
     lines = problem_lines([diff], width=80)
     assert all(len(line) <= 80 for line in lines)
     assert "495 more" in lines[-1]
+
+
+def test_a_problems_first_line_from_the_results_goes_with_its_move(tmp_path: Path) -> None:
+    from vibe_action.inputs.results import load_results
+
+    def write(name: str, solved: int) -> None:
+        rows = [
+            {
+                "id": "aime25-07",
+                "problem": "Find the number of\nordered pairs (a, b)…",
+                "correctness": [1] * solved + [0] * (8 - solved),
+            },
+            {"id": "aime25-08", "question": "x" * 300, "correctness": [1] * 4 + [0] * 4},
+        ]
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    write("before.jsonl", 0)
+    write("after.jsonl", 7)
+    before = load_results(["before.jsonl"], tmp_path).benchmarks["before"].items
+    after = load_results(["after.jsonl"], tmp_path).benchmarks["after"].items
+    assert before is not None
+    assert after is not None
+    assert after.texts["aime25-07"] == "Find the number of"  # the first line only
+    assert len(after.texts["aime25-08"]) == 100  # shortened
+    found, _ = diff_sides("aime25", Side.of_items(before), Side.of_items(after))
+    assert found is not None
+    assert found.moves[0].shown(8, 8) == "aime25-07: 0/8 → 7/8 — Find the number of"
+    assert found.moves[0].to_json()["text"] == "Find the number of"

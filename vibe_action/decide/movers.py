@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vibe_action.decide.noise import Digest, ids_hash
@@ -35,6 +35,7 @@ class Move:
     solved: tuple[int, int] | None = None  # (before, after) counts, when the items are counts of attempts
     p_value: float | None = None  # the per-problem exact test, with several samples on both sides
     beyond_noise: bool = False  # rejected by Benjamini-Hochberg at the false-discovery rate
+    text: str = ""  # the problem's first line, where the results carry it
 
     @property
     def up(self) -> bool:
@@ -42,9 +43,10 @@ class Move:
 
     def shown(self, k_before: int, k_after: int) -> str:
         """`aime25-07: 0/8 → 7/8`, or `0.25 → 0.75` for continuous values."""
+        said = f" — {self.text}" if self.text else ""
         if self.solved is not None:
-            return f"{self.item}: {self.solved[0]}/{k_before} → {self.solved[1]}/{k_after}"
-        return f"{self.item}: {self.before:.2f} → {self.after:.2f}"
+            return f"{self.item}: {self.solved[0]}/{k_before} → {self.solved[1]}/{k_after}{said}"
+        return f"{self.item}: {self.before:.2f} → {self.after:.2f}{said}"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"item": self.item, "before": self.before, "after": self.after}
@@ -53,6 +55,8 @@ class Move:
         if self.p_value is not None:
             data["p_value"] = self.p_value
             data["beyond_noise"] = self.beyond_noise
+        if self.text:
+            data["text"] = self.text
         return data
 
 
@@ -125,6 +129,7 @@ def problem_diff(
     k_before: int,
     k_after: int,
     fdr: float = FDR,
+    texts: Mapping[str, str] | None = None,
 ) -> ProblemDiff | None:
     """The moves between two runs' per-item fractions (by item id; only ids both runs have are compared), or
     None when they share no item. `k_*` are the samples per problem (0: continuous values)."""
@@ -145,7 +150,11 @@ def problem_diff(
         if (solved is not None and solved[0] * k_after != solved[1] * k_before) or (solved is None and now != then):
             moves.append(Move(item, then, now, solved))
     rejected = benjamini_hochberg(p_values, fdr, len(shared)) if tested else set()
-    moves = [Move(m.item, m.before, m.after, m.solved, p_values.get(m.item), m.item in rejected) for m in moves]
+    said = texts or {}
+    moves = [
+        Move(m.item, m.before, m.after, m.solved, p_values.get(m.item), m.item in rejected, said.get(m.item, ""))
+        for m in moves
+    ]
     moves.sort(key=lambda m: (-abs(m.after - m.before), m.item))
     flips = None
     if k_before == 1 and k_after == 1:
@@ -194,13 +203,14 @@ class Side:
     ids_hash: str
     samples: int  # per problem; 0: continuous values
     ids: tuple[str, ...] | None = None  # sorted, when known
+    texts: Mapping[str, str] = field(default_factory=dict)  # problems' first lines, when the results carry them
 
     @classmethod
     def of_items(cls, items: Item) -> Side:
         ordered = sorted(items.scores.items())
         ids = tuple(i for i, _ in ordered)
         samples = 0 if items.continuous else max(items.samples, 1)
-        return cls(tuple(v for _, v in ordered), ids_hash(list(ids)), samples, ids)
+        return cls(tuple(v for _, v in ordered), ids_hash(list(ids)), samples, ids, items.texts)
 
     @classmethod
     def of_digest(cls, digest: Digest) -> Side:
@@ -231,4 +241,5 @@ def diff_sides(name: str, before: Side, after: Side) -> tuple[ProblemDiff | None
             None,
             f"{name}: the runs differ in their problems and one kept no item ids: not compared problem by problem",
         )
-    return problem_diff(name, pair_before, pair_after, before.samples, after.samples), note
+    texts = {**before.texts, **after.texts}
+    return problem_diff(name, pair_before, pair_after, before.samples, after.samples, texts=texts), note

@@ -105,6 +105,8 @@ class Item:
     scores: Mapping[str, float]
     samples: int
     continuous: bool = False
+    texts: Mapping[str, str] = field(default_factory=dict, compare=False)  # a problem's first line, where the
+    # results carry its text (for the per-problem view; bounded by per_item.MAX_TEXTS)
 
     def __post_init__(self) -> None:
         if not isinstance(self.scores, PackedScores):

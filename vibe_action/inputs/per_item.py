@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -23,6 +23,23 @@ from vibe_action.inputs.sourcemap import SourceMap
 PREFERRED_METRICS = ("exact_match", "acc", "pass@1", "accuracy", "extractive_match", "em", "score")
 
 
+TEXT_FIELDS = ("problem", "question", "Question", "prompt", "question_title", "title")  # where a problem's text is
+MAX_TEXT = 100  # characters of a problem's first line kept for the per-problem view
+MAX_TEXTS = 5000  # problems whose first line is kept; a larger benchmark is shown by ids alone
+
+
+def first_line(row: Mapping[str, Any]) -> str | None:
+    """The first non-empty line of a problem's text, where the row (or its `doc`) carries one, shortened."""
+    doc = row.get("doc")
+    for source in (row, doc if isinstance(doc, dict) else {}):
+        for key in TEXT_FIELDS:
+            value = source.get(key)
+            if isinstance(value, str) and value.strip():
+                line = next(part.strip() for part in value.strip().splitlines() if part.strip())
+                return line if len(line) <= MAX_TEXT else line[: MAX_TEXT - 1] + "…"
+    return None
+
+
 def items_result(
     name: str,
     scores: dict[str, float],
@@ -31,12 +48,13 @@ def items_result(
     *,
     stamp: str | None = None,
     scale: float | None = PERCENT,
+    texts: Mapping[str, str] | None = None,
 ) -> Parsed:
     """Per-item values in [0, 1] and their mean, in percentage points (`scale` 100, the default: a fraction of
     items solved), or as written (`scale` 1, or None for a metric of unknown scale)."""
     continuous = any(value not in (0.0, 1.0) for value in scores.values()) and samples <= 1
     mean = sum(scores.values()) / len(scores)
-    item = Item(scores, max(samples, 1), continuous)
+    item = Item(scores, max(samples, 1), continuous, dict(texts or {}))
     return Parsed(
         name, mean * (scale or 1.0), line, len(scores), None, item, stamp=stamp, unit=unit_of(scale), factor=scale
     )
@@ -103,9 +121,13 @@ def _row(line: bytes | bytearray, file: str, number_: int) -> dict[str, Any]:
 SAMPLE_FIELDS = frozenset({"doc_id", "doc_hash", "filter", "metrics"})
 
 
-def _slim(row: dict[str, Any]) -> dict[str, Any]:
-    """What the samples reader reads of a line: its ids, filter, metric list and numbers. A sample line also
-    holds the prompt, the document and every response — kept for all lines, they would be the file again."""
+def _slim(row: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """What the samples reader reads of a line: its ids, filter, metric list and numbers, and its problem's first
+    line into `texts`. A sample line also holds the prompt, the document and every response — kept for all
+    lines, they would be the file again."""
+    key = str(row.get("doc_hash") or row.get("doc_id"))
+    if len(texts) < MAX_TEXTS and key not in texts and (text := first_line(row)):
+        texts[key] = text
     return {
         key: value if key in SAMPLE_FIELDS or type(value) in (int, float, bool) else None for key, value in row.items()
     }
@@ -130,6 +152,7 @@ def read_correctness(data: bytes | BinaryIO, file: str, options: ReadOptions) ->
     that writes one line per attempt repeats the id: its lines are grouped by id, each problem's verdicts in
     file order (the benchmark's samples per problem is the most attempts any problem has)."""
     verdicts: dict[str, list[int]] = {}
+    texts: dict[str, str] = {}
     name = options.benchmark or PurePosixPath(file).stem
     for line, row in jsonl(data, file):
         field = options.correct_field or next((f for f in VERDICT_FIELDS if f in row), VERDICT_FIELDS[0])
@@ -149,10 +172,12 @@ def read_correctness(data: bytes | BinaryIO, file: str, options: ReadOptions) ->
         ident = row.get(id_field) if id_field else None
         key = str(ident) if ident is not None else f"line-{line}"
         verdicts.setdefault(key, []).extend(flags)
+        if len(texts) < MAX_TEXTS and key not in texts and (text := first_line(row)):
+            texts[key] = text
         name = options.benchmark or str(row.get("benchmark") or row.get("dataset") or name)
     scores = {key: sum(flags) / len(flags) for key, flags in verdicts.items()}
     samples = max((len(flags) for flags in verdicts.values()), default=0)
-    return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT))]
+    return [items_result(name, scores, samples, scale=options.scales.get(name, PERCENT), texts=texts)]
 
 
 def _verdicts(value: Any) -> list[int] | None:
@@ -173,7 +198,8 @@ def read_lm_eval_samples(data: bytes | BinaryIO, file: str, options: ReadOptions
     task = _samples_task(file)
     name, wanted = options.tasks.get(task, (options.benchmark or task, options.metric))
     metric, _, wanted_filter = (wanted or "").partition(",")
-    rows = [(line, _slim(row)) for line, row in jsonl(data, file)]  # read thrice below: kept, slimmed
+    texts: dict[str, str] = {}
+    rows = [(line, _slim(row, texts)) for line, row in jsonl(data, file)]  # read thrice below: kept, slimmed
     filters = sorted({str(row["filter"]) for _, row in rows if "filter" in row})
     if wanted_filter and filters and wanted_filter not in filters:
         raise problem(file, 1, f"no lines with filter '{wanted_filter}'", "it has: " + ", ".join(filters))
@@ -208,7 +234,9 @@ def read_lm_eval_samples(data: bytes | BinaryIO, file: str, options: ReadOptions
             raise problem(file, line, f"document {row['doc_id']} appears twice for one filter")
         scores[key] = value
     scale = scale_of(metric, options.scales.get(name), task=task)
-    parsed = items_result(name, scores, 1, stamp=stamp_of(file), scale=scale.factor if scale else AS_WRITTEN)
+    parsed = items_result(
+        name, scores, 1, stamp=stamp_of(file), scale=scale.factor if scale else AS_WRITTEN, texts=texts
+    )
     if scale is None:  # as written: an item's value counts as itself (OWN_UNIT) in the paired test
         parsed = replace(parsed, factor=None)
         if options.is_gated(name):
