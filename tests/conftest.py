@@ -256,6 +256,32 @@ def netlify() -> Iterator[Any]:
 
 
 @pytest.fixture
+def cloudflare() -> Iterator[Any]:
+    """A fake Cloudflare (Pages deploy hooks, the Pages API, Direct Upload) on its own local HTTP server; every
+    request and answer it checks against the official SDK's types must have matched."""
+    from tests.fake_cloudflare import FakeCloudflare
+
+    fake = FakeCloudflare()
+    with serving(fake) as server:
+        fake.url = server.url_for("")  # type: ignore[attr-defined]
+        yield fake
+    assert fake.violations == [], "requests or answers that do not match the cloudflare SDK's types"
+
+
+@pytest.fixture
+def vercel() -> Iterator[Any]:
+    """A fake Vercel REST API on its own local HTTP server (`fake.url`, no trailing slash); every create body and
+    answer it checks against @vercel/sdk's types must have matched."""
+    from tests.fake_vercel import FakeVercel
+
+    fake = FakeVercel()
+    with serving(fake) as server:
+        fake.url = server.url_for("").rstrip("/")  # type: ignore[attr-defined]
+        yield fake
+    assert fake.violations == [], "requests or answers that do not match @vercel/sdk's types"
+
+
+@pytest.fixture
 def hook(httpserver: HTTPServer) -> HTTPServer:
     """A build hook that answers 200 to every POST (`tests/cli_hook.py` names its path and reads its log)."""
     httpserver.expect_request(HOOK_PATH, method="POST").respond_with_data("", status=200)

@@ -6,27 +6,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import CONFIG, Workspace, native, serving
+from tests.conftest import CONFIG, Workspace, native
 from tests.fake_cloudflare import ACCOUNT, HOOK_ID, HOOK_PATH, PROJECT, TOKEN, FakeCloudflare
 
 PAGES = CONFIG + (
     f"target: cloudflare-pages\ncloudflare:\n  project: {PROJECT}\n"
     "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nhook:\n  timeout: 2\n"
 )
-
-
-@pytest.fixture
-def cloudflare() -> Iterator[FakeCloudflare]:
-    fake = FakeCloudflare()
-    with serving(fake) as server:
-        fake.url = server.url_for("")  # type: ignore[attr-defined]
-        yield fake
-    assert fake.violations == [], "answers that do not match the cloudflare SDK's types"
 
 
 def env_for(fake: FakeCloudflare, token: bool = True) -> dict[str, str]:

@@ -6,11 +6,8 @@ file's key against its bytes)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-
-from tests.conftest import CONFIG, RESULTS, Workspace, native, serving
+from tests.conftest import CONFIG, RESULTS, Workspace, native
 from tests.fake_cloudflare import ACCOUNT, PROJECT, TOKEN, FakeCloudflare
 from vibe_action.hosts.cloudflare.upload import (
     MAX_BUCKET_FILES,
@@ -25,15 +22,6 @@ UPLOAD = CONFIG + (
     f"target: cloudflare-pages\ncloudflare:\n  project: {PROJECT}\n"
     "netlify:\n  poll_interval: 0\n  confirm_timeout: 5\nupload:\n  dir: dist\n"
 )
-
-
-@pytest.fixture
-def cloudflare() -> Iterator[FakeCloudflare]:
-    fake = FakeCloudflare()
-    with serving(fake) as server:
-        fake.url = server.url_for("")  # type: ignore[attr-defined]
-        yield fake
-    assert fake.violations == [], "requests or answers that do not match the cloudflare SDK's types"
 
 
 def api_env(fake: FakeCloudflare) -> dict[str, str]:

@@ -3,14 +3,12 @@ deployment id or its commit, what a run without a token or an upload folder says
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import serving
 from tests.fake_vercel import PROJECT_ID, TOKEN, FakeVercel
 from vibe_action.errors import InputError
 from vibe_action.hosts.protocol import Build, HostDeploy
@@ -18,15 +16,6 @@ from vibe_action.hosts.vercel.client import VercelClient, make_vercel
 from vibe_action.hosts.vercel.target import VercelTarget
 from vibe_action.ledger.records import Record
 from vibe_action.redact import Secrets
-
-
-@pytest.fixture
-def vercel() -> Iterator[FakeVercel]:
-    fake = FakeVercel()
-    with serving(fake) as server:
-        fake.url = server.url_for("").rstrip("/")  # type: ignore[attr-defined]
-        yield fake
-    assert fake.violations == []
 
 
 def target(fake: FakeVercel, folder: Path | None, api: bool = True) -> VercelTarget:

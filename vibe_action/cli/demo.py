@@ -235,24 +235,12 @@ def _upload_step(
     _git(repo, "commit", "-q", "-m", step.title)
     _build_site(repo, built)
     print(_heading(f"── upload {number}/2 · {step.branch} · {step.title}"), file=out)
-    decision_file = repo.parent / f"upload-decision-{number}.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file), *args],
-        cwd=repo,
-        env={k: v for k, v in _gate_env(netlify).items() if k != "VIBE_BUILD_HOOK_URL"},  # no hook: uploads only
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    print(done.stdout.rstrip(), file=out)
-    if done.stderr.strip():
-        print(done.stderr.rstrip(), file=out)
-    if not decision_file.exists():
-        print(f"   ✗ the gate did not decide (exit {done.returncode})", file=out)
+    env = {k: v for k, v in _gate_env(netlify).items() if k != "VIBE_BUILD_HOOK_URL"}  # no hook: uploads only
+    code, decision = _decide(repo, env, repo.parent / f"upload-decision-{number}.json", args, out)
+    if decision is None:
         return 1
-    decision = json.loads(decision_file.read_text("utf-8"))
     ok = label(decision) == step.expect and (not args or bool((decision.get("preview_deploy") or {}).get("url")))
-    print(f"   exit {done.returncode} · expected {step.expect}: {'✓' if ok else '✗ got ' + label(decision)}", file=out)
+    print(f"   exit {code} · expected {step.expect}: {'✓' if ok else '✗ got ' + label(decision)}", file=out)
     return 0 if ok else 1
 
 
@@ -315,11 +303,28 @@ def _run_step(
     _git(repo, "commit", "-q", "-m", step.title)
     posts_before = len(receiver.posts)
     print(_heading(f"── step {number}/{total} · {step.branch} · {step.title}"), file=out)
-    decision_file = repo.parent / f"decision-{number}.json"
+    code, decision = _decide(repo, _gate_env(receiver), repo.parent / f"decision-{number}.json", (), out)
+    if decision is None:
+        return 1
+    got = label(decision)
+    fired = len(receiver.posts) - posts_before
+    ok = got == step.expect
+    print(
+        f"   exit {code} · hook POSTs this step: {fired} · expected {step.expect}: {'✓' if ok else '✗ got ' + got}\n",
+        file=out,
+    )
+    return 0 if ok else 1
+
+
+def _decide(
+    repo: Path, env: dict[str, str], decision_file: Path, args: tuple[str, ...], out: TextIO
+) -> tuple[int, dict[str, Any] | None]:
+    """`vibe-gate run` on the repository as a workflow step runs it: its output shown, its exit code and the
+    decision it wrote (None, said, when it decided nothing)."""
     done = subprocess.run(
-        [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file)],
+        [sys.executable, "-m", "vibe_action", "run", "--decision-file", str(decision_file), *args],
         cwd=repo,
-        env=_gate_env(receiver),
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -329,16 +334,9 @@ def _run_step(
         print(done.stderr.rstrip(), file=out)
     if not decision_file.exists():
         print(f"   ✗ the gate did not decide (exit {done.returncode})", file=out)
-        return 1
-    got = label(json.loads(decision_file.read_text("utf-8")))
-    fired = len(receiver.posts) - posts_before
-    ok = got == step.expect
-    print(
-        f"   exit {done.returncode} · hook POSTs this step: {fired} · expected {step.expect}: "
-        f"{'✓' if ok else '✗ got ' + got}\n",
-        file=out,
-    )
-    return 0 if ok else 1
+        return done.returncode, None
+    decision: dict[str, Any] = json.loads(decision_file.read_text("utf-8"))
+    return done.returncode, decision
 
 
 def _has_commits(repo: Path) -> bool:

@@ -39,6 +39,7 @@ from vibe_action.hosts.cloudflare.upload import (
     wait_ready,
 )
 from vibe_action.hosts.http.hook_url import required_hook_url
+from vibe_action.hosts.http.polling import Pacing
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.hosts.protocol import (
     BranchMaker,
@@ -192,9 +193,8 @@ class CloudflareTarget:
 
     def _wait_upload(self, deployment_id: str) -> PagesDeployment | None:
         assert self.pages is not None  # noqa: S101 — an upload had API access
-        return wait_ready(
-            self.pages, deployment_id, self.confirm_timeout, self.poll_interval, self.clock, self.sleep, self.progress
-        )
+        pacing = Pacing(self.confirm_timeout, self.poll_interval, self.clock, self.sleep, self.progress)
+        return wait_ready(self.pages, deployment_id, pacing)
 
     def start(self, build: Build, before: object = None) -> Started:
         if self.upload is not None:

@@ -41,6 +41,7 @@ import blake3
 
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosts.cloudflare.snapshots import API_TRIGGER
+from vibe_action.hosts.http.polling import Pacing, Watch, wait_until_finished
 from vibe_action.hosts.protocol import Started
 from vibe_action.inputs.upload_folder import UploadFile, UploadFolder
 
@@ -55,8 +56,6 @@ LEFT_OUT = ("/_routes.json",)  # read by Pages only beside a Worker, which the g
 LEFT_OUT_FOLDERS = ("/functions/",)  # Pages Functions: wrangler builds them from source, never as assets
 REFUSED = ("/_worker.js",)  # a file, or a folder of modules: a Worker wrangler bundles
 CLOCK_SKEW = timedelta(minutes=2)
-MAX_POLLS = 200  # a hard bound on requests, whatever the budget and interval
-MAX_INTERVAL = 30.0
 UPLOAD_BUDGET = 1200.0  # seconds for the whole upload, as Netlify's (a deadline per request besides)
 # The `mime` package's answers (which wrangler uses) for the types a front end ships, where Python's built-in
 # table differs between versions or lacks them; anything else: Python's built-in table (never the machine's).
@@ -302,29 +301,13 @@ def deploy_upload(
     return Started("accepted", said, made.id, deploy_url=made.url or None)
 
 
-def wait_ready(
-    pages: PagesClient,
-    deployment_id: str,
-    budget: float,
-    interval: float,
-    clock: Callable[[], float],
-    sleep: Callable[[float], None],
-    progress: Callable[[str], None],
-) -> PagesDeployment | None:
-    """Poll the deployment until it is ready or failed, or the budget ends (growing intervals); None when it
-    could not be read at all."""
-    deadline = clock() + budget
-    found: PagesDeployment | None = None
-    for _ in range(MAX_POLLS):
-        try:
-            found = pages.deployment(deployment_id)
-        except ExternalError:
-            if found is None and clock() + interval > deadline:
-                return None
-        if (found is not None and found.state != "building") or clock() + interval > deadline:
-            return found
+def wait_ready(pages: PagesClient, deployment_id: str, pacing: Pacing) -> PagesDeployment | None:
+    """Poll the deployment until it is ready or failed, or the budget ends; None when it could not be read."""
+
+    def where(found: PagesDeployment | None) -> str:
         stage = f" ({found.stage} {found.stage_status})" if found else ""
-        progress(f"waiting for deployment {deployment_id}{stage} on Cloudflare Pages")
-        sleep(interval)
-        interval = min(interval * 1.5, MAX_INTERVAL)
-    return found
+        return f"waiting for deployment {deployment_id}{stage} on Cloudflare Pages"
+
+    return wait_until_finished(
+        Watch(lambda: pages.deployment(deployment_id), lambda d: d.state != "building", where), pacing
+    )

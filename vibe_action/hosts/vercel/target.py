@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from vibe_action.decide.decision import PreviewDeploy
 from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosts.http.hook_url import required_hook_url
+from vibe_action.hosts.http.polling import Pacing
 from vibe_action.hosts.http.timeouts import CONNECT_TIMEOUT, READ_TIMEOUT
 from vibe_action.hosts.protocol import Build, Capabilities, HostDeploy, Landed, Lasting, Restored, Started
 from vibe_action.hosts.vercel.upload import (
@@ -182,9 +183,8 @@ class VercelTarget:
 
     def _wait(self, deployment_id: str) -> VercelDeployment | None:
         vercel = self._api("confirming")
-        return wait_ready(
-            vercel, deployment_id, self.confirm_timeout, self.poll_interval, self.clock, self.sleep, self.progress
-        )
+        pacing = Pacing(self.confirm_timeout, self.poll_interval, self.clock, self.sleep, self.progress)
+        return wait_ready(vercel, deployment_id, pacing)
 
     def land(self, build: Build, started: Started, fired_at: datetime, before: object, sha: str) -> Landed:
         if self.upload_dir is None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vibe_action.errors import ExternalError
+from vibe_action.hosts.http.polling import Pacing, Watch, wait_until_finished
 from vibe_action.hosts.protocol import Started
 from vibe_action.inputs.upload_folder import UploadFolder
 
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 OUTPUT = ".vercel/output"
 CONFIG = b'{"version": 3}\n'  # the Build Output API's config.json: static files, no routes of its own
 UPLOAD_BUDGET = 1200.0
-MAX_POLLS = 200
-MAX_INTERVAL = 30.0
 SHA_KEY = "vibeGateSha"  # meta of each deployment the gate makes: the evaluated commit, how it is found again
 KIND_KEY = "vibeGateKind"  # production | preview | version
 MAX_ATTEMPTS = 3  # creates answered `missing_files` (each made nothing) before giving up
@@ -140,27 +139,12 @@ def made_since(
     return None
 
 
-def wait_ready(
-    vercel: VercelClient,
-    deployment_id: str,
-    budget: float,
-    interval: float,
-    clock: Callable[[], float],
-    sleep: Callable[[float], None],
-    progress: Callable[[str], None],
-) -> VercelDeployment | None:
+def wait_ready(vercel: VercelClient, deployment_id: str, pacing: Pacing) -> VercelDeployment | None:
     """Poll until READY, ERROR or CANCELED, or the budget ends; None when it could not be read at all."""
-    deadline = clock() + budget
-    found: VercelDeployment | None = None
-    for _ in range(MAX_POLLS):
-        try:
-            found = vercel.deployment(deployment_id)
-        except ExternalError:
-            if found is None and clock() + interval > deadline:
-                return None
-        if (found is not None and found.outcome != "building") or clock() + interval > deadline:
-            return found
-        progress(f"waiting for deployment {deployment_id} ({found.state if found else '?'}) on Vercel")
-        sleep(interval)
-        interval = min(interval * 1.5, MAX_INTERVAL)
-    return found
+
+    def where(found: VercelDeployment | None) -> str:
+        return f"waiting for deployment {deployment_id} ({found.state if found else '?'}) on Vercel"
+
+    return wait_until_finished(
+        Watch(lambda: vercel.deployment(deployment_id), lambda d: d.outcome != "building", where), pacing
+    )
