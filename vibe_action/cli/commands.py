@@ -328,6 +328,13 @@ def _history(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
     desk = _desk(args, env, secrets)
     answer = operations.history(desk, args.limit, args.wide)
     _warn_ledger(desk.ledger, env, err)
+    return _answered(answer, args, shown, out)
+
+
+def _answered(
+    answer: operations.Answer, args: argparse.Namespace, shown: Callable[[str, TextIO], None], out: TextIO
+) -> int:
+    """A listing as asked: JSON, markdown or the terminal's text."""
     if args.json:
         shown(json.dumps(answer.data, indent=2), out)
     else:
@@ -342,11 +349,7 @@ def _diff(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     desk = _desk(args, env, secrets)
     answer = diff(desk, args.first, args.second)
     _warn_ledger(desk.ledger, env, err)
-    if args.json:
-        shown(json.dumps(answer.data, indent=2), out)
-    else:
-        shown(answer.markdown.rstrip("\n") if args.markdown else answer.text, out)
-    return EXIT_OK
+    return _answered(answer, args, shown, out)
 
 
 def _page(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO, secrets: Secrets) -> int:

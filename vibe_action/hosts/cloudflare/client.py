@@ -25,7 +25,7 @@ from urllib.parse import quote
 import requests
 
 from vibe_action.errors import ExternalError, InputError
-from vibe_action.hosts.http.json_api import TIMEOUT, JsonApi
+from vibe_action.hosts.http.json_api import TIMEOUT, JsonApi, given_together
 from vibe_action.redact import Secrets
 
 DEFAULT_API_URL = "https://api.cloudflare.com/client/v4"
@@ -221,12 +221,10 @@ def make_pages(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PagesClient | None:
     """A client when the token, the account id and the project are all given; none given: None."""
-    if not token and not account_id:
+    given = given_together(token, account_id, names, "Cloudflare API access needs both a token and an account id")
+    if given is None:
         return None
-    if not token or not account_id:
-        missing = names[0] if not token else names[1]
-        raise InputError(f"Cloudflare API access needs both a token and an account id; {missing} is missing")
     if not project:
         raise InputError("Cloudflare API access needs the project: set cloudflare.project in deploy.yaml")
-    secrets.add(token)
-    return PagesClient(session, token, account_id, project, secrets, api_url or DEFAULT_API_URL, sleep=sleep)
+    secrets.add(given[0])
+    return PagesClient(session, *given, project, secrets, api_url or DEFAULT_API_URL, sleep=sleep)

@@ -288,11 +288,7 @@ class CloudflareTarget:
             found = next((d for d in self.pages.deployments(max_pages=1) if _is_hooks(d, fired, None)), None)
         except ExternalError as exc:
             return Outcome("unconfirmed", f"{note}; Cloudflare could not be asked ({exc})")
-        if found is not None and found.state == "ready":
-            return Outcome("success", f"{note}; found on Cloudflare Pages: {found.url}", found.url, found.id)
-        if found is not None and found.state == "error":
-            return Outcome("failure", f"{note}; its deployment {found.id} failed", None, found.id)
-        return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
+        return _found(found, note)
 
     def _find_upload(self, record: Record, note: str) -> Outcome:
         """An upload's deployment: by the id its record carries, else made by the API for its commit since."""
@@ -304,11 +300,7 @@ class CloudflareTarget:
                 found = made_since(self.pages, record.sha, None, record.started)
         except ExternalError as exc:
             return Outcome("unconfirmed", f"{note}; Cloudflare could not be asked ({exc})")
-        if found is not None and found.state == "ready":
-            return Outcome("success", f"{note}; found on Cloudflare Pages: {found.url}", found.url, found.id)
-        if found is not None and found.state == "error":
-            return Outcome("failure", f"{note}; its deployment {found.id} failed", None, found.id)
-        return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
+        return _found(found, note)
 
     def _lasting_upload(self, final: Record, build: Build) -> Lasting:
         """In upload mode a version lasts as a preview deployment of the branch `<prefix>vN` made from the same
@@ -391,6 +383,15 @@ class CloudflareTarget:
             f"doctor: {len(outside)} production deployment(s) among the last {len(recent)} did not come from the gate"
         )
         return f"{head}\n{table(rows)}\n{OUTSIDE_ADVICE}{tail}", len(outside) + len(problems)
+
+
+def _found(found: PagesDeployment | None, note: str) -> Outcome:
+    """What a deployment found for a record that kept no outcome makes of it."""
+    if found is not None and found.state == "ready":
+        return Outcome("success", f"{note}; found on Cloudflare Pages: {found.url}", found.url, found.id)
+    if found is not None and found.state == "error":
+        return Outcome("failure", f"{note}; its deployment {found.id} failed", None, found.id)
+    return Outcome("unconfirmed", f"{note}; no finished deployment of it on Cloudflare Pages")
 
 
 def preview_branch(branch: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from vibe_action.errors import ExternalError
+from vibe_action.errors import ExternalError, InputError
 from vibe_action.hosts.http.retry import retry_policy
 from vibe_action.hosts.http.transport import BodyTooLargeError, DeadlineAdapter, nothing_sent, read_capped
 from vibe_action.redact import Secrets
@@ -29,6 +29,17 @@ MAX_BODY = 8 * 1024 * 1024
 # lock, start a build, create a deploy) is retried only where it was refused unread.
 IDEMPOTENT_STATUSES = (429, 502, 503, 504)
 POST_STATUSES = (429,)
+
+
+def given_together(first: str | None, second: str | None, names: tuple[str, str], needs: str) -> tuple[str, str] | None:
+    """API access as given: both parts (a token and what it is for), or None when neither is; one without the
+    other is an input error naming the missing one (`needs`: "Vercel API access needs both a token and a
+    project id")."""
+    if not first and not second:
+        return None
+    if not first or not second:
+        raise InputError(f"{needs}; {names[0] if not first else names[1]} is missing")
+    return first, second
 
 
 class MaybeActedError(ExternalError):

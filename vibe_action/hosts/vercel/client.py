@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 import requests
 
-from vibe_action.errors import ExternalError, InputError
-from vibe_action.hosts.http.json_api import TIMEOUT, JsonApi
+from vibe_action.errors import ExternalError
+from vibe_action.hosts.http.json_api import TIMEOUT, JsonApi, given_together
 from vibe_action.redact import Secrets
 
 DEFAULT_API_URL = "https://api.vercel.com"
@@ -198,10 +198,8 @@ def make_vercel(
     sleep: Callable[[float], None] = time.sleep,
 ) -> VercelClient | None:
     """A client when the token and the project are given; neither: None."""
-    if not token and not project:
+    given = given_together(token, project, names, "Vercel API access needs both a token and a project id")
+    if given is None:
         return None
-    if not token or not project:
-        missing = names[0] if not token else names[1]
-        raise InputError(f"Vercel API access needs both a token and a project id; {missing} is missing")
-    secrets.add(token)
-    return VercelClient(session, token, project, org, secrets, api_url or DEFAULT_API_URL, sleep=sleep)
+    secrets.add(given[0])
+    return VercelClient(session, *given, org, secrets, api_url or DEFAULT_API_URL, sleep=sleep)
