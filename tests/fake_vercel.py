@@ -14,7 +14,8 @@ Each behaviour and its source:
   deployment, `readyState` QUEUED → BUILDING → READY (one step per read; `final_state` ERROR plays a failed
   build); `target: production` makes a production deployment, which production's domains point at once READY
   (the project's `targets.production`); none makes a preview. Hobby's 100 deployments a day: `daily_limit`
-  (then 429 `api-deployments-free-per-day`, as users report it);
+  (then 429 `api-deployments-free-per-day`, "Resource is limited - try again in 54 minutes (more than 100 …)",
+  as the Vercel bot reported it in github.com/PriyaGhosal/BuddyTrail/issues/331 and bgoonz/BGOONZ_BLOG_2.0#1488);
 - `GET /v13/deployments/{id}`, `GET /v7/deployments` (`projectId`, `target`, `since`, `limit`, newest first;
   items carry `uid`, `url`, `state`, `created`, `meta`, `target`), `DELETE /v13/deployments/{id}` (the
   deployment production serves is refused, as the dashboard refuses it);
