@@ -263,3 +263,23 @@ def test_the_repositorys_netlify_toml_goes_with_the_upload_as_netlify_cli_sends_
     sent = {s.path.rsplit("/files", 1)[1]: s.body for s in netlify.api("PUT", "/files/")}
     assert sent["/netlify.toml"] == rules.encode()
     assert sent["/_redirects"] == b"/old /new 301\n"
+
+
+def test_a_locked_production_blocks_the_upload_before_anything_is_sent(
+    workspace: Workspace, netlify: FakeNetlify
+) -> None:
+    """A deploy locked in Netlify holds production (its auto-publishing is off): an upload would be built and
+    never published, so the gate blocks, names the lock, and makes no deploy."""
+    built(workspace)
+    deploy_commit(workspace, netlify, 74.4, True, UPLOAD)
+    live = netlify.published_id
+    assert live is not None
+    netlify.get(live)["locked"] = True  # someone locked it in Netlify's UI
+    before = len(netlify.api("POST", "/deploys"))
+    built(workspace, "v2")
+    _, done = deploy_commit(workspace, netlify, 80.0, True, UPLOAD)
+    assert done.code == 1, done.stdout + done.stderr
+    assert "BLOCK" in done.stdout
+    assert "locked" in done.stdout
+    assert len(netlify.api("POST", "/deploys")) == before
+    assert netlify.api("PUT", "/files/")[-1].body != b"<h1>demo v2</h1>"
