@@ -12,13 +12,13 @@ The steps are wrangler's (`packages/wrangler/src/pages/upload.ts`, `api/pages/de
 A file's key is the first 32 hex digits of BLAKE3(base64(bytes) + extension) (wrangler's `hash.ts`).
 
 What may repeat and what may not: the asset store is content-addressed, so steps 2-4 are idempotent and retried
-(an expired upload token — HTTP 401 — is fetched anew, once per step, as wrangler does). Nothing is published
-until step 5, the one request that makes a deployment: it is sent once. When its answer is lost, the
-deployment is looked for — a deployment made by the API (`ad_hoc`) for the evaluated commit that was not
-listed before — and used if found; otherwise the outcome is unknown and nothing is made again. Unlike Netlify,
-Pages names the deployment only once every file is in, so the run's `in_progress` record (written before step 1)
-gets the deployment's id after step 5; a run that dies before it leaves a record the next run resolves by the
-commit (`find`).
+(an expired upload token — HTTP 401 — is fetched anew, up to RENEWALS times a step, as wrangler does on each
+attempt). Nothing is published until step 5, the one request that makes a deployment: it is sent once. When its
+answer is lost, the deployment is looked for — a deployment made by the API (`ad_hoc`) for the evaluated commit
+that was not listed before — and used if found; otherwise the outcome is unknown and nothing is made again. Unlike
+Netlify, Pages names the deployment only once every file is in, so the run's `in_progress` record (written before
+step 1) gets the deployment's id after step 5; a run that dies before it leaves a record the next run resolves by
+the commit (`find`).
 
 Special files, as wrangler treats them (`pages/validate.ts`'s ignore list, `api/pages/deploy.ts`): `_headers`
 and `_redirects` at the root are sent as form fields, not assets; `_routes.json` only matters beside a Worker and
