@@ -453,25 +453,24 @@ def PropertyName(name: str) -> str:  # noqa: N802 — the SDK's field name as se
 
 
 def _bare(hint: Any) -> Any:
-    """A field's type without `Required[…]` / `NotRequired[…]` around it."""
-    import typing
+    """A field's type without `Required[…]` / `NotRequired[…]` around it (typing_extensions': Python 3.10's
+    typing has neither)."""
+    import typing_extensions as te
 
-    while typing.get_origin(hint) in (typing.Required, typing.NotRequired):
-        (hint,) = typing.get_args(hint)
+    while te.get_origin(hint) in (te.Required, te.NotRequired):
+        (hint,) = te.get_args(hint)
     return hint
 
 
 def _from_wire(value: Any, kind: Any) -> Any:
     """A body as sent, in the SDK type's own field names (its `PropertyInfo(alias=…)` is the wire name), so
     that pydantic checks it against the type; a wire key the type lacks is kept, and fails the check."""
-    import typing
-
     import typing_extensions
     from cloudflare._utils import PropertyInfo
 
-    origin = typing.get_origin(kind)
-    if origin in (list, typing.Iterable) or (origin is not None and getattr(origin, "__name__", "") == "Iterable"):
-        (inner,) = typing.get_args(kind)
+    origin = typing_extensions.get_origin(kind)
+    if origin is list or (origin is not None and getattr(origin, "__name__", "") == "Iterable"):
+        (inner,) = typing_extensions.get_args(kind)
         return [_from_wire(v, inner) for v in value] if isinstance(value, list) else value
     if not (isinstance(value, dict) and typing_extensions.is_typeddict(kind)):
         return value
@@ -479,8 +478,8 @@ def _from_wire(value: Any, kind: Any) -> Any:
     out = dict(value)
     for name, declared in hints.items():
         alias, inner = name, _bare(declared)
-        if typing.get_origin(inner) is typing.Annotated:
-            inner, *extras = typing.get_args(inner)
+        if typing_extensions.get_origin(inner) is typing_extensions.Annotated:
+            inner, *extras = typing_extensions.get_args(inner)
             alias = next((e.alias for e in extras if isinstance(e, PropertyInfo) and e.alias), name)
             inner = _bare(inner)
         if alias in value:

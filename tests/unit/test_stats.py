@@ -10,6 +10,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from vibe_action.decide import stats
+from vibe_action.decide.movers import FDR, benjamini_hochberg, fisher
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -213,3 +214,22 @@ def test_the_levels_of_successive_comparisons_add_up_to_the_budget() -> None:
     assert all(a > b for a, b in itertools.pairwise(levels))
     assert sum(levels) < 0.05
     assert sum(levels) == pytest.approx(0.05, rel=1e-4)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_each_problems_test_is_fishers_exact_test(seed: int) -> None:
+    rng = random.Random(seed)
+    k_now, k_then = rng.choice([(4, 4), (8, 8), (16, 16), (64, 64), (8, 16)])
+    now, then = rng.randint(0, k_now), rng.randint(0, k_then)
+    table = [[now, k_now - now], [then, k_then - then]]
+    assert fisher(now, then, k_now, k_then) == pytest.approx(scipy_stats.fisher_exact(table).pvalue, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_benjamini_hochberg_rejects_what_scipys_adjusted_p_values_reject(seed: int) -> None:
+    rng = random.Random(seed)
+    m = rng.choice([5, 30, 500])
+    p_values = {f"p{i:03d}": rng.choice([rng.random(), rng.random() ** 6]) for i in range(m)}
+    adjusted = scipy_stats.false_discovery_control(list(p_values.values()), method="bh")
+    expected = {name for name, adj in zip(p_values, adjusted, strict=True) if adj <= FDR}
+    assert benjamini_hochberg(p_values, FDR, m) == expected
