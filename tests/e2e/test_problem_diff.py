@@ -107,3 +107,23 @@ def test_two_snapshots_without_ids_take_them_from_the_results_at_their_commits(
     (aime,) = between.json["problems"]
     assert "aime25-25" in {m["item"] for m in aime["moves"]}  # read from results/aime25.jsonl at each commit
     assert between.json["notes"] == []
+
+
+def test_a_benchmark_too_large_to_keep_its_ids_is_said_before_the_snapshot_is_written(
+    workspace: Workspace, hook: HTTPServer
+) -> None:
+    import random
+
+    rng = random.Random(5)
+    rows = [{"id": f"lcb-{rng.getrandbits(64):016x}", "correctness": [i % 2]} for i in range(4000)]
+    workspace.write("config/deploy.yaml", CONFIG + "results: [results/*.json, results/*.jsonl]\n")
+    workspace.write("results/lcb_full.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    for name in ("vibethinker-1.5b.json", "aime25.jsonl"):
+        shutil.copy(EXAMPLES / "results" / name, workspace.path / "results" / name)
+    workspace.commit("a large benchmark", branch="main")
+    done = workspace.run(env=hook_env(hook))
+    assert done.code == 0, done.stdout + done.stderr
+    assert "the snapshot keeps only a hash of the item ids of lcb_full" in done.stdout
+    stored = workspace.ledger_lines()[-1]["extra"]["benchmarks"]["lcb_full"]["items"]
+    assert "names" not in stored
+    assert stored["n"] == 4000

@@ -127,3 +127,25 @@ def test_a_problems_first_line_from_the_results_goes_with_its_move(tmp_path: Pat
     assert found is not None
     assert found.moves[0].shown(8, 8) == "aime25-07: 0/8 → 7/8 — Find the number of"
     assert found.moves[0].to_json()["text"] == "Find the number of"
+
+
+def test_a_record_keeps_the_ids_of_as_many_benchmarks_as_its_budget_allows() -> None:
+    from vibe_action.decide.noise import deployed_of, within_names_budget
+
+    def bench(name: str, count: int) -> Benchmark:
+        rng = random.Random(count)
+        ids = {f"{name}-{rng.getrandbits(64):016x}": float(i % 2) for i in range(count)}
+        return Benchmark(name, 50.0, items=Item(ids, samples=1))
+
+    details = {name: deployed_of(bench(name, count)) for name, count in (("small", 30), ("mid", 400), ("big", 900))}
+    sizes = {name: len(d.digest.names or "") for name, d in details.items() if d.digest is not None}
+    kept, unnamed = within_names_budget(details, budget=sizes["small"] + sizes["mid"])
+    assert unnamed == ("big",)  # the largest goes first, until the rest fit
+    assert kept["small"].digest is not None
+    assert kept["small"].digest.names == details["small"].digest.names  # type: ignore[union-attr]
+    assert kept["big"].digest is not None
+    assert kept["big"].digest.names is None
+    assert kept["big"].digest.ids_hash == details["big"].digest.ids_hash  # type: ignore[union-attr]
+    assert within_names_budget(details)[1] == ()  # the default budget holds all three
+    huge = {"huge": deployed_of(bench("huge", 5000))}  # random ids do not compress: past 16 KB on their own
+    assert within_names_budget(huge)[1] == ("huge",)

@@ -14,7 +14,7 @@ from vibe_action.app.carry import Carrier, carry_out
 from vibe_action.app.recovery import resolve_stale, stale_check
 from vibe_action.app.wiring import Comparisons, HostAccess, Services, target_for
 from vibe_action.decide.decision import Decision
-from vibe_action.decide.noise import deployed_of
+from vibe_action.decide.noise import Deployed, deployed_of, within_names_budget
 from vibe_action.decide.policy import DEPLOY_EVENTS, PREVIEW_EVENTS, Baseline, Context, decide, environment_for
 from vibe_action.errors import InputError, Problem
 from vibe_action.hosts.protocol import Build
@@ -152,6 +152,12 @@ def run_gate(request: RunRequest, services: Services, inputs: Inputs | None = No
         decision = decision.with_preview_deploy(target.preview(Build(f"{title} (preview)", None, candidate)))
     if not decision.should_fire or request.event not in DEPLOY_EVENTS:
         return decision
+    unnamed = recorded_details(inputs.results)[1]
+    if unnamed:  # said before the snapshot is written: later runs will name these problems by another run's ids
+        decision = decision.with_warnings(
+            f"the snapshot keeps only a hash of the item ids of {', '.join(unnamed)} (too many to keep in a ledger "
+            "record); later comparisons name those problems by the other run's ids, or by position"
+        )
     try:
         target.check()  # before anything is recorded: a deploy verdict with no way to build is an input error
     except InputError as exc:
@@ -281,13 +287,19 @@ def snapshot_record(
             title=title,  # how a later run finds this build on the host if this one never records it
             month_spent_before=decision.quota.used,
             # What a later paired test needs of this run: items digest, n, stderr, samples, settings.
-            benchmarks={name: deployed_of(b) for name, b in inputs.results.benchmarks.items()},
+            benchmarks=recorded_details(inputs.results)[0],
             report=report_rows(decision),  # the table of the PR comment, for the versions page
             version_number=number if numbered else None,
             version_branch=versions.branch(number) if numbered else None,
             month_version_builds_before=decision.quota.version_builds if numbered else None,
         ),
     )
+
+
+def recorded_details(results: Results) -> tuple[dict[str, Deployed], tuple[str, ...]]:
+    """What the snapshot keeps per benchmark for later runs, within the record's budget for item ids; and the
+    benchmarks that keep only the hash of their ids."""
+    return within_names_budget({name: deployed_of(b) for name, b in results.benchmarks.items()})
 
 
 def report_rows(decision: Decision) -> tuple[ReportRow, ...]:

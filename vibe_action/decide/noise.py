@@ -25,6 +25,9 @@ MAX_DIGEST_ITEMS = 5000  # bounds a ledger record: 5,000 items cost about 7 KB
 # `1873`, LiveCodeBench's `abc301_a`); a benchmark whose ids take more keeps only their hash, and says so.
 MAX_NAMED_BYTES = 16 * 1024
 MAX_NAMES_TEXT = 1024 * 1024  # a bound on what a record's ids may inflate to
+# All benchmarks' ids in one record: GitHub documents no limit for a deployment's payload, and every run lists
+# payloads a page at a time, so the largest benchmarks' ids are left out past this (their hash stays).
+MAX_RECORD_NAMES = 64 * 1024
 # Sampling settings, and lm-eval's task hash (the task's prompts and data): runs that differ in these are not
 # comparable item by item.
 COMPARED_SETTINGS = ("temperature", "top_p", "max_tokens", "task_hash", "n_shot", "limit", "task_version")
@@ -272,3 +275,23 @@ def describe(comparison: Comparison | None, confidence: float) -> str:
 def p_text(p_value: float) -> str:
     """`p = 0.035`, and `p < 0.0001` rather than a rounded `p = 0`."""
     return "p < 0.0001" if p_value < 0.0001 else f"p = {p_value:.2g}"
+
+
+def within_names_budget(
+    details: Mapping[str, Deployed], budget: int = MAX_RECORD_NAMES
+) -> tuple[dict[str, Deployed], tuple[str, ...]]:
+    """The record's per-benchmark details with the item ids of the largest benchmarks left out until all the ids
+    fit `budget`, and which benchmarks keep only the hash of their ids (these, and any whose ids alone passed
+    MAX_NAMED_BYTES), for the run to say so."""
+    kept = dict(details)
+    sizes = {n: len(d.digest.names) for n, d in kept.items() if d.digest is not None and d.digest.names is not None}
+    total = sum(sizes.values())
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        if total <= budget:
+            break
+        digest = kept[name].digest
+        assert digest is not None  # noqa: S101 — sized above
+        kept[name] = replace(kept[name], digest=replace(digest, names=None))
+        total -= sizes[name]
+    unnamed = tuple(sorted(n for n, d in kept.items() if d.digest is not None and d.digest.names is None))
+    return kept, unnamed
